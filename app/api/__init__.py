@@ -1,0 +1,9 @@
+"""HTTP API v1."""
+
+from fastapi import APIRouter
+
+from app.api import attachments, auth, blobs, dossiers, meta
+
+router = APIRouter(prefix="/api/v1")
+for module in (auth, meta, dossiers, attachments, blobs):
+    router.include_router(module.router)

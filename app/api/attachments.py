@@ -1,0 +1,99 @@
+"""Attachments of a dossier: upload, list, download, delete."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from app.attachments import store_upload
+from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
+from app.openapi import AttachmentOut
+from dossier.services import attachments, dossiers
+from dossier.services.dossiers import attachment_view
+
+router = APIRouter(tags=["attachments"])
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file", "kind"],
+            "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "kind": {"type": "string", "enum": list(attachments.ATTACHMENT_KINDS)},
+            },
+        }}},
+    }
+}
+
+
+@router.post("/dossiers/{dossier_id}/attachments", status_code=201, response_model=AttachmentOut,
+             openapi_extra=UPLOAD_BODY,
+             responses={413: {"description": "Too large"}, 415: {"description": "Type refused"}})
+async def upload(dossier_id: str, request: Request, user: FounderUser,
+                 state: StateDep) -> dict[str, Any]:
+    """Upload a document (multipart `file` and `kind`); its type is read from the bytes."""
+    return await store_upload(request, state=state, user=user, dossier_id=dossier_id)
+
+
+@router.get("/dossiers/{dossier_id}/attachments", response_model=list[AttachmentOut])
+def list_(dossier_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
+    """The dossier's documents."""
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    return [attachment_view(a) for a in dossier.attachments]
+
+
+@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/content",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
+            store: StoreDep) -> StreamingResponse:
+    """The document's bytes, streamed."""
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+    chunks = store.open(item.storage_key)
+    return StreamingResponse(chunks, media_type=item.content_type, headers={
+        "Content-Disposition": _disposition(item.filename),
+        "Content-Length": str(item.size),
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link")
+def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
+         store: StoreDep) -> dict[str, Any]:
+    """A signed download link valid for 15 minutes, bound to this one document."""
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+    expires = timedelta(minutes=15)
+    url = store.signed_url(item.storage_key, expires=expires, filename=item.filename,
+                           content_type=item.content_type)
+    return {"url": url, "expires_in": int(expires.total_seconds())}
+
+
+@router.delete("/dossiers/{dossier_id}/attachments/{attachment_id}", status_code=204)
+async def delete(dossier_id: str, attachment_id: str, user: FounderUser,
+                 state: StateDep) -> Response:
+    """Remove a document while the dossier is a draft."""
+
+    def remove() -> str | None:
+        with state.sessions() as db, db.begin():
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+            return attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
+
+    orphan = await run_in_threadpool(remove)
+    if orphan:
+        await run_in_threadpool(state.store.delete, orphan)
+    return Response(status_code=204)
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,31 @@
+"""Downloads through signed, short-lived links (filesystem store)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from app.deps import StateDep
+from dossier.errors import NotFound
+from storage.errors import StorageError
+from storage.signing import verify_link
+
+router = APIRouter(tags=["attachments"])
+
+
+@router.get("/blobs/{token}", response_class=StreamingResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def blob(token: str, state: StateDep) -> StreamingResponse:
+    """The bytes behind a signed link; expired or altered links answer 404."""
+    try:
+        claims = verify_link(state.secret, token)
+    except (StorageError, ValueError) as exc:
+        raise NotFound("link_invalid") from exc
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+    if claims.filename:
+        from app.api.attachments import _disposition
+
+        headers["Content-Disposition"] = _disposition(claims.filename)
+    return StreamingResponse(state.store.open(claims.key),
+                             media_type=claims.content_type or "application/octet-stream",
+                             headers=headers)

@@ -1,0 +1,54 @@
+"""Founder's dossier: create, read, update, submit, PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+
+from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep
+from app.openapi import DOSSIER_BODY, DossierOut
+from app.rendering import dossier_pdf
+from dossier.services import dossiers
+
+router = APIRouter(tags=["dossiers"])
+
+
+@router.post("/dossiers", status_code=201, response_model=DossierOut, openapi_extra=DOSSIER_BODY)
+def create(user: FounderUser, db: SessionDep, body: JsonBody) -> dict[str, Any]:
+    """Start a dossier; a partial draft is fine, but what is present must be valid."""
+    dossier = dossiers.create_draft(db=db, owner=user, data=body)
+    return dossiers.dossier_view(db=db, dossier=dossier)
+
+
+@router.get("/dossiers", response_model=list[DossierOut])
+def list_(user: CurrentUser, db: SessionDep, limit: int = Query(50, ge=1, le=200),
+          offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+    """The caller's dossiers, newest first (all of them for staff)."""
+    return [dossiers.dossier_view(db=db, dossier=d)
+            for d in dossiers.list_for_user(db=db, user=user, limit=limit, offset=offset)]
+
+
+@router.get("/dossiers/{dossier_id}", response_model=DossierOut)
+def read(dossier_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
+    """A dossier with its completeness, funding plan, attachments and routes."""
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    return dossiers.dossier_view(db=db, dossier=dossier)
+
+
+@router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY)
+def replace(dossier_id: str, user: FounderUser, db: SessionDep, body: JsonBody) -> dict[str, Any]:
+    """Replace the content: the draft before submission, a new version after."""
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    dossiers.update(db=db, dossier=dossier, user=user, data=body)
+    return dossiers.dossier_view(db=db, dossier=dossier)
+
+
+@router.get("/dossiers/{dossier_id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def pdf(dossier_id: str, user: CurrentUser, lang: LangDep, db: SessionDep) -> Response:
+    """The dossier as a PDF (current content)."""
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    data, filename = dossier_pdf(db=db, dossier=dossier, lang=lang)
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -1,0 +1,59 @@
+"""The upload path: spool, check, sniff, store by content hash, record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+
+from app.state import AppState
+from app.uploads import Upload, receive_upload
+from dossier.errors import FieldError, Invalid
+from dossier.filetypes import sanitize_filename, sniff
+from dossier.models import User
+from dossier.services import attachments, dossiers
+from dossier.services.dossiers import attachment_view
+
+
+async def store_upload(request: Request, *, state: AppState, user: User,
+                       dossier_id: str) -> dict[str, Any]:
+    """Handle one multipart upload end to end; nothing is kept if any step fails."""
+
+    def check_access() -> None:
+        with state.sessions() as db:
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            attachments.check_can_upload(dossier=dossier, user=user)
+
+    await run_in_threadpool(check_access)
+    upload = await receive_upload(request, max_bytes=state.settings.max_upload_bytes,
+                                  spool_dir=state.settings.upload_spool_dir)
+    try:
+        return await run_in_threadpool(_keep, state, user, dossier_id, upload)
+    finally:
+        upload.discard()
+
+
+def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[str, Any]:
+    kind = attachments.check_kind(upload.fields.get("kind"))
+    if upload.path is None:
+        raise Invalid(errors=[FieldError("file", "missing")])
+    if upload.size == 0:
+        raise Invalid(errors=[FieldError("file", "file_empty")])
+    content_type = sniff(upload.path)
+    filename = sanitize_filename(upload.filename)
+    stored = state.store.put_file(upload.path, max_bytes=state.settings.max_upload_bytes)
+    try:
+        with state.sessions() as db, db.begin():
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            item = attachments.record(
+                db=db, dossier=dossier, user=user, kind=kind, filename=filename,
+                content_type=content_type, size=stored.size, sha256=stored.sha256,
+                storage_key=stored.key)
+            dossier.updated_at = item.created_at
+            return attachment_view(item)
+    except Exception:
+        with state.sessions() as db:
+            if not attachments.is_referenced(db=db, storage_key=stored.key):
+                state.store.delete(stored.key)
+        raise

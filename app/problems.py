@@ -1,0 +1,124 @@
+"""RFC 9457 problem+json answers for every error, in French or English."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dossier.errors import DomainError, FieldError, TooLarge, Unavailable
+from dossier.i18n import pick_lang, translate
+from storage import errors as storage_errors
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE = "https://dossier-unique.fr/problems/"
+TITLES = {
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+    405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
+    415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
+    500: "Internal Server Error", 503: "Service Unavailable",
+}
+
+
+def problem(request: Request, status: int, code: str, detail: str,
+            errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    """Build a problem+json response."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code, "title": TITLES.get(status, "Error"), "status": status,
+        "detail": detail, "code": code, "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type="application/problem+json")
+
+
+def lang_of(request: Request) -> str:
+    """The answer's language from Accept-Language."""
+    return pick_lang(request.headers.get("accept-language"))
+
+
+def field_errors(errors: list[FieldError], lang: str) -> list[dict[str, Any]]:
+    """Errors as the API shows them."""
+    return [{"loc": e.loc, "code": e.code, "msg": e.message(lang)} for e in errors]
+
+
+def summary(exc: DomainError, lang: str) -> str:
+    """One sentence for `detail`; names the fields when there are errors."""
+    text = exc.message(lang)
+    if text == exc.code and exc.errors:
+        first = exc.errors[0]
+        text = f"{first.loc}: {first.message(lang)}"
+        if len(exc.errors) > 1:
+            text += translate("and_more", {"count": len(exc.errors) - 1}, lang)
+    return text
+
+
+def _loc(parts: tuple[Any, ...]) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+STORAGE_MAP: dict[type[Exception], type[DomainError]] = {
+    storage_errors.ObjectTooLarge: TooLarge,
+    storage_errors.StorageUnavailable: Unavailable,
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        lang = lang_of(request)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem(request, exc.status, exc.code, summary(exc, lang),
+                       field_errors(exc.errors, lang), headers)
+
+    @app.exception_handler(storage_errors.StorageError)
+    async def storage_error(request: Request, exc: Exception) -> JSONResponse:
+        mapped = STORAGE_MAP.get(type(exc), Unavailable)
+        if mapped is Unavailable:
+            log.warning("object store unavailable: %s", exc)
+        ctx = {"limit": getattr(exc, "limit", "")}
+        return await domain_error(request, mapped(mapped.code, ctx))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = lang_of(request)
+        errors = []
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+                loc = loc[1:]
+            ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+            code = err.get("type", "invalid")
+            errors.append(FieldError(_loc(tuple(loc)) or "body", code, ctx, err.get("msg")))
+        exc2 = DomainError("invalid", errors=errors)
+        return problem(request, 422, "invalid", summary(exc2, lang), field_errors(errors, lang))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        lang = lang_of(request)
+        detail = translate(code, {}, lang, fallback=str(exc.detail))
+        return problem(request, exc.status_code, code, detail, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem(request, 500, "internal_error", translate("internal_error", {},
+                                                                  lang_of(request)))
+
+

@@ -1,0 +1,22 @@
+"""The app's long-lived parts: settings, database, object store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.settings import AppSettings
+from storage.base import ObjectStore
+
+
+@dataclass
+class AppState:
+    """What every request may use; built once by create_app."""
+
+    settings: AppSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    store: ObjectStore
+    secret: bytes

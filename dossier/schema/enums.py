@@ -1,0 +1,110 @@
+"""The closed lists of the dossier, with the exact codes of the spec."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LegalForm(StrEnum):
+    """Forme juridique."""
+
+    SAS = "SAS"
+    SASU = "SASU"
+    SARL = "SARL"
+    EURL = "EURL"
+    SA = "SA"
+    SCOP = "SCOP"
+    SCIC = "SCIC"
+    EI = "EI"
+    association = "association"
+    other = "other"
+
+
+class Sector(StrEnum):
+    """Filière."""
+
+    health = "health"
+    digital = "digital"
+    energy_environment = "energy_environment"
+    aerospace_mechanics = "aerospace_mechanics"
+    maritime_logistics = "maritime_logistics"
+    creative_tourism = "creative_tourism"
+    photonics = "photonics"
+    other = "other"
+
+
+class Stage(StrEnum):
+    """Stade de développement."""
+
+    idea = "idea"
+    pre_seed = "pre_seed"
+    seed = "seed"
+    early = "early"
+    growth = "growth"
+
+
+class Label(StrEnum):
+    """Labels held by the company."""
+
+    jei = "jei"
+    french_tech_tremplin = "french_tech_tremplin"
+    french_tech_120 = "french_tech_120"
+    cir = "cir"
+    cii = "cii"
+    deeptech = "deeptech"
+
+
+class Cluster(StrEnum):
+    """Pôle de compétitivité."""
+
+    optitec = "optitec"
+    eurobiomed = "eurobiomed"
+    mer_mediterranee = "mer_mediterranee"
+    scs = "scs"
+    capenergies = "capenergies"
+    safe = "safe"
+    none = "none"
+
+
+class UseCategory(StrEnum):
+    """What the money is for."""
+
+    rd = "rd"
+    hiring = "hiring"
+    capex = "capex"
+    working_capital = "working_capital"
+    marketing = "marketing"
+    ip = "ip"
+    other = "other"
+
+
+class SourceType(StrEnum):
+    """Where the money comes from."""
+
+    equity_founders = "equity_founders"
+    equity_investors = "equity_investors"
+    bank_loan = "bank_loan"
+    honor_loan = "honor_loan"
+    seed_fund = "seed_fund"
+    public_grant = "public_grant"
+    bpifrance = "bpifrance"
+    crowdfunding = "crowdfunding"
+    other = "other"
+
+
+class SourceStatus(StrEnum):
+    """Whether a source is already obtained or still requested."""
+
+    requested = "requested"
+    obtained = "obtained"
+
+
+class Instrument(StrEnum):
+    """What is asked of a partner."""
+
+    bank_loan = "bank_loan"
+    honor_loan = "honor_loan"
+    equity = "equity"
+    guarantee = "guarantee"
+    grant = "grant"
+    advice = "advice"

@@ -1,0 +1,74 @@
+"""Attachment records of a dossier (the bytes live in the object store)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dossier.errors import Conflict, FieldError, Invalid, NotFound
+from dossier.models import Attachment, Dossier, DossierStatus, User
+from dossier.services.dossiers import require_owner
+
+ATTACHMENT_KINDS = (
+    "kbis", "statuts", "id_founder", "business_plan", "financial_statements",
+    "forecast", "pitch_deck", "rib", "cap_table", "other",
+)
+
+
+def check_kind(kind: str | None) -> str:
+    """The attachment kind, or a 422 naming the `kind` field."""
+    if kind not in ATTACHMENT_KINDS:
+        raise Invalid(errors=[FieldError("kind", "attachment_kind",
+                                         {"expected": ", ".join(ATTACHMENT_KINDS)})])
+    return kind
+
+
+def check_can_upload(*, dossier: Dossier, user: User) -> None:
+    """Only the owner uploads; before the bytes are read."""
+    require_owner(user, dossier)
+
+
+def record(*, db: Session, dossier: Dossier, user: User, kind: str, filename: str,
+           content_type: str, size: int, sha256: str, storage_key: str) -> Attachment:
+    """Store the row for bytes already in the object store."""
+    require_owner(user, dossier)
+    attachment = Attachment(
+        dossier_id=dossier.id, kind=check_kind(kind), filename=filename,
+        content_type=content_type, size=size, sha256=sha256, storage_key=storage_key,
+        uploaded_by=user.id,
+    )
+    db.add(attachment)
+    db.flush()
+    return attachment
+
+
+def get(*, db: Session, dossier: Dossier, attachment_id: uuid.UUID | str) -> Attachment:
+    """An attachment of this dossier, or NotFound."""
+    try:
+        key = uuid.UUID(str(attachment_id))
+    except ValueError as exc:
+        raise NotFound("attachment_not_found") from exc
+    attachment = db.get(Attachment, key)
+    if attachment is None or attachment.dossier_id != dossier.id:
+        raise NotFound("attachment_not_found")
+    return attachment
+
+
+def delete(*, db: Session, dossier: Dossier, user: User, attachment: Attachment) -> str | None:
+    """Remove a draft's attachment; returns the storage key if no other row uses those bytes."""
+    require_owner(user, dossier)
+    if dossier.status != DossierStatus.draft:
+        raise Conflict("attachment_locked")
+    key = attachment.storage_key
+    db.delete(attachment)
+    db.flush()
+    return None if is_referenced(db=db, storage_key=key) else key
+
+
+def is_referenced(*, db: Session, storage_key: str) -> bool:
+    """True while some attachment row points at these bytes."""
+    count = db.scalar(select(func.count()).select_from(Attachment)
+                      .where(Attachment.storage_key == storage_key))
+    return bool(count)

@@ -1,0 +1,155 @@
+"""Create, read, update and version a founder's dossier."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db import utcnow
+from dossier.errors import Conflict, Invalid, NotFound
+from dossier.funding import funding_plan
+from dossier.models import Dossier, DossierStatus, DossierVersion, Role, User
+from dossier.schema import DossierV1
+from dossier.services.partners import instruments_by_partner
+from dossier.validation import (
+    completeness,
+    content_hash,
+    dump_content,
+    submission_errors,
+    validate_draft,
+)
+
+
+def parse_content(*, db: Session, data: Any) -> DossierV1:
+    """Validate content as a draft against the live partner catalogue."""
+    return validate_draft(data, partners=instruments_by_partner(db=db))
+
+
+def create_draft(*, db: Session, owner: User, data: Any) -> Dossier:
+    """A new draft owned by a founder; what is present must be valid."""
+    content = parse_content(db=db, data=data)
+    dossier = Dossier(owner_id=owner.id, status=DossierStatus.draft.value,
+                      content=dump_content(content))
+    db.add(dossier)
+    db.flush()
+    return dossier
+
+
+def get_for_user(*, db: Session, dossier_id: uuid.UUID | str, user: User) -> Dossier:
+    """The dossier if this user may see it; otherwise NotFound (ids are not probed)."""
+    try:
+        key = dossier_id if isinstance(dossier_id, uuid.UUID) else uuid.UUID(str(dossier_id))
+    except ValueError as exc:
+        raise NotFound("dossier_not_found") from exc
+    dossier = db.get(Dossier, key)
+    if dossier is None or not can_read(user, dossier):
+        raise NotFound("dossier_not_found")
+    return dossier
+
+
+def can_read(user: User, dossier: Dossier) -> bool:
+    """Founders read their own dossiers, staff read all (reviewers go through routes)."""
+    return (user.role == Role.founder and dossier.owner_id == user.id) or user.role == Role.staff
+
+
+def require_owner(user: User, dossier: Dossier) -> None:
+    """Only the founder who owns a dossier may change it."""
+    if user.role != Role.founder or dossier.owner_id != user.id:
+        raise NotFound("dossier_not_found")
+
+
+def list_for_user(*, db: Session, user: User, limit: int = 50, offset: int = 0) -> list[Dossier]:
+    """A founder's own dossiers, or every dossier for staff, newest first."""
+    stmt = select(Dossier).order_by(Dossier.updated_at.desc()).limit(limit).offset(offset)
+    if user.role == Role.founder:
+        stmt = stmt.where(Dossier.owner_id == user.id)
+    elif user.role != Role.staff:
+        return []
+    return list(db.scalars(stmt))
+
+
+def update(*, db: Session, dossier: Dossier, user: User, data: Any) -> Dossier:
+    """Replace the draft; on a submitted dossier, make a new version (an amendment)."""
+    require_owner(user, dossier)
+    content = parse_content(db=db, data=data)
+    if dossier.status == DossierStatus.draft:
+        dossier.content = dump_content(content)
+        dossier.updated_at = utcnow()
+        db.flush()
+        return dossier
+    make_version(db=db, dossier=dossier, user=user, content=content)
+    return dossier
+
+
+def submit(*, db: Session, dossier: Dossier, user: User) -> DossierVersion:
+    """Freeze the current content as a version; the dossier must be complete."""
+    require_owner(user, dossier)
+    content = parse_content(db=db, data=dossier.content)
+    if dossier.status == DossierStatus.submitted and dossier.current_version:
+        return latest_version(db=db, dossier=dossier)
+    return make_version(db=db, dossier=dossier, user=user, content=content)
+
+
+def make_version(*, db: Session, dossier: Dossier, user: User,
+                 content: DossierV1) -> DossierVersion:
+    """Store an immutable snapshot with its content hash (none if nothing changed)."""
+    errors = submission_errors(content, partners=instruments_by_partner(db=db))
+    if errors:
+        raise Invalid("dossier_incomplete", {"count": len(errors)}, errors=errors)
+    digest = content_hash(content)
+    if dossier.current_version:
+        last = latest_version(db=db, dossier=dossier)
+        if last.content_hash == digest:
+            return last
+    number = (dossier.current_version or 0) + 1
+    version = DossierVersion(
+        dossier_id=dossier.id, number=number, content=dump_content(content),
+        content_hash=digest, created_by=user.id,
+        attachments=[attachment_view(a) for a in dossier.attachments],
+    )
+    db.add(version)
+    dossier.content = dump_content(content)
+    dossier.current_version = number
+    dossier.status = DossierStatus.submitted.value
+    dossier.updated_at = utcnow()
+    db.flush()
+    return version
+
+
+def latest_version(*, db: Session, dossier: Dossier) -> DossierVersion:
+    """The newest version of a submitted dossier."""
+    version = db.scalar(select(DossierVersion).where(
+        DossierVersion.dossier_id == dossier.id,
+        DossierVersion.number == dossier.current_version))
+    if version is None:
+        raise Conflict("dossier_not_submitted")
+    return version
+
+
+def attachment_view(attachment: Any) -> dict[str, Any]:
+    """The public shape of an attachment."""
+    return {
+        "id": str(attachment.id), "kind": attachment.kind, "filename": attachment.filename,
+        "content_type": attachment.content_type, "size": attachment.size,
+        "sha256": attachment.sha256, "created_at": attachment.created_at.isoformat(),
+    }
+
+
+def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:
+    """The shape of GET /dossiers/{id}."""
+    content = DossierV1.model_validate(dossier.content)
+    return {
+        "id": str(dossier.id),
+        "status": dossier.status,
+        "version": dossier.current_version,
+        "created_at": dossier.created_at.isoformat(),
+        "updated_at": dossier.updated_at.isoformat(),
+        "content": dossier.content,
+        "completeness": completeness(content),
+        "funding_plan": funding_plan(content),
+        "attachments": [attachment_view(a) for a in dossier.attachments],
+        "routes": [],
+    }

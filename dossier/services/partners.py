@@ -1,0 +1,59 @@
+"""Reading and loading the partner catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.models import Partner
+
+
+def list_partners(*, db: Session, active_only: bool = True) -> list[Partner]:
+    """Partners in catalogue order (by code)."""
+    stmt = select(Partner).order_by(Partner.code)
+    if active_only:
+        stmt = stmt.where(Partner.active.is_(True))
+    return list(db.scalars(stmt))
+
+
+def instruments_by_partner(*, db: Session) -> dict[str, frozenset[str]]:
+    """Partner code -> instruments it offers, for dossier validation."""
+    return {p.code: frozenset(p.config.get("instruments", ())) for p in list_partners(db=db)}
+
+
+def partner_names(*, db: Session) -> dict[str, str]:
+    """Partner code -> display name."""
+    return {p.code: p.name for p in list_partners(db=db, active_only=False)}
+
+
+def sync_partners(*, db: Session, entries: Iterable[Mapping[str, Any]]) -> int:
+    """Insert or update catalogue entries (validated dicts); returns how many were written."""
+    count = 0
+    for entry in entries:
+        partner = db.get(Partner, entry["code"]) or Partner(code=entry["code"])
+        partner.name = entry["name"]
+        partner.kind = entry["kind"]
+        partner.config = {k: v for k, v in entry.items() if k not in ("code", "name", "kind")}
+        partner.active = True
+        db.add(partner)
+        count += 1
+    db.flush()
+    return count
+
+
+def partner_view(partner: Partner) -> dict[str, Any]:
+    """The public shape of a catalogue entry (GET /partners)."""
+    cfg = partner.config
+    return {
+        "code": partner.code,
+        "name": partner.name,
+        "kind": partner.kind,
+        "instruments": list(cfg.get("instruments", [])),
+        "required_attachments": list(cfg.get("required_attachments", [])),
+        "sla_days": cfg.get("sla_days"),
+        "eligibility": cfg.get("eligibility", {}),
+        "description": cfg.get("description", ""),
+    }

@@ -1,0 +1,91 @@
+"""Accounts and bearer tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db import utcnow
+from dossier.errors import Conflict, FieldError, Invalid, Unauthorized
+from dossier.models import ApiToken, Partner, Role, User
+from dossier.security import burn_verify, hash_password, new_token, token_digest, verify_password
+
+TOKEN_LIFETIME = timedelta(hours=12)
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are compared case-insensitively."""
+    return email.strip().lower()
+
+
+def get_by_email(*, db: Session, email: str) -> User | None:
+    """The user with this e-mail, if any."""
+    return db.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(*, db: Session, email: str, password: str, role: str,
+                partner_code: str | None = None, full_name: str | None = None) -> User:
+    """Create an account; a reviewer belongs to exactly one partner."""
+    if role not in Role.__members__:
+        raise Invalid(errors=[FieldError("role", "enum", {"expected": ", ".join(Role)})])
+    if (role == Role.reviewer) != (partner_code is not None):
+        raise Invalid(errors=[FieldError("partner", "reviewer_partner")])
+    if partner_code is not None and db.get(Partner, partner_code) is None:
+        raise Invalid(errors=[FieldError("partner", "unknown_partner", {"partner": partner_code})])
+    if len(password) < 8:
+        raise Invalid(errors=[FieldError("password", "password_too_short", {"min_length": 8})])
+    if get_by_email(db=db, email=email) is not None:
+        raise Conflict("email_taken", {"email": email})
+    user = User(email=normalize_email(email), password_hash=hash_password(password), role=role,
+                partner_code=partner_code, full_name=full_name)
+    db.add(user)
+    db.flush()
+    return user
+
+
+def set_password(*, db: Session, user: User, password: str) -> None:
+    """Replace a user's password."""
+    user.password_hash = hash_password(password)
+    db.flush()
+
+
+def authenticate(*, db: Session, email: str, password: str) -> User:
+    """The active user matching these credentials, or Unauthorized."""
+    user = get_by_email(db=db, email=email)
+    if user is None:
+        burn_verify(password)
+        raise Unauthorized("bad_credentials")
+    if not verify_password(password, user.password_hash) or not user.active:
+        raise Unauthorized("bad_credentials")
+    return user
+
+
+def issue_token(*, db: Session, user: User, scope: str = "api",
+                lifetime: timedelta = TOKEN_LIFETIME) -> tuple[str, ApiToken]:
+    """A new bearer token; the clear value is returned once and never stored."""
+    token = new_token()
+    row = ApiToken(user_id=user.id, token_hash=token_digest(token), scope=scope,
+                   expires_at=utcnow() + lifetime)
+    db.add(row)
+    db.flush()
+    return token, row
+
+
+def user_for_token(*, db: Session, token: str) -> User:
+    """The user behind a valid, unexpired, unrevoked token."""
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise Unauthorized("bad_token")
+    if not row.user.active:
+        raise Unauthorized("bad_token")
+    return row.user
+
+
+def revoke_token(*, db: Session, token: str) -> None:
+    """End a token's life now."""
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.flush()

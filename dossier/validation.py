@@ -1,0 +1,127 @@
+"""Validate dossiers: drafts, readiness to submit, progress, JSON Schema and snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import ValidationError
+
+from dossier import messages as _messages  # noqa: F401  (registers the error messages)
+from dossier.errors import FieldError, Invalid
+from dossier.schema import DossierV1
+from dossier.schema.jsonschema import dossier_json_schema
+from dossier.schema.rules import Partners, field_slots, join, model_slots, rule_errors
+
+__all__ = [
+    "canonical_json",
+    "completeness",
+    "content_hash",
+    "dossier_json_schema",
+    "dump_content",
+    "pydantic_errors_to_field_errors",
+    "submission_errors",
+    "validate_draft",
+]
+
+_MISSING_CODES = frozenset({"missing", "too_short", "amount_required"})
+_SECTIONS = ("company", "founders", "project", "financials", "funding", "requests",
+             "bank_account")
+
+
+def validate_draft(data: Any, *, partners: Partners | None = None,
+                   today: date | None = None) -> DossierV1:
+    """Parse a draft: what is present must be valid, cross-field rules apply once complete."""
+    context = {"today": today or date.today(), "partners": partners}
+    try:
+        dossier = DossierV1.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from None
+    errors = rule_errors(dossier, partners=partners)
+    if errors:
+        raise Invalid(errors=errors)
+    return dossier
+
+
+def submission_errors(d: DossierV1, *, partners: Partners | None = None) -> list[FieldError]:
+    """Everything that stops this dossier from being submitted (empty list: ready)."""
+    missing = [error for _, error in model_slots(d, DossierV1) if error is not None]
+    return missing + rule_errors(d, partners=partners)
+
+
+def completeness(d: DossierV1) -> dict[str, Any]:
+    """Progress of a draft: per-section counts of required places filled, and what is missing."""
+    sections = {}
+    for name in _SECTIONS:
+        slots = list(field_slots(getattr(d, name), DossierV1.model_fields[name], name))
+        filled = sum(error is None for _, error in slots)
+        sections[name] = {"filled": filled, "required": len(slots)}
+    errors = submission_errors(d)
+    required = sum(s["required"] for s in sections.values())
+    filled = sum(s["filled"] for s in sections.values())
+    return {
+        "ready": not errors,
+        "missing": [e.loc for e in errors if e.code in _MISSING_CODES],
+        "sections": sections,
+        "percent": 100 * filled // required if required else 100,
+    }
+
+
+def _loc(parts: tuple[int | str, ...]) -> str:
+    loc = ""
+    for part in parts:
+        loc = join(loc, part)
+    return loc
+
+
+def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, str):
+        return str(value)  # plain str, also for StrEnum members
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_safe(v) for v in value]
+    return str(value)  # Decimal, exceptions, anything else
+
+
+def _ctx(code: str, ctx: Mapping[str, Any]) -> dict[str, Any]:
+    safe = _json_safe(ctx)
+    if code in ("enum", "literal_error") and isinstance(safe.get("expected"), str):
+        # pydantic writes "'SAS', 'SASU' or 'other'": keep a language-neutral list
+        safe["expected"] = ", ".join(re.findall(r"'([^']*)'", safe["expected"])) or safe["expected"]
+    return safe
+
+
+def pydantic_errors_to_field_errors(exc: ValidationError) -> list[FieldError]:
+    """Pydantic errors as FieldErrors: loc "funding.sources[2].amount_eur", code = error type."""
+    return [
+        FieldError(_loc(err["loc"]), err["type"], _ctx(err["type"], err.get("ctx", {})),
+                   err["msg"])
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+def dump_content(d: DossierV1) -> dict[str, Any]:
+    """The dossier as JSON-ready data (money as strings), without absent fields."""
+    return d.model_dump(mode="json", exclude_none=True)
+
+
+def canonical_json(d: DossierV1) -> str:
+    """One exact text per content: sorted keys, no spaces, no absent fields."""
+    return json.dumps(dump_content(d), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(d: DossierV1) -> str:
+    """SHA-256 hex digest of the canonical JSON, for immutable version snapshots."""
+    return hashlib.sha256(canonical_json(d).encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""How the dossier is shown: form definition, French display, HTML and PDF rendering."""

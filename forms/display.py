@@ -1,0 +1,93 @@
+"""One stored value shown as text, according to its field in the form definition."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from forms.definition import BYTES, enum_label
+from forms.enums import PARTNER
+from forms.formatting import (
+    CENT,
+    format_date,
+    format_int,
+    format_money,
+    format_pct,
+    format_size,
+    to_decimal,
+)
+from forms.model import Field, Kind
+from forms.text import Text
+
+EMPTY = Text("non renseigné", "not provided")
+YES, NO = Text("Oui", "Yes"), Text("Non", "No")
+
+
+def get_path(content: Any, path: str) -> Any:
+    """The value at a dotted path (`company.address.city`) of a JSON dict, or None."""
+    node = content
+    for name in path.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(name)
+    return node
+
+
+def is_empty(value: Any) -> bool:
+    """True for a missing value: None, blank text, empty list."""
+    return value is None or (isinstance(value, str | list | tuple | dict) and not value)
+
+
+def display_value(f: Field, value: Any, lang: str = "fr",
+                  partners: Mapping[str, str] | None = None) -> str | None:
+    """The text people see for `value`, or None when it is missing."""
+    if is_empty(value):
+        return None
+    try:
+        return _display(f, value, lang, partners or {})
+    except (ValueError, TypeError, InvalidOperation):
+        return str(value)  # a draft may hold odd values: show them rather than fail
+
+
+def _display(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str:
+    kind = f.kind
+    if kind is Kind.MONEY:
+        return format_money(value, lang)
+    if kind is Kind.PERCENT:
+        return format_pct(value, lang)
+    if kind is Kind.INTEGER:
+        if f.unit is BYTES:
+            return format_size(value, lang)
+        shown = format_int(value, lang) if f.grouping else str(int(to_decimal(value)))
+        return f"{shown} {f.unit.get(lang)}" if f.unit else shown
+    if kind is Kind.DATE:
+        return format_date(value, lang)
+    if kind is Kind.BOOLEAN:
+        return (YES if value else NO).get(lang)
+    if kind is Kind.ENUM:
+        return _choice(f, value, lang, partners)
+    if kind is Kind.MULTI_ENUM:
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(_choice(f, v, lang, partners) for v in values)
+    if kind is Kind.IBAN:
+        compact = str(value).replace(" ", "").upper()
+        return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return str(value)
+
+
+def _choice(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str:
+    if f.enum == PARTNER:
+        return partners.get(str(value), str(value))
+    return enum_label(f.enum or "", str(value), lang)
+
+
+def share_pct(amount: Any, total: Any) -> Decimal | None:
+    """`amount` as a percentage of `total`, 2 decimals half up; None when not computable."""
+    try:
+        part, whole = to_decimal(amount), to_decimal(total)
+    except (ValueError, TypeError):
+        return None
+    if whole <= 0:
+        return None
+    return (part * 100 / whole).quantize(CENT, rounding=ROUND_HALF_UP)

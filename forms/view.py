@@ -1,0 +1,212 @@
+"""The dossier laid out from the form definition, ready for a template (PDF or web page)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from forms.definition import SECTIONS, field
+from forms.display import EMPTY, display_value, get_path, share_pct
+from forms.formatting import format_datetime, format_money, format_pct, to_decimal
+from forms.model import Field, Kind
+from forms.text import Text
+
+UI = {
+    "title": Text("Dossier unique de financement", "Single funding dossier"),
+    "unnamed": Text("Entreprise non renseignée", "Company not provided"),
+    "version": Text("Version", "Version"),
+    "draft": Text("brouillon", "draft"),
+    "hash": Text("Empreinte du contenu (SHA-256)", "Content digest (SHA-256)"),
+    "generated": Text("Document établi le", "Document generated on"),
+    "total": Text("Total", "Total"),
+    "share": Text("Part du besoin", "Share of need"),
+    "none": Text("Aucun élément renseigné.", "Nothing provided."),
+    "contents": Text("Sommaire", "Contents"),
+    "page": Text("page", "page"),
+    "empty": EMPTY,
+    "colon": Text("\u202f:", ":"),
+}
+NUMERIC = (Kind.MONEY, Kind.PERCENT, Kind.INTEGER)
+COVER_FACTS = ("company.siren", "company.address.city", "company.sector", "company.stage",
+               "funding.total_need_eur")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A label and its value (None when missing)."""
+
+    label: str
+    value: str | None
+    path: str
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Consecutive short fields, shown as label/value lines."""
+
+    rows: tuple[Row, ...]
+    type: str = "pairs"
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A long text, shown with its line breaks."""
+
+    label: str
+    value: str | None
+    path: str
+    type: str = "prose"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its label and CSS classes (kind and key)."""
+
+    label: str
+    css: str
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    """A list of objects: one row per item, with an optional totals row."""
+
+    label: str
+    path: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str | None, ...], ...]
+    totals: tuple[str | None, ...] | None
+    type: str = "table"
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A chapter of the document."""
+
+    key: str
+    title: str
+    intro: str | None
+    blocks: tuple[Pairs | Prose | Table, ...]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The first page: who asks, for how much, from whom; which version."""
+
+    company: str | None
+    facts: tuple[Row, ...]
+    requests: Table
+    version: str
+    draft: bool
+    content_hash: str | None
+    generated: str | None
+
+
+def _shown(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str | None:
+    """The displayed value; None when a required value is missing, "" for an optional one."""
+    shown = display_value(f, value, lang, partners)
+    return "" if shown is None and not f.required else shown
+
+
+def _column(f: Field, lang: str) -> Column:
+    return Column(f.label.get(lang), f"k-{f.kind} c-{f.key}", f.kind in NUMERIC)
+
+
+def _sum(items: Sequence[Any], key: str) -> Decimal:
+    total = Decimal(0)
+    for item in items:
+        try:
+            total += to_decimal(item.get(key) if isinstance(item, Mapping) else None)
+        except (ValueError, TypeError):
+            continue  # a missing amount in a draft adds nothing
+    return total
+
+
+def _table(f: Field, content: Mapping[str, Any], lang: str,
+           partners: Mapping[str, str]) -> Table:
+    items = get_path(content, f.path)
+    items = [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
+    whole = get_path(content, f.share_of) if f.share_of else None
+    columns, rows = [], []
+    for sub in f.items:
+        columns.append(_column(sub, lang))
+        if f.share_of and sub.key == f.total:
+            columns.append(Column(UI["share"].get(lang), "k-percent c-share", True))
+    for item in items:
+        cells: list[str | None] = []
+        for sub in f.items:
+            cells.append(_shown(sub, item.get(sub.key), lang, partners))
+            if f.share_of and sub.key == f.total:
+                share = share_pct(item.get(sub.key), whole)
+                cells.append(None if share is None else format_pct(share, lang))
+        rows.append(tuple(cells))
+    totals = None
+    if f.total and items:
+        amount = _sum(items, f.total)
+        cells = [UI["total"].get(lang)] + [None] * (len(columns) - 1)
+        at = next(i for i, sub in enumerate(f.items) if sub.key == f.total)
+        cells[at] = format_money(amount, lang)
+        if f.share_of:
+            share = share_pct(amount, whole)
+            cells[at + 1] = None if share is None else format_pct(share, lang)
+        totals = tuple(cells)
+    return Table(f.label.get(lang), f.path, tuple(columns), tuple(rows), totals)
+
+
+def _blocks(fields: Sequence[Field], content: Mapping[str, Any], lang: str,
+            partners: Mapping[str, str]) -> tuple[Pairs | Prose | Table, ...]:
+    blocks: list[Pairs | Prose | Table] = []
+    pairs: list[Row] = []
+    for f in fields:
+        if f.kind in (Kind.LIST, Kind.TEXTAREA) and pairs:
+            blocks.append(Pairs(tuple(pairs)))
+            pairs = []
+        value = None if f.kind is Kind.LIST else get_path(content, f.path)
+        if f.kind is Kind.LIST:
+            blocks.append(_table(f, content, lang, partners))
+        elif f.kind is Kind.TEXTAREA:
+            blocks.append(Prose(f.label.get(lang), _shown(f, value, lang, partners), f.path))
+        else:
+            pairs.append(Row(f.label.get(lang), _shown(f, value, lang, partners), f.path))
+    if pairs:
+        blocks.append(Pairs(tuple(pairs)))
+    return tuple(blocks)
+
+
+def sections_view(content: Mapping[str, Any], attachments: Sequence[Mapping[str, Any]],
+                  lang: str = "fr", partners: Mapping[str, str] | None = None,
+                  ) -> list[SectionView]:
+    """Every section of the definition, in order, with the dossier's values."""
+    data = dict(content) if isinstance(content, Mapping) else {}
+    data["attachments"] = list(attachments)
+    views = []
+    for s in SECTIONS:
+        intro = s.intro.get(lang) if s.intro else None
+        blocks = _blocks(s.fields, data, lang, partners or {})
+        views.append(SectionView(s.key, s.title.get(lang), intro, blocks))
+    return views
+
+
+def cover_view(content: Mapping[str, Any], *, lang: str = "fr",
+               partners: Mapping[str, str] | None = None, version: int | None = None,
+               content_hash: str | None = None, generated_at: datetime | None = None) -> Cover:
+    """The cover page's facts, taken from the definition's fields."""
+    data = content if isinstance(content, Mapping) else {}
+    name = get_path(data, "company.legal_name")
+    facts = tuple(
+        Row(field(p).label.get(lang), display_value(field(p), get_path(data, p), lang), p)
+        for p in COVER_FACTS
+    )
+    shown_version = str(version) if version is not None else UI["draft"].get(lang)
+    return Cover(
+        company=name if isinstance(name, str) and name.strip() else None,
+        facts=facts,
+        requests=_table(field("requests"), data, lang, partners or {}),
+        version=shown_version,
+        draft=version is None,
+        content_hash=content_hash,
+        generated=format_datetime(generated_at, lang) if generated_at else None,
+    )

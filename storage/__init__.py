@@ -1,0 +1,43 @@
+"""Object storage behind one small protocol: filesystem or S3."""
+
+from storage.base import MAX_LINK_TTL, ObjectStore, StoredObject, check_key, key_for
+from storage.errors import (
+    EmptyObject,
+    InvalidKey,
+    LinkExpired,
+    LinkInvalid,
+    ObjectMissing,
+    ObjectTooLarge,
+    StorageError,
+    StorageUnavailable,
+)
+from storage.factory import make_store
+from storage.filesystem import FilesystemStore
+from storage.headers import content_disposition
+from storage.s3 import S3Store
+from storage.settings import StorageSettings
+from storage.signing import LinkClaims, sign_link, verify_link
+
+__all__ = [
+    "MAX_LINK_TTL",
+    "EmptyObject",
+    "FilesystemStore",
+    "InvalidKey",
+    "LinkClaims",
+    "LinkExpired",
+    "LinkInvalid",
+    "ObjectMissing",
+    "ObjectStore",
+    "ObjectTooLarge",
+    "S3Store",
+    "StorageError",
+    "StorageSettings",
+    "StorageUnavailable",
+    "StoredObject",
+    "check_key",
+    "content_disposition",
+    "key_for",
+    "make_store",
+    "sign_link",
+    "verify_link",
+]

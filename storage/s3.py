@@ -1,0 +1,163 @@
+"""Objects in an S3 bucket (MinIO, SeaweedFS, AWS…) through the `minio` SDK."""
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import certifi
+import urllib3
+from minio import Minio
+from minio.error import MinioException, S3Error
+
+from storage.base import CHUNK_SIZE, MAX_LINK_TTL, ChunkStream, SpoolingStore, check_key, check_ttl
+from storage.errors import ObjectMissing, StorageError, StorageUnavailable
+from storage.headers import check_content_type, content_disposition
+from storage.spool import Spooled
+
+_MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"}
+_REFUSED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken"}
+_NETWORK = (urllib3.exceptions.HTTPError, OSError)
+
+
+class S3Store(SpoolingStore):
+    """Content-addressed objects in one bucket, created on first use."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        secure: bool = False,
+        region: str = "us-east-1",
+        *,
+        spool_dir: Path | None = None,
+        part_size: int = 5 * 1024 * 1024,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 30.0,
+    ) -> None:
+        self.bucket = bucket
+        self.spool_dir = spool_dir
+        # The SDK holds about two parts in memory per upload; 5 MiB is the S3 minimum.
+        self._part_size = part_size
+        self._bucket_ready = False
+        self._lock = threading.Lock()
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+            retries=urllib3.Retry(
+                total=2, backoff_factor=0.1, status_forcelist=[500, 502, 503, 504]
+            ),
+            maxsize=10,
+            cert_reqs="CERT_REQUIRED" if secure else "CERT_NONE",
+            ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        )
+        self._client = Minio(
+            endpoint, access_key, secret_key, secure=secure, region=region, http_client=http
+        )
+
+    def open(self, key: str) -> ChunkStream:
+        """Stream the object in chunks; raises ObjectMissing."""
+        with _translated(key):
+            self._ensure_bucket()
+            response = self._client.get_object(self.bucket, check_key(key))
+
+        def release() -> None:
+            response.close()
+            response.release_conn()
+
+        return ChunkStream(_chunks(response), release)
+
+    def exists(self, key: str) -> bool:
+        """Whether the object is stored."""
+        try:
+            self.size(key)
+        except ObjectMissing:
+            return False
+        return True
+
+    def size(self, key: str) -> int:
+        """Size in bytes; raises ObjectMissing."""
+        with _translated(key):
+            self._ensure_bucket()
+            return self._client.stat_object(self.bucket, check_key(key)).size or 0
+
+    def delete(self, key: str) -> None:
+        """Remove the object if present (erasure); S3 deletes are idempotent."""
+        with _translated(key):
+            self._ensure_bucket()
+            self._client.remove_object(self.bucket, check_key(key))
+
+    def signed_url(
+        self,
+        key: str,
+        *,
+        expires: timedelta = MAX_LINK_TTL,
+        filename: str | None = None,
+        content_type: str | None = None,
+    ) -> str:
+        """A presigned GET URL that also sets the name and type of the download."""
+        headers = {}
+        if filename is not None:
+            headers["response-content-disposition"] = content_disposition(filename)
+        if content_type is not None:
+            headers["response-content-type"] = check_content_type(content_type)
+        with _translated(key):
+            return self._client.presigned_get_object(
+                self.bucket, check_key(key), check_ttl(expires), response_headers=headers
+            )
+
+    def check(self) -> None:
+        """Raise StorageUnavailable unless the server answers and accepts our credentials."""
+        with _translated():
+            self._bucket_ready = False
+            self._ensure_bucket()
+
+    def _store(self, spooled: Spooled, key: str) -> None:
+        with _translated(key), open(spooled.path, "rb") as data:
+            self._client.put_object(
+                self.bucket,
+                key,
+                data,
+                spooled.size,
+                content_type="application/octet-stream",
+                part_size=self._part_size,
+                num_parallel_uploads=1,
+            )
+
+    def _ensure_bucket(self) -> None:
+        if self._bucket_ready:
+            return
+        with self._lock:
+            if not self._client.bucket_exists(self.bucket):
+                try:
+                    self._client.make_bucket(self.bucket)
+                except S3Error as exc:  # another process made it first
+                    if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                        raise
+            self._bucket_ready = True
+
+
+def _chunks(response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
+    """The body in chunks, with network failures mid-stream turned into ours."""
+    with _translated():
+        yield from response.stream(CHUNK_SIZE)
+
+
+@contextmanager
+def _translated(key: str | None = None) -> Iterator[None]:
+    """Turn SDK and network exceptions into storage errors."""
+    try:
+        yield
+    except S3Error as exc:
+        if exc.code in _MISSING and key is not None:
+            raise ObjectMissing(key) from exc
+        if exc.code in _REFUSED:
+            raise StorageUnavailable(f"S3 refused our credentials ({exc.code})") from exc
+        raise StorageError(f"S3 error {exc.code}: {exc.message}") from exc
+    except MinioException as exc:  # 5xx or a reply that is not S3
+        raise StorageUnavailable(f"S3 server error: {exc}") from exc
+    except _NETWORK as exc:
+        raise StorageUnavailable(f"S3 server unreachable: {exc}") from exc

@@ -1,0 +1,61 @@
+"""Health, schema, catalogue and the OpenAPI document."""
+
+from __future__ import annotations
+
+import jsonschema
+
+from tests.helpers import full_dossier
+
+SPEC_CODES = {"bdf", "cepac", "ca-alpes-provence", "cic", "bnp-paribas", "bpmed", "ampa",
+              "mi-honor-loan"}
+
+
+def test_health_reports_each_dependency(client):
+    r = client.get("/api/v1/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "storage", "orchestrator"}
+
+
+def test_health_degrades_when_storage_fails(client, store, tmp_path):
+    store.root.mkdir(parents=True, exist_ok=True)
+    store.root.rmdir()
+    store.root.write_text("not a folder")
+    r = client.get("/api/v1/health")
+    assert r.status_code == 503
+    assert r.json()["checks"]["storage"].startswith("error")
+
+
+def test_schema_is_valid_and_accepts_the_full_dossier(client):
+    schema = client.get("/api/v1/schema/dossier").json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(full_dossier())
+    assert "company" in schema.get("required", [])
+
+
+def test_partners_lists_the_spec_catalogue(client, founder):
+    partners = client.get("/api/v1/partners", headers=founder).json()
+    assert {p["code"] for p in partners} == SPEC_CODES
+    bdf = next(p for p in partners if p["code"] == "bdf")
+    assert bdf["instruments"] == ["advice"] and bdf["kind"] == "public_advisor"
+    assert all({"name", "kind", "instruments", "required_attachments", "sla_days",
+                "eligibility"} <= set(p) for p in partners)
+
+
+def test_openapi_describes_every_route_and_the_dossier(client):
+    doc = client.get("/openapi.json").json()
+    paths = doc["paths"]
+    for path in ["/api/v1/auth/token", "/api/v1/me", "/api/v1/health", "/api/v1/schema/dossier",
+                 "/api/v1/partners", "/api/v1/dossiers", "/api/v1/dossiers/{dossier_id}",
+                 "/api/v1/dossiers/{dossier_id}/attachments",
+                 "/api/v1/dossiers/{dossier_id}/attachments/{attachment_id}/content",
+                 "/api/v1/dossiers/{dossier_id}/pdf"]:
+        assert path in paths, path
+    assert "DossierV1" in doc["components"]["schemas"]
+
+
+def test_unknown_route_is_a_problem(client):
+    r = client.get("/api/v1/nothing-here")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/problem+json")

@@ -1,0 +1,137 @@
+"""Shared fixtures: the suite runs on SQLite and on PostgreSQL, against real services."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine, make_url
+
+from app.demo import seed_demo
+from app.main import create_app
+from app.migrate import upgrade
+from app.settings import AppSettings
+from dossier.db import Base, make_engine, make_sessionmaker, transaction
+from dossier.models import User
+from storage.filesystem import FilesystemStore
+
+IN_CI = bool(os.environ.get("CI"))
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+DEMO_PASSWORD = "demo1234"
+FIXTURES = Path(__file__).parent / "fixtures"
+KEEP_TABLES = {"partners", "users"}
+
+
+def service_missing(reason: str) -> None:
+    """Skip on a developer's machine, fail in CI: nothing is skipped there."""
+    if IN_CI:
+        pytest.fail(f"CI=true and a required service is missing: {reason}")
+    pytest.skip(reason)
+
+
+def _create_pg_database() -> tuple[str, str]:
+    name = f"dossier_test_{uuid.uuid4().hex[:10]}"
+    url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        service_missing(f"PostgreSQL at {PG_URL} unreachable: {exc}")
+    return admin, url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(admin: str, url: str) -> None:
+    name = make_url(url).database
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[str]:
+    """A fresh, migrated database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+        upgrade(url)
+        yield url
+        return
+    admin, url = _create_pg_database()
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        _drop_pg_database(admin, url)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test database, with the catalogue and demo accounts seeded."""
+    eng = make_engine(database_url)
+    with transaction(make_sessionmaker(eng)) as db:
+        seed_demo(db=db, password=DEMO_PASSWORD)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine):
+    """A session factory; every row a test writes is removed afterwards."""
+    factory = make_sessionmaker(engine)
+    yield factory
+    with transaction(factory) as db:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in KEEP_TABLES:
+                db.execute(delete(table))
+        db.execute(delete(User).where(~User.email.like("%@demo.example")))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FilesystemStore:
+    """A filesystem object store in a temporary folder."""
+    return FilesystemStore(tmp_path / "objects", secret=b"test-secret")
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> AppSettings:
+    """App settings for one test."""
+    return AppSettings(database_url=database_url, secret_key="test-secret",
+                       max_upload_bytes=2 * 1024 * 1024, upload_spool_dir=None)
+
+
+@pytest.fixture
+def app(settings: AppSettings, engine: Engine, sessions, store):
+    """The app on the test database and store."""
+    return create_app(settings, engine=engine, store=store)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    """An HTTP client for the app."""
+    with TestClient(app) as c:
+        yield c
+
+
+def login(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    """Authorization headers for an account."""
+    r = client.post("/api/v1/auth/token", data={"username": email, "password": password})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.fixture
+def founder(client: TestClient) -> dict[str, str]:
+    """Headers of the demo founder."""
+    return login(client, "founder@demo.example")
+
+
+@pytest.fixture
+def staff(client: TestClient) -> dict[str, str]:
+    """Headers of the demo staff member."""
+    return login(client, "staff@demo.example")

@@ -1,0 +1,80 @@
+"""The README's path on a real server: migrate, seed the demo, serve, and a founder's journey."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers import full_dossier, minimal_pdf, tiny_png
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`dossier db upgrade`, `dossier demo`, `dossier serve` with the embedded defaults."""
+    home = tmp_path_factory.mktemp("live")
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{home}/dossier.db",
+           "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(home / "objects"),
+           "SECRET_KEY_FILE": str(home / "secret"), "PORT": str(port),
+           "DEMO_PASSWORD": "demo1234"}
+    env.pop("SECRET_KEY", None)
+    dossier = str(BIN / "dossier")
+    subprocess.run([dossier, "db", "upgrade"], env=env, check=True, cwd=home, timeout=120)
+    seeded = subprocess.run([dossier, "demo"], env=env, check=True, cwd=home, timeout=120,
+                            capture_output=True, text=True)
+    assert "founder@demo.example" in seeded.stdout
+    proc = subprocess.Popen([dossier, "serve"], env=env, cwd=home,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_founder_journey_on_the_running_server(server):
+    with httpx.Client(base_url=server + "/api/v1", timeout=60) as http:
+        token = http.post("/auth/token", data={"username": "founder@demo.example",
+                                               "password": "demo1234"}).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        assert http.get("/me").json()["role"] == "founder"
+        created = http.post("/dossiers", json=full_dossier())
+        assert created.status_code == 201, created.text
+        dossier_id = created.json()["id"]
+        for name, data, kind in [("kbis.pdf", minimal_pdf(), "kbis"),
+                                 ("photo.png", tiny_png(), "id_founder")]:
+            r = http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
+                          files={"file": (name, data, "application/octet-stream")})
+            assert r.status_code == 201, r.text
+        pdf = http.get(f"/dossiers/{dossier_id}/pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        plan = http.get(f"/dossiers/{dossier_id}").json()["funding_plan"]
+        shares = [Decimal(s["share_pct"]) for s in plan["sources"]]
+        assert Decimal("5.27") in shares
+        assert abs(sum(shares) - 100) <= Decimal("0.01") * len(shares)
