@@ -19,12 +19,22 @@ AttachmentKind = Literal[
 
 
 class Delivery(BaseModel):
-    """How a partner receives dossiers."""
+    """How a partner receives dossiers: a channel plug-in and its settings, never a secret."""
 
     model_config = ConfigDict(extra="forbid")
 
-    channel: Literal["portal", "webhook"] = "portal"
+    channel: str = Field(default="portal", pattern=r"^[a-z][a-z0-9_]{1,31}$")
     url: str | None = None
+    secret_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+
+    def model_post_init(self, context: object, /) -> None:
+        """The channel is installed and its own config model accepts these settings."""
+        from banks.channels import UnknownChannel, validate_config
+
+        try:
+            validate_config(self.channel, self.model_dump(exclude_none=True))
+        except UnknownChannel as exc:
+            raise ValueError(str(exc)) from None
 
 
 class PartnerSpec(BaseModel):

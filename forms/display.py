@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dossier import funding
 from forms.definition import BYTES, enum_label
 from forms.enums import PARTNER
 from forms.formatting import (
-    CENT,
     format_date,
     format_int,
     format_money,
@@ -83,11 +83,8 @@ def _choice(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str
 
 
 def share_pct(amount: Any, total: Any) -> Decimal | None:
-    """`amount` as a percentage of `total`, 2 decimals half up; None when not computable."""
+    """`amount` as a percent of `total` (dossier.funding's rule); None when not computable."""
     try:
-        part, whole = to_decimal(amount), to_decimal(total)
+        return funding.share_pct(to_decimal(amount), to_decimal(total))
     except (ValueError, TypeError):
         return None
-    if whole <= 0:
-        return None
-    return (part * 100 / whole).quantize(CENT, rounding=ROUND_HALF_UP)

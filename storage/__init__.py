@@ -1,6 +1,6 @@
 """Object storage behind one small protocol: filesystem or S3."""
 
-from storage.base import MAX_LINK_TTL, ObjectStore, StoredObject, check_key, key_for
+from storage.base import MAX_LINK_TTL, ChunkStream, ObjectStore, StoredObject, check_key, key_for
 from storage.errors import (
     EmptyObject,
     InvalidKey,
@@ -20,6 +20,7 @@ from storage.signing import LinkClaims, sign_link, verify_link
 
 __all__ = [
     "MAX_LINK_TTL",
+    "ChunkStream",
     "EmptyObject",
     "FilesystemStore",
     "InvalidKey",

@@ -20,6 +20,7 @@ from app.settings import AppSettings
 from dossier.db import Base, make_engine, make_sessionmaker, transaction
 from dossier.models import User
 from storage.filesystem import FilesystemStore
+from tests.s3server import S3Server, S3ServerError, start_s3_server
 
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -90,6 +91,17 @@ def sessions(engine: Engine):
             if table.name not in KEEP_TABLES:
                 db.execute(delete(table))
         db.execute(delete(User).where(~User.email.like("%@demo.example")))
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real SeaweedFS S3 server on loopback for the session."""
+    try:
+        server = start_s3_server(tmp_path_factory.mktemp("s3"))
+    except S3ServerError as exc:
+        service_missing(f"S3 server did not start: {exc}")
+    yield server
+    server.stop()
 
 
 @pytest.fixture

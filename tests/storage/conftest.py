@@ -2,9 +2,7 @@
 
 import base64
 import io
-import os
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -14,22 +12,9 @@ import pytest
 from minio.error import S3Error
 
 from storage import FilesystemStore, LinkInvalid, ObjectStore, S3Store, verify_link
-from tests.s3server import S3Server, S3ServerError, start_s3_server
+from tests.s3server import S3Server
 
 SECRET = b"test-secret-for-signed-links-0123456789"
-
-
-@pytest.fixture(scope="session")
-def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    """A SeaweedFS S3 server for the session; fails under CI if it cannot start."""
-    try:
-        server = start_s3_server(tmp_path_factory.mktemp("s3"))
-    except S3ServerError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"S3 server did not start: {exc}")
-        pytest.skip(f"S3 server did not start: {exc}")
-    yield server
-    server.stop()
 
 
 @dataclass

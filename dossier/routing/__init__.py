@@ -1,0 +1,1 @@
+"""Routing a submitted dossier to partners: the route state machine and its events."""

@@ -1,0 +1,99 @@
+"""The route state machine, declared once as data: states, transitions, who may fire each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class State(StrEnum):
+    """Where one partner stands with one dossier."""
+
+    queued = "queued"
+    delivery_failed = "delivery_failed"
+    delivered = "delivered"
+    opened = "opened"
+    in_review = "in_review"
+    info_requested = "info_requested"
+    approved = "approved"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+
+class Actor(StrEnum):
+    """Who fires a transition."""
+
+    system = "system"
+    reviewer = "reviewer"
+    founder = "founder"
+
+
+OPEN_STATES = frozenset({State.queued, State.delivery_failed, State.delivered, State.opened,
+                         State.in_review, State.info_requested})
+DECIDED_STATES = frozenset({State.approved, State.declined})
+CLOSED_STATES = DECIDED_STATES | {State.withdrawn}
+VISIBLE_TO_PARTNER = frozenset({State.delivered, State.opened, State.in_review,
+                                State.info_requested, State.approved, State.declined})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An event type: the states it may leave, the state it reaches, who may fire it."""
+
+    event: str
+    sources: frozenset[State]
+    target: State | None  # None: an event that does not change the state
+    actors: frozenset[Actor]
+
+
+def _t(event: str, sources: set[State], target: State | None, *actors: Actor) -> Transition:
+    return Transition(event, frozenset(sources), target, frozenset(actors))
+
+
+TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
+    _t("delivered", {State.queued, State.delivery_failed}, State.delivered, Actor.system),
+    _t("delivery_failed", {State.queued, State.delivery_failed}, State.delivery_failed,
+       Actor.system),
+    _t("opened", {State.delivered}, State.opened, Actor.reviewer),
+    _t("in_review", {State.delivered, State.opened}, State.in_review, Actor.reviewer),
+    _t("info_requested", {State.delivered, State.opened, State.in_review},
+       State.info_requested, Actor.reviewer),
+    _t("info_answered", {State.info_requested}, State.in_review, Actor.founder),
+    _t("approved", {State.delivered, State.opened, State.in_review, State.info_requested},
+       State.approved, Actor.reviewer),
+    _t("declined", {State.delivered, State.opened, State.in_review, State.info_requested},
+       State.declined, Actor.reviewer),
+    _t("withdrawn", set(OPEN_STATES), State.withdrawn, Actor.founder),
+    _t("updated", {State.delivered, State.opened, State.in_review, State.info_requested},
+       None, Actor.system),
+    _t("message", {State.delivered, State.opened, State.in_review, State.info_requested,
+                   State.approved, State.declined}, None, Actor.reviewer, Actor.founder),
+)}
+
+REVIEWER_EVENTS = ("opened", "in_review", "info_requested", "approved", "declined")
+
+
+def transition_for(event: str) -> Transition | None:
+    """The declared transition of an event type, if any."""
+    return TRANSITIONS.get(event)
+
+
+def check(event: str, state: State | str, actor: Actor | str) -> State | None:
+    """The next state, or a reason code why the transition is illegal."""
+    transition = TRANSITIONS.get(event)
+    if transition is None:
+        raise IllegalTransition("event_unknown", event=event, state=str(state))
+    if Actor(actor) not in transition.actors:
+        raise IllegalTransition("event_not_for_role", event=event, state=str(state),
+                                actor=str(actor))
+    if State(state) not in transition.sources:
+        raise IllegalTransition("event_not_from_state", event=event, state=str(state))
+    return transition.target
+
+
+class IllegalTransition(Exception):
+    """The event does not fit the route's state or the actor's role."""
+
+    def __init__(self, code: str, **ctx: str):
+        self.code, self.ctx = code, ctx
+        super().__init__(code)
