@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from app import api, openapi, problems
@@ -12,6 +15,8 @@ from dossier.db import make_engine, make_sessionmaker
 from storage.base import ObjectStore
 from storage.factory import make_store
 from storage.settings import StorageSettings
+from workflows.dispatch import Dispatcher
+from workflows.runtime import Runtime, set_runtime
 
 DESCRIPTION = (
     "Dossier unique de financement: a start-up fills one funding dossier, once, "
@@ -27,9 +32,26 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     engine = engine or make_engine(settings.database_url)
     secret = settings.secret()
     store = store or make_store(StorageSettings(), secret=secret)
-    app = FastAPI(title="Dossier unique", version="1.0.0", description=DESCRIPTION)
-    app.state.dossier = AppState(settings=settings, engine=engine,
-                                 sessions=make_sessionmaker(engine), store=store, secret=secret)
+    sessions = make_sessionmaker(engine)
+    runtime = Runtime(sessions=sessions, store=store, secret=secret,
+                      public_url=settings.public_url,
+                      delivery_retries=settings.delivery_retries,
+                      delivery_retry_delay=settings.delivery_retry_delay)
+    dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        set_runtime(runtime)
+        if settings.routing_in_background:
+            dispatcher.start()
+        yield
+        dispatcher.stop()
+
+    app = FastAPI(title="Dossier unique", version="1.0.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.dossier = AppState(settings=settings, engine=engine, sessions=sessions,
+                                 store=store, secret=secret, runtime=runtime,
+                                 dispatcher=dispatcher)
     problems.install(app)
     app.include_router(api.router)
     openapi.install(app)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.signing import load_secret
 
 
 class AppSettings(BaseSettings):
@@ -23,14 +24,12 @@ class AppSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     token_hours: int = 12
+    public_url: str = "http://127.0.0.1:8000"
+    routing_in_background: bool = True
+    reconcile_interval: float = 30.0
+    delivery_retries: int = 3
+    delivery_retry_delay: float = 2.0
 
     def secret(self) -> bytes:
         """The signing secret: SECRET_KEY, or one generated once and kept in var/."""
-        if self.secret_key:
-            return self.secret_key.encode()
-        path = self.secret_key_file
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        return load_secret(self.secret_key, self.secret_key_file)

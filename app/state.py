@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.settings import AppSettings
 from storage.base import ObjectStore
+from workflows.dispatch import Dispatcher
+from workflows.runtime import Runtime
 
 
 @dataclass
@@ -20,3 +22,5 @@ class AppState:
     sessions: sessionmaker[Session]
     store: ObjectStore
     secret: bytes
+    runtime: Runtime
+    dispatcher: Dispatcher

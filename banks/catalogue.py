@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
+
+from dossier.money import NonNegativeMoney, PositiveMoney
+from dossier.schema.enums import Label, Sector, Stage
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("catalogue.json")
 
@@ -16,6 +28,9 @@ AttachmentKind = Literal[
     "kbis", "statuts", "id_founder", "business_plan", "financial_statements",
     "forecast", "pitch_deck", "rib", "cap_table", "other",
 ]
+Department = Annotated[str, StringConstraints(
+    pattern=r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")]
+Years = Annotated[int, Field(ge=0, le=200, strict=True)]
 
 
 class Delivery(BaseModel):
@@ -37,6 +52,39 @@ class Delivery(BaseModel):
             raise ValueError(str(exc)) from None
 
 
+class EligibilityRules(BaseModel):
+    """A partner's eligibility rules; an absent rule means no restriction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    territory: Literal["metropole_amp", "france"] | list[Department] | None = Field(
+        None, description='"metropole_amp", "france" or a list of departments ("13", "84")')
+    min_company_age_years: Years | None = Field(None, description="Completed years, inclusive")
+    max_company_age_years: Years | None = Field(None, description="Completed years, inclusive")
+    stages: list[Stage] | None = Field(None, min_length=1)
+    sectors: list[Sector] | None = Field(None, min_length=1)
+    amount_min_eur: NonNegativeMoney | None = None
+    amount_max_eur: PositiveMoney | None = None
+    min_founders_full_time: Annotated[int, Field(ge=1, le=10, strict=True)] | None = None
+    labels_any: list[Label] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> EligibilityRules:
+        pairs = [("min_company_age_years", "max_company_age_years"),
+                 ("amount_min_eur", "amount_max_eur")]
+        for low, high in pairs:
+            a, b = getattr(self, low), getattr(self, high)
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{low} ({a}) must not be greater than {high} ({b})")
+        if isinstance(self.territory, list) and not self.territory:
+            raise ValueError("territory: give at least one department")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _only_set_rules(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
 class PartnerSpec(BaseModel):
     """One catalogue entry."""
 
@@ -48,9 +96,19 @@ class PartnerSpec(BaseModel):
     instruments: list[Instrument] = Field(min_length=1)
     required_attachments: list[AttachmentKind] = Field(default_factory=list)
     sla_days: int = Field(ge=1, le=365)
-    eligibility: dict = Field(default_factory=dict)
+    eligibility: EligibilityRules = Field(default_factory=EligibilityRules)
     delivery: Delivery = Field(default_factory=Delivery)
     description: str = ""
+
+    @classmethod
+    def from_db(cls, code: str, name: str, kind: str, config: Mapping[str, Any]) -> PartnerSpec:
+        """Rebuild an entry from a `Partner` row (config = the entry minus code, name, kind)."""
+        return cls.model_validate({**config, "code": code, "name": name, "kind": kind})
+
+    @classmethod
+    def from_row(cls, row: Any) -> PartnerSpec:
+        """Rebuild an entry from any object with code, name, kind and config attributes."""
+        return cls.from_db(row.code, row.name, row.kind, row.config or {})
 
 
 class Catalogue(BaseModel):

@@ -119,3 +119,13 @@ NonNegativeMoney = _decimal_type("non_negative", "Euros ≥ 0, at most 2 decimal
 PositiveMoney = _decimal_type("positive", "Euros > 0, at most 2 decimals.", gt=ZERO)
 Percent = _decimal_type("percent", "Percent 0–100, at most 2 decimals.", whole_digits=3,
                         ge=ZERO, le=Decimal(100))
+
+
+def as_cents(value: Decimal | None) -> int | None:
+    """Whole cents of a money amount, for exact integer columns."""
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def from_cents(value: int | None) -> Decimal | None:
+    """Back from whole cents to a 2-decimal amount."""
+    return None if value is None else (Decimal(value) / 100).quantize(CENT)

@@ -5,8 +5,10 @@ import binascii
 import hashlib
 import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from storage.base import check_key
 from storage.errors import InvalidKey, LinkExpired, LinkInvalid
@@ -82,3 +84,14 @@ def _unb64(text: str) -> bytes:
     if not text or not text.isascii():
         raise ValueError("empty or non-ASCII part")
     return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+
+
+def load_secret(value: str, file: Path) -> bytes:
+    """The signing secret: the given value, or one generated once and kept in `file`."""
+    if value:
+        return value.encode()
+    if not file.exists():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(secrets.token_urlsafe(48))
+        file.chmod(0o600)
+    return file.read_text().strip().encode()

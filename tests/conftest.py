@@ -114,7 +114,8 @@ def store(tmp_path: Path) -> FilesystemStore:
 def settings(database_url: str, tmp_path: Path) -> AppSettings:
     """App settings for one test."""
     return AppSettings(database_url=database_url, secret_key="test-secret",
-                       max_upload_bytes=2 * 1024 * 1024, upload_spool_dir=None)
+                       max_upload_bytes=2 * 1024 * 1024, upload_spool_dir=None,
+                       routing_in_background=False)
 
 
 @pytest.fixture

@@ -174,7 +174,7 @@ class WebhookReceiver:
         """Listen on 127.0.0.1, a free port, in a daemon thread."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._make_handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="webhook-receiver", daemon=True)
         self._thread.start()
         return self

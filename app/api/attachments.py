@@ -14,6 +14,7 @@ from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
 from app.openapi import AttachmentOut
 from dossier.services import attachments, dossiers
 from dossier.services.dossiers import attachment_view
+from storage.headers import content_disposition
 
 router = APIRouter(tags=["attachments"])
 
@@ -57,7 +58,7 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
     chunks = store.open(item.storage_key)
     return StreamingResponse(chunks, media_type=item.content_type, headers={
-        "Content-Disposition": _disposition(item.filename),
+        "Content-Disposition": content_disposition(item.filename),
         "Content-Length": str(item.size),
         "X-Content-Type-Options": "nosniff",
     })
@@ -91,9 +92,3 @@ async def delete(dossier_id: str, attachment_id: str, user: FounderUser,
         await run_in_threadpool(state.store.delete, orphan)
     return Response(status_code=204)
 
-
-def _disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -8,6 +8,7 @@ from fastapi.responses import StreamingResponse
 from app.deps import StateDep
 from dossier.errors import NotFound
 from storage.errors import StorageError
+from storage.headers import content_disposition
 from storage.signing import verify_link
 
 router = APIRouter(tags=["attachments"])
@@ -23,9 +24,8 @@ def blob(token: str, state: StateDep) -> StreamingResponse:
         raise NotFound("link_invalid") from exc
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
     if claims.filename:
-        from app.api.attachments import _disposition
 
-        headers["Content-Disposition"] = _disposition(claims.filename)
+        headers["Content-Disposition"] = content_disposition(claims.filename)
     return StreamingResponse(state.store.open(claims.key),
                              media_type=claims.content_type or "application/octet-stream",
                              headers=headers)

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
-from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep
+from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep, StateDep
 from app.openapi import DOSSIER_BODY, DossierOut
 from app.rendering import dossier_pdf
-from dossier.services import dossiers
+from dossier.services import dossiers, submission
+from dossier.services.partners import delivery_channels
 
 router = APIRouter(tags=["dossiers"])
 
@@ -37,11 +38,20 @@ def read(dossier_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
 
 
 @router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY)
-def replace(dossier_id: str, user: FounderUser, db: SessionDep, body: JsonBody) -> dict[str, Any]:
-    """Replace the content: the draft before submission, a new version after."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-    dossiers.update(db=db, dossier=dossier, user=user, data=body)
-    return dossiers.dossier_view(db=db, dossier=dossier)
+def replace(dossier_id: str, user: FounderUser, body: JsonBody,
+            state: StateDep) -> dict[str, Any]:
+    """Replace the content: the draft before submission, a new version (amendment) after."""
+    with state.sessions() as db, db.begin():
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        before = dossier.current_version
+        submission.save(db=db, dossier=dossier, user=user, data=body,
+                        channels=delivery_channels(db=db))
+        amended = (dossiers.latest_version(db=db, dossier=dossier)
+                   if dossier.current_version != before else None)
+        view = dossiers.dossier_view(db=db, dossier=dossier)
+    if amended is not None:
+        state.dispatcher.submitted(str(amended.id))
+    return view
 
 
 @router.get("/dossiers/{dossier_id}/pdf", response_class=Response,

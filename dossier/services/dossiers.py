@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
 from dossier.errors import Conflict, Invalid, NotFound
-from dossier.funding import funding_plan
-from dossier.models import Dossier, DossierStatus, DossierVersion, Role, User
+from dossier.models import Dossier, DossierStatus, DossierVersion, Role, Route, User
 from dossier.schema import DossierV1
 from dossier.services.partners import instruments_by_partner
 from dossier.validation import (
@@ -31,8 +30,8 @@ def parse_content(*, db: Session, data: Any) -> DossierV1:
 def create_draft(*, db: Session, owner: User, data: Any) -> Dossier:
     """A new draft owned by a founder; what is present must be valid."""
     content = parse_content(db=db, data=data)
-    dossier = Dossier(owner_id=owner.id, status=DossierStatus.draft.value,
-                      content=dump_content(content))
+    dossier = Dossier(owner_id=owner.id, status=DossierStatus.draft.value)
+    set_content(dossier, content)
     db.add(dossier)
     db.flush()
     return dossier
@@ -71,26 +70,23 @@ def list_for_user(*, db: Session, user: User, limit: int = 50, offset: int = 0) 
     return list(db.scalars(stmt))
 
 
-def update(*, db: Session, dossier: Dossier, user: User, data: Any) -> Dossier:
-    """Replace the draft; on a submitted dossier, make a new version (an amendment)."""
+def update_draft(*, db: Session, dossier: Dossier, user: User, data: Any) -> Dossier:
+    """Replace a draft's content."""
     require_owner(user, dossier)
-    content = parse_content(db=db, data=data)
-    if dossier.status == DossierStatus.draft:
-        dossier.content = dump_content(content)
-        dossier.updated_at = utcnow()
-        db.flush()
-        return dossier
-    make_version(db=db, dossier=dossier, user=user, content=content)
+    if dossier.status != DossierStatus.draft:
+        raise Conflict("dossier_not_draft")
+    set_content(dossier, parse_content(db=db, data=data))
+    db.flush()
     return dossier
 
 
-def submit(*, db: Session, dossier: Dossier, user: User) -> DossierVersion:
-    """Freeze the current content as a version; the dossier must be complete."""
-    require_owner(user, dossier)
-    content = parse_content(db=db, data=dossier.content)
-    if dossier.status == DossierStatus.submitted and dossier.current_version:
-        return latest_version(db=db, dossier=dossier)
-    return make_version(db=db, dossier=dossier, user=user, content=content)
+def set_content(dossier: Dossier, content: DossierV1) -> None:
+    """Store content and the columns derived from it for lists and filters."""
+    dossier.content = dump_content(content)
+    dossier.company_name = content.company.legal_name if content.company else None
+    sector = content.company.sector if content.company else None
+    dossier.sector = str(sector) if sector else None
+    dossier.updated_at = utcnow()
 
 
 def make_version(*, db: Session, dossier: Dossier, user: User,
@@ -111,10 +107,9 @@ def make_version(*, db: Session, dossier: Dossier, user: User,
         attachments=[attachment_view(a) for a in dossier.attachments],
     )
     db.add(version)
-    dossier.content = dump_content(content)
+    set_content(dossier, content)
     dossier.current_version = number
     dossier.status = DossierStatus.submitted.value
-    dossier.updated_at = utcnow()
     db.flush()
     return version
 
@@ -141,6 +136,11 @@ def attachment_view(attachment: Any) -> dict[str, Any]:
 def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:
     """The shape of GET /dossiers/{id}."""
     content = DossierV1.model_validate(dossier.content)
+    from dossier.services.plan import tracked_plan
+    from dossier.services.routes import route_summary
+
+    routes = list(db.scalars(select(Route).where(Route.dossier_id == dossier.id)
+                             .order_by(Route.partner_code)))
     return {
         "id": str(dossier.id),
         "status": dossier.status,
@@ -149,7 +149,7 @@ def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:
         "updated_at": dossier.updated_at.isoformat(),
         "content": dossier.content,
         "completeness": completeness(content),
-        "funding_plan": funding_plan(content),
+        "funding_plan": tracked_plan(content, routes),
         "attachments": [attachment_view(a) for a in dossier.attachments],
-        "routes": [],
+        "routes": [route_summary(r) for r in routes],
     }

@@ -24,6 +24,12 @@ def instruments_by_partner(*, db: Session) -> dict[str, frozenset[str]]:
     return {p.code: frozenset(p.config.get("instruments", ())) for p in list_partners(db=db)}
 
 
+def delivery_channels(*, db: Session) -> dict[str, str]:
+    """Partner code -> delivery channel name (portal unless the catalogue says otherwise)."""
+    return {p.code: (p.config.get("delivery") or {}).get("channel", "portal")
+            for p in list_partners(db=db, active_only=False)}
+
+
 def partner_names(*, db: Session) -> dict[str, str]:
     """Partner code -> display name."""
     return {p.code: p.name for p in list_partners(db=db, active_only=False)}

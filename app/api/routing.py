@@ -1,0 +1,162 @@
+"""Submission, eligibility and withdrawal (founders); inbox, route detail and events (reviewers)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep, StateDep
+from banks import submission as submitting
+from dossier.errors import Forbidden, NotFound
+from dossier.models import Role
+from dossier.services import attachments, dossiers, inbox, routes
+from storage.headers import content_disposition
+from workflows.documents import ensure_version_pdf
+
+router = APIRouter(tags=["routing"])
+
+
+class SubmitIn(BaseModel):
+    """The founder's consent to send the dossier to every partner of `requests`."""
+
+    consent: bool = False
+
+
+@router.get("/dossiers/{dossier_id}/eligibility")
+def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
+                lang: LangDep) -> list[dict[str, Any]]:
+    """Per partner: eligible or not, why, and which attachments are missing."""
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    return [v.model_dump(mode="json")
+            for v in submitting.eligibility(db=db, dossier=dossier, lang=lang)]
+
+
+@router.post("/dossiers/{dossier_id}/submit", status_code=202)
+def submit(dossier_id: str, body: SubmitIn, user: FounderUser, state: StateDep, lang: LangDep,
+           idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+           ) -> dict[str, Any]:
+    """Submit with consent; routing starts at once and runs in the background."""
+    with state.sessions() as db, db.begin():
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        version, request = submitting.submit(db=db, dossier=dossier, user=user,
+                                             consent=body.consent, lang=lang)
+        view = {"status": "submitted", "version": version.number, "dossier_id": dossier_id,
+                "routing": "started" if request else "already_routed",
+                "routes": [routes.route_summary(r) for r in
+                           submitting.routes_of(db=db, dossier=dossier).values()]}
+    if request is not None:
+        state.dispatcher.submitted(str(version.id))
+    return view
+
+
+@router.post("/routes/{route_id}/withdraw")
+def withdraw(route_id: str, user: FounderUser, db: SessionDep) -> dict[str, Any]:
+    """The founder withdraws from one partner: its reviewers lose access at once."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    routes.withdraw(db=db, route=route, user=user)
+    return routes.route_summary(route)
+
+
+@router.get("/inbox")
+def reviewer_inbox(user: CurrentUser, db: SessionDep,
+                   state: Annotated[str | None, Query(max_length=20)] = None,
+                   q: Annotated[str | None, Query(max_length=200)] = None,
+                   sector: Annotated[str | None, Query(max_length=40)] = None,
+                   page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                   page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    """The routes of the reviewer's own partner, longest waiting first."""
+    if user.role != Role.reviewer:
+        raise Forbidden("role_forbidden", {"role": user.role})
+    return inbox.inbox(db=db, partner=user.partner_code, state=state, q=q, sector=sector,
+                       page=page, page_size=page_size)
+
+
+@router.get("/routes/{route_id}")
+def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
+    """The route, the content of the version the partner has, its attachments and events."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    version = inbox.delivered_version(db=db, route=route)
+    history = routes.events(db=db, route=route)
+    baseline = route.seen_version if route.seen_version != route.delivered_version else next(
+        (e.payload.get("previous") for e in reversed(history) if e.type == "updated"), None)
+    view = {**routes.route_summary(route),
+            "dossier_id": str(route.dossier_id),
+            "version": version.number if version else None,
+            "content_hash": version.content_hash if version else None,
+            "content": version.content if version else None,
+            "attachments": version.attachments if version else [],
+            "changes": inbox.changes(db=db, route=route, baseline=baseline),
+            "events": [routes.event_view(e) for e in history],
+            "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)]}
+    routes.mark_read(db=db, route=route, user=user)
+    return view
+
+
+@router.get("/routes/{route_id}/events")
+def route_events(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
+    """The route's append-only events."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    return [routes.event_view(e) for e in routes.events(db=db, route=route)]
+
+
+@router.post("/routes/{route_id}/events", status_code=201)
+def post_event(route_id: str, user: CurrentUser, db: SessionDep,
+               body: JsonBody) -> dict[str, Any]:
+    """A reviewer's action: opened, in_review, info_requested, approved or declined."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    if user.role != Role.reviewer:
+        raise Forbidden("role_forbidden", {"role": user.role})
+    return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
+
+
+@router.get("/routes/{route_id}/messages")
+def list_messages(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
+    """Messages between the partner and the founder."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    return [routes.message_view(m) for m in routes.messages(db=db, route=route)]
+
+
+@router.post("/routes/{route_id}/messages", status_code=201)
+def post_message(route_id: str, user: CurrentUser, db: SessionDep,
+                 body: JsonBody) -> dict[str, Any]:
+    """Write to the other side; a founder's reply answers an information request."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    if user.role == Role.staff:
+        raise Forbidden("role_forbidden", {"role": user.role})
+    return routes.message_view(routes.post_message(db=db, route=route, user=user, body=body))
+
+
+@router.get("/routes/{route_id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def route_pdf(route_id: str, user: CurrentUser, db: SessionDep, state: StateDep
+              ) -> StreamingResponse:
+    """The PDF of the version delivered to this partner (rendered once per version)."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    version = inbox.delivered_version(db=db, route=route)
+    if version is None:
+        raise NotFound("route_not_found")
+    pdf = ensure_version_pdf(state.runtime, version.id)
+    return StreamingResponse(state.store.open(pdf.storage_key), media_type="application/pdf",
+                             headers={"Content-Disposition":
+                                      f'inline; filename="dossier-v{version.number}.pdf"'})
+
+
+@router.get("/routes/{route_id}/attachments/{attachment_id}/content",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def route_attachment(route_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
+                     state: StateDep) -> StreamingResponse:
+    """An attachment of the delivered version."""
+    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+    version = inbox.delivered_version(db=db, route=route)
+    shared = {a["id"] for a in (version.attachments if version else [])}
+    shared |= {aid for m in routes.messages(db=db, route=route) for aid in m.attachment_ids}
+    item = attachments.get(db=db, dossier=route.dossier, attachment_id=attachment_id)
+    if str(item.id) not in shared:
+        raise NotFound("attachment_not_found")
+    return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,
+                             headers={"X-Content-Type-Options": "nosniff",
+                                      "Content-Disposition": content_disposition(item.filename)})

@@ -1,0 +1,89 @@
+"""What each reviewer event carries (api-v1.md), validated with Pydantic."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dossier.money import Percent, PositiveMoney
+from dossier.schema.enums import Instrument
+from dossier.schema.types import LongText, text
+
+Comment = text(5_000, multiline=True)
+Short = text(120)
+
+
+class RequestKind(StrEnum):
+    """Why a reviewer asks for information (typed correction requests)."""
+
+    missing_document = "missing_document"
+    incorrect = "incorrect"
+    outdated = "outdated"
+    question = "question"
+
+
+class DeclineReason(StrEnum):
+    """Why a partner declines."""
+
+    out_of_scope = "out_of_scope"
+    too_early = "too_early"
+    insufficient_equity = "insufficient_equity"
+    risk_profile = "risk_profile"
+    incomplete = "incomplete"
+    other = "other"
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NoPayload(_Payload):
+    """opened, in_review."""
+
+    type: Literal["opened", "in_review"]
+    comment: Comment | None = None
+
+
+class InfoRequest(_Payload):
+    """info_requested: a typed request to the founder."""
+
+    type: Literal["info_requested"]
+    request_kind: RequestKind
+    message: LongText
+    fields: list[Short] = Field(default_factory=list, max_length=50)
+    attachment_kinds: list[Short] = Field(default_factory=list, max_length=20)
+
+
+class Approval(_Payload):
+    """approved: the terms of the decision."""
+
+    type: Literal["approved"]
+    instrument: Instrument
+    amount_eur: PositiveMoney | None = None
+    rate_pct: Percent | None = None
+    duration_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    conditions: Comment | None = None
+
+
+class Decline(_Payload):
+    """declined: the reason and a comment."""
+
+    type: Literal["declined"]
+    reason: DeclineReason
+    comment: Comment | None = None
+
+
+
+class MessageIn(_Payload):
+    """A message on a route, with optional attachment ids of the dossier."""
+
+    body: LongText
+    attachment_ids: list[Short] = Field(default_factory=list, max_length=10)
+
+
+EVENT_PAYLOADS: dict[str, type[_Payload]] = {
+    "opened": NoPayload, "in_review": NoPayload, "info_requested": InfoRequest,
+    "approved": Approval, "declined": Decline,
+}

@@ -1,0 +1,78 @@
+"""A partner's inbox: its delivered routes, filtered, searched and paginated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dossier.db import utcnow
+from dossier.diff import diff
+from dossier.models import Dossier, DossierVersion, Route
+from dossier.money import as_str, from_cents
+from dossier.routing.machine import VISIBLE_TO_PARTNER
+
+PAGE_SIZE = 50
+
+
+def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None = None,
+          sector: str | None = None, page: int = 1, page_size: int = PAGE_SIZE,
+          now: datetime | None = None) -> dict[str, Any]:
+    """Routes delivered to a partner, longest waiting first."""
+    now = now or utcnow()
+    states = [s.value for s in VISIBLE_TO_PARTNER]
+    if state:
+        states = [state] if state in states else []
+    stmt = (select(Route, Dossier.company_name, Dossier.sector)
+            .join(Dossier, Dossier.id == Route.dossier_id)
+            .where(Route.partner_code == partner, Route.state.in_(states)))
+    if q:
+        stmt = stmt.where(func.lower(Dossier.company_name).contains(q.strip().lower()))
+    if sector:
+        stmt = stmt.where(Dossier.sector == sector)
+    total = db.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.execute(stmt.order_by(Route.delivered_at.asc().nulls_last(), Route.id)
+                      .limit(page_size).offset((page - 1) * page_size)).all()
+    return {"items": [inbox_item(route, name, sec, now) for route, name, sec in rows],
+            "page": page, "page_size": page_size, "total": total}
+
+
+def inbox_item(route: Route, company: str | None, sector: str | None,
+               now: datetime) -> dict[str, Any]:
+    """One line of the inbox."""
+    waiting = (now - route.delivered_at).total_seconds() / 86400 if route.delivered_at else 0
+    return {"id": str(route.id), "dossier_id": str(route.dossier_id), "company": company,
+            "sector": sector, "state": route.state, "instrument": route.instrument,
+            "amount_eur": as_str(from_cents(route.amount_cents)) if route.amount_cents else None,
+            "delivered_version": route.delivered_version,
+            "delivered_at": route.delivered_at.isoformat() if route.delivered_at else None,
+            "waiting_days": round(waiting, 1),
+            "unread": route.seen_version != route.delivered_version,
+            "updated_at": route.updated_at.isoformat()}
+
+
+def delivered_version(*, db: Session, route: Route) -> DossierVersion | None:
+    """The version the partner has."""
+    if not route.delivered_version:
+        return None
+    return db.scalar(select(DossierVersion).where(
+        DossierVersion.dossier_id == route.dossier_id,
+        DossierVersion.number == route.delivered_version))
+
+
+def changes(*, db: Session, route: Route, baseline: int | None) -> dict[str, Any] | None:
+    """What changed between a version the partner had and the one it has now."""
+    if not baseline or baseline == route.delivered_version:
+        return None
+    versions = {v.number: v for v in db.scalars(select(DossierVersion).where(
+        DossierVersion.dossier_id == route.dossier_id,
+        DossierVersion.number.in_([baseline, route.delivered_version])))}
+    before, after = versions.get(baseline), versions.get(route.delivered_version)
+    if before is None or after is None:
+        return None
+    return {"from_version": before.number, "to_version": after.number,
+            "fields": diff(before.content, after.content)}
+
+

@@ -1,0 +1,182 @@
+"""A route's life: who may see it, the events reviewers and founders fire, its messages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db import utcnow
+from dossier.errors import Conflict, FieldError, Invalid, NotFound
+from dossier.models import Attachment, Dossier, Message, Role, Route, RouteEvent, User
+from dossier.money import as_cents
+from dossier.routing.machine import (
+    DECIDED_STATES,
+    VISIBLE_TO_PARTNER,
+    Actor,
+    IllegalTransition,
+    State,
+    check,
+)
+from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
+from dossier.validation import pydantic_errors_to_field_errors
+
+
+def _uuid(value: Any, code: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise NotFound(code) from exc
+
+
+def can_see(user: User, route: Route, dossier: Dossier) -> bool:
+    """Reviewers see their partner's delivered routes; founders their own; staff all."""
+    if user.role == Role.reviewer:
+        return route.partner_code == user.partner_code and State(route.state) in VISIBLE_TO_PARTNER
+    if user.role == Role.founder:
+        return dossier.owner_id == user.id
+    return user.role == Role.staff
+
+
+def get_for_user(*, db: Session, route_id: Any, user: User) -> Route:
+    """The route if this user may see it; otherwise NotFound (no probing of ids)."""
+    route = db.get(Route, _uuid(route_id, "route_not_found"))
+    if route is None or not can_see(user, route, route.dossier):
+        raise NotFound("route_not_found")
+    return route
+
+
+def actor_of(user: User | None) -> Actor:
+    """The state machine's actor for a user (None is the system)."""
+    if user is None:
+        return Actor.system
+    return Actor.reviewer if user.role == Role.reviewer else Actor.founder
+
+
+def fire(*, db: Session, route: Route, user: User | None, event: str,
+         payload: dict[str, Any] | None = None, now: datetime | None = None) -> RouteEvent:
+    """Apply one transition of the declared machine and append its event."""
+    now = now or utcnow()
+    actor = actor_of(user)
+    try:
+        target = check(event, route.state, actor)
+    except IllegalTransition as exc:
+        raise Conflict(exc.code, {**exc.ctx, "state": route.state}) from exc
+    row = RouteEvent(route_id=route.id, type=event, from_state=route.state,
+                     to_state=(target or State(route.state)).value,
+                     actor_id=user.id if user else None,
+                     actor_role=user.role if user else Actor.system.value,
+                     payload=payload or {}, created_at=now)
+    db.add(row)
+    if target is not None:
+        route.state = target.value
+    if actor == Actor.reviewer and route.first_action_at is None:
+        route.first_action_at = now
+    if target in DECIDED_STATES:
+        route.decided_at = now
+    route.updated_at = now
+    db.flush()
+    return row
+
+
+def reviewer_event(*, db: Session, route: Route, user: User, body: Any) -> RouteEvent:
+    """POST /routes/{rid}/events: validate the payload of the event type, then fire it."""
+    event = body.get("type") if isinstance(body, dict) else None
+    model = EVENT_PAYLOADS.get(event) if isinstance(event, str) else None
+    if model is None:
+        raise Invalid(errors=[FieldError("type", "event_type",
+                                         {"expected": ", ".join(EVENT_PAYLOADS)})])
+    try:
+        payload = model.model_validate(body).model_dump(mode="json", exclude_none=True)
+    except ValidationError as exc:
+        raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
+    row = fire(db=db, route=route, user=user, event=event, payload=payload)
+    if event in ("approved", "declined"):
+        amount = payload.get("amount_eur")
+        route.decision = {**payload, "decided_at": row.created_at.isoformat(),
+                          "amount_cents": as_cents(Decimal(amount)) if amount else None}
+    return row
+
+
+def mark_read(*, db: Session, route: Route, user: User) -> None:
+    """Remember that the partner has looked at the route's current version."""
+    if user.role == Role.reviewer:
+        route.last_read_at = utcnow()
+        route.seen_version = route.delivered_version
+        db.flush()
+
+
+def withdraw(*, db: Session, route: Route, user: User, reason: str | None = None) -> RouteEvent:
+    """The founder withdraws from one partner; its reviewers lose access at once."""
+    if user.role != Role.founder or route.dossier.owner_id != user.id:
+        raise NotFound("route_not_found")
+    return fire(db=db, route=route, user=user, event="withdrawn",
+                payload={"reason": reason} if reason else {})
+
+
+def events(*, db: Session, route: Route) -> list[RouteEvent]:
+    """The route's events, oldest first."""
+    return list(db.scalars(select(RouteEvent).where(RouteEvent.route_id == route.id)
+                           .order_by(RouteEvent.created_at, RouteEvent.id)))
+
+
+def post_message(*, db: Session, route: Route, user: User, body: Any) -> Message:
+    """A message between partner and founder; a founder's reply answers an open request."""
+    try:
+        data = MessageIn.model_validate(body)
+    except ValidationError as exc:
+        raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
+    for index, aid in enumerate(data.attachment_ids):
+        attachment = db.get(Attachment, _uuid(aid, "attachment_not_found"))
+        if attachment is None or attachment.dossier_id != route.dossier_id:
+            raise Invalid(errors=[FieldError(f"attachment_ids[{index}]", "attachment_unknown")])
+    message = Message(route_id=route.id, author_id=user.id, author_role=user.role,
+                      body=data.body, attachment_ids=list(data.attachment_ids))
+    db.add(message)
+    if user.role == Role.founder and route.state == State.info_requested:
+        fire(db=db, route=route, user=user, event="info_answered",
+             payload={"by": "message", "attachment_ids": list(data.attachment_ids)})
+    else:
+        fire(db=db, route=route, user=user, event="message", payload={"length": len(data.body)})
+    db.flush()
+    return message
+
+
+def messages(*, db: Session, route: Route) -> list[Message]:
+    """The route's messages, oldest first."""
+    return list(db.scalars(select(Message).where(Message.route_id == route.id)
+                           .order_by(Message.created_at, Message.id)))
+
+
+def event_view(row: RouteEvent) -> dict[str, Any]:
+    """The public shape of an event."""
+    return {"id": str(row.id), "type": row.type, "from_state": row.from_state,
+            "to_state": row.to_state, "actor_role": row.actor_role, "payload": row.payload,
+            "created_at": row.created_at.isoformat()}
+
+
+def message_view(row: Message) -> dict[str, Any]:
+    """The public shape of a message."""
+    return {"id": str(row.id), "author_role": row.author_role, "body": row.body,
+            "attachment_ids": row.attachment_ids, "created_at": row.created_at.isoformat()}
+
+
+def decision_view(route: Route) -> dict[str, Any] | None:
+    """The decision without internal fields."""
+    if not route.decision:
+        return None
+    return {k: v for k, v in route.decision.items() if k != "amount_cents"}
+
+
+def route_summary(route: Route) -> dict[str, Any]:
+    """A route in a dossier's list of routes."""
+    return {"id": str(route.id), "partner": route.partner_code, "state": route.state,
+            "decision": decision_view(route), "updated_at": route.updated_at.isoformat(),
+            "delivered_version": route.delivered_version, "consent_at":
+            route.consent_at.isoformat(), "consent_version": route.consent_version}
+

@@ -1,0 +1,110 @@
+"""Starts routing flows from the API process: at once after a submit, and on a schedule."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from dossier.services import delivery as deliveries
+from workflows.runtime import Runtime
+
+log = logging.getLogger(__name__)
+_STOP = "__stop__"
+
+
+def _route_submission(version_id: str) -> object:
+    from workflows.routing import route_submission
+
+    return route_submission(version_id)
+
+
+def _reconcile() -> object:
+    from workflows.routing import reconcile
+
+    return reconcile()
+
+
+class Dispatcher:
+    """One background thread that runs the flows locally (the embedded default).
+
+    The outbox makes this safe: if a run fails or the process dies, the next
+    reconciliation finds the deliveries still due and routes them.
+    """
+
+    def __init__(self, runtime: Runtime, *, interval: float = 30.0,
+                 route: Callable[[str], object] = _route_submission,
+                 reconcile: Callable[[], object] = _reconcile):
+        self.runtime, self.interval = runtime, interval
+        self.route, self.reconcile = route, reconcile
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._stop = threading.Event()
+        self._busy = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the thread (idempotent)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="routing", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop after the current run."""
+        self._stop.set()
+        self._queue.put(_STOP)
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def submitted(self, version_id: str) -> None:
+        """A version was committed with its outbox row: route it now."""
+        self._queue.put(str(version_id))
+
+    def run_pending(self) -> None:
+        """Route everything due now, in this thread (used by tests and the CLI)."""
+        with self._busy:
+            self._drain()
+            self._reconcile_if_due()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                first = self._queue.get(timeout=self.interval)
+            except queue.Empty:
+                with self._busy:
+                    self._reconcile_if_due()
+                continue
+            if first == _STOP:
+                return
+            self._queue.put(first)
+            with self._busy:
+                self._drain()
+
+    def _drain(self) -> None:
+        seen: set[str] = set()
+        while True:
+            try:
+                version_id = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if version_id == _STOP:
+                self._queue.put(_STOP)
+                return
+            if version_id in seen:
+                continue
+            seen.add(version_id)
+            try:
+                self.route(version_id)
+            except Exception:  # the outbox keeps the work; reconciliation retries it
+                log.exception("routing of version %s failed; reconciliation will retry",
+                              version_id)
+
+    def _reconcile_if_due(self) -> None:
+        try:
+            with self.runtime.sessions() as db:
+                if not deliveries.due(db=db, limit=1):
+                    return
+            self.reconcile()
+        except Exception:
+            log.exception("reconciliation failed; it runs again in %.0f s", self.interval)

@@ -1,0 +1,138 @@
+"""Prefect flows that route submitted dossiers; thin over the `dossier` delivery services."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from prefect import flow, task
+from prefect.tasks import exponential_backoff
+
+from banks.channels.base import DeliveryError, DeliveryRequest
+from banks.channels.registry import get_channel
+from dossier.models import RenderedDocument
+from dossier.services import delivery as deliveries
+from workflows.documents import ensure_version_pdf
+from workflows.payloads import delivery_config, delivery_payload
+from workflows.runtime import Runtime, get_runtime
+
+BATCH = 500
+
+
+def _retryable(_task: Any, _run: Any, state: Any) -> bool:
+    """Retry only deliveries that failed for a reason that may pass (5xx, timeouts)."""
+    exc = state.data if isinstance(state.data, BaseException) else None
+    if exc is None:
+        try:
+            exc = state.result(raise_on_failure=False)
+        except Exception as err:  # the state cannot even say: count it as I/O
+            exc = err
+    return not isinstance(exc, DeliveryError) or exc.retryable
+
+
+@task(name="send-to-partner", retries=3, retry_delay_seconds=exponential_backoff(2),
+      retry_jitter_factor=0.5, retry_condition_fn=_retryable, log_prints=False)
+def send(request: dict[str, Any]) -> dict[str, Any]:
+    """Hand one delivery to its partner's channel (network I/O: the only retried step)."""
+    channel = get_channel(request["config"].get("channel", "portal"))
+    return channel.deliver(DeliveryRequest.model_validate(request)).model_dump()
+
+
+@task(name="render-version-pdf")
+def render(version_id: str) -> str:
+    """Render and store a version's PDF once."""
+    return ensure_version_pdf(get_runtime(), uuid.UUID(version_id)).storage_key
+
+
+def claim_due(runtime: Runtime, *, version_id: uuid.UUID | None = None,
+              limit: int = BATCH) -> list[dict[str, Any]]:
+    """Claim the deliveries that are due and describe them."""
+    with runtime.sessions() as db:
+        ids = deliveries.due(db=db, version_id=version_id, limit=limit)
+    claimed = []
+    for delivery_id in ids:
+        with runtime.sessions() as db, db.begin():
+            if deliveries.claim(db=db, delivery_id=delivery_id):
+                claimed.append(deliveries.describe(db=db, delivery_id=delivery_id))
+    return claimed
+
+
+def settle(runtime: Runtime, item: dict[str, Any], error: BaseException | None,
+           detail: str = "") -> str:
+    """Record the outcome of one delivery in its own transaction."""
+    delivery_id = uuid.UUID(item["delivery_id"])
+    with runtime.sessions() as db, db.begin():
+        if error is None:
+            deliveries.settle_delivered(db=db, delivery_id=delivery_id, detail=detail)
+            return "delivered"
+        retryable = not isinstance(error, DeliveryError) or error.retryable
+        return deliveries.settle_failed(db=db, delivery_id=delivery_id, error=str(error),
+                                        retryable=retryable)
+
+
+def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dict[str, int]:
+    """Deliver what is due: render each version once, send in parallel, settle each."""
+    runtime = get_runtime()
+    items = claim_due(runtime, version_id=version_id, limit=limit)
+    if not items:
+        return {"claimed": 0}
+    versions = sorted({item["version_id"] for item in items})
+    pdf_keys = dict(zip(versions, render.map(versions).result(), strict=True))
+    outcomes: dict[str, int] = {"claimed": len(items)}
+    remote = []
+    for item in items:
+        config = delivery_config(runtime, item["partner"])
+        if config.get("channel", "portal") == "portal":
+            # The portal inbox is the database itself: nothing to send, nothing to retry.
+            status = settle(runtime, item, None, "portal inbox")
+            outcomes[status] = outcomes.get(status, 0) + 1
+        else:
+            remote.append((item, config))
+    if remote:
+        requests = [_request(runtime, item, config) for item, config in remote]
+        sender = send.with_options(retries=runtime.delivery_retries,
+                                   retry_delay_seconds=exponential_backoff(
+                                       runtime.delivery_retry_delay))
+        futures = sender.map(requests)
+        for (item, _), future in zip(remote, futures, strict=True):
+            future.wait()
+            state = future.state
+            error = None if state.is_completed() else _error(state)
+            status = settle(runtime, item, error, "webhook" if error is None else "")
+            outcomes[status] = outcomes.get(status, 0) + 1
+    outcomes["pdfs"] = len(pdf_keys)
+    return outcomes
+
+
+def _request(runtime: Runtime, item: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    version_id = uuid.UUID(item["version_id"])
+    with runtime.sessions() as db:
+        pdf = db.get(RenderedDocument, version_id)
+    return {"delivery_id": item["delivery_id"], "partner": item["partner"],
+            "event_type": item["event_type"], "dossier_id": item["dossier_id"],
+            "version": item["version"], "config": config,
+            "payload": delivery_payload(runtime, version_id=version_id,
+                                        route_id=item["route_id"], pdf=pdf)}
+
+
+def _error(state: Any) -> BaseException:
+    data = state.data if isinstance(state.data, BaseException) else None
+    if data is not None:
+        return data
+    try:
+        result = state.result(raise_on_failure=False)
+    except Exception as exc:
+        return exc
+    return result if isinstance(result, BaseException) else RuntimeError(str(state.message))
+
+
+@flow(name="route-submission")
+def route_submission(version_id: str) -> dict[str, int]:
+    """Route one submitted or amended version to its partners."""
+    return route_due(version_id=uuid.UUID(version_id))
+
+
+@flow(name="reconcile-routing")
+def reconcile(limit: int = BATCH) -> dict[str, int]:
+    """Route anything left behind: Prefect down, a worker killed, a retry now due."""
+    return route_due(limit=limit)
