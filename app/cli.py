@@ -16,7 +16,9 @@ cli = typer.Typer(help="Dossier unique de financement.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_cli = typer.Typer(help="Accounts.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+partners_cli = typer.Typer(help="The partner catalogue.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
+cli.add_typer(partners_cli, name="partners")
 console = Console()
 
 
@@ -30,8 +32,14 @@ def _sessions():
 def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
           port: Annotated[int | None, typer.Option(help="Port (default: PORT or 8000)")] = None,
           workers: int = 1) -> None:
-    """Serve the web app and the API."""
+    """Serve the web app and the API (routing flows run locally unless PREFECT_API_URL is set)."""
+    import os
+
     import uvicorn
+
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(Path("var/prefect").resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
     settings = AppSettings()
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host,
@@ -69,6 +77,42 @@ def users_add(
         console.print(f"[red]{exc.message('en')}[/red] {details}")
         raise typer.Exit(1) from exc
     console.print(f"[green]Created {email} ({role}).[/green]")
+
+
+@partners_cli.command("load")
+def partners_load(path: Annotated[Path | None, typer.Argument(
+        help="Catalogue JSON file (default: banks/catalogue.json)")] = None) -> None:
+    """Validate a catalogue file and load it into the database (no code change needed)."""
+    from pydantic import ValidationError
+
+    from app.demo import seed_catalogue
+    from banks.catalogue import DEFAULT_CATALOGUE
+    from dossier.db import transaction
+
+    try:
+        with transaction(_sessions()) as db:
+            count = seed_catalogue(db=db, path=path or DEFAULT_CATALOGUE)
+    except ValidationError as exc:
+        console.print(f"[red]Catalogue refused:[/red]\n{exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]{count} partners loaded.[/green]")
+
+
+@partners_cli.command("show")
+def partners_show() -> None:
+    """List the partners in the database."""
+    from dossier.services.partners import list_partners, partner_view
+
+    table = Table(title="Partners")
+    for column in ("code", "name", "kind", "instruments", "SLA (days)", "delivery"):
+        table.add_column(column)
+    with _sessions()() as db:
+        for partner in list_partners(db=db):
+            view = partner_view(partner)
+            channel = (partner.config.get("delivery") or {}).get("channel", "portal")
+            table.add_row(view["code"], view["name"], view["kind"],
+                          ", ".join(view["instruments"]), str(view["sla_days"]), channel)
+    console.print(table)
 
 
 @cli.command()

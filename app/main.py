@@ -37,7 +37,8 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                       public_url=settings.public_url,
                       delivery_retries=settings.delivery_retries,
                       delivery_retry_delay=settings.delivery_retry_delay)
-    dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval)
+    dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval,
+                            reminder_interval=settings.reminder_interval)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -27,6 +27,7 @@ class AppSettings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     routing_in_background: bool = True
     reconcile_interval: float = 30.0
+    reminder_interval: float = 3600.0
     delivery_retries: int = 3
     delivery_retry_delay: float = 2.0
 

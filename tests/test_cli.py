@@ -28,3 +28,25 @@ def test_upgrade_demo_and_users_add(tmp_path, monkeypatch):
         users.authenticate(db=db, email="founder@demo.example", password="autre-mot-de-passe")
         reviewer = users.authenticate(db=db, email="analyste@cic.example", password="s3cret-pass")
         assert reviewer.partner_code == "cic"
+
+
+def test_partners_load_validates_the_file(tmp_path, monkeypatch):
+    import json
+
+    from banks.catalogue import DEFAULT_CATALOGUE
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    data = json.loads(DEFAULT_CATALOGUE.read_text("utf-8"))
+    data["partners"][1]["sla_days"] = 9
+    good = tmp_path / "catalogue.json"
+    good.write_text(json.dumps(data), "utf-8")
+    assert runner.invoke(cli, ["partners", "load", str(good)]).exit_code == 0
+    shown = runner.invoke(cli, ["partners", "show"])
+    assert "cepac" in shown.output and " 9 " in shown.output
+    data["partners"][1]["sla_days"] = -1
+    good.write_text(json.dumps(data), "utf-8")
+    refused = runner.invoke(cli, ["partners", "load", str(good)])
+    assert refused.exit_code == 1 and "sla_days" in refused.output

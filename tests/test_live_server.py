@@ -17,6 +17,8 @@ import pytest
 from tests.helpers import full_dossier, minimal_pdf, tiny_png
 
 BIN = Path(sys.executable).parent
+KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",
+         "id_founder")
 
 
 def free_port() -> int:
@@ -40,8 +42,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seeded = subprocess.run([dossier, "demo"], env=env, check=True, cwd=home, timeout=120,
                             capture_output=True, text=True)
     assert "founder@demo.example" in seeded.stdout
-    proc = subprocess.Popen([dossier, "serve"], env=env, cwd=home,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = (home / "server.log").open("wb")
+    proc = subprocess.Popen([dossier, "serve"], env=env, cwd=home, stdout=log,
+                            stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -55,7 +58,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+        finally:
+            log.close()
+            print((home / "server.log").read_text(errors="replace")[-5000:])
 
 
 def test_founder_journey_on_the_running_server(server):
@@ -78,3 +88,26 @@ def test_founder_journey_on_the_running_server(server):
         shares = [Decimal(s["share_pct"]) for s in plan["sources"]]
         assert Decimal("5.27") in shares
         assert abs(sum(shares) - 100) <= Decimal("0.01") * len(shares)
+
+
+def test_submission_is_routed_by_local_prefect_flows(server):
+    """With no set-up, the embedded default runs the routing flows in the server process."""
+    with httpx.Client(base_url=server + "/api/v1", timeout=60) as http:
+        token = http.post("/auth/token", data={"username": "founder@demo.example",
+                                               "password": "demo1234"}).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        dossier_id = http.post("/dossiers", json=full_dossier()).json()["id"]
+        for kind in KINDS:
+            r = http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
+                          files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")})
+            assert r.status_code == 201, r.text
+        submitted = http.post(f"/dossiers/{dossier_id}/submit", json={"consent": True})
+        assert submitted.status_code == 202, submitted.text
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            routes = http.get(f"/dossiers/{dossier_id}").json()["routes"]
+            if routes and all(r["state"] == "delivered" for r in routes):
+                break
+            time.sleep(0.5)
+        assert {r["state"] for r in routes} == {"delivered"}, routes
+        assert len(routes) == len(full_dossier()["requests"])

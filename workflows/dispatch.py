@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 from dossier.services import delivery as deliveries
@@ -26,18 +27,37 @@ def _reconcile() -> object:
     return reconcile()
 
 
+def _remind() -> object:
+    from workflows.reminders import sla_reminders
+
+    return sla_reminders()
+
+
+def _reminders_due(runtime: Runtime) -> bool:
+    from workflows.reminders import reminders_due
+
+    return reminders_due(runtime)
+
+
 class Dispatcher:
     """One background thread that runs the flows locally (the embedded default).
 
     The outbox makes this safe: if a run fails or the process dies, the next
-    reconciliation finds the deliveries still due and routes them.
+    reconciliation finds the deliveries still due and routes them. Every
+    `reminder_interval` seconds (0: never) it also runs the reminders flow, if anything is due.
     """
 
     def __init__(self, runtime: Runtime, *, interval: float = 30.0,
+                 reminder_interval: float = 3600.0,
                  route: Callable[[str], object] = _route_submission,
-                 reconcile: Callable[[], object] = _reconcile):
+                 reconcile: Callable[[], object] = _reconcile,
+                 remind: Callable[[], object] = _remind,
+                 reminders_due: Callable[[Runtime], bool] = _reminders_due):
         self.runtime, self.interval = runtime, interval
         self.route, self.reconcile = route, reconcile
+        self.reminder_interval, self.remind = reminder_interval, remind
+        self.reminders_due = reminders_due
+        self._next_reminders = time.monotonic()  # first check at the first idle moment
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()
         self._busy = threading.Lock()
@@ -74,6 +94,7 @@ class Dispatcher:
             except queue.Empty:
                 with self._busy:
                     self._reconcile_if_due()
+                    self._remind_if_due()
                 continue
             if first == _STOP:
                 return
@@ -108,3 +129,13 @@ class Dispatcher:
             self.reconcile()
         except Exception:
             log.exception("reconciliation failed; it runs again in %.0f s", self.interval)
+
+    def _remind_if_due(self) -> None:
+        if self.reminder_interval <= 0 or time.monotonic() < self._next_reminders:
+            return
+        self._next_reminders = time.monotonic() + self.reminder_interval
+        try:
+            if self.reminders_due(self.runtime):
+                self.remind()
+        except Exception:
+            log.exception("reminders failed; they run again in %.0f s", self.reminder_interval)

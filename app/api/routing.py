@@ -80,7 +80,9 @@ def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, 
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
     version = inbox.delivered_version(db=db, route=route)
     history = routes.events(db=db, route=route)
-    baseline = route.seen_version if route.seen_version != route.delivered_version else next(
+    # The version the partner last read; if it never read one, the one delivered before.
+    unread = route.seen_version and route.seen_version != route.delivered_version
+    baseline = route.seen_version if unread else next(
         (e.payload.get("previous") for e in reversed(history) if e.type == "updated"), None)
     view = {**routes.route_summary(route),
             "dossier_id": str(route.dossier_id),
@@ -151,11 +153,8 @@ def route_attachment(route_id: str, attachment_id: str, user: CurrentUser, db: S
                      state: StateDep) -> StreamingResponse:
     """An attachment of the delivered version."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
-    version = inbox.delivered_version(db=db, route=route)
-    shared = {a["id"] for a in (version.attachments if version else [])}
-    shared |= {aid for m in routes.messages(db=db, route=route) for aid in m.attachment_ids}
     item = attachments.get(db=db, dossier=route.dossier, attachment_id=attachment_id)
-    if str(item.id) not in shared:
+    if str(item.id) not in routes.shared_attachment_ids(db=db, route=route):
         raise NotFound("attachment_not_found")
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,
                              headers={"X-Content-Type-Options": "nosniff",

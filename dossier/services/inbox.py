@@ -29,7 +29,8 @@ def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None 
             .join(Dossier, Dossier.id == Route.dossier_id)
             .where(Route.partner_code == partner, Route.state.in_(states)))
     if q:
-        stmt = stmt.where(func.lower(Dossier.company_name).contains(q.strip().lower()))
+        stmt = stmt.where(func.lower(Dossier.company_name).contains(q.strip().lower(),
+                                                                    autoescape=True))
     if sector:
         stmt = stmt.where(Dossier.sector == sector)
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))

@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
-from dossier.models import Attachment, Dossier, Message, Role, Route, RouteEvent, User
+from dossier.models import (
+    Attachment,
+    Dossier,
+    DossierVersion,
+    Message,
+    Role,
+    Route,
+    RouteEvent,
+    User,
+)
 from dossier.money import as_cents
 from dossier.routing.machine import (
     DECIDED_STATES,
@@ -131,12 +140,17 @@ def post_message(*, db: Session, route: Route, user: User, body: Any) -> Message
         data = MessageIn.model_validate(body)
     except ValidationError as exc:
         raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
+    # A reviewer may only point at what the partner already has; the founder at any document.
+    allowed = shared_attachment_ids(db=db, route=route) if user.role == Role.reviewer else None
+    ids = []
     for index, aid in enumerate(data.attachment_ids):
         attachment = db.get(Attachment, _uuid(aid, "attachment_not_found"))
-        if attachment is None or attachment.dossier_id != route.dossier_id:
+        if (attachment is None or attachment.dossier_id != route.dossier_id
+                or (allowed is not None and str(attachment.id) not in allowed)):
             raise Invalid(errors=[FieldError(f"attachment_ids[{index}]", "attachment_unknown")])
+        ids.append(str(attachment.id))
     message = Message(route_id=route.id, author_id=user.id, author_role=user.role,
-                      body=data.body, attachment_ids=list(data.attachment_ids))
+                      body=data.body, attachment_ids=ids)
     db.add(message)
     if user.role == Role.founder and route.state == State.info_requested:
         fire(db=db, route=route, user=user, event="info_answered",
@@ -145,6 +159,15 @@ def post_message(*, db: Session, route: Route, user: User, body: Any) -> Message
         fire(db=db, route=route, user=user, event="message", payload={"length": len(data.body)})
     db.flush()
     return message
+
+
+def shared_attachment_ids(*, db: Session, route: Route) -> set[str]:
+    """Ids of the attachments the partner may read: the delivered version's and the messages'."""
+    version = db.scalar(select(DossierVersion).where(
+        DossierVersion.dossier_id == route.dossier_id,
+        DossierVersion.number == route.delivered_version)) if route.delivered_version else None
+    shared = {str(a["id"]) for a in (version.attachments if version else [])}
+    return shared | {str(aid) for m in messages(db=db, route=route) for aid in m.attachment_ids}
 
 
 def messages(*, db: Session, route: Route) -> list[Message]:
