@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import api, openapi, problems
+from app import api, openapi, problems, web
 from app.messages import register_messages
 from app.settings import AppSettings
 from app.state import AppState
@@ -55,5 +55,6 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                                  dispatcher=dispatcher)
     problems.install(app)
     app.include_router(api.router)
+    web.install(app)
     openapi.install(app)
     return app

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dossier.errors import DomainError, FieldError, TooLarge, Unavailable
@@ -25,10 +25,25 @@ TITLES = {
 }
 
 
+def wants_html(request: Request) -> bool:
+    """Pages get an HTML error page; the API and files get problem+json."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/openapi", "/docs", "/redoc", "/static/"))
+
+
 def problem(request: Request, status: int, code: str, detail: str,
             errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
-    """Build a problem+json response."""
+            headers: dict[str, str] | None = None) -> Response:
+    """Build a problem+json response (an HTML page for page paths)."""
+    if wants_html(request):
+        from app.web.templating import render
+        from app.web.texts import text
+
+        lang = lang_of(request)
+        title = text("not_found_title" if status == 404 else "error_title", lang)
+        lines = [detail] + [f"{e['loc']} : {e['msg']}" for e in errors or []]
+        return render(request, "error.html", status_code=status, title=title,
+                      message=" ".join(lines))
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code, "title": TITLES.get(status, "Error"), "status": status,
         "detail": detail, "code": code, "instance": request.url.path,
@@ -80,14 +95,14 @@ def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
 
     @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
         lang = lang_of(request)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return problem(request, exc.status, exc.code, summary(exc, lang),
                        field_errors(exc.errors, lang), headers)
 
     @app.exception_handler(storage_errors.StorageError)
-    async def storage_error(request: Request, exc: Exception) -> JSONResponse:
+    async def storage_error(request: Request, exc: Exception) -> Response:
         mapped = STORAGE_MAP.get(type(exc), Unavailable)
         if mapped is Unavailable:
             log.warning("object store unavailable: %s", exc)
@@ -95,7 +110,7 @@ def install(app: FastAPI) -> None:
         return await domain_error(request, mapped(mapped.code, ctx))
 
     @app.exception_handler(RequestValidationError)
-    async def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
         lang = lang_of(request)
         errors = []
         for err in exc.errors():
@@ -109,14 +124,14 @@ def install(app: FastAPI) -> None:
         return problem(request, 422, "invalid", summary(exc2, lang), field_errors(errors, lang))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         lang = lang_of(request)
         detail = translate(code, {}, lang, fallback=str(exc.detail))
         return problem(request, exc.status_code, code, detail, headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def crash(request: Request, exc: Exception) -> JSONResponse:
+    async def crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
         return problem(request, 500, "internal_error", translate("internal_error", {},
                                                                   lang_of(request)))

@@ -184,6 +184,8 @@ class Route(Base):
     decided_at: Mapped[datetime | None]
     waiting_since: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    assigned_to_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
 
     dossier: Mapped[Dossier] = relationship()
 
@@ -258,6 +260,20 @@ class Message(Base):
     author_role: Mapped[str] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(String(5000))
     attachment_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RouteNote(Base):
+    """An internal note on a route, visible only to the reviewers of its partner."""
+
+    __tablename__ = "route_notes"
+    __table_args__ = (Index("ix_route_notes_route_created", "route_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    route_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("routes.id", ondelete="CASCADE"))
+    author_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(String(5000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -58,6 +58,7 @@ class Dispatcher:
         self.reminder_interval, self.remind = reminder_interval, remind
         self.reminders_due = reminders_due
         self._next_reminders = time.monotonic()  # first check at the first idle moment
+        self._reconciled_at = time.monotonic()
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()
         self._busy = threading.Lock()
@@ -105,6 +106,8 @@ class Dispatcher:
     def _drain(self) -> None:
         seen: set[str] = set()
         while True:
+            if time.monotonic() - self._reconciled_at >= self.interval:
+                self._reconcile_if_due()  # a steady stream of submissions must not starve it
             try:
                 version_id = self._queue.get_nowait()
             except queue.Empty:
@@ -122,6 +125,7 @@ class Dispatcher:
                               version_id)
 
     def _reconcile_if_due(self) -> None:
+        self._reconciled_at = time.monotonic()
         try:
             with self.runtime.sessions() as db:
                 if not deliveries.due(db=db, limit=1):

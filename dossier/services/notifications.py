@@ -243,7 +243,7 @@ def add(*, db: Session, notice: Notice) -> bool:
         id=uuid.uuid4(), user_id=notice.user_id, kind=notice.kind, subject=notice.subject,
         body=notice.body, route_id=notice.route_id, dedupe_key=notice.dedupe_key,
         created_at=utcnow()).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.execute(stmt).rowcount == 1
+    return db.execute(stmt.returning(Notification.__table__.c.id)).first() is not None
 
 
 def create_due(*, db: Session, now: datetime, policy: Policy, link_base: str) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,10 @@ def create_user(*, db: Session, email: str, password: str, role: str,
         raise Invalid(errors=[FieldError("partner", "reviewer_partner")])
     if partner_code is not None and db.get(Partner, partner_code) is None:
         raise Invalid(errors=[FieldError("partner", "unknown_partner", {"partner": partner_code})])
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise Invalid(errors=[FieldError("email", "email_invalid")]) from exc
     if len(password) < 8:
         raise Invalid(errors=[FieldError("password", "password_too_short", {"min_length": 8})])
     if get_by_email(db=db, email=email) is not None:
@@ -73,10 +78,11 @@ def issue_token(*, db: Session, user: User, scope: str = "api",
     return token, row
 
 
-def user_for_token(*, db: Session, token: str) -> User:
-    """The user behind a valid, unexpired, unrevoked token."""
+def user_for_token(*, db: Session, token: str, scope: str = "api") -> User:
+    """The user behind a valid, unexpired, unrevoked token of that scope."""
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    if (row is None or row.revoked_at is not None or row.expires_at <= utcnow()
+            or row.scope != scope):
         raise Unauthorized("bad_token")
     if not row.user.active:
         raise Unauthorized("bad_token")

@@ -1,0 +1,28 @@
+"""Server-rendered pages for founders, reviewers and staff (French first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from app.web import auth
+from app.web.deps import LoginRequired
+from app.web.security import SecurityHeaders
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+PAGE_ROUTERS = [auth.router]
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages, the static files and the security headers."""
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)

@@ -1,0 +1,122 @@
+"""Home page, login, logout, sign-up and the language switch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import StateDep
+from app.web.deps import SESSION_COOKIE, Csrf, MaybeUser, PageUser
+from app.web.ratelimit import RateLimiter
+from app.web.templating import render
+from dossier.errors import Conflict, Invalid, Unauthorized
+from dossier.models import Role
+from dossier.services import users
+
+router = APIRouter(include_in_schema=False)
+login_limiter = RateLimiter(limit=5, window=300)
+HOME_OF = {Role.founder: "/founder", Role.reviewer: "/reviewer", Role.staff: "/staff"}
+SESSION_HOURS = 12
+
+
+def _safe_next(url: str | None) -> str | None:
+    """Only same-site paths are followed after login."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return None
+
+
+def _start_session(state, user, response: Response, secure: bool) -> None:
+    with state.sessions() as db, db.begin():
+        token, _ = users.issue_token(db=db, user=user, scope="web",
+                                     lifetime=timedelta(hours=SESSION_HOURS))
+    response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600, httponly=True,
+                        samesite="lax", secure=secure, path="/")
+
+
+@router.get("/")
+def home(request: Request, user: MaybeUser, state: StateDep):
+    """What the product is, and the three entrances."""
+    return render(request, "home.html", demo_password=state.settings.demo_password,
+                  home_of=HOME_OF)
+
+
+@router.get("/login")
+def login_form(request: Request, user: MaybeUser, next: str | None = None):
+    """The login form."""
+    return render(request, "login.html", next=_safe_next(next) or "", error=None)
+
+
+@router.post("/login")
+def login(request: Request, state: StateDep, email: Annotated[str, Form(max_length=254)],
+          password: Annotated[str, Form(max_length=1000)],
+          next: Annotated[str, Form(max_length=500)] = ""):
+    """Check the credentials (rate limited) and open a session."""
+    client = request.client.host if request.client else "?"
+    key = f"{client}|{email.strip().lower()}"
+    if login_limiter.blocked(key):
+        return render(request, "login.html", status_code=429, next=_safe_next(next) or "",
+                      error="too_many_attempts", email=email)
+    try:
+        with state.sessions() as db:
+            user = users.authenticate(db=db, email=email, password=password)
+    except Unauthorized:
+        login_limiter.failed(key)
+        return render(request, "login.html", status_code=401, next=_safe_next(next) or "",
+                      error="bad_credentials", email=email)
+    login_limiter.reset(key)
+    target = _safe_next(next) or HOME_OF.get(user.role, "/")
+    response = RedirectResponse(target, status_code=303)
+    _start_session(state, user, response, request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request, user: PageUser, state: StateDep):
+    """End the session on the server, then forget the cookie."""
+    with state.sessions() as db, db.begin():
+        users.revoke_token(db=db, token=request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/signup")
+def signup_form(request: Request, user: MaybeUser):
+    """A founder creates an account."""
+    return render(request, "signup.html", errors={}, values={})
+
+
+@router.post("/signup")
+def signup(request: Request, state: StateDep, email: Annotated[str, Form(max_length=254)],
+           password: Annotated[str, Form(max_length=1000)],
+           password_again: Annotated[str, Form(max_length=1000)],
+           full_name: Annotated[str, Form(max_length=200)] = ""):
+    """Create a founder account and log in."""
+    values = {"email": email, "full_name": full_name}
+    if password != password_again:
+        return render(request, "signup.html", status_code=422, values=values,
+                      errors={"password_again": "passwords_differ"})
+    try:
+        with state.sessions() as db, db.begin():
+            user = users.create_user(db=db, email=email, password=password, role="founder",
+                                     full_name=full_name.strip() or None)
+    except (Invalid, Conflict) as exc:
+        lang = request.cookies.get("lang", "fr")
+        errors = {e.loc: e.message(lang) for e in exc.errors} or {"email": exc.message(lang)}
+        return render(request, "signup.html", status_code=422, values=values, errors=errors)
+    response = RedirectResponse("/founder", status_code=303)
+    _start_session(state, user, response, request.url.scheme == "https")
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, request: Request, next: str | None = None):
+    """Choose French or English; remembered in a cookie."""
+    response = RedirectResponse(_safe_next(next) or "/", status_code=303)
+    if code in ("fr", "en"):
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", path="/")
+    return response

@@ -1,0 +1,81 @@
+"""Page dependencies: the session cookie's user, role checks, CSRF on every form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.deps import StateDep
+from app.web.security import csrf_ok, csrf_token
+from dossier.errors import DomainError, Unauthorized
+from dossier.models import Role, User
+from dossier.services import users
+
+SESSION_COOKIE = "du_session"
+
+
+class LoginRequired(Exception):
+    """No valid session: go to the login page, then come back."""
+
+    def __init__(self, next_url: str):
+        self.next_url = next_url
+
+
+class CsrfFailed(DomainError):
+    """A form without the session's CSRF token."""
+
+    status = 403
+    code = "csrf_failed"
+
+
+def optional_user(request: Request, state: StateDep) -> User | None:
+    """The session's user, if any; also sets the CSRF token for the templates."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        with state.sessions() as db:
+            user = users.user_for_token(db=db, token=token, scope="web")
+    except Unauthorized:
+        return None
+    request.state.user = user
+    request.state.csrf = csrf_token(state.secret, token)
+    return user
+
+
+def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The logged-in user, or a redirect to the login page."""
+    if user is None:
+        raise LoginRequired(request.url.path)
+    return user
+
+
+def page_role(*roles: Role):
+    """Admit only these roles; others get a 403 page."""
+
+    def check(user: Annotated[User, Depends(page_user)]) -> User:
+        if user.role not in roles:
+            raise DomainError("role_forbidden", {"role": user.role})
+        return user
+
+    return check
+
+
+async def check_csrf(request: Request, state: StateDep) -> None:
+    """Refuse a state-changing form whose CSRF token does not match the session."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    presented = request.headers.get("x-csrf-token")
+    ctype = request.headers.get("content-type", "")
+    if presented is None and ctype.startswith("application/x-www-form-urlencoded"):
+        presented = (await request.form()).get("csrf")
+    if not token or not csrf_ok(state.secret, token, presented):
+        raise CsrfFailed()
+
+
+PageUser = Annotated[User, Depends(page_user)]
+MaybeUser = Annotated[User | None, Depends(optional_user)]
+FounderPage = Annotated[User, Depends(page_role(Role.founder))]
+ReviewerPage = Annotated[User, Depends(page_role(Role.reviewer))]
+StaffPage = Annotated[User, Depends(page_role(Role.staff))]
+Csrf = Depends(check_csrf)

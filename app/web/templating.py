@@ -1,0 +1,54 @@
+"""Jinja2 templates of the pages, with the formatting helpers and the session's CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app.web.texts import text
+from dossier.i18n import pick_lang
+from forms import definition
+from forms.formatting import format_date, format_datetime, format_money, format_pct, format_size
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
+env = TEMPLATES.env
+env.autoescape = True
+env.globals.update(definition=definition)
+
+
+def page_lang(request: Request) -> str:
+    """The page language: the `lang` cookie, else Accept-Language (French when unsure)."""
+    chosen = request.cookies.get("lang")
+    if chosen in ("fr", "en"):
+        return chosen
+    return pick_lang(request.headers.get("accept-language"))
+
+
+def render(request: Request, template: str, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    """Render a page with the common context: language, user, CSRF token, helpers."""
+    lang = page_lang(request)
+    user = getattr(request.state, "user", None)
+
+    def money(value: Any) -> str:
+        return "" if value in (None, "") else format_money(value, lang)
+
+    def pct(value: Any) -> str:
+        return "" if value in (None, "") else format_pct(value, lang)
+
+    base = {
+        "request": request, "lang": lang, "user": user,
+        "csrf": getattr(request.state, "csrf", ""),
+        "t": lambda key: text(key, lang), "money": money, "pct": pct,
+        "date": lambda v: format_date(v, lang) if v else "",
+        "datetime": lambda v: format_datetime(v, lang) if v else "",
+        "size": lambda v: format_size(v, lang) if v is not None else "",
+        "label": lambda path: definition.label(path, lang),
+        "enum_label": lambda name, value: definition.enum_label(name, value, lang),
+    }
+    return TEMPLATES.TemplateResponse(request, template, {**base, **context},
+                                      status_code=status_code)

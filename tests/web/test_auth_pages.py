@@ -1,0 +1,91 @@
+"""Home page, login with a session cookie, CSRF on logout, rate limit, security headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.web.auth import login_limiter
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiter():
+    """Each test starts with no failed attempts counted."""
+    login_limiter._hits.clear()
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def test_home_explains_and_links_the_three_entrances(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    for text in ("Dossier unique", "founder@demo.example", "staff@demo.example",
+                 "cepac@demo.example", "/login?next=/reviewer"):
+        assert text in r.text
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in r.text
+
+
+def test_english_by_choice(client):
+    r = client.get("/lang/en?next=/", follow_redirects=True)
+    assert "One dossier, filled once" in r.text
+    assert '<html lang="en">' in r.text
+
+
+def test_login_sets_an_http_only_session_and_logout_needs_csrf(client):
+    r = client.post("/login", data={"email": "founder@demo.example", "password": "demo1234"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/founder"
+    cookie = r.headers["set-cookie"]
+    assert "du_session=" in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
+    page = client.get("/").text
+    assert client.post("/logout", data={"csrf": "forged"}).status_code == 403
+    r = client.post("/logout", data={"csrf": csrf_of(page)}, follow_redirects=False)
+    assert r.status_code == 303
+    client.cookies.clear()
+    assert "founder@demo.example</span>" not in client.get("/").text
+
+
+def test_session_ends_on_the_server_at_logout(client):
+    client.post("/login", data={"email": "founder@demo.example", "password": "demo1234"})
+    token = client.cookies.get("du_session")
+    client.post("/logout", data={"csrf": csrf_of(client.get("/").text)})
+    client.cookies.set("du_session", token)
+    assert "founder@demo.example</span>" not in client.get("/").text
+
+
+def test_login_is_rate_limited(client):
+    for _ in range(5):
+        r = client.post("/login", data={"email": "founder@demo.example", "password": "wrong!!"})
+        assert r.status_code == 401
+    r = client.post("/login", data={"email": "founder@demo.example", "password": "demo1234"})
+    assert r.status_code == 429
+
+
+def test_session_token_is_not_an_api_token(client):
+    client.post("/login", data={"email": "founder@demo.example", "password": "demo1234"})
+    token = client.cookies.get("du_session")
+    r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 401
+
+
+def test_signup_creates_a_founder_and_explains_errors(client):
+    r = client.post("/signup", data={"email": "pas-une-adresse", "password": "x",
+                                     "password_again": "x"})
+    assert r.status_code == 422 and 'aria-invalid="true"' in r.text
+    r = client.post("/signup", data={"email": "nouvelle@startup.example",
+                                     "password": "un-mot-de-passe", "password_again":
+                                     "un-mot-de-passe", "full_name": "Léa Martin"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/founder"
+
+
+def test_pages_redirect_to_login_and_unknown_pages_are_html(client):
+    r = client.get("/nowhere")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
