@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test lint bench bench-quick clean
+.PHONY: install system-deps run test lint bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,7 +25,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: lint
+system-deps:
+	./scripts/system-deps.sh
+
+test: lint system-deps
 	$(BIN)/pytest
 
 clean:

@@ -8,12 +8,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from app.web import auth
+from app.web import auth, founder, reviewer, staff
 from app.web.deps import LoginRequired
 from app.web.security import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-PAGE_ROUTERS = [auth.router]
+PAGE_ROUTERS = [auth.router, founder.router, reviewer.router, staff.router]
 
 
 def install(app: FastAPI) -> None:

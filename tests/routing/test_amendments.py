@@ -47,7 +47,8 @@ def test_amendment_is_delivered_as_an_update_to_undecided_partners(client, found
     body = six_partner_dossier()
     body["company"]["headcount"] = 8
     dossier_id, route_of = submitted(client, founder, body)
-    reviewers = {code: login(client, f"{code}@demo.example") for code in route_of}
+    reviewers = {code: login(client, f"{code}@demo.example")
+                 for code in ("cepac", "ampa", "bpmed", "bdf")}
 
     def event(code, payload):
         r = client.post(f"/api/v1/routes/{route_of[code]}/events", headers=reviewers[code],

@@ -319,15 +319,13 @@ def test_resubmitting_the_same_version_routes_nothing_twice(client, founder, web
 # -- 5. reconciliation under load ----------------------------------------------------------
 def test_reconciliation_is_not_starved_by_a_stream_of_submissions(client, founder, webhook,
                                                                   sessions, app):
-    """A failed run is reconciled while other submissions keep the dispatcher busy."""
+    """Our run fails; reconciliation still delivers while others' submissions keep it busy."""
     dispatcher = app.state.dossier.dispatcher
     real_route = dispatcher.route
     others: set[str] = set()
-    lost: list[str] = []
 
     def route(version_id):
-        if version_id not in others:  # the run of our submission fails; the others' work
-            lost.append(version_id)
+        if version_id not in others:  # only reconciliation can deliver our version
             raise RuntimeError("worker lost")
         return real_route(version_id)
 
@@ -337,7 +335,7 @@ def test_reconciliation_is_not_starved_by_a_stream_of_submissions(client, founde
         while not stop.is_set():
             others.add(version_id := str(uuid.uuid4()))
             dispatcher.submitted(version_id)
-            time.sleep(0.05)
+            time.sleep(0.1)  # never idle for reconcile_interval (0.5 s)
 
     dispatcher.route = route
     feeder = threading.Thread(target=other_founders, daemon=True)
@@ -350,5 +348,4 @@ def test_reconciliation_is_not_starved_by_a_stream_of_submissions(client, founde
         stop.set()
         feeder.join(5)
         dispatcher.route = lambda _version_id: None  # skip the backlog
-    assert len(lost) == 1
     assert_delivered_exactly_once(client, founder, dossier_id, sessions, webhook)

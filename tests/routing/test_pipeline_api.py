@@ -59,7 +59,8 @@ def test_pipeline_counts_medians_breaches_stuck_and_exports(client, founder, sta
         client, founder, dossier_id, lambda rs: all(x["state"] == "delivered" for x in rs))}
         for dossier_id in ids]
     main_routes, (second, third) = routed[0], [r["cepac"] for r in routed[1:]]
-    reviewers = {code: login(client, f"{code}@demo.example") for code in main_routes}
+    reviewers = {code: login(client, f"{code}@demo.example")
+                 for code in ("cepac", "bpmed", "ampa", "mi-honor-loan")}
 
     def event(code, route_id, body):
         r = client.post(f"/api/v1/routes/{route_id}/events", headers=reviewers[code], json=body)

@@ -85,11 +85,11 @@ def test_inbox_is_own_partner_filtered_sorted_and_paginated(client, founder, ses
     unread = {i["id"]: i["unread"] for i in inbox()["items"]}
     assert unread == {read: False, opened: True, routes["Numeria_Lab"]["cepac"]: True}
 
-    bpmed = client.get("/api/v1/inbox", headers=login(client, "bpmed@demo.example")).json()
-    assert [i["id"] for i in bpmed["items"]] == [routes["Lumiphase"]["bpmed"]]
-    assert client.get(f"/api/v1/routes/{read}",
-                      headers=login(client, "bpmed@demo.example")).status_code == 404
-    for other in (founder, login(client, "staff@demo.example")):
+    bpmed, staff = login(client, "bpmed@demo.example"), login(client, "staff@demo.example")
+    own = client.get("/api/v1/inbox", headers=bpmed).json()
+    assert [i["id"] for i in own["items"]] == [routes["Lumiphase"]["bpmed"]]
+    assert client.get(f"/api/v1/routes/{read}", headers=bpmed).status_code == 404
+    for other in (founder, staff):
         assert client.get("/api/v1/inbox", headers=other).status_code == 403
 
 
