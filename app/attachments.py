@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -16,9 +17,13 @@ from dossier.services import attachments, dossiers
 from dossier.services.dossiers import attachment_view
 
 
-async def store_upload(request: Request, *, state: AppState, user: User,
-                       dossier_id: str) -> dict[str, Any]:
-    """Handle one multipart upload end to end; nothing is kept if any step fails."""
+async def store_upload(request: Request, *, state: AppState, user: User, dossier_id: str,
+                       check_fields: Callable[[dict[str, str]], None] | None = None
+                       ) -> dict[str, Any]:
+    """Handle one multipart upload end to end; nothing is kept if any step fails.
+
+    `check_fields` sees the form's text fields before anything is stored (a page's CSRF token).
+    """
 
     def check_access() -> None:
         with state.sessions() as db:
@@ -29,6 +34,8 @@ async def store_upload(request: Request, *, state: AppState, user: User,
     upload = await receive_upload(request, max_bytes=state.settings.max_upload_bytes,
                                   spool_dir=state.settings.upload_spool_dir)
     try:
+        if check_fields is not None:
+            check_fields(upload.fields)
         return await run_in_threadpool(_keep, state, user, dossier_id, upload)
     finally:
         upload.discard()

@@ -57,7 +57,7 @@ class Dispatcher:
         self.route, self.reconcile = route, reconcile
         self.reminder_interval, self.remind = reminder_interval, remind
         self.reminders_due = reminders_due
-        self._next_reminders = time.monotonic()  # first check at the first idle moment
+        self._next_reminders = time.monotonic() + interval  # first check after one interval
         self._reconciled_at = time.monotonic()
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()
@@ -108,6 +108,7 @@ class Dispatcher:
         while True:
             if time.monotonic() - self._reconciled_at >= self.interval:
                 self._reconcile_if_due()  # a steady stream of submissions must not starve it
+                self._remind_if_due()
             try:
                 version_id = self._queue.get_nowait()
             except queue.Empty:

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from app.deps import StateDep
 from app.web.security import csrf_ok, csrf_token
-from dossier.errors import DomainError, Unauthorized
+from dossier.errors import DomainError, Forbidden, Unauthorized
 from dossier.models import Role, User
 from dossier.services import users
 
@@ -56,7 +56,7 @@ def page_role(*roles: Role):
 
     def check(user: Annotated[User, Depends(page_user)]) -> User:
         if user.role not in roles:
-            raise DomainError("role_forbidden", {"role": user.role})
+            raise Forbidden("role_forbidden", {"role": user.role})
         return user
 
     return check

@@ -1,7 +1,47 @@
-"""Pages of the founder area."""
+"""Pages of the founder area: the dashboard, and the wizard, documents, partners and status."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import StateDep
+from app.web import (
+    founder_attachments,
+    founder_partners,
+    founder_status,
+    founder_texts,  # noqa: F401  (registers the texts)
+    founder_wizard,
+)
+from app.web.deps import Csrf, FounderPage
+from app.web.founder_common import progress
+from app.web.templating import render
+from dossier.services import dossiers
+from dossier.services.submission import routes_of
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/founder")
+def dashboard(request: Request, user: FounderPage, state: StateDep) -> Response:
+    """The founder's dossiers, newest first, and a button to start one."""
+    with state.sessions() as db:
+        rows = []
+        for d in dossiers.list_for_user(db=db, user=user, limit=200):
+            routes = routes_of(db=db, dossier=d)
+            rows.append({"dossier": d, "percent": progress(d)["percent"],
+                         "partners": sorted(routes), "routes": len(routes)})
+        return render(request, "founder/dashboard.html", rows=rows)
+
+
+@router.post("/founder/dossiers/new", dependencies=[Csrf])
+def new_dossier(user: FounderPage, state: StateDep) -> Response:
+    """Start an empty draft and open the wizard's first step."""
+    with state.sessions() as db, db.begin():
+        dossier = dossiers.create_draft(db=db, owner=user, data={"schema_version": 1})
+        target = f"/founder/dossiers/{dossier.id}/edit/company"
+    return RedirectResponse(target, status_code=303)
+
+
+for _module in (founder_wizard, founder_attachments, founder_partners, founder_status):
+    router.include_router(_module.router)

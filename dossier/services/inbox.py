@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,8 +19,14 @@ PAGE_SIZE = 50
 
 def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None = None,
           sector: str | None = None, page: int = 1, page_size: int = PAGE_SIZE,
-          now: datetime | None = None) -> dict[str, Any]:
-    """Routes delivered to a partner, longest waiting first."""
+          now: datetime | None = None, amount_min_cents: int | None = None,
+          amount_max_cents: int | None = None, min_days: float | None = None,
+          max_days: float | None = None) -> dict[str, Any]:
+    """Routes delivered to a partner, longest waiting first.
+
+    Optional filters: the requested amount (cents, inclusive) and the days waited since
+    delivery (`min_days` at least, `max_days` at most).
+    """
     now = now or utcnow()
     states = [s.value for s in VISIBLE_TO_PARTNER]
     if state:
@@ -33,6 +39,14 @@ def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None 
                                                                     autoescape=True))
     if sector:
         stmt = stmt.where(Dossier.sector == sector)
+    if amount_min_cents is not None:
+        stmt = stmt.where(Route.amount_cents >= amount_min_cents)
+    if amount_max_cents is not None:
+        stmt = stmt.where(Route.amount_cents <= amount_max_cents)
+    if min_days is not None:
+        stmt = stmt.where(Route.delivered_at <= now - timedelta(days=min_days))
+    if max_days is not None:
+        stmt = stmt.where(Route.delivered_at >= now - timedelta(days=max_days))
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.execute(stmt.order_by(Route.delivered_at.asc().nulls_last(), Route.id)
                       .limit(page_size).offset((page - 1) * page_size)).all()

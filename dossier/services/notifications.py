@@ -26,8 +26,8 @@ DEFAULT_SLA_DAYS = 30
 AWAITING_REVIEWER = (State.delivered.value, State.opened.value, State.in_review.value)
 NOTICE_EVENTS = ("approved", "declined", "info_requested")
 REMINDERS = ("sla_reminder", "info_reminder")
-REVIEWER_LINK = "/inbox/{route_id}"
-FOUNDER_LINK = "/dossiers/{dossier_id}"
+REVIEWER_LINK = "/reviewer/routes/{route_id}"
+FOUNDER_LINK = "/founder/dossiers/{dossier_id}"
 PARIS = ZoneInfo("Europe/Paris")
 SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
              "répondre. / Automatic message, please do not reply.")

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier.errors import NotFound
 from dossier.models import Partner
 
 
@@ -63,3 +64,17 @@ def partner_view(partner: Partner) -> dict[str, Any]:
         "eligibility": cfg.get("eligibility", {}),
         "description": cfg.get("description", ""),
     }
+
+
+def update_partner(*, db: Session, code: str, entry: Mapping[str, Any]) -> Partner:
+    """Replace one partner's catalogue entry with an already validated dict (same code)."""
+    partner = db.get(Partner, code)
+    if partner is None:
+        raise NotFound("not_found", {"code": code})
+    if entry["code"] != code:
+        raise ValueError("a catalogue entry cannot change its code")
+    partner.name = entry["name"]
+    partner.kind = entry["kind"]
+    partner.config = {k: v for k, v in entry.items() if k not in ("code", "name", "kind")}
+    db.flush()
+    return partner

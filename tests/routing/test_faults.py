@@ -1,4 +1,4 @@
-"""Routing under faults: a flaky partner, a killed worker, a down orchestrator, a double submit."""
+"""Routing under faults: flaky partner, killed worker, orchestrator down, double submit, load."""
 
 from __future__ import annotations
 
@@ -269,7 +269,7 @@ def test_submit_while_orchestrator_unreachable_routes_once_it_is_back(
     dossier_id = ready_dossier(client, founder)
     started = time.monotonic()
     body = submit(client, founder, dossier_id)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0  # the request only enqueues; it never waits
     assert body["routing"] == "started"
     assert {r["state"] for r in body["routes"]} == {"queued"}
 

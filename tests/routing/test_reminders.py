@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -15,8 +16,9 @@ from dossier.services import notifications
 from tests.conftest import login
 from tests.routing.conftest import ready_dossier
 from tests.smtp_server import SMTPServer
+from workflows.dispatch import Dispatcher
 from workflows.mail import MailSettings, is_transient, send_pending
-from workflows.reminders import sla_reminders
+from workflows.reminders import reminders_due, sla_reminders
 
 POLICY = notifications.Policy()
 LINK = "https://dossier.example"
@@ -71,8 +73,11 @@ def event(client, route_id: str, partner: str, body: dict) -> None:
 
 
 def test_sla_breach_reminds_the_partners_reviewers_in_app_and_by_mail_once(
-        client, routes, sessions, smtp, prefect_harness):
+        client, app, routes, sessions, smtp, prefect_harness):
+    runtime = app.state.dossier.runtime
+    assert not reminders_due(runtime)
     backdate_delivery(sessions, routes["cepac"], days=20)
+    assert reminders_due(runtime)
 
     first = sla_reminders()
     assert first.get("sla_reminder") == 1 and first["emailed"] == 1, first
@@ -84,8 +89,9 @@ def test_sla_breach_reminds_the_partners_reviewers_in_app_and_by_mail_once(
     assert "attend une réponse depuis 20 jours" in mail.text
     assert "délai de traitement de 15 jours" in mail.text
     assert "(English)" in mail.text and "past the 15-day review time" in mail.text
-    assert f"http://127.0.0.1:8000/inbox/{routes['cepac']}" in mail.text
+    assert f"http://127.0.0.1:8000/reviewer/routes/{routes['cepac']}" in mail.text
 
+    assert not reminders_due(runtime)
     second = sla_reminders()
     assert "sla_reminder" not in second and second["emailed"] == 0, second
     assert len(smtp.messages) == 1
@@ -132,6 +138,7 @@ def test_unanswered_information_request_reminds_the_founder(client, founder, app
     assert "Lumiphase" in reminder.subject
     assert "attend toujours votre réponse" in reminder.text
     assert "table de capitalisation" in reminder.text and "(English)" in reminder.text
+    assert f"{LINK}/founder/dossiers/" in reminder.text
 
     answer = client.post(f"/api/v1/routes/{routes['ampa']}/messages", headers=founder,
                          json={"body": "Voici la table à jour."})
@@ -196,3 +203,25 @@ def test_notifications_api_shows_ones_own_and_marks_read(client, founder, routes
     read = client.get("/api/v1/notifications?unread=false", headers=founder).json()["items"]
     assert [n["id"] for n in read] == [newest]
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_the_dispatcher_runs_reminders_periodically_when_something_is_due(app):
+    checks, runs, due = [], [], [False]
+
+    def is_due(_runtime) -> bool:
+        checks.append(time.monotonic())
+        return due[0]
+
+    dispatcher = Dispatcher(app.state.dossier.runtime, interval=0.05, reminder_interval=0.2,
+                            remind=lambda: runs.append(1), reminders_due=is_due)
+    dispatcher.start()
+    try:
+        time.sleep(0.5)
+        assert 1 <= len(checks) <= 3 and runs == []  # checked cheaply, nothing run
+        due[0] = True
+        deadline = time.monotonic() + 5
+        while not runs and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert runs
+    finally:
+        dispatcher.stop()

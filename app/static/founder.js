@@ -1,0 +1,334 @@
+// Founder pages, progressive enhancement only: every form also works without JavaScript.
+// Autosave of the wizard, rows added and removed in place, live totals, uploads with progress.
+"use strict";
+
+(function () {
+  document.documentElement.classList.add("js");
+
+  // --- money as cents (BigInt): never floats -------------------------------------------
+  function toCents(text) {
+    if (!text) return null;
+    let s = String(text).replace(/[\s\u00a0\u202f\u2009'€%]/g, "").replace("\u2212", "-");
+    const commas = (s.match(/,/g) || []).length;
+    const dots = (s.match(/\./g) || []).length;
+    if (commas && dots) {
+      const dec = s.lastIndexOf(",") > s.lastIndexOf(".") ? "," : ".";
+      s = s.split(dec === "," ? "." : ",").join("").replace(dec, ".");
+    } else if ((commas > 1 || dots > 1) && /^-?\d{1,3}([.,]\d{3})+$/.test(s)) {
+      s = s.replace(/[.,]/g, "");
+    } else if (commas === 1) {
+      s = s.replace(",", ".");
+    }
+    const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(s);
+    if (!m) return null;
+    const cents = BigInt(m[2]) * 100n + BigInt((m[3] || "0").padEnd(2, "0"));
+    return m[1] ? -cents : cents;
+  }
+
+  function group3(digits, sep) {
+    return digits.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+  }
+
+  function formatCents(cents, lang) {
+    const neg = cents < 0n;
+    const abs = neg ? -cents : cents;
+    const whole = (abs / 100n).toString();
+    const dec = (abs % 100n).toString().padStart(2, "0");
+    if (lang === "en") return (neg ? "-" : "") + "€" + group3(whole, ",") + "." + dec;
+    return (neg ? "-" : "") + group3(whole, "\u202f") + "," + dec + "\u00a0€";
+  }
+
+  function formatShare(amount, need, lang) {
+    // percent with 2 decimals, half up: amount * 10000 / need
+    const num = amount * 10000n * 2n + need;
+    const hundredths = num / (2n * need);
+    const whole = (hundredths / 100n).toString();
+    const dec = (hundredths % 100n).toString().padStart(2, "0");
+    return lang === "en" ? whole + "." + dec + "%" : whole + "," + dec + "\u00a0%";
+  }
+
+  // --- lists of objects: totals and shares ------------------------------------------------
+  function refreshTotals(group) {
+    const key = group.dataset.totalKey;
+    if (!key) return;
+    const form = group.closest("form");
+    const lang = (form && form.dataset.lang) || document.documentElement.lang;
+    const path = group.dataset.list;
+    const shareOf = group.dataset.shareOf;
+    const needInput = shareOf && form ? form.elements.namedItem(shareOf) : null;
+    const need = needInput ? toCents(needInput.value) : null;
+    const ofNeed = lang === "en" ? " of the need" : " du besoin";
+    let total = 0n;
+    group.querySelectorAll(".rows input").forEach(function (input) {
+      if (!input.name.startsWith(path + "[") || !input.name.endsWith("]." + key)) return;
+      const cents = toCents(input.value);
+      if (cents !== null) total += cents;
+      if (!shareOf) return;
+      const field = input.closest(".field");
+      let out = field.querySelector(".share");
+      if (!out) {
+        out = document.createElement("p");
+        out.className = "share";
+        field.appendChild(out);
+      }
+      out.textContent = cents !== null && need ? formatShare(cents, need, lang) + ofNeed : "";
+    });
+    const output = group.querySelector("[data-total-for]");
+    if (output) output.textContent = formatCents(total, lang);
+  }
+
+  function nextIndex(group) {
+    let max = -1;
+    group.querySelectorAll(".rows > fieldset.row").forEach(function (row) {
+      const n = parseInt(row.dataset.row, 10);
+      if (!isNaN(n) && n > max) max = n;
+    });
+    return max + 1;
+  }
+
+  function updateAddButton(group) {
+    const button = group.querySelector("[data-add-row]");
+    const count = group.querySelectorAll(".rows > fieldset.row").length;
+    if (button) button.hidden = count >= parseInt(group.dataset.max || "50", 10);
+  }
+
+  function addRow(group) {
+    const template = group.querySelector("template[data-row-template]");
+    const rows = group.querySelector(".rows");
+    if (!template || !rows) return;
+    const index = nextIndex(group);
+    const count = rows.querySelectorAll(":scope > fieldset.row").length;
+    const html = template.innerHTML.split("__i__").join(String(index))
+      .split("__n__").join(String(count + 1));
+    rows.insertAdjacentHTML("beforeend", html);
+    const added = rows.lastElementChild;
+    updateAddButton(group);
+    const first = added && added.querySelector("input, select, textarea");
+    if (first) first.focus();
+  }
+
+  function removeRow(row) {
+    const group = row.closest("fieldset.group");
+    const form = row.closest("form");
+    const rows = Array.from(group.querySelectorAll(".rows > fieldset.row"));
+    const at = rows.indexOf(row);
+    row.remove();
+    updateAddButton(group);
+    refreshTotals(group);
+    const rest = group.querySelectorAll(".rows > fieldset.row");
+    const target = rest[Math.min(at, rest.length - 1)];
+    const focusable = target ? target.querySelector("input, select, textarea")
+      : group.querySelector("[data-add-row]");
+    if (focusable) focusable.focus();
+    if (form) form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // --- inline errors from the autosave answer -------------------------------------------
+  function describedBy(el, id, on) {
+    const ids = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean)
+      .filter(function (x) { return x !== id; });
+    if (on) ids.push(id);
+    if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+    else el.removeAttribute("aria-describedby");
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll("[aria-invalid=true]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      describedBy(el, "e-" + el.id, false);
+    });
+    form.querySelectorAll(".field-error").forEach(function (p) {
+      p.textContent = "";
+      p.hidden = true;
+    });
+  }
+
+  function showErrors(form, errors) {
+    let placed = 0;
+    errors.forEach(function (err) {
+      const message = document.getElementById("e-" + err.id);
+      if (!message || !form.contains(message)) return;
+      message.textContent = err.message;
+      message.hidden = false;
+      placed += 1;
+      const control = document.getElementById(err.id);
+      if (control && /^(INPUT|SELECT|TEXTAREA)$/.test(control.tagName)) {
+        control.setAttribute("aria-invalid", "true");
+        describedBy(control, message.id, true);
+      } else if (control) {
+        describedBy(control, message.id, true);
+      }
+    });
+    return placed;
+  }
+
+  function updateSteps(sections) {
+    Object.keys(sections || {}).forEach(function (key) {
+      const s = sections[key];
+      const bar = document.querySelector("[data-step-bar='" + key + "']");
+      if (bar) { bar.max = s.required; bar.value = s.filled; }
+      const count = document.querySelector("[data-step-count='" + key + "']");
+      if (count) {
+        const lang = document.documentElement.lang;
+        count.textContent = lang === "en" ? s.filled + " of " + s.required + " filled"
+          : s.filled + " sur " + s.required + " renseignés";
+      }
+    });
+  }
+
+  // --- autosave ---------------------------------------------------------------------------
+  function setupAutosave(form) {
+    const url = form.dataset.autosave;
+    const status = form.querySelector("[data-autosave-status]");
+    let timer = null;
+    let busy = false;
+    let again = false;
+    let dirty = false;
+
+    function say(text, failed) {
+      if (!status) return;
+      status.textContent = text;
+      status.classList.toggle("failed", !!failed);
+    }
+
+    function body() {
+      const data = new FormData(form);
+      data.delete("_action");
+      return new URLSearchParams(data);
+    }
+
+    function send(keepalive) {
+      if (busy && !keepalive) { again = true; return; }
+      busy = true;
+      dirty = false;
+      say(status ? status.dataset.saving : "");
+      fetch(url, {
+        method: "POST", body: body(), credentials: "same-origin", keepalive: !!keepalive,
+        headers: { "X-CSRF-Token": form.dataset.csrf, "Accept": "application/json" },
+      }).then(function (r) {
+        return r.json().then(function (json) { return { ok: r.ok, json: json }; });
+      }).then(function (res) {
+        const json = res.json || {};
+        clearErrors(form);
+        const errors = json.errors || [];
+        showErrors(form, errors);
+        updateSteps(json.sections);
+        if (errors.length) {
+          say((status.dataset.failed || "").replace("{count}", errors.length), true);
+        } else if (json.checked_only) {
+          say(status.dataset.checked || "");
+        } else if (json.saved) {
+          const at = json.saved_at ? new Date(json.saved_at) : new Date();
+          const time = at.toLocaleTimeString(document.documentElement.lang,
+            { hour: "2-digit", minute: "2-digit" });
+          say((status.dataset.saved || "").replace("{time}", time));
+        } else {
+          say("");
+        }
+      }).catch(function () {
+        dirty = true;
+      }).finally(function () {
+        busy = false;
+        if (again) { again = false; send(); }
+      });
+    }
+
+    function schedule(delay) {
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(function () { send(); }, delay);
+    }
+
+    form.addEventListener("change", function () { schedule(400); });
+    form.addEventListener("input", function (e) {
+      if (e.target.matches("input[type=text], input[type=email], input[type=url], " +
+                           "input[type=tel], textarea")) schedule(1500);
+    });
+    form.addEventListener("submit", function () { clearTimeout(timer); dirty = false; });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && dirty) { clearTimeout(timer); send(true); }
+    });
+  }
+
+  // --- uploads with a progress bar ------------------------------------------------------------
+  function setupUpload(form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.FormData || !window.XMLHttpRequest) return;
+      e.preventDefault();
+      const box = form.querySelector("[data-progress]");
+      const bar = box && box.querySelector("progress");
+      const text = box && box.querySelector("[data-progress-text]");
+      const error = form.querySelector("[data-upload-error]");
+      const button = form.querySelector("button[type=submit]");
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.responseType = "json";
+      if (box) box.hidden = false;
+      if (error) { error.hidden = true; error.textContent = ""; }
+      if (button) button.disabled = true;
+      xhr.upload.addEventListener("progress", function (ev) {
+        if (!ev.lengthComputable || !bar) return;
+        const pct = Math.floor(ev.loaded * 100 / ev.total);
+        bar.value = pct;
+        if (text) text.textContent = pct + " %";
+      });
+      xhr.addEventListener("load", function () {
+        const json = xhr.response || {};
+        if (xhr.status >= 200 && xhr.status < 300 && json.next) {
+          if (bar) bar.value = 100;
+          window.location.assign(json.next);
+          return;
+        }
+        if (button) button.disabled = false;
+        if (box) box.hidden = true;
+        if (error) {
+          error.textContent = json.error || error.dataset.failed || "Échec de l'envoi.";
+          error.hidden = false;
+        }
+      });
+      xhr.addEventListener("error", function () {
+        if (button) button.disabled = false;
+        if (box) box.hidden = true;
+        if (error) { error.textContent = "Échec de l'envoi."; error.hidden = false; }
+      });
+      xhr.send(new FormData(form));
+    });
+  }
+
+  // --- partners: the request fields show when the partner is chosen -----------------------
+  function setupChoose(box) {
+    const card = box.closest(".partner-card");
+    const fields = card && card.querySelector(".request-fields");
+    const consent = card && card.querySelector(".consent-line");
+    function sync() {
+      if (fields) fields.classList.toggle("off", !box.checked);
+      if (consent) consent.classList.toggle("off", !box.checked);
+      if (card) card.classList.toggle("chosen", box.checked);
+    }
+    box.addEventListener("change", sync);
+    sync();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.wizard-form").forEach(function (form) {
+      form.addEventListener("click", function (e) {
+        const add = e.target.closest("[data-add-row]");
+        const remove = e.target.closest("[data-remove-row]");
+        if (add) { e.preventDefault(); addRow(add.closest("fieldset.group")); }
+        else if (remove) { e.preventDefault(); removeRow(remove.closest("fieldset.row")); }
+      });
+      form.addEventListener("input", function (e) {
+        const group = e.target.closest("fieldset.group");
+        if (group) refreshTotals(group);
+        else form.querySelectorAll("fieldset.group[data-share-of]").forEach(refreshTotals);
+      });
+      if (form.dataset.autosave) setupAutosave(form);
+    });
+    document.querySelectorAll("form[data-upload]").forEach(setupUpload);
+    document.querySelectorAll("input[data-choose]").forEach(setupChoose);
+    const summary = document.querySelector(".error-summary[tabindex]");
+    if (summary) summary.focus();
+  });
+})();

@@ -1,0 +1,283 @@
+"""Choosing partners: each one's verdict in words, what it asks for, consent, then submission."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import StateDep
+from app.state import AppState
+from app.web.deps import Csrf, FounderPage
+from app.web.formdata import display_decimal, dom_id, normalise_decimal
+from app.web.founder_common import (
+    dossier_url,
+    edit_url,
+    needed_kinds,
+    partner_meters,
+    progress,
+    steps,
+    submitted,
+)
+from app.web.founder_widgets import MONEY_MESSAGE, error_messages
+from app.web.templating import page_lang, render
+from app.web.texts import text
+from banks import submission as submitting
+from dossier.errors import FieldError, Invalid
+from dossier.models import User
+from dossier.schema import DossierV1
+from dossier.services import dossiers
+from dossier.services.partners import instruments_by_partner, partner_names
+from dossier.services.submission import routes_of
+from dossier.validation import submission_errors
+from forms.definition import enum_label
+from forms.definition import field as definition_field
+
+router = APIRouter(include_in_schema=False)
+PATH = "/founder/dossiers/{dossier_id}/partners"
+_REQUEST_LOC = re.compile(r"^requests\[(\d+)\](?:\.(\w+))?$")
+
+
+@dataclass
+class Choice:
+    """What the founder typed for the partners (kept when something is refused)."""
+
+    chosen: list[str] = field(default_factory=list)
+    instrument: dict[str, str] = field(default_factory=dict)
+    amount: dict[str, str] = field(default_factory=dict)
+    duration: dict[str, str] = field(default_factory=dict)
+    consent: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Problems:
+    """Errors to show: per partner and input, and the rest of the dossier's."""
+
+    by_partner: dict[str, dict[str, str]] = field(default_factory=dict)
+    elsewhere: list[tuple[str, str, str]] = field(default_factory=list)  # label, message, href
+    headline: str | None = None
+
+    def add(self, code: str, key: str, message: str) -> None:
+        """One message on one partner's input (`partner`, `instrument`, `amount_eur`…)."""
+        slot = self.by_partner.setdefault(code, {})
+        slot[key] = f"{slot[key]} {message}" if key in slot else message
+
+    @property
+    def count(self) -> int:
+        """How many problems in all."""
+        return sum(len(v) for v in self.by_partner.values()) + len(self.elsewhere)
+
+
+def _stored_choice(content: dict[str, Any], lang: str) -> Choice:
+    choice = Choice()
+    for item in content.get("requests") or []:
+        if not isinstance(item, dict) or not item.get("partner"):
+            continue
+        code = item["partner"]
+        choice.chosen.append(code)
+        choice.instrument[code] = str(item.get("instrument") or "")
+        amount = item.get("amount_eur")
+        choice.amount[code] = display_decimal(amount, lang) if amount is not None else ""
+        duration = item.get("duration_months")
+        choice.duration[code] = str(duration) if duration is not None else ""
+    return choice
+
+
+def _posted_choice(form: Any, codes: list[str]) -> Choice:
+    picked = {str(v) for v in form.getlist("choose")}
+    choice = Choice(consent={str(v) for v in form.getlist("consent")})
+    for code in codes:
+        if code in picked:
+            choice.chosen.append(code)
+        choice.instrument[code] = str(form.get(f"instrument.{code}") or "")
+        choice.amount[code] = str(form.get(f"amount.{code}") or "")
+        choice.duration[code] = str(form.get(f"duration.{code}") or "")
+    return choice
+
+
+def _requests(content: dict[str, Any], choice: Choice) -> tuple[list[dict[str, Any]], list[str]]:
+    """The dossier's `requests` for the chosen partners: stored order kept, new ones after."""
+    stored = [r for r in content.get("requests") or [] if isinstance(r, dict)]
+    order = [r.get("partner") for r in stored if r.get("partner") in choice.chosen]
+    order += [c for c in choice.chosen if c not in order]
+    items = []
+    for code in order:
+        item: dict[str, Any] = {"partner": code}
+        if choice.instrument.get(code):
+            item["instrument"] = choice.instrument[code]
+        amount = choice.amount.get(code, "").strip()
+        if amount:
+            item["amount_eur"] = normalise_decimal(amount)
+        duration = re.sub(r"\s", "", choice.duration.get(code, ""))
+        if duration:
+            item["duration_months"] = int(duration) if duration.isdigit() else duration
+        items.append(item)
+    return items, order
+
+
+def _sort_errors(errors: list[FieldError], order: list[str], problems: Problems, lang: str,
+                 dossier_id: str) -> None:
+    messages = error_messages(errors, lang)
+    for e in errors:
+        match = _REQUEST_LOC.match(e.loc)
+        if match and int(match.group(1)) < len(order):
+            code, key = order[int(match.group(1))], match.group(2) or "partner"
+            problems.add(code, key, _partner_message(e, key, lang))
+        elif e.loc == "consent":
+            continue  # consent is checked per partner before the service is called
+        else:
+            problems.elsewhere.append((_label(e.loc, lang), messages.get(e.loc, e.message(lang)),
+                                       _fix_href(e.loc, dossier_id)))
+
+
+def _partner_message(e: FieldError, key: str, lang: str) -> str:
+    """An error shown on a partner's card, in the card's own words."""
+    if key == "amount_eur" and e.code in ("decimal_parsing", "decimal_type"):
+        return MONEY_MESSAGE.get(lang)
+    if e.code == "partner_ineligible" and e.ctx.get("reason"):
+        return str(e.ctx["reason"])
+    if e.code == "attachments_missing":
+        kinds = [k.strip() for k in str(e.ctx.get("kinds", "")).split(",") if k.strip()]
+        labels = ", ".join(enum_label("attachment_kind", k, lang) for k in kinds)
+        return f"{text('fo.docs_missing', lang)}{text('fo.colon', lang)} {labels}"
+    return e.message(lang)
+
+
+def _label(loc: str, lang: str) -> str:
+    try:
+        return definition_field(re.sub(r"\[\d+\]", "[]", loc)).label.get(lang)
+    except KeyError:
+        return loc
+
+
+def _fix_href(loc: str, dossier_id: str) -> str:
+    top = re.split(r"[.\[]", loc, maxsplit=1)[0]
+    target = "attachments" if top == "attachments" else f"edit/{top}"
+    return f"/founder/dossiers/{dossier_id}/{target}#{dom_id(loc)}"
+
+
+def partners_page(request: Request, state: AppState, user: User, dossier_id: str, *,
+                  choice: Choice | None = None, problems: Problems | None = None,
+                  notice: str | None = None, status_code: int = 200) -> Response:
+    """Every partner with its verdict, what it needs, the request to it and the consent."""
+    lang = page_lang(request)
+    with state.sessions() as db:
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        meters = partner_meters(db, dossier, lang)
+        routes = routes_of(db=db, dossier=dossier)
+        choice = choice or _stored_choice(dossier.content, lang)
+        all_steps = steps(dossier, "partners", lang, needed=needed_kinds(meters))
+        return render(
+            request, "founder/partners.html", status_code=status_code, dossier=dossier,
+            meters=meters, routes=routes, choice=choice, problems=problems or Problems(),
+            names={m.code: m.name for m in meters},
+            notice=notice, submitted=submitted(dossier), steps=all_steps,
+            step_number=len(all_steps), progress=progress(dossier),
+            instrument_label=lambda code: enum_label("instrument", code, lang),
+            attachments_href=dossier_url(dossier, "/attachments"),
+            prev_href=edit_url(dossier, "attachments"),
+            amount_label=definition_field("requests[].amount_eur").label.get(lang))
+
+
+@router.get(PATH)
+def show(dossier_id: str, request: Request, user: FounderPage, state: StateDep,
+         saved: str | None = None) -> Response:
+    """The partners, their verdicts and the submission form."""
+    notice = text("fo.choice_saved", page_lang(request)) if saved else None
+    return partners_page(request, state, user, dossier_id, notice=notice)
+
+
+def _save_choice(state: AppState, user: User, dossier_id: str, choice: Choice
+                 ) -> tuple[list[str], list[FieldError]]:
+    with state.sessions() as db:
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        requests, order = _requests(dossier.content, choice)
+    data = {**dossier.content, "requests": requests} if requests else {
+        k: v for k, v in dossier.content.items() if k != "requests"}
+    data.setdefault("schema_version", 1)
+    try:
+        with state.sessions() as db, db.begin():
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            dossiers.update_draft(db=db, dossier=dossier, user=user, data=data)
+    except Invalid as exc:
+        return order, exc.errors or [FieldError("requests", exc.code, exc.ctx)]
+    return order, []
+
+
+def _submit(state: AppState, user: User, dossier_id: str, lang: str) -> list[FieldError]:
+    try:
+        with state.sessions() as db, db.begin():
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            version, request = submitting.submit(db=db, dossier=dossier, user=user,
+                                                 consent=True, lang=lang)
+            version_id = str(version.id) if request is not None else None
+    except Invalid as exc:
+        errors = exc.errors or [FieldError("requests", exc.code, exc.ctx)]
+        return errors + _incomplete(state, user, dossier_id, errors)
+    if version_id is not None:
+        state.dispatcher.submitted(version_id)
+    return []
+
+
+def _incomplete(state: AppState, user: User, dossier_id: str,
+                known: list[FieldError]) -> list[FieldError]:
+    """What else stops submission (the partners' refusal is checked before completeness)."""
+    seen = {(e.loc, e.code) for e in known}
+    with state.sessions() as db:
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        content = DossierV1.model_validate(dossier.content)
+        missing = submission_errors(content, partners=instruments_by_partner(db=db))
+    return [e for e in missing if (e.loc, e.code) not in seen]
+
+
+@router.post(PATH, dependencies=[Csrf])
+async def choose(dossier_id: str, request: Request, user: FounderPage,
+                 state: StateDep) -> Response:
+    """Save the partners chosen (draft); with `_action=submit`, check consent and submit."""
+    form = await request.form()
+    lang = page_lang(request)
+    action = "submit" if form.get("_action") == "submit" else "save"
+
+    def run() -> Response:
+        with state.sessions() as db:
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            dossiers.require_owner(user, dossier)
+            codes = [m.code for m in partner_meters(db, dossier, lang)]
+            if submitted(dossier):
+                return RedirectResponse(dossier_url(dossier), status_code=303)
+        choice = _posted_choice(form, codes)
+        problems = Problems()
+        order, errors = _save_choice(state, user, dossier_id, choice)
+        if errors:
+            _sort_errors(errors, order, problems, lang, dossier_id)
+        elif action == "submit":
+            names = _names(state)
+            for code in order:
+                if code not in choice.consent:
+                    problems.add(code, "consent", text("fo.consent_missing", lang).format(
+                        name=names.get(code, code)))
+            if not problems.count:
+                _sort_errors(_submit(state, user, dossier_id, lang), order, problems, lang,
+                             dossier_id)
+            if not problems.count:
+                return RedirectResponse(f"/founder/dossiers/{dossier_id}?submitted=1",
+                                        status_code=303)
+            problems.headline = text("fo.submit_refused", lang).format(count=problems.count)
+        if problems.count:
+            problems.headline = problems.headline or text("fo.errors_title", lang).format(
+                count=problems.count)
+            return partners_page(request, state, user, dossier_id, choice=choice,
+                                 problems=problems, status_code=422)
+        return RedirectResponse(f"/founder/dossiers/{dossier_id}/partners?saved=1",
+                                status_code=303)
+
+    return await run_in_threadpool(run)
+
+
+def _names(state: AppState) -> dict[str, str]:
+    with state.sessions() as db:
+        return partner_names(db=db)

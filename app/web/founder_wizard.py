@@ -1,0 +1,238 @@
+"""The wizard: one page per section of the form definition, saved whole, autosaved by script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from app.deps import StateDep
+from app.state import AppState
+from app.web import founder_texts  # noqa: F401  (registers the texts)
+from app.web.deps import Csrf, FounderPage
+from app.web.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
+from app.web.founder_common import (
+    dossier_url,
+    edit_url,
+    needed_kinds,
+    partner_meters,
+    progress,
+    section_of,
+    steps,
+    submitted,
+)
+from app.web.founder_widgets import error_messages, section_form
+from app.web.templating import page_lang, render
+from app.web.texts import text
+from dossier.errors import FieldError, Invalid
+from dossier.models import Dossier, User
+from dossier.services import dossiers, submission
+from dossier.services.partners import delivery_channels, instruments_by_partner, list_partners
+from dossier.validation import submission_errors
+from forms.definition import SECTIONS
+from forms.model import Section
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class Outcome:
+    """What saving a section did."""
+
+    errors: list[FieldError] = field(default_factory=list)
+    amended: int | None = None  # the new version number of an amendment
+    unchanged: bool = False
+
+
+def _neighbours(section: Section) -> tuple[str | None, str | None]:
+    keys = [s.key for s in SECTIONS]
+    i = keys.index(section.key)
+    return (keys[i - 1] if i > 0 else None), (keys[i + 1] if i + 1 < len(keys) else None)
+
+
+def wizard_page(request: Request, db: Any, dossier: Dossier, section: Section,
+                values: dict[str, Any], rows: dict[str, int], errors: list[FieldError],
+                *, status_code: int = 200, notice: str | None = None) -> Response:
+    """Render a section's step of the wizard."""
+    lang = page_lang(request)
+    partners = {p.code: p.name for p in list_partners(db=db)}
+    meters = partner_meters(db, dossier, lang)
+    form = section_form(section, values, rows, errors, lang, partners,
+                        section_href=lambda key: edit_url(dossier, key))
+    prev_key, next_key = _neighbours(section)
+    all_steps = steps(dossier, section.key, lang, needed=needed_kinds(meters))
+    return render(
+        request, "founder/wizard.html", status_code=status_code, dossier=dossier,
+        section=section, form=form, steps=all_steps,
+        step_number=[s.key for s in all_steps].index(section.key) + 1,
+        progress=progress(dossier), meters=[m for m in meters if m.requested],
+        prev_href=edit_url(dossier, prev_key) if prev_key else None,
+        next_key=next_key, submitted=submitted(dossier), notice=notice,
+        action=dossier_url(dossier, f"/edit/{section.key}"),
+        autosave=dossier_url(dossier, f"/autosave/{section.key}"),
+        intro=section.intro.get(lang) if section.intro else None,
+        title=section.title.get(lang))
+
+
+@router.get("/founder/dossiers/{dossier_id}/edit/{section_key}")
+def edit(dossier_id: str, section_key: str, request: Request, user: FounderPage,
+         state: StateDep, add: str | None = None, saved: str | None = None) -> Response:
+    """A step of the wizard with the dossier's stored values."""
+    section = section_of(section_key)
+    with state.sessions() as db:
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        if section.uploaded:
+            return RedirectResponse(dossier_url(dossier, "/attachments"), status_code=303)
+        lang = page_lang(request)
+        values, rows = form_values(section, dossier.content, lang)
+        if add in {f.path for f in list_fields(section)}:
+            rows[add] = max(rows.get(add, 0), 1) + 1
+        return wizard_page(request, db, dossier, section, values, rows, [],
+                           notice=_notice(saved, lang))
+
+
+def _notice(saved: str | None, lang: str) -> str | None:
+    if saved == "1":
+        return text("fo.saved", lang)
+    if saved == "same":
+        return text("fo.unchanged", lang)
+    if saved and saved.isdigit():
+        return text("fo.amended", lang).format(n=saved)
+    if saved == "removed":
+        return text("fo.row_removed", lang)
+    return None
+
+
+def save_section(state: AppState, user: User, dossier_id: str, section: Section,
+                 parsed: Parsed, *, dry_run: bool = False) -> Outcome:
+    """Store the dossier with this section replaced; a refused draft stores nothing."""
+    outcome = Outcome()
+    amended_id = None
+    if dry_run:  # a submitted dossier is only checked while typing, never amended
+        with state.sessions() as db:
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            data = merge(dossier.content, section, parsed.value)
+            try:
+                content = dossiers.parse_content(db=db, data=data)
+                outcome.errors = submission_errors(
+                    content, partners=instruments_by_partner(db=db))
+            except Invalid as exc:
+                outcome.errors = exc.errors
+        return outcome
+    try:
+        with state.sessions() as db, db.begin():
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            dossiers.require_owner(user, dossier)
+            data = merge(dossier.content, section, parsed.value)
+            before = dossier.current_version
+            submission.save(db=db, dossier=dossier, user=user, data=data,
+                            channels=delivery_channels(db=db))
+            if submitted(dossier):
+                if dossier.current_version != before:
+                    version = dossiers.latest_version(db=db, dossier=dossier)
+                    outcome.amended, amended_id = version.number, version.id
+                else:
+                    outcome.unchanged = True
+    except Invalid as exc:
+        outcome.errors = exc.errors or [FieldError(section.key, exc.code, exc.ctx)]
+    if amended_id is not None:
+        state.dispatcher.submitted(str(amended_id))
+    return outcome
+
+
+def _action(form: Any) -> tuple[str, str | None, int | None]:
+    """`save`, `next`, `add:<list>` or `remove:<list>:<row>` from the button pressed."""
+    raw = str(form.get("_action") or "save")
+    kind, _, rest = raw.partition(":")
+    if kind == "add":
+        return "add", rest, None
+    if kind == "remove":
+        path, _, row = rest.rpartition(":")
+        return ("remove", path, int(row)) if row.isdigit() else ("save", None, None)
+    return (kind if kind in ("save", "next") else "save"), None, None
+
+
+@router.post("/founder/dossiers/{dossier_id}/edit/{section_key}", dependencies=[Csrf])
+async def save(dossier_id: str, section_key: str, request: Request, user: FounderPage,
+               state: StateDep) -> Response:
+    """Save the section (whole); then stay, go on, or add/remove a row of a list."""
+    section = section_of(section_key)
+    if section.uploaded:
+        return RedirectResponse(f"/founder/dossiers/{dossier_id}/attachments", status_code=303)
+    form = await request.form()
+    action, list_path, row = _action(form)
+    lists = {f.path for f in list_fields(section)}
+    remove = (list_path, row) if action == "remove" and list_path in lists and row is not None \
+        else None
+    parsed = parse_section(section, form, remove=remove)
+    outcome = await run_in_threadpool(save_section, state, user, dossier_id, section, parsed)
+    base = f"/founder/dossiers/{dossier_id}"
+    if outcome.errors:
+        rows = dict(parsed.rows)
+        if action == "add" and list_path in lists:
+            rows[list_path] = max(rows.get(list_path, 0), 1) + 1
+        return await run_in_threadpool(_refused_page, request, state, user, dossier_id, section,
+                                       parsed, rows, outcome.errors)
+    saved = str(outcome.amended) if outcome.amended else ("same" if outcome.unchanged else "1")
+    if action == "next":
+        _, next_key = _neighbours(section)
+        target = f"{base}/edit/{next_key}" if next_key else f"{base}/partners"
+        if next_key and section_of(next_key).uploaded:
+            target = f"{base}/attachments"
+        return RedirectResponse(target, status_code=303)
+    if action == "add" and list_path in lists:
+        count = parsed.rows.get(list_path, 0)
+        anchor = dom_id(f"{list_path}[{max(count, 1)}]")
+        return RedirectResponse(f"{base}/edit/{section.key}?add={list_path}&saved={saved}"
+                                f"#{anchor}", status_code=303)
+    if action == "remove":
+        return RedirectResponse(f"{base}/edit/{section.key}?saved=removed#"
+                                f"{dom_id(list_path or section.key)}", status_code=303)
+    return RedirectResponse(f"{base}/edit/{section.key}?saved={saved}", status_code=303)
+
+
+def _refused_page(request: Request, state: AppState, user: User, dossier_id: str,
+                  section: Section, parsed: Parsed, rows: dict[str, int],
+                  errors: list[FieldError]) -> Response:
+    with state.sessions() as db:
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        return wizard_page(request, db, dossier, section, parsed.typed, rows, errors,
+                           status_code=422)
+
+
+@router.post("/founder/dossiers/{dossier_id}/autosave/{section_key}", dependencies=[Csrf])
+async def autosave(dossier_id: str, section_key: str, request: Request, user: FounderPage,
+                   state: StateDep) -> JSONResponse:
+    """Save the draft as the founder types; the answer names each error by its input."""
+    section = section_of(section_key)
+    if section.uploaded:
+        return JSONResponse({"saved": False, "errors": []}, status_code=404)
+    form = await request.form()
+    parsed = parse_section(section, form)
+    lang = page_lang(request)
+
+    def run() -> dict[str, Any]:
+        with state.sessions() as db:
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            dry = submitted(dossier)
+        outcome = save_section(state, user, dossier_id, section, parsed, dry_run=dry)
+        with state.sessions() as db:
+            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            done = progress(dossier)
+            updated = dossier.updated_at
+        messages = error_messages(outcome.errors, lang)
+        return {
+            "saved": not outcome.errors and not dry,
+            "checked_only": dry,
+            "errors": [{"loc": loc, "name": parsed.form_name(loc),
+                        "id": dom_id(parsed.form_name(loc)), "message": message}
+                       for loc, message in messages.items()],
+            "sections": done["sections"], "percent": done["percent"],
+            "saved_at": updated.isoformat(),
+        }
+
+    body = await run_in_threadpool(run)
+    return JSONResponse(body, status_code=422 if body["errors"] else 200)

@@ -1,0 +1,130 @@
+"""The reviewer's forms: start the review, ask for information, decide, write, note, assign."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import SessionDep
+from app.web.deps import Csrf, ReviewerPage
+from app.web.reviewer_view import field_errors, render_route
+from app.web.templating import page_lang
+from app.web.texts import text
+from dossier.errors import Conflict, Invalid
+from dossier.models import Route, User
+from dossier.services import notes, routes
+
+router = APIRouter(include_in_schema=False)
+Short = Annotated[str, Form(max_length=200)]
+Long = Annotated[str, Form(max_length=20_000)]
+STATUS = {Conflict: 409, Invalid: 422}
+
+
+def _number(value: str) -> str | None:
+    """A typed number as the API reads it: no spaces, a dot for decimals, no unit."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€%]", "", value or "").replace(",", ".")
+    return cleaned or None
+
+
+def _done(route: Route, what: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/reviewer/routes/{route.id}?done={what}{anchor}", status_code=303)
+
+
+def _failed(request: Request, db, route: Route, user: User, form: str, exc: Conflict | Invalid,
+            values: dict[str, Any], decision: str | None = None) -> Response:
+    """Show the page again with the form's values and its errors in words."""
+    lang = page_lang(request)
+    return render_route(request, db=db, route=route, user=user,
+                        errors={form: field_errors(exc, lang)}, values={form: values},
+                        status=STATUS.get(type(exc), 400), decision=decision)
+
+
+def _event(request: Request, db, route: Route, user: User, form: str, body: dict[str, Any],
+           values: dict[str, Any], decision: str | None = None) -> Response | None:
+    try:
+        routes.reviewer_event(db=db, route=route, user=user, body=body)
+    except (Conflict, Invalid) as exc:
+        return _failed(request, db, route, user, form, exc, values, decision)
+    return None
+
+
+@router.post("/reviewer/routes/{rid}/in-review", dependencies=[Csrf])
+def start_review(rid: str, request: Request, user: ReviewerPage, db: SessionDep):
+    """Commencer l'instruction."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    failed = _event(request, db, route, user, "start", {"type": "in_review"}, {})
+    return failed or _done(route, "in_review")
+
+
+@router.post("/reviewer/routes/{rid}/info-request", dependencies=[Csrf])
+def info_request(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
+                 request_kind: Short = "", message: Long = ""):
+    """A typed request for information to the founder."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    values = {"request_kind": request_kind, "message": message}
+    failed = _event(request, db, route, user, "info",
+                    {"type": "info_requested", "request_kind": request_kind, "message": message},
+                    values)
+    return failed or _done(route, "info_requested")
+
+
+@router.post("/reviewer/routes/{rid}/decision", dependencies=[Csrf])
+def decide(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
+           outcome: Short = "", instrument: Short = "", amount_eur: Short = "",
+           rate_pct: Short = "", duration_months: Short = "", conditions: Long = "",
+           reason: Short = "", comment: Long = ""):
+    """Approve with terms, or decline with a reason."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    values = {"instrument": instrument, "amount_eur": amount_eur, "rate_pct": rate_pct,
+              "duration_months": duration_months, "conditions": conditions,
+              "reason": reason, "comment": comment}
+    if outcome == "approve":
+        body = {"type": "approved", "instrument": instrument, "amount_eur": _number(amount_eur),
+                "rate_pct": _number(rate_pct), "duration_months": _number(duration_months),
+                "conditions": conditions.strip() or None}
+    elif outcome == "decline":
+        body = {"type": "declined", "reason": reason, "comment": comment.strip() or None}
+    else:
+        return render_route(request, db=db, route=route, user=user, status=422,
+                            errors={"decision": {"_": text("rv_choose_outcome",
+                                                           page_lang(request))}},
+                            values={"decision": values})
+    body = {k: v for k, v in body.items() if v is not None}
+    failed = _event(request, db, route, user, "decision", body, values, decision=outcome)
+    return failed or _done(route, body["type"])
+
+
+@router.post("/reviewer/routes/{rid}/messages", dependencies=[Csrf])
+def write(rid: str, request: Request, user: ReviewerPage, db: SessionDep, body: Long = ""):
+    """A message to the founder."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    try:
+        routes.post_message(db=db, route=route, user=user, body={"body": body})
+    except (Conflict, Invalid) as exc:
+        return _failed(request, db, route, user, "message", exc, {"body": body})
+    return _done(route, "message", "#messages")
+
+
+@router.post("/reviewer/routes/{rid}/notes", dependencies=[Csrf])
+def add_note(rid: str, request: Request, user: ReviewerPage, db: SessionDep, body: Long = ""):
+    """An internal note, seen only by the partner's reviewers."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    try:
+        notes.add_note(db=db, route=route, user=user, body=body)
+    except Invalid as exc:
+        return _failed(request, db, route, user, "note", exc, {"body": body})
+    return _done(route, "note", "#notes")
+
+
+@router.post("/reviewer/routes/{rid}/assign", dependencies=[Csrf])
+def assign(rid: str, request: Request, user: ReviewerPage, db: SessionDep, assignee: Short = ""):
+    """Give the route to a colleague of the same partner (or to nobody)."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    try:
+        notes.assign(db=db, route=route, user=user, assignee_id=assignee)
+    except Invalid as exc:
+        return _failed(request, db, route, user, "assign", exc, {"assignee": assignee})
+    return _done(route, "assigned", "#assign")

@@ -1,0 +1,115 @@
+"""The reviewer's downloads: one attachment, all of them in a ZIP, the dossier's PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+
+from app.deps import SessionDep, StateDep
+from app.web.deps import ReviewerPage
+from dossier.errors import NotFound
+from dossier.filenames import sanitize_filename
+from dossier.models import Attachment, Route
+from dossier.services import attachments, inbox, routes
+from storage.base import ObjectStore
+from storage.headers import content_disposition
+from workflows.documents import ensure_version_pdf
+
+router = APIRouter(include_in_schema=False)
+ZIP_CHUNK = 256 * 1024
+
+
+def _slug(value: str | None) -> str:
+    text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "dossier"
+
+
+@router.get("/reviewer/routes/{rid}/attachments/{aid}")
+def attachment(rid: str, aid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+    """One attachment the partner received (with the dossier or in a message)."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    item = attachments.get(db=db, dossier=route.dossier, attachment_id=aid)
+    if str(item.id) not in routes.shared_attachment_ids(db=db, route=route):
+        raise NotFound("attachment_not_found")
+    return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,
+                             headers={"Content-Disposition": content_disposition(item.filename),
+                                      "Cache-Control": "private, no-store"})
+
+
+def shared_files(*, db, route: Route) -> list[Attachment]:
+    """The attachments the partner may read: the delivered version's first, then messages'."""
+    ids = routes.shared_attachment_ids(db=db, route=route)
+    version = inbox.delivered_version(db=db, route=route)
+    order = {str(a["id"]): n for n, a in enumerate(version.attachments if version else [])}
+    rows = db.scalars(select(Attachment).where(Attachment.dossier_id == route.dossier_id))
+    chosen = [a for a in rows if str(a.id) in ids]
+    return sorted(chosen, key=lambda a: (order.get(str(a.id), len(order)), a.created_at))
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable file: ZipFile writes into it, the response reads it out."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def drain(self) -> bytes:
+        out, self.chunks = b"".join(self.chunks), []
+        return out
+
+
+def zip_stream(store: ObjectStore, files: list[tuple[str, str, tuple]]) -> Iterator[bytes]:
+    """A ZIP of (name, storage key, date) entries, produced while it is sent."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for name, key, when in files:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w") as entry, store.open(key) as chunks:
+                for chunk in chunks:
+                    entry.write(chunk)
+                    if sum(map(len, sink.chunks)) >= ZIP_CHUNK:
+                        yield sink.drain()
+            yield sink.drain()
+    yield sink.drain()
+
+
+@router.get("/reviewer/routes/{rid}/attachments.zip")
+def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+    """Every attachment the partner received, in one ZIP streamed as it is built."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    # Numbered names: unique even when two files share a name, listed in the dossier's order.
+    entries = [(f"{n:02d}-{sanitize_filename(item.filename)}", item.storage_key,
+                item.created_at.timetuple()[:6])
+               for n, item in enumerate(shared_files(db=db, route=route), 1)]
+    filename = f"pieces-{_slug(route.dossier.company_name)}-v{route.delivered_version}.zip"
+    return StreamingResponse(zip_stream(state.store, entries), media_type="application/zip",
+                             headers={"Content-Disposition": content_disposition(filename),
+                                      "Cache-Control": "private, no-store"})
+
+
+@router.get("/reviewer/routes/{rid}/pdf")
+def route_pdf(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+    """The PDF of the version this partner has (rendered once per version)."""
+    route = routes.get_for_user(db=db, route_id=rid, user=user)
+    version = inbox.delivered_version(db=db, route=route)
+    if version is None:
+        raise NotFound("route_not_found")
+    pdf = ensure_version_pdf(state.runtime, version.id)
+    filename = f"dossier-{_slug(route.dossier.company_name)}-v{version.number}.pdf"
+    return StreamingResponse(state.store.open(pdf.storage_key), media_type="application/pdf",
+                             headers={"Content-Disposition": content_disposition(filename),
+                                      "Cache-Control": "private, no-store"})

@@ -1,0 +1,118 @@
+"""The deposit receipt (accusé de dépôt) as an A4 PDF: when, which version, which content.
+
+Like the dossier PDF (forms/pdf.py), it is rendered by WeasyPrint with the URL fetcher that
+reads nothing but the package's own assets; its stylesheet sits in the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import HTML
+
+from forms import fetcher
+from forms.definition import enum_label
+from forms.fetcher import ASSETS_URL
+from forms.formatting import format_datetime, format_money, format_size
+from forms.pdf import TEMPLATES_DIR
+from forms.text import LANGS, Text
+
+PARIS = ZoneInfo("Europe/Paris")
+UI = {
+    "title": Text("Accusé de dépôt", "Deposit receipt"),
+    "product": Text("Dossier unique de financement", "Single funding dossier"),
+    "intro": Text(
+        "Le présent document atteste le dépôt du dossier de financement décrit ci-dessous et "
+        "sa transmission, avec l'accord de l'entreprise, aux partenaires listés.",
+        "This document certifies the deposit of the funding dossier described below and its "
+        "transmission, with the company's consent, to the partners listed."),
+    "company": Text("Entreprise", "Company"),
+    "siren": Text("SIREN", "SIREN"),
+    "dossier": Text("Référence du dossier", "Dossier reference"),
+    "version": Text("Version déposée", "Version deposited"),
+    "submitted_at": Text("Date de dépôt de cette version", "Date this version was deposited"),
+    "first_at": Text("Premier dépôt", "First deposit"),
+    "hash": Text("Empreinte du contenu (SHA-256)", "Content digest (SHA-256)"),
+    "hash_note": Text(
+        "L'empreinte identifie exactement le contenu déposé : la moindre modification du "
+        "dossier produirait une empreinte différente.",
+        "The digest identifies exactly the content deposited: the slightest change to the "
+        "dossier would give a different digest."),
+    "partners": Text("Partenaires destinataires", "Receiving partners"),
+    "partner": Text("Partenaire", "Partner"),
+    "instrument": Text("Demande", "Request"),
+    "amount": Text("Montant", "Amount"),
+    "consent": Text("Accord de transmission", "Consent to send"),
+    "consent_version": Text("version {n}", "version {n}"),
+    "attachments": Text("Pièces justificatives jointes", "Supporting documents attached"),
+    "kind": Text("Type", "Type"),
+    "file": Text("Fichier", "File"),
+    "size": Text("Taille", "Size"),
+    "digest": Text("SHA-256", "SHA-256"),
+    "none": Text("Aucune.", "None."),
+    "generated": Text("Document établi le", "Document generated on"),
+    "unnamed": Text("Entreprise non renseignée", "Company not provided"),
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _moment(value: Any, lang: str) -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        return ""
+    return format_datetime(value.astimezone(PARIS), lang)
+
+
+def receipt_view(receipt: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The receipt's facts worded for people (dates in Paris time, French money)."""
+    partners = [{
+        "name": p.get("name") or "",
+        "instrument": enum_label("instrument", p["instrument"], lang) if p.get("instrument")
+        else "",
+        "amount": format_money(p["amount_eur"], lang) if p.get("amount_eur") else "—",
+        "consent_at": _moment(p.get("consent_at"), lang),
+        "consent_version": UI["consent_version"].get(lang).format(n=p.get("consent_version")),
+    } for p in receipt.get("partners") or []]
+    attachments = [{
+        "kind": enum_label("attachment_kind", str(a.get("kind")), lang),
+        "filename": a.get("filename") or "",
+        "size": format_size(a["size"], lang) if a.get("size") is not None else "",
+        "sha256": a.get("sha256") or "",
+    } for a in receipt.get("attachments") or []]
+    return {
+        "company": receipt.get("company") or UI["unnamed"].get(lang),
+        "siren": receipt.get("siren") or "—",
+        "dossier_id": receipt.get("dossier_id") or "",
+        "version": receipt.get("version"),
+        "submitted_at": _moment(receipt.get("submitted_at"), lang),
+        "first_at": _moment(receipt.get("first_version_at"), lang),
+        "content_hash": receipt.get("content_hash") or "",
+        "partners": partners,
+        "attachments": attachments,
+        "generated_at": _moment(receipt.get("generated_at"), lang),
+    }
+
+
+def render_receipt_html(receipt: Mapping[str, Any], *, lang: str = "fr") -> str:
+    """The receipt as one HTML page (autoescaped: names are shown as text)."""
+    lang = lang if lang in LANGS else "fr"
+    return _environment().get_template("receipt.html").render(
+        lang=lang, ui={k: v.get(lang) for k, v in UI.items()}, r=receipt_view(receipt, lang))
+
+
+def render_receipt_pdf(receipt: Mapping[str, Any], *, lang: str = "fr") -> bytes:
+    """The receipt as an A4 PDF; only the package's own assets can be read."""
+    html = render_receipt_html(receipt, lang=lang)
+    document = HTML(string=html, base_url=ASSETS_URL, url_fetcher=fetcher.safe_url_fetcher)
+    return document.write_pdf()
