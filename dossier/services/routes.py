@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
 from dossier.models import (
     Attachment,
+    Delivery,
     Dossier,
     DossierVersion,
     Message,
@@ -124,8 +125,14 @@ def withdraw(*, db: Session, route: Route, user: User, reason: str | None = None
     """The founder withdraws from one partner; its reviewers lose access at once."""
     if user.role != Role.founder or route.dossier.owner_id != user.id:
         raise NotFound("route_not_found")
-    return fire(db=db, route=route, user=user, event="withdrawn",
-                payload={"reason": reason} if reason else {})
+    row = fire(db=db, route=route, user=user, event="withdrawn",
+               payload={"reason": reason} if reason else {})
+    # Deliveries not yet made are cancelled: a withdrawn partner receives nothing more.
+    db.execute(update(Delivery).where(Delivery.route_id == route.id,
+                                      Delivery.status == "pending")
+               .values(status="cancelled", next_attempt_at=None)
+               .execution_options(synchronize_session=False))
+    return row
 
 
 def events(*, db: Session, route: Route) -> list[RouteEvent]:
