@@ -21,12 +21,7 @@ BATCH = 500
 
 def _retryable(_task: Any, _run: Any, state: Any) -> bool:
     """Retry only deliveries that failed for a reason that may pass (5xx, timeouts)."""
-    exc = state.data if isinstance(state.data, BaseException) else None
-    if exc is None:
-        try:
-            exc = state.result(raise_on_failure=False)
-        except Exception as err:  # the state cannot even say: count it as I/O
-            exc = err
+    exc = _error(state)
     return not isinstance(exc, DeliveryError) or exc.retryable
 
 

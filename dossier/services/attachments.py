@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
 from dossier.models import Attachment, Dossier, DossierStatus, User
 from dossier.services.dossiers import require_owner
+from dossier.services.ids import parse_id
 
 ATTACHMENT_KINDS = (
     "kbis", "statuts", "id_founder", "business_plan", "financial_statements",
@@ -46,11 +47,7 @@ def record(*, db: Session, dossier: Dossier, user: User, kind: str, filename: st
 
 def get(*, db: Session, dossier: Dossier, attachment_id: uuid.UUID | str) -> Attachment:
     """An attachment of this dossier, or NotFound."""
-    try:
-        key = uuid.UUID(str(attachment_id))
-    except ValueError as exc:
-        raise NotFound("attachment_not_found") from exc
-    attachment = db.get(Attachment, key)
+    attachment = db.get(Attachment, parse_id(attachment_id, "attachment_not_found"))
     if attachment is None or attachment.dossier_id != dossier.id:
         raise NotFound("attachment_not_found")
     return attachment

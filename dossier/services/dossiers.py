@@ -12,6 +12,7 @@ from dossier.db import utcnow
 from dossier.errors import Conflict, Invalid, NotFound
 from dossier.models import Dossier, DossierStatus, DossierVersion, Role, Route, User
 from dossier.schema import DossierV1
+from dossier.services.ids import parse_id
 from dossier.services.partners import instruments_by_partner
 from dossier.validation import (
     completeness,
@@ -39,11 +40,7 @@ def create_draft(*, db: Session, owner: User, data: Any) -> Dossier:
 
 def get_for_user(*, db: Session, dossier_id: uuid.UUID | str, user: User) -> Dossier:
     """The dossier if this user may see it; otherwise NotFound (ids are not probed)."""
-    try:
-        key = dossier_id if isinstance(dossier_id, uuid.UUID) else uuid.UUID(str(dossier_id))
-    except ValueError as exc:
-        raise NotFound("dossier_not_found") from exc
-    dossier = db.get(Dossier, key)
+    dossier = db.get(Dossier, parse_id(dossier_id, "dossier_not_found"))
     if dossier is None or not can_read(user, dossier):
         raise NotFound("dossier_not_found")
     return dossier

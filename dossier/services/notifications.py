@@ -21,6 +21,7 @@ from dossier.errors import NotFound
 from dossier.i18n import register
 from dossier.models import Dossier, Notification, Partner, Role, Route, RouteEvent, User
 from dossier.routing.machine import State
+from dossier.services.ids import parse_id
 
 DEFAULT_SLA_DAYS = 30
 AWAITING_REVIEWER = (State.delivered.value, State.opened.value, State.in_review.value)
@@ -309,11 +310,7 @@ def for_user(*, db: Session, user: User, unread: bool | None = None, page: int =
 def mark_read(*, db: Session, user: User, notification_id: Any,
               now: datetime | None = None) -> Notification:
     """Mark one of the user's notifications read; anyone else's is NotFound."""
-    try:
-        key = uuid.UUID(str(notification_id))
-    except ValueError as exc:
-        raise NotFound("notification_not_found") from exc
-    row = db.get(Notification, key)
+    row = db.get(Notification, parse_id(notification_id, "notification_not_found"))
     if row is None or row.user_id != user.id:
         raise NotFound("notification_not_found")
     if row.read_at is None:

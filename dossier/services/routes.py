@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -34,14 +33,8 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
+from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
-
-
-def _uuid(value: Any, code: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFound(code) from exc
 
 
 def can_see(user: User, route: Route, dossier: Dossier) -> bool:
@@ -55,7 +48,7 @@ def can_see(user: User, route: Route, dossier: Dossier) -> bool:
 
 def get_for_user(*, db: Session, route_id: Any, user: User) -> Route:
     """The route if this user may see it; otherwise NotFound (no probing of ids)."""
-    route = db.get(Route, _uuid(route_id, "route_not_found"))
+    route = db.get(Route, parse_id(route_id, "route_not_found"))
     if route is None or not can_see(user, route, route.dossier):
         raise NotFound("route_not_found")
     return route
@@ -151,7 +144,7 @@ def post_message(*, db: Session, route: Route, user: User, body: Any) -> Message
     allowed = shared_attachment_ids(db=db, route=route) if user.role == Role.reviewer else None
     ids = []
     for index, aid in enumerate(data.attachment_ids):
-        attachment = db.get(Attachment, _uuid(aid, "attachment_not_found"))
+        attachment = db.get(Attachment, parse_id(aid, "attachment_not_found"))
         if (attachment is None or attachment.dossier_id != route.dossier_id
                 or (allowed is not None and str(attachment.id) not in allowed)):
             raise Invalid(errors=[FieldError(f"attachment_ids[{index}]", "attachment_unknown")])
