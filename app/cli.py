@@ -40,6 +40,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     home = Path(os.environ.setdefault("PREFECT_HOME", str(Path("var/prefect").resolve())))
     home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # dossiers stay here
 
     settings = AppSettings()
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host,

@@ -69,7 +69,7 @@ def _terms(payload: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     if payload.get("instrument"):
         out.append((t("fo.instrument"), enum_label("instrument", payload["instrument"], lang)))
     if payload.get("amount_eur"):
-        out.append((t("fo.amount"), format_money(payload["amount_eur"], lang)))
+        out.append((t("fo.amount_granted"), format_money(payload["amount_eur"], lang)))
     if payload.get("rate_pct") is not None:
         out.append((t("fo.rate"), format_pct(payload["rate_pct"], lang)))
     if payload.get("duration_months"):

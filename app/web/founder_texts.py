@@ -115,6 +115,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fo.choose_partner": ("Solliciter {name}", "Ask {name}"),
     "fo.instrument": ("Instrument", "Instrument"),
     "fo.amount": ("Montant demandé", "Amount requested"),
+    "fo.amount_granted": ("Montant accordé", "Amount granted"),
     "fo.amount_help": ("Par exemple 200 000,00.", "For example 200,000.00."),
     "fo.duration": ("Durée souhaitée (mois)", "Desired term (months)"),
     "fo.consent": (

@@ -90,6 +90,8 @@ def shot(page, name: str) -> Path:
     """Save a full-page screenshot as a test artifact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    page.wait_for_load_state("load")  # charts are <img>: wait until they are drawn
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
     page.screenshot(path=str(path), full_page=True)
     return path
 
