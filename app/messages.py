@@ -19,6 +19,8 @@ MESSAGES = {
                   "en": "Content too large (limit: {limit} bytes)."},
     "unavailable": {"fr": "Le stockage des documents ne répond pas ; réessayez dans un instant.",
                     "en": "Document storage is not answering; please retry in a moment."},
+    "database_unavailable": {"fr": "La base de données ne répond pas ; réessayez dans un instant.",
+                             "en": "The database is not answering; please retry in a moment."},
     "upload_too_large": {"fr": "Le fichier dépasse la taille maximale ({limit} octets).",
                          "en": "The file exceeds the maximum size ({limit} bytes)."},
     "upload_not_multipart": {

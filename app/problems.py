@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dossier.errors import DomainError, FieldError, TooLarge, Unavailable
@@ -108,6 +109,12 @@ def install(app: FastAPI) -> None:
             log.warning("object store unavailable: %s", exc)
         ctx = {"limit": getattr(exc, "limit", "")}
         return await domain_error(request, mapped(mapped.code, ctx))
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, exc: OperationalError) -> Response:
+        # DB-API "operational" errors: server down or restarting, connection lost, lock timeout.
+        log.warning("database unavailable on %s: %s", request.url.path, exc.orig or exc)
+        return await domain_error(request, Unavailable("database_unavailable"))
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from storage.errors import InvalidKey
+from storage.errors import InvalidKey, StorageUnavailable
 from storage.spool import Spooled, spool
 
 CHUNK_SIZE = 1024 * 1024
@@ -116,13 +116,16 @@ class SpoolingStore(ABC):
 
     def put_stream(self, chunks: Iterable[bytes], *, max_bytes: int | None = None) -> StoredObject:
         """Store the bytes of `chunks`, refusing more than `max_bytes`."""
-        with spool(
-            chunks, max_bytes=max_bytes, directory=self.spool_dir, fsync=self.fsync_spool
-        ) as spooled:
-            stored = StoredObject(key_for(spooled.sha256), spooled.sha256, spooled.size)
-            if not self.exists(stored.key):
-                self._store(spooled, stored.key)
-            return stored
+        try:
+            with spool(
+                chunks, max_bytes=max_bytes, directory=self.spool_dir, fsync=self.fsync_spool
+            ) as spooled:
+                stored = StoredObject(key_for(spooled.sha256), spooled.sha256, spooled.size)
+                if not self.exists(stored.key):
+                    self._store(spooled, stored.key)
+                return stored
+        except OSError as exc:  # a local disk full, read-only or gone
+            raise StorageUnavailable(f"cannot write the object: {exc}") from exc
 
     def put_fileobj(
         self, fileobj: BinaryIO, *, max_bytes: int | None = None, chunk_size: int = CHUNK_SIZE

@@ -1,5 +1,6 @@
 """Objects in an S3 bucket (MinIO, SeaweedFS, AWS…) through the `minio` SDK."""
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from storage.spool import Spooled
 _MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"}
 _REFUSED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken"}
 _NETWORK = (urllib3.exceptions.HTTPError, OSError)
+log = logging.getLogger(__name__)
 
 
 class S3Store(SpoolingStore):
@@ -126,6 +128,20 @@ class S3Store(SpoolingStore):
                 part_size=self._part_size,
                 num_parallel_uploads=1,
             )
+        if spooled.size > self._part_size:
+            self._abort_leftover_uploads(key)
+
+    def _abort_leftover_uploads(self, key: str) -> None:
+        """Free the parts that interrupted attempts at this key left on the server."""
+        # Best effort, once the object is whole: an upload of the same bytes still running
+        # elsewhere fails and its retry finds the object. minio has no public call for this.
+        try:
+            pending = self._client._list_multipart_uploads(self.bucket, prefix=key).uploads
+            for upload in pending:
+                if upload.object_name == key and upload.upload_id:
+                    self._client._abort_multipart_upload(self.bucket, key, upload.upload_id)
+        except (MinioException, *_NETWORK) as exc:
+            log.warning("could not abort leftover uploads of %s: %s", key, exc)
 
     def _ensure_bucket(self) -> None:
         if self._bucket_ready:

@@ -17,7 +17,6 @@ from app.main import create_app
 from app.settings import AppSettings
 from storage.filesystem import FilesystemStore
 from tests.conftest import service_missing
-from tests.routing.conftest import prefect_harness  # noqa: F401  (flows route submissions)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -33,7 +32,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live_server(engine, database_url, prefect_harness, tmp_path_factory) -> Iterator[str]:  # noqa: F811
+def live_server(engine, database_url, prefect_harness, tmp_path_factory) -> Iterator[str]:
     """The whole app (pages, API, background routing) on a free loopback port."""
     port = free_port()
     settings = AppSettings(database_url=database_url, secret_key="e2e-secret",

@@ -6,7 +6,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from banks.channels.signing import generate_secret
 from dossier.db import transaction
@@ -16,13 +15,6 @@ from tests.webhook_receiver import WebhookReceiver
 
 ALL_KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
              "pitch_deck", "cap_table", "id_founder")
-
-
-@pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """A temporary Prefect API for the session's flow runs."""
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 @pytest.fixture

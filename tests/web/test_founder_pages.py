@@ -18,7 +18,7 @@ from forms.definition import SECTIONS, section
 from forms.formatting import format_money, format_pct
 from tests.conftest import DEMO_PASSWORD, login
 from tests.helpers import full_dossier, minimal_pdf, tiny_png
-from tests.routing.conftest import ALL_KINDS, prefect_harness  # noqa: F401  (fixture)
+from tests.routing.conftest import ALL_KINDS
 
 FOUNDER = "founder@demo.example"
 
@@ -372,7 +372,7 @@ def reviewer_event(client, partner: str, route_id: str, body: dict) -> None:
 
 
 def test_status_shows_decision_terms_and_plan_coverage(client, founder, app,
-                                                       prefect_harness):  # noqa: F811
+                                                       prefect_harness):
     dossier_id, route_of, _ = submitted_dossier(client, founder, app)
     reviewer_event(client, "cepac", route_of["cepac"], {
         "type": "approved", "instrument": "bank_loan", "amount_eur": "200000",
@@ -394,7 +394,7 @@ def test_status_shows_decision_terms_and_plan_coverage(client, founder, app,
 
 
 def test_answering_an_information_request_and_withdrawing(client, founder, app,
-                                                          prefect_harness):  # noqa: F811
+                                                          prefect_harness):
     dossier_id, route_of, csrf = submitted_dossier(client, founder, app)
     ampa = route_of["ampa"]
     reviewer_event(client, "ampa", ampa, {
@@ -429,7 +429,7 @@ def test_answering_an_information_request_and_withdrawing(client, founder, app,
 
 
 def test_amending_from_the_wizard_makes_a_new_version(client, founder, app,
-                                                      prefect_harness):  # noqa: F811
+                                                      prefect_harness):
     dossier_id, _, csrf = submitted_dossier(client, founder, app)
     url = f"/founder/dossiers/{dossier_id}/edit/company"
     page = client.get(url).text
@@ -452,7 +452,7 @@ def test_amending_from_the_wizard_makes_a_new_version(client, founder, app,
     assert view["version"] == 2 and view["content"]["company"]["headcount"] == 16
 
 
-def test_pdf_and_deposit_receipt(client, founder, app, prefect_harness):  # noqa: F811
+def test_pdf_and_deposit_receipt(client, founder, app, prefect_harness):
     dossier_id, route_of, _ = submitted_dossier(client, founder, app)
     r = client.get(f"/founder/dossiers/{dossier_id}/pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
@@ -481,7 +481,7 @@ def test_a_draft_has_no_receipt(client, founder):
 # --- access -----------------------------------------------------------------------------------
 
 def test_another_founder_gets_404_on_every_page_of_the_dossier(client, founder, sessions, app,
-                                                               prefect_harness):  # noqa: F811
+                                                               prefect_harness):
     dossier_id, route_of, _ = submitted_dossier(client, founder, app)
     aid = client.get(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder).json()[0]["id"]
     rid = route_of["cepac"]

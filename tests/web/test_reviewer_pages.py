@@ -17,16 +17,11 @@ from dossier.models import Route
 from dossier.services import users
 from tests.conftest import DEMO_PASSWORD, login
 from tests.helpers import full_dossier, minimal_pdf
-from tests.routing.conftest import (  # noqa: F401  (fixtures)
-    ALL_KINDS,
-    prefect_harness,
-    ready_dossier,
-    wait_routes,
-)
+from tests.routing.conftest import ALL_KINDS, ready_dossier, wait_routes
 
 
 @pytest.fixture
-def settings(settings, prefect_harness):  # noqa: F811
+def settings(settings, prefect_harness):
     """Route in the background, with quick retries."""
     return settings.model_copy(update={"routing_in_background": True,
                                        "delivery_retry_delay": 0.2,
