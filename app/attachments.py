@@ -1,7 +1,9 @@
-"""The upload path: spool, check, sniff, store by content hash, record."""
+"""The upload path: spool, check, sniff, store by content hash, record, scan for viruses."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -11,10 +13,14 @@ from fastapi.concurrency import run_in_threadpool
 from app.state import AppState
 from app.uploads import Upload, receive_upload
 from dossier.errors import FieldError, Invalid
-from dossier.filetypes import sanitize_filename, sniff
+from dossier.filetypes import sniff, with_extension
 from dossier.models import User
 from dossier.services import attachments, dossiers
+from dossier.services.attachments import ScanStatus
 from dossier.services.dossiers import attachment_view
+from storage.clamd import Clamd, ScanError
+
+log = logging.getLogger(__name__)
 
 
 async def store_upload(request: Request, *, state: AppState, user: User, dossier_id: str,
@@ -48,7 +54,11 @@ def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[
     if upload.size == 0:
         raise Invalid(errors=[FieldError("file", "file_empty")])
     content_type = sniff(upload.path)
-    filename = sanitize_filename(upload.filename)
+    # The name ends with the extension of the type read from the bytes: "kbis.exe" holding
+    # a PDF is offered as "kbis.exe.pdf", never as something a desktop would run.
+    filename = with_extension(upload.filename, content_type)
+    scanner = state.settings.scanner()
+    status = ScanStatus.pending if scanner else ScanStatus.not_scanned
     stored = state.store.put_file(upload.path, max_bytes=state.settings.max_upload_bytes)
     try:
         with state.sessions() as db, db.begin():
@@ -56,11 +66,41 @@ def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[
             item = attachments.record(
                 db=db, dossier=dossier, user=user, kind=kind, filename=filename,
                 content_type=content_type, size=stored.size, sha256=stored.sha256,
-                storage_key=stored.key)
+                storage_key=stored.key, scan_status=status)
             dossier.updated_at = item.created_at
-            return attachment_view(item)
+            view = attachment_view(item)
     except Exception:
         with state.sessions() as db:
             if not attachments.is_referenced(db=db, storage_key=stored.key):
                 state.store.delete(stored.key)
         raise
+    if scanner is None:
+        return view
+    return _scan(state, scanner, upload, view)
+
+
+def _scan(state: AppState, scanner: Clamd, upload: Upload, view: dict[str, Any]
+          ) -> dict[str, Any]:
+    """Scan the spooled copy (downloads are held meanwhile); infected files are refused."""
+    signature = None
+    try:
+        verdict = scanner.scan_file(upload.path)
+    except ScanError as exc:
+        log.warning("antivirus scan failed for %s: %s", view["id"], exc)
+        status = ScanStatus.error
+    else:
+        signature = verdict.signature
+        status = ScanStatus.clean if verdict.clean else ScanStatus.infected
+    with state.sessions() as db, db.begin():
+        orphan = attachments.set_scan_status(db=db, attachment_id=uuid.UUID(view["id"]),
+                                             status=status)
+    if status == ScanStatus.infected:
+        log.warning("infected upload refused: %s (%s)", view["filename"], signature)
+        if orphan:
+            state.store.delete(orphan)
+        raise Invalid("attachment_scan_infected",
+                      {"filename": view["filename"], "signature": signature},
+                      errors=[FieldError("file", "attachment_scan_infected",
+                                         {"filename": view["filename"],
+                                          "signature": signature})])
+    return {**view, "scan_status": str(status)}

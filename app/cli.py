@@ -19,6 +19,11 @@ cli.add_typer(db_cli, name="db")
 partners_cli = typer.Typer(help="The partner catalogue.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
 cli.add_typer(partners_cli, name="partners")
+audit_cli = typer.Typer(help="The tamper-evident audit chain.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
+retention_cli = typer.Typer(help="Retention of drafts and closed dossiers.",
+                            no_args_is_help=True)
+cli.add_typer(retention_cli, name="retention")
 console = Console()
 
 
@@ -45,6 +50,51 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     settings = AppSettings()
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers, proxy_headers=True)
+
+
+def _prefect_api_url() -> str:
+    """PREFECT_API_URL, or exit: deployments and workers live on a Prefect server."""
+    import os
+
+    url = os.environ.get("PREFECT_API_URL", "")
+    if not url:
+        console.print("[red]PREFECT_API_URL is not set:[/red] point it at the Prefect "
+                      "server's API, e.g. http://prefect.internal:4200/api "
+                      "(see docs/production.md).")
+        raise typer.Exit(2)
+    return url
+
+
+@cli.command()
+def deploy(pool: Annotated[str | None, typer.Option(
+        help="Process work pool (default: ROUTING_WORK_POOL, else dossier)")] = None) -> None:
+    """Register the routing and reminder flows as deployments on a Prefect work pool."""
+    from workflows.deployments import DeploymentSettings
+    from workflows.deployments import deploy as register
+
+    url = _prefect_api_url()
+    pool = pool or DeploymentSettings().routing_work_pool
+    for name in register(pool):
+        console.print(f"[green]Deployed[/green] {name} on work pool {pool} ({url})")
+
+
+@cli.command()
+def worker(pool: Annotated[str | None, typer.Option(
+               help="Work pool (default: ROUTING_WORK_POOL, else dossier)")] = None,
+           name: Annotated[str | None, typer.Option(help="Worker name")] = None,
+           limit: Annotated[int, typer.Option(min=1, help="Flow runs at once")] = 1,
+           poll: Annotated[float, typer.Option(
+               min=0.5, help="Seconds between polls of the pool")] = 2.0) -> None:
+    """Start a Prefect worker that runs the pool's flow runs (`prefect worker start`)."""
+    import os
+
+    from workflows.deployments import DeploymentSettings, worker_command
+
+    _prefect_api_url()
+    os.environ["PREFECT_WORKER_QUERY_SECONDS"] = str(poll)
+    command = worker_command(pool or DeploymentSettings().routing_work_pool, name=name,
+                             limit=limit)
+    os.execv(command[0], command)  # noqa: S606  (the worker takes this process over)
 
 
 @db_cli.command("upgrade")
@@ -114,6 +164,47 @@ def partners_show() -> None:
             table.add_row(view["code"], view["name"], view["kind"],
                           ", ".join(view["instruments"]), str(view["sla_days"]), channel)
     console.print(table)
+
+
+@audit_cli.command("verify")
+def audit_verify(dossier: Annotated[str | None, typer.Option(
+        help="Only this dossier's chain (id)")] = None) -> None:
+    """Walk the audit chains; exit 1 at the first broken link."""
+    from dossier.audit import verify
+    from dossier.errors import DomainError
+    from dossier.services.ids import parse_id
+
+    try:
+        only = parse_id(dossier, "dossier_not_found") if dossier else None
+    except DomainError as exc:
+        console.print(f"[red]Not a dossier id:[/red] {dossier}")
+        raise typer.Exit(2) from exc
+    with _sessions()() as db:
+        report = verify(db, dossier_id=only)
+    if report.broken is not None:
+        typer.echo(report.broken.describe())
+        raise typer.Exit(1)
+    typer.echo(f"chain intact: {report.records} records ({report.chains} chains)")
+
+
+@retention_cli.command("run")
+def retention_run(dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only list what would be warned and purged")] = False) -> None:
+    """Warn about untouched drafts, purge what is due, delete the stored objects left."""
+    from workflows.retention import run_once
+    from workflows.runtime import get_runtime
+
+    report = run_once(get_runtime(), dry_run=dry_run)
+    table = Table(title="Retention (dry run: nothing changed)" if dry_run else "Retention")
+    for column in ("dossier", "action"):
+        table.add_column(column)
+    for dossier_id in report.warned:
+        table.add_row(str(dossier_id), "warn (draft untouched)")
+    for dossier_id, reason in report.purged:
+        table.add_row(str(dossier_id), f"purge ({reason.value})")
+    console.print(table)
+    counts = ", ".join(f"{name}: {count}" for name, count in report.counts().items())
+    console.print(f"[green]{counts}[/green]")
 
 
 @cli.command()

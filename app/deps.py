@@ -12,7 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from app.state import AppState
-from dossier.errors import DomainError, Forbidden, TooLarge, Unauthorized
+from dossier.errors import DomainError, Forbidden, TooLarge, Unauthorized, UnsupportedType
 from dossier.i18n import pick_lang
 from dossier.models import Role, User
 from dossier.services import users
@@ -76,12 +76,22 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Parsers disagree on which duplicate wins; a body that says two things is refused.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
 async def json_body(request: Request, state: StateDep) -> Any:
     """The request's JSON, read with a size cap; numbers become Decimal, never float."""
     limit = state.settings.max_json_bytes
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in ("application/json", "") and not ctype.endswith("+json"):
-        raise DomainError("json_content_type", {"content_type": ctype})
+        raise UnsupportedType("json_content_type", {"content_type": ctype})
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise TooLarge("json_too_large", {"limit": limit})
@@ -91,7 +101,8 @@ async def json_body(request: Request, state: StateDep) -> Any:
         if len(body) > limit:
             raise TooLarge("json_too_large", {"limit": limit})
     try:
-        return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants)
+        return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants,
+                          object_pairs_hook=_no_duplicate_keys)
     except RecursionError as exc:
         raise DomainError("json_too_deep") from exc
     except (UnicodeDecodeError, ValueError) as exc:

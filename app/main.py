@@ -38,7 +38,8 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                       delivery_retries=settings.delivery_retries,
                       delivery_retry_delay=settings.delivery_retry_delay)
     dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval,
-                            reminder_interval=settings.reminder_interval)
+                            reminder_interval=settings.reminder_interval,
+                            retention_interval=settings.retention_interval)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -38,6 +38,10 @@ MESSAGES = {
     "json_too_deep": {"fr": "Le JSON est trop profondément imbriqué.",
                       "en": "The JSON is nested too deeply."},
     "json_invalid": {"fr": "JSON invalide : {reason}.", "en": "Invalid JSON: {reason}."},
+    "concurrent_update": {"fr": "Une autre requête a modifié ces données au même moment ; "
+                                "réessayez.",
+                          "en": "Another request changed this data at the same moment; "
+                                "please retry."},
     "link_invalid": {"fr": "Lien de téléchargement invalide ou expiré.",
                      "en": "Invalid or expired download link."},
 }

@@ -8,7 +8,32 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from dossier.filetypes import ACCEPTED
 from dossier.schema import DossierV1
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_DESCRIPTIONS = {
+    400: "Malformed request (body, JSON or multipart)", 401: "Not authenticated",
+    403: "Role not allowed", 404: "Not found, or not yours to see",
+    409: "Conflicts with the current state (or a file held until the antivirus clears it)",
+    413: "Body or upload too large", 415: "Content type refused",
+    422: "Invalid input; `errors` names the fields", 429: "Too many attempts",
+    503: "A backing service does not answer",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for RFC 9457 problem answers with these statuses."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {status: {"description": PROBLEM_DESCRIPTIONS[status],
+                     "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
+            for status in statuses}
+
+
+# An attachment's bytes are served with the type sniffed at upload.
+ATTACHMENT_CONTENT: dict[int | str, dict[str, Any]] = {200: {"content": {
+    media_type: {"schema": {"type": "string", "format": "binary"}}
+    for media_type in (*ACCEPTED, "application/octet-stream")}}}
 
 DOSSIER_BODY: dict[str, Any] = {
     "requestBody": {
@@ -16,6 +41,26 @@ DOSSIER_BODY: dict[str, Any] = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DossierV1"}}},
     }
 }
+
+
+class ProblemField(BaseModel):
+    """One field's error."""
+
+    loc: str
+    code: str
+    msg: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: every 4xx and 5xx answer of the API."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str
+    errors: list[ProblemField] = []
 
 
 class AttachmentOut(BaseModel):
@@ -28,6 +73,7 @@ class AttachmentOut(BaseModel):
     size: int
     sha256: str
     created_at: str
+    scan_status: str = "not_scanned"
 
 
 class RouteOut(BaseModel):
@@ -67,6 +113,9 @@ def install(app: FastAPI) -> None:
         content = DossierV1.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(content.pop("$defs", {}))
         schemas["DossierV1"] = content
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem.pop("$defs", {}))
+        schemas["Problem"] = problem
         app.openapi_schema = doc
         return doc
 

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dossier.errors import DomainError, FieldError, TooLarge, Unavailable
+from dossier.errors import Conflict, DomainError, FieldError, TooLarge, Unavailable
 from dossier.i18n import pick_lang, translate
 from storage import errors as storage_errors
 
@@ -115,6 +115,12 @@ def install(app: FastAPI) -> None:
         # DB-API "operational" errors: server down or restarting, connection lost, lock timeout.
         log.warning("database unavailable on %s: %s", request.url.path, exc.orig or exc)
         return await domain_error(request, Unavailable("database_unavailable"))
+
+    @app.exception_handler(IntegrityError)
+    async def constraint_error(request: Request, exc: IntegrityError) -> Response:
+        # A unique constraint lost a race the services did not serialise: the caller may retry.
+        log.warning("integrity error on %s: %s", request.url.path, exc.orig or exc)
+        return await domain_error(request, Conflict("concurrent_update"))
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.clamd import Clamd
 from storage.signing import load_secret
 
 
@@ -28,8 +29,21 @@ class AppSettings(BaseSettings):
     routing_in_background: bool = True
     reconcile_interval: float = 30.0
     reminder_interval: float = 3600.0
+    retention_interval: float = 86400.0  # the retention flow, daily (0: never)
     delivery_retries: int = 3
     delivery_retry_delay: float = 2.0
+    # Antivirus: uploads are streamed to clamd when CLAMD_SOCKET or CLAMD_HOST is set.
+    clamd_host: str | None = None
+    clamd_port: int = 3310
+    clamd_socket: Path | None = None
+    clamd_timeout: float = 30.0
+
+    def scanner(self) -> Clamd | None:
+        """The clamd client, if one is configured."""
+        if self.clamd_socket is None and not self.clamd_host:
+            return None
+        return Clamd(host=self.clamd_host, port=self.clamd_port, socket_path=self.clamd_socket,
+                     timeout=self.clamd_timeout)
 
     def secret(self) -> bytes:
         """The signing secret: SECRET_KEY, or one generated once and kept in var/."""

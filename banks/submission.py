@@ -27,9 +27,14 @@ def eligibility(*, db: Session, dossier: Dossier, lang: str = "fr",
     return sorted(verdicts, key=lambda v: (not v.requested, v.partner))
 
 
-def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: str = "fr"
-           ) -> tuple[DossierVersion, RoutingRequest | None]:
+def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: str = "fr",
+           idempotency_key: str | None = None) -> tuple[DossierVersion, RoutingRequest | None]:
     """Submit to every requested partner, refusing any that is not ready, with its reasons."""
+    submission.require_owner(user, dossier)
+    submission.lock(db=db, dossier=dossier)  # before reading: a concurrent submit may be ahead
+    done = submission.replayed(db=db, dossier=dossier, idempotency_key=idempotency_key)
+    if done is not None:
+        return done, None
     content = DossierV1.model_validate(dossier.content)
     already = routes_of(db=db, dossier=dossier)
     verdicts = {v.partner: v for v in eligibility(db=db, dossier=dossier, lang=lang)}
@@ -49,4 +54,4 @@ def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: st
     if errors:
         raise Invalid("submission_refused", {"count": len(errors)}, errors=errors)
     return submission.submit(db=db, dossier=dossier, user=user, consent=consent,
-                             channels=delivery_channels(db=db))
+                             channels=delivery_channels(db=db), idempotency_key=idempotency_key)

@@ -91,6 +91,8 @@ class Dossier(Base):
     current_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the founder was told this untouched draft will be purged (retention).
+    warned_at: Mapped[datetime | None]
 
     versions: Mapped[list[DossierVersion]] = relationship(
         back_populates="dossier", order_by="DossierVersion.number"
@@ -136,6 +138,9 @@ class Attachment(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     uploaded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Antivirus verdict: not_scanned (no clamd configured), pending, clean, infected or error.
+    scan_status: Mapped[str] = mapped_column(String(16), default="not_scanned",
+                                             server_default="not_scanned")
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
 
@@ -163,6 +168,8 @@ class Route(Base):
     __table_args__ = (
         UniqueConstraint("dossier_id", "partner_code"),
         Index("ix_routes_partner_state_updated", "partner_code", "state", "updated_at"),
+        # the reviewer inbox: a partner's routes in order of arrival
+        Index("ix_routes_partner_delivered", "partner_code", "delivered_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -194,7 +201,8 @@ class RouteEvent(Base):
     """An append-only record of what happened to a route: actor, time, payload."""
 
     __tablename__ = "route_events"
-    __table_args__ = (Index("ix_route_events_route_created", "route_id", "created_at"),)
+    __table_args__ = (Index("ix_route_events_route_created", "route_id", "created_at"),
+                      Index("ix_route_events_type_created", "type", "created_at"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     route_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("routes.id", ondelete="CASCADE"))
@@ -206,6 +214,48 @@ class RouteEvent(Base):
     actor_role: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Audit chain of the route's dossier (dossier/audit.py fills these at commit).
+    chain_seq: Mapped[int | None]
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccessRecord(Base):
+    """Someone other than the founder read the dossier, its PDF or attachments (append-only)."""
+
+    __tablename__ = "access_records"
+    __table_args__ = (Index("ix_access_records_dossier_created", "dossier_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    dossier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    route_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("routes.id", ondelete="CASCADE"))
+    # Who, copied as it was at the time: the log outlives renamed or removed accounts.
+    user_id: Mapped[uuid.UUID | None]
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16))
+    partner_code: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    object_name: Mapped[str | None] = mapped_column(String(255))
+    version: Mapped[int | None]
+    via: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chain_seq: Mapped[int | None]
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The last link of one dossier's audit chain; locked while a record is appended."""
+
+    __tablename__ = "audit_heads"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Delivery(Base):
@@ -296,12 +346,57 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
 
+class DeletedDossier(Base):
+    """What remains of a purged or erased dossier: that it existed, when, and why it went."""
+
+    __tablename__ = "deleted_dossiers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # the dossier's own id
+    siren_hash: Mapped[str | None] = mapped_column(String(64))  # keyed HMAC, never the SIREN
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The dossier's audit chain as it ended; its records went with the dossier.
+    audit_seq: Mapped[int | None]
+    audit_hash: Mapped[str | None] = mapped_column(String(64))
+    # Stored objects to delete once the rows are gone; emptied when done.
+    pending_objects: Mapped[list[Any]] = mapped_column(default=list)
+    objects_deleted_at: Mapped[datetime | None]
+
+
 @event.listens_for(Session, "before_flush")
 def _versions_are_immutable(session: Session, _ctx: Any, _instances: Any) -> None:
-    """Refuse any change to version snapshots and route events."""
+    """Refuse any change to version snapshots, route events and access records."""
     for obj in session.dirty:
-        if isinstance(obj, DossierVersion | RouteEvent) and session.is_modified(obj):
+        if (isinstance(obj, DossierVersion | RouteEvent | AccessRecord)
+                and session.is_modified(obj)):
             raise ValueError(f"{type(obj).__name__} rows are append-only")
     for obj in session.deleted:
-        if isinstance(obj, RouteEvent):
-            raise ValueError("route events are append-only")
+        if isinstance(obj, RouteEvent | AccessRecord):
+            raise ValueError(f"{type(obj).__name__} rows are append-only")
+
+
+# The audit chain (dossier/audit.py imports these models, hence the imports at call time).
+@event.listens_for(Session, "before_flush")
+def _track_audit_records(session: Session, _ctx: Any, _instances: Any) -> None:
+    """Note new route events and access records: they join their dossier's chain at commit."""
+    from dossier.audit import track_new_records
+
+    track_new_records(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_audit_records(session: Session) -> None:
+    """Link this transaction's new records into their dossiers' audit chains."""
+    from dossier.audit import chain_pending
+
+    chain_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_audit_records(session: Session, transaction: Any) -> None:
+    """Whatever the transaction's end, nothing of it waits to be chained any more."""
+    if transaction.parent is None:
+        from dossier.audit import forget_pending
+
+        forget_pending(session)

@@ -106,8 +106,8 @@ def _ctx(code: str, ctx: Mapping[str, Any]) -> dict[str, Any]:
 def pydantic_errors_to_field_errors(exc: ValidationError) -> list[FieldError]:
     """Pydantic errors as FieldErrors: loc "funding.sources[2].amount_eur", code = error type."""
     return [
-        FieldError(_loc(err["loc"]), err["type"], _ctx(err["type"], err.get("ctx", {})),
-                   err["msg"])
+        FieldError(_loc(err["loc"]) or "body", err["type"],
+                   _ctx(err["type"], err.get("ctx", {})), err["msg"])
         for err in exc.errors(include_url=False, include_input=False)
     ]
 

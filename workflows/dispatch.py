@@ -7,12 +7,15 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from dossier.services import delivery as deliveries
+from workflows.deployments import DeploymentLauncher
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
 _STOP = "__stop__"
+TICK = 2.0  # with workers, how often (at most) the backlog is checked and runs topped up
 
 
 def _route_submission(version_id: str) -> object:
@@ -39,12 +42,22 @@ def _reminders_due(runtime: Runtime) -> bool:
     return reminders_due(runtime)
 
 
-class Dispatcher:
-    """One background thread that runs the flows locally (the embedded default).
+def _retain(runtime: Runtime) -> object:
+    from workflows.retention import retention_due, retention_flow
 
-    The outbox makes this safe: if a run fails or the process dies, the next
-    reconciliation finds the deliveries still due and routes them. Every
-    `reminder_interval` seconds (0: never) it also runs the reminders flow, if anything is due.
+    return retention_flow() if retention_due(runtime) else None
+
+
+class Dispatcher:
+    """One background thread that starts the routing and reminder flows.
+
+    Embedded default: it runs them locally, in this thread. With `PREFECT_API_URL` set,
+    it triggers runs of their deployments instead, in batches, and Prefect workers run
+    them (see workflows/deployments.py). The outbox makes both safe: if a run fails or
+    a process dies, the next reconciliation finds the deliveries still due and routes
+    them. Every `reminder_interval` seconds (0: never) it also runs the reminders flow,
+    if anything is due, and every `retention_interval` seconds (0: never) the retention
+    flow, likewise (in this process: it is database and store work only).
     """
 
     def __init__(self, runtime: Runtime, *, interval: float = 30.0,
@@ -52,12 +65,24 @@ class Dispatcher:
                  route: Callable[[str], object] = _route_submission,
                  reconcile: Callable[[], object] = _reconcile,
                  remind: Callable[[], object] = _remind,
-                 reminders_due: Callable[[Runtime], bool] = _reminders_due):
+                 reminders_due: Callable[[Runtime], bool] = _reminders_due,
+                 launcher: DeploymentLauncher | Literal["auto"] | None = "auto",
+                 retention_interval: float = 0.0,
+                 retain: Callable[[Runtime], object] = _retain):
         self.runtime, self.interval = runtime, interval
         self.route, self.reconcile = route, reconcile
         self.reminder_interval, self.remind = reminder_interval, remind
         self.reminders_due = reminders_due
+        self.launcher = (DeploymentLauncher.from_environment() if launcher == "auto"
+                         else launcher)
+        if self.launcher is not None:
+            self.route = lambda _version_id: self.launcher.top_up(runtime.sessions)
+            self.reconcile = lambda: self.launcher.top_up(runtime.sessions)
+            self.remind = self.launcher.remind
+            self.interval = min(interval, TICK)
         self._next_reminders = time.monotonic() + interval  # first check after one interval
+        self.retention_interval, self.retain = retention_interval, retain
+        self._next_retention = time.monotonic() + interval
         self._reconciled_at = time.monotonic()
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()
@@ -96,6 +121,7 @@ class Dispatcher:
                 with self._busy:
                     self._reconcile_if_due()
                     self._remind_if_due()
+                    self._retain_if_due()
                 continue
             if first == _STOP:
                 return
@@ -104,26 +130,44 @@ class Dispatcher:
                 self._drain()
 
     def _drain(self) -> None:
-        seen: set[str] = set()
         while True:
             if time.monotonic() - self._reconciled_at >= self.interval:
                 self._reconcile_if_due()  # a steady stream of submissions must not starve it
                 self._remind_if_due()
+                self._retain_if_due()
+            queued = self._take_queued()
+            if not queued:
+                return
+            try:
+                if len(queued) == 1:
+                    self.route(queued[0])
+                else:  # a burst: one flow run for all of it, not one per version
+                    self._route_all()
+            except Exception:  # the outbox keeps the work; reconciliation retries it
+                log.exception("routing of %d version(s) failed; reconciliation will retry",
+                              len(queued))
+
+    def _take_queued(self) -> list[str]:
+        """Every version queued now, once each (a stop request stays queued)."""
+        queued: list[str] = []
+        while True:
             try:
                 version_id = self._queue.get_nowait()
             except queue.Empty:
-                return
+                return queued
             if version_id == _STOP:
                 self._queue.put(_STOP)
+                return queued
+            if version_id not in queued:
+                queued.append(version_id)
+
+    def _route_all(self) -> None:
+        from workflows.routing import BATCH
+
+        while True:  # each run claims at most BATCH deliveries
+            outcome = self.reconcile()
+            if not isinstance(outcome, dict) or outcome.get("claimed", 0) < BATCH:
                 return
-            if version_id in seen:
-                continue
-            seen.add(version_id)
-            try:
-                self.route(version_id)
-            except Exception:  # the outbox keeps the work; reconciliation retries it
-                log.exception("routing of version %s failed; reconciliation will retry",
-                              version_id)
 
     def _reconcile_if_due(self) -> None:
         self._reconciled_at = time.monotonic()
@@ -144,3 +188,12 @@ class Dispatcher:
                 self.remind()
         except Exception:
             log.exception("reminders failed; they run again in %.0f s", self.reminder_interval)
+
+    def _retain_if_due(self) -> None:
+        if self.retention_interval <= 0 or time.monotonic() < self._next_retention:
+            return
+        self._next_retention = time.monotonic() + self.retention_interval
+        try:
+            self.retain(self.runtime)
+        except Exception:
+            log.exception("retention failed; it runs again in %.0f s", self.retention_interval)

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from app.attachments import store_upload
 from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
-from app.openapi import AttachmentOut
+from app.openapi import ATTACHMENT_CONTENT, AttachmentOut, problems
 from dossier.services import attachments, dossiers
 from dossier.services.dossiers import attachment_view
 from storage.headers import content_disposition
@@ -34,14 +34,15 @@ UPLOAD_BODY: dict[str, Any] = {
 
 @router.post("/dossiers/{dossier_id}/attachments", status_code=201, response_model=AttachmentOut,
              openapi_extra=UPLOAD_BODY,
-             responses={413: {"description": "Too large"}, 415: {"description": "Type refused"}})
+             responses=problems(403, 404, 409, 413, 415))
 async def upload(dossier_id: str, request: Request, user: FounderUser,
                  state: StateDep) -> dict[str, Any]:
     """Upload a document (multipart `file` and `kind`); its type is read from the bytes."""
     return await store_upload(request, state=state, user=user, dossier_id=dossier_id)
 
 
-@router.get("/dossiers/{dossier_id}/attachments", response_model=list[AttachmentOut])
+@router.get("/dossiers/{dossier_id}/attachments", response_model=list[AttachmentOut],
+            responses=problems(404))
 def list_(dossier_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
     """The dossier's documents."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
@@ -50,12 +51,13 @@ def list_(dossier_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, 
 
 @router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/content",
             response_class=StreamingResponse,
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={**ATTACHMENT_CONTENT, **problems(404, 409)})
 def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
             store: StoreDep) -> StreamingResponse:
     """The document's bytes, streamed."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+    attachments.check_readable(item)
     chunks = store.open(item.storage_key)
     return StreamingResponse(chunks, media_type=item.content_type, headers={
         "Content-Disposition": content_disposition(item.filename),
@@ -64,19 +66,22 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
     })
 
 
-@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link")
+@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link",
+            responses=problems(404, 409))
 def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
          store: StoreDep) -> dict[str, Any]:
     """A signed download link valid for 15 minutes, bound to this one document."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+    attachments.check_readable(item)
     expires = timedelta(minutes=15)
     url = store.signed_url(item.storage_key, expires=expires, filename=item.filename,
                            content_type=item.content_type)
     return {"url": url, "expires_in": int(expires.total_seconds())}
 
 
-@router.delete("/dossiers/{dossier_id}/attachments/{attachment_id}", status_code=204)
+@router.delete("/dossiers/{dossier_id}/attachments/{attachment_id}", status_code=204,
+               responses=problems(403, 404, 409))
 async def delete(dossier_id: str, attachment_id: str, user: FounderUser,
                  state: StateDep) -> Response:
     """Remove a document while the dossier is a draft."""

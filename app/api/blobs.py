@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from app.deps import StateDep
+from app.openapi import ATTACHMENT_CONTENT, problems
 from dossier.errors import NotFound
 from storage.errors import StorageError
 from storage.headers import content_disposition
@@ -15,7 +16,7 @@ router = APIRouter(tags=["attachments"])
 
 
 @router.get("/blobs/{token}", response_class=StreamingResponse,
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={**ATTACHMENT_CONTENT, **problems(404)})
 def blob(token: str, state: StateDep) -> StreamingResponse:
     """The bytes behind a signed link; expired or altered links answer 404."""
     try:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 
 from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep, StateDep
-from app.openapi import DOSSIER_BODY, DossierOut
+from app.openapi import DOSSIER_BODY, DossierOut, problems
 from app.rendering import dossier_pdf
 from dossier.services import dossiers, submission
 from dossier.services.partners import delivery_channels
@@ -15,7 +15,8 @@ from dossier.services.partners import delivery_channels
 router = APIRouter(tags=["dossiers"])
 
 
-@router.post("/dossiers", status_code=201, response_model=DossierOut, openapi_extra=DOSSIER_BODY)
+@router.post("/dossiers", status_code=201, response_model=DossierOut, openapi_extra=DOSSIER_BODY,
+             responses=problems(403, 413, 415))
 def create(user: FounderUser, db: SessionDep, body: JsonBody) -> dict[str, Any]:
     """Start a dossier; a partial draft is fine, but what is present must be valid."""
     dossier = dossiers.create_draft(db=db, owner=user, data=body)
@@ -24,20 +25,21 @@ def create(user: FounderUser, db: SessionDep, body: JsonBody) -> dict[str, Any]:
 
 @router.get("/dossiers", response_model=list[DossierOut])
 def list_(user: CurrentUser, db: SessionDep, limit: int = Query(50, ge=1, le=200),
-          offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+          offset: int = Query(0, ge=0, le=10_000_000)) -> list[dict[str, Any]]:
     """The caller's dossiers, newest first (all of them for staff)."""
     return [dossiers.dossier_view(db=db, dossier=d)
             for d in dossiers.list_for_user(db=db, user=user, limit=limit, offset=offset)]
 
 
-@router.get("/dossiers/{dossier_id}", response_model=DossierOut)
+@router.get("/dossiers/{dossier_id}", response_model=DossierOut, responses=problems(404))
 def read(dossier_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     """A dossier with its completeness, funding plan, attachments and routes."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     return dossiers.dossier_view(db=db, dossier=dossier)
 
 
-@router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY)
+@router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY,
+            responses=problems(403, 404, 409, 413, 415))
 def replace(dossier_id: str, user: FounderUser, body: JsonBody,
             state: StateDep) -> dict[str, Any]:
     """Replace the content: the draft before submission, a new version (amendment) after."""
@@ -55,7 +57,7 @@ def replace(dossier_id: str, user: FounderUser, body: JsonBody,
 
 
 @router.get("/dossiers/{dossier_id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses={200: {"content": {"application/pdf": {}}}, **problems(404)})
 def pdf(dossier_id: str, user: CurrentUser, lang: LangDep, db: SessionDep) -> Response:
     """The dossier as a PDF (current content)."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from app.deps import CurrentUser, SessionDep
+from app.openapi import problems
 from dossier.services import notifications
 
 router = APIRouter(tags=["notifications"])
@@ -47,7 +48,8 @@ def list_notifications(user: CurrentUser, db: SessionDep,
             "page_size": page_size}
 
 
-@router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
+@router.post("/notifications/{notification_id}/read", response_model=NotificationOut,
+             responses=problems(404))
 def read_notification(notification_id: str, user: CurrentUser, db: SessionDep) -> Any:
     """Mark one of the caller's notifications read (404 for anyone else's)."""
     return notifications.view(notifications.mark_read(db=db, user=user,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictBool
 
 from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep, StateDep
+from app.openapi import ATTACHMENT_CONTENT, problems
 from banks import submission as submitting
 from dossier.errors import Forbidden, NotFound
 from dossier.models import Role
 from dossier.services import attachments, dossiers, inbox, routes
+from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
 
@@ -22,10 +24,10 @@ router = APIRouter(tags=["routing"])
 class SubmitIn(BaseModel):
     """The founder's consent to send the dossier to every partner of `requests`."""
 
-    consent: bool = False
+    consent: StrictBool = False  # JSON true only: "yes" or 1 is not consent
 
 
-@router.get("/dossiers/{dossier_id}/eligibility")
+@router.get("/dossiers/{dossier_id}/eligibility", responses=problems(404))
 def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
                 lang: LangDep) -> list[dict[str, Any]]:
     """Per partner: eligible or not, why, and which attachments are missing."""
@@ -34,25 +36,30 @@ def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
             for v in submitting.eligibility(db=db, dossier=dossier, lang=lang)]
 
 
-@router.post("/dossiers/{dossier_id}/submit", status_code=202)
-def submit(dossier_id: str, body: SubmitIn, user: FounderUser, state: StateDep, lang: LangDep,
+@router.post("/dossiers/{dossier_id}/submit", status_code=202,
+             responses=problems(403, 404, 409))
+def submit(dossier_id: str, body: SubmitIn, user: FounderUser, db: SessionDep,
+           state: StateDep, lang: LangDep, after: BackgroundTasks,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
            ) -> dict[str, Any]:
     """Submit with consent; routing starts at once and runs in the background."""
-    with state.sessions() as db, db.begin():
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        version, request = submitting.submit(db=db, dossier=dossier, user=user,
-                                             consent=body.consent, lang=lang)
-        view = {"status": "submitted", "version": version.number, "dossier_id": dossier_id,
-                "routing": "started" if request else "already_routed",
-                "routes": [routes.route_summary(r) for r in
-                           submitting.routes_of(db=db, dossier=dossier).values()]}
+    # One session, the request's: a second one per request exhausts the pool under a burst
+    # of submits (every request holding one connection and waiting for another).
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    version, request = submitting.submit(db=db, dossier=dossier, user=user,
+                                         consent=body.consent, lang=lang,
+                                         idempotency_key=idempotency_key)
+    view = {"status": "submitted", "version": version.number, "dossier_id": dossier_id,
+            "routing": "started" if request else "already_routed",
+            "routes": [routes.route_summary(r) for r in
+                       submitting.routes_of(db=db, dossier=dossier).values()]}
     if request is not None:
-        state.dispatcher.submitted(str(version.id))
+        # Background tasks run once the response is out, after the session has committed.
+        after.add_task(state.dispatcher.submitted, str(version.id))
     return view
 
 
-@router.post("/routes/{route_id}/withdraw")
+@router.post("/routes/{route_id}/withdraw", responses=problems(403, 404, 409))
 def withdraw(route_id: str, user: FounderUser, db: SessionDep) -> dict[str, Any]:
     """The founder withdraws from one partner: its reviewers lose access at once."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
@@ -60,7 +67,7 @@ def withdraw(route_id: str, user: FounderUser, db: SessionDep) -> dict[str, Any]
     return routes.route_summary(route)
 
 
-@router.get("/inbox")
+@router.get("/inbox", responses=problems(403))
 def reviewer_inbox(user: CurrentUser, db: SessionDep,
                    state: Annotated[str | None, Query(max_length=20)] = None,
                    q: Annotated[str | None, Query(max_length=200)] = None,
@@ -74,7 +81,7 @@ def reviewer_inbox(user: CurrentUser, db: SessionDep,
                        page=page, page_size=page_size)
 
 
-@router.get("/routes/{route_id}")
+@router.get("/routes/{route_id}", responses=problems(404))
 def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     """The route, the content of the version the partner has, its attachments and events."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
@@ -94,17 +101,20 @@ def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, 
             "events": [routes.event_view(e) for e in history],
             "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)]}
     routes.mark_read(db=db, route=route, user=user)
+    record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via="api",
+                  version=view["version"])
     return view
 
 
-@router.get("/routes/{route_id}/events")
+@router.get("/routes/{route_id}/events", responses=problems(404))
 def route_events(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
     """The route's append-only events."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
     return [routes.event_view(e) for e in routes.events(db=db, route=route)]
 
 
-@router.post("/routes/{route_id}/events", status_code=201)
+@router.post("/routes/{route_id}/events", status_code=201,
+             responses=problems(403, 404, 409, 413, 415))
 def post_event(route_id: str, user: CurrentUser, db: SessionDep,
                body: JsonBody) -> dict[str, Any]:
     """A reviewer's action: opened, in_review, info_requested, approved or declined."""
@@ -114,14 +124,15 @@ def post_event(route_id: str, user: CurrentUser, db: SessionDep,
     return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
 
 
-@router.get("/routes/{route_id}/messages")
+@router.get("/routes/{route_id}/messages", responses=problems(404))
 def list_messages(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
     """Messages between the partner and the founder."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
     return [routes.message_view(m) for m in routes.messages(db=db, route=route)]
 
 
-@router.post("/routes/{route_id}/messages", status_code=201)
+@router.post("/routes/{route_id}/messages", status_code=201,
+             responses=problems(403, 404, 409, 413, 415))
 def post_message(route_id: str, user: CurrentUser, db: SessionDep,
                  body: JsonBody) -> dict[str, Any]:
     """Write to the other side; a founder's reply answers an information request."""
@@ -132,7 +143,7 @@ def post_message(route_id: str, user: CurrentUser, db: SessionDep,
 
 
 @router.get("/routes/{route_id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses={200: {"content": {"application/pdf": {}}}, **problems(404)})
 def route_pdf(route_id: str, user: CurrentUser, db: SessionDep, state: StateDep
               ) -> StreamingResponse:
     """The PDF of the version delivered to this partner (rendered once per version)."""
@@ -141,6 +152,9 @@ def route_pdf(route_id: str, user: CurrentUser, db: SessionDep, state: StateDep
     if version is None:
         raise NotFound("route_not_found")
     pdf = ensure_version_pdf(state.runtime, version.id)
+    # Logged after rendering: on SQLite this write holds the lock the render's own session needs.
+    record_access(db=db, route=route, user=user, kind=AccessKind.pdf, via="api",
+                  version=version.number, name=f"dossier-v{version.number}.pdf")
     return StreamingResponse(state.store.open(pdf.storage_key), media_type="application/pdf",
                              headers={"Content-Disposition":
                                       f'inline; filename="dossier-v{version.number}.pdf"'})
@@ -148,7 +162,7 @@ def route_pdf(route_id: str, user: CurrentUser, db: SessionDep, state: StateDep
 
 @router.get("/routes/{route_id}/attachments/{attachment_id}/content",
             response_class=StreamingResponse,
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={**ATTACHMENT_CONTENT, **problems(404, 409)})
 def route_attachment(route_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
                      state: StateDep) -> StreamingResponse:
     """An attachment of the delivered version."""
@@ -156,6 +170,9 @@ def route_attachment(route_id: str, attachment_id: str, user: CurrentUser, db: S
     item = attachments.get(db=db, dossier=route.dossier, attachment_id=attachment_id)
     if str(item.id) not in routes.shared_attachment_ids(db=db, route=route):
         raise NotFound("attachment_not_found")
+    attachments.check_readable(item)
+    record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="api",
+                  attachment=item)
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,
                              headers={"X-Content-Type-Options": "nosniff",
                                       "Content-Disposition": content_disposition(item.filename)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
@@ -25,4 +26,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
@@ -20,6 +21,16 @@ class LoginRequired(Exception):
 
     def __init__(self, next_url: str):
         self.next_url = next_url
+
+
+def return_path(request: Request) -> str:
+    """Where to come back after logging in: this page, or for a form the page that sent it."""
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
 
 
 class CsrfFailed(DomainError):
@@ -47,7 +58,7 @@ def optional_user(request: Request, state: StateDep) -> User | None:
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
     """The logged-in user, or a redirect to the login page."""
     if user is None:
-        raise LoginRequired(request.url.path)
+        raise LoginRequired(return_path(request))
     return user
 
 
@@ -65,6 +76,9 @@ def page_role(*roles: Role):
 async def check_csrf(request: Request, state: StateDep) -> None:
     """Refuse a state-changing form whose CSRF token does not match the session."""
     token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        # No session at all: log in first, as every page without one answers.
+        raise LoginRequired(return_path(request))
     presented = request.headers.get("x-csrf-token")
     ctype = request.headers.get("content-type", "")
     if presented is None and ctype.startswith("application/x-www-form-urlencoded"):

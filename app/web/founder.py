@@ -9,6 +9,7 @@ from app.deps import StateDep
 from app.web import (
     founder_attachments,
     founder_partners,
+    founder_privacy,
     founder_status,
     founder_texts,  # noqa: F401  (registers the texts)
     founder_wizard,
@@ -43,5 +44,6 @@ def new_dossier(user: FounderPage, state: StateDep) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-for _module in (founder_wizard, founder_attachments, founder_partners, founder_status):
+for _module in (founder_wizard, founder_attachments, founder_partners, founder_status,
+                founder_privacy):
     router.include_router(_module.router)

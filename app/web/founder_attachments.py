@@ -170,6 +170,7 @@ def download(dossier_id: str, attachment_id: str, user: FounderPage,
     with state.sessions() as db:
         dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
         item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+        attachments.check_readable(item)
         info: dict[str, Any] = {"key": item.storage_key, "type": item.content_type,
                                 "name": item.filename, "size": item.size}
     return StreamingResponse(state.store.open(info["key"]), media_type=info["type"], headers={

@@ -23,6 +23,7 @@ from dossier.models import Dossier, Route, User
 from dossier.routing.machine import OPEN_STATES, State, transition_for
 from dossier.schema import DossierV1
 from dossier.services import dossiers, routes
+from dossier.services.access import access_log
 from dossier.services.dossiers import attachment_view
 from dossier.services.partners import partner_names
 from dossier.services.plan import tracked_plan
@@ -127,6 +128,33 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
         can_withdraw=State(route.state) in OPEN_STATES)
 
 
+@dataclass
+class AccessLine:
+    """One reading of the dossier, in words: who, at which partner, what, when."""
+
+    when: datetime
+    who: str
+    partner: str
+    what: str
+    version: int | None
+    via: str
+
+
+ACCESS_SHOWN = 200
+
+
+def _access(db: Any, dossier: Dossier, names: dict[str, str],
+            lang: str) -> tuple[int, list[AccessLine]]:
+    """The newest readings of the dossier and how many there are in all."""
+    total, rows = access_log(db=db, dossier=dossier, limit=ACCESS_SHOWN)
+    return total, [AccessLine(
+        when=r.created_at, who=r.email,
+        partner=names.get(r.partner_code, r.partner_code) if r.partner_code
+        else text("fo.access_staff", lang),
+        what=text(f"fo.access_kind.{r.kind}", lang).format(name=r.object_name or ""),
+        version=r.version, via=text(f"fo.access_via.{r.via}", lang)) for r in rows]
+
+
 def _plan(dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
     return tracked_plan(DossierV1.model_validate(dossier.content), route_rows)
 
@@ -154,11 +182,13 @@ def status_page(request: Request, state: AppState, user: User, dossier_id: str, 
         views = [_route_view(db, r, names, files, lang) for r in route_rows]
         version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
         plan = _plan(dossier, route_rows)
+        access_total, access = _access(db, dossier, names, lang)
         return render(
             request, "founder/status.html", status_code=status_code, dossier=dossier,
             routes=views, plan=plan, coverage=_coverage(plan), names=names, version=version,
             progress=progress(dossier), submitted=submitted(dossier), attachments=items,
             notice=notice, errors=errors or {}, typed=typed or {},
+            access=access, access_total=access_total,
             source_label=lambda v: enum_label("source_type", v, lang),
             status_label=lambda v: enum_label("source_status", v, lang))
 

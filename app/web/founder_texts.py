@@ -226,6 +226,34 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "submit it."),
     "fo.back_dashboard": ("Mes dossiers", "My dossiers"),
     "fo.follow_up": ("Suivi", "Follow-up"),
+    # access log
+    "fo.access_title": ("Qui a consulté votre dossier", "Who read your dossier"),
+    "fo.access_intro": (
+        "Chaque ouverture de votre dossier par un partenaire est enregistrée ici : la page "
+        "du dossier, son PDF, ses pièces. Ce journal est scellé : une modification après "
+        "coup se verrait.",
+        "Every time a partner opens your dossier (its page, its PDF, its documents) it is "
+        "recorded here. The log is sealed: a later change would show."),
+    "fo.access_none": ("Aucun partenaire n'a encore consulté votre dossier.",
+                       "No partner has read your dossier yet."),
+    "fo.access_more": ("Les {shown} consultations les plus récentes sur {total}.",
+                       "The {shown} most recent readings of {total}."),
+    "fo.access_when": ("Date", "When"),
+    "fo.access_who": ("Personne", "Who"),
+    "fo.access_what": ("Consultation", "What"),
+    "fo.access_staff": ("Équipe Dossier unique", "Dossier unique team"),
+}
+
+ACCESS_KINDS: dict[str, tuple[str, str]] = {
+    "dossier": ("Dossier ouvert", "Dossier opened"),
+    "pdf": ("PDF du dossier téléchargé", "Dossier PDF downloaded"),
+    "attachment": ("Pièce consultée\u00a0: {name}", "Document read: {name}"),
+    "attachments_zip": ("Toutes les pièces téléchargées (ZIP)", "All documents downloaded (ZIP)"),
+}
+
+ACCESS_VIA: dict[str, tuple[str, str]] = {
+    "web": ("sur le portail", "on the portal"),
+    "api": ("par l'API", "through the API"),
 }
 
 STATES: dict[str, tuple[str, str]] = {
@@ -282,3 +310,5 @@ register(_prefixed("fo.state.", STATES))
 register(_prefixed("fo.event.", EVENTS))
 register(_prefixed("fo.request_kind.", REQUEST_KINDS))
 register(_prefixed("fo.decline.", DECLINE_REASONS))
+register(_prefixed("fo.access_kind.", ACCESS_KINDS))
+register(_prefixed("fo.access_via.", ACCESS_VIA))

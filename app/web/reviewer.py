@@ -22,6 +22,7 @@ from dossier.models import Partner
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
 from dossier.services import inbox as inboxes
 from dossier.services import notes, routes
+from dossier.services.access import AccessKind, record_access
 from forms.enums import ENUMS
 
 router = APIRouter(include_in_schema=False)
@@ -98,5 +99,6 @@ def route_page(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
     """The dossier as sent, what changed, files, forms; opening it marks it read."""
     route = routes.get_for_user(db=db, route_id=rid, user=user)
     baseline = open_route(db=db, route=route, user=user)
+    record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via="web")
     return render_route(request, db=db, route=route, user=user, baseline=baseline,
                         done=done, decision=decision)

@@ -18,6 +18,7 @@ from dossier.errors import NotFound
 from dossier.filenames import sanitize_filename
 from dossier.models import Attachment, Route
 from dossier.services import attachments, inbox, routes
+from dossier.services.access import AccessKind, record_access
 from storage.base import ObjectStore
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
@@ -38,6 +39,9 @@ def attachment(rid: str, aid: str, user: ReviewerPage, db: SessionDep, state: St
     item = attachments.get(db=db, dossier=route.dossier, attachment_id=aid)
     if str(item.id) not in routes.shared_attachment_ids(db=db, route=route):
         raise NotFound("attachment_not_found")
+    attachments.check_readable(item)
+    record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="web",
+                  attachment=item)
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,
                              headers={"Content-Disposition": content_disposition(item.filename),
                                       "Cache-Control": "private, no-store"})
@@ -91,11 +95,16 @@ def zip_stream(store: ObjectStore, files: list[tuple[str, str, tuple]]) -> Itera
 def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
     """Every attachment the partner received, in one ZIP streamed as it is built."""
     route = routes.get_for_user(db=db, route_id=rid, user=user)
+    files = shared_files(db=db, route=route)
+    for item in files:
+        attachments.check_readable(item)  # the whole ZIP waits for every file's scan
     # Numbered names: unique even when two files share a name, listed in the dossier's order.
     entries = [(f"{n:02d}-{sanitize_filename(item.filename)}", item.storage_key,
                 item.created_at.timetuple()[:6])
-               for n, item in enumerate(shared_files(db=db, route=route), 1)]
+               for n, item in enumerate(files, 1)]
     filename = f"pieces-{_slug(route.dossier.company_name)}-v{route.delivered_version}.zip"
+    record_access(db=db, route=route, user=user, kind=AccessKind.attachments_zip, via="web",
+                  name=filename)
     return StreamingResponse(zip_stream(state.store, entries), media_type="application/zip",
                              headers={"Content-Disposition": content_disposition(filename),
                                       "Cache-Control": "private, no-store"})
@@ -110,6 +119,9 @@ def route_pdf(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
         raise NotFound("route_not_found")
     pdf = ensure_version_pdf(state.runtime, version.id)
     filename = f"dossier-{_slug(route.dossier.company_name)}-v{version.number}.pdf"
+    # Logged after rendering: on SQLite this write holds the lock the render's own session needs.
+    record_access(db=db, route=route, user=user, kind=AccessKind.pdf, via="web",
+                  version=version.number, name=filename)
     return StreamingResponse(state.store.open(pdf.storage_key), media_type="application/pdf",
                              headers={"Content-Disposition": content_disposition(filename),
                                       "Cache-Control": "private, no-store"})

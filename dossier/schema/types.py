@@ -58,6 +58,9 @@ def min_items(info: FieldInfo) -> int:
 # --- text ---
 
 _FORBIDDEN_CATEGORIES = {"Cc", "Cs"}  # control characters and lone surrogates
+# Bidi embeddings, overrides and isolates: they make text read differently from what it is
+# ("Trojan Source", reversed file extensions in names). Plain marks (LRM, RLM) stay allowed.
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 
 def _clean(value: Any, *, multiline: bool) -> Any:
@@ -66,7 +69,8 @@ def _clean(value: Any, *, multiline: bool) -> Any:
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     allowed = "\n\t" if multiline else ""
-    if any(unicodedata.category(c) in _FORBIDDEN_CATEGORIES and c not in allowed for c in value):
+    if any((unicodedata.category(c) in _FORBIDDEN_CATEGORIES and c not in allowed)
+           or c in _BIDI_CONTROLS for c in value):
         raise PydanticCustomError("control_characters", "Text contains control characters")
     return unicodedata.normalize("NFC", value).strip()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 
 from sqlalchemy import func, select
@@ -18,6 +19,26 @@ ATTACHMENT_KINDS = (
 )
 
 
+class ScanStatus(enum.StrEnum):
+    """The antivirus verdict on an attachment's bytes."""
+
+    not_scanned = "not_scanned"  # no clamd configured: served as before
+    pending = "pending"
+    clean = "clean"
+    infected = "infected"
+    error = "error"
+
+
+READABLE = frozenset({ScanStatus.not_scanned, ScanStatus.clean})
+
+
+def check_readable(attachment: Attachment) -> None:
+    """Hold a download (409, with the reason) until the antivirus has cleared the bytes."""
+    if attachment.scan_status not in READABLE:
+        raise Conflict(f"attachment_scan_{attachment.scan_status}",
+                       {"filename": attachment.filename, "signature": ""})
+
+
 def check_kind(kind: str | None) -> str:
     """The attachment kind, or a 422 naming the `kind` field."""
     if kind not in ATTACHMENT_KINDS:
@@ -32,13 +53,14 @@ def check_can_upload(*, dossier: Dossier, user: User) -> None:
 
 
 def record(*, db: Session, dossier: Dossier, user: User, kind: str, filename: str,
-           content_type: str, size: int, sha256: str, storage_key: str) -> Attachment:
+           content_type: str, size: int, sha256: str, storage_key: str,
+           scan_status: str = ScanStatus.not_scanned) -> Attachment:
     """Store the row for bytes already in the object store."""
     require_owner(user, dossier)
     attachment = Attachment(
         dossier_id=dossier.id, kind=check_kind(kind), filename=filename,
         content_type=content_type, size=size, sha256=sha256, storage_key=storage_key,
-        uploaded_by=user.id,
+        uploaded_by=user.id, scan_status=str(scan_status),
     )
     db.add(attachment)
     db.flush()
@@ -58,6 +80,25 @@ def delete(*, db: Session, dossier: Dossier, user: User, attachment: Attachment)
     require_owner(user, dossier)
     if dossier.status != DossierStatus.draft:
         raise Conflict("attachment_locked")
+    key = attachment.storage_key
+    db.delete(attachment)
+    db.flush()
+    return None if is_referenced(db=db, storage_key=key) else key
+
+
+def set_scan_status(*, db: Session, attachment_id: uuid.UUID, status: ScanStatus
+                    ) -> str | None:
+    """Record the antivirus verdict; infected rows are removed.
+
+    Returns the storage key to delete when the bytes are infected and no other row uses them.
+    """
+    attachment = db.get(Attachment, attachment_id)
+    if attachment is None:
+        return None
+    if status != ScanStatus.infected:
+        attachment.scan_status = str(status)
+        db.flush()
+        return None
     key = attachment.storage_key
     db.delete(attachment)
     db.flush()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
-from dossier.errors import Conflict, Invalid, NotFound
+from dossier.errors import Conflict, FieldError, Invalid, NotFound
 from dossier.models import Dossier, DossierStatus, DossierVersion, Role, Route, User
 from dossier.schema import DossierV1
 from dossier.services.ids import parse_id
@@ -92,6 +92,13 @@ def make_version(*, db: Session, dossier: Dossier, user: User,
     errors = submission_errors(content, partners=instruments_by_partner(db=db))
     if errors:
         raise Invalid("dossier_incomplete", {"count": len(errors)}, errors=errors)
+    from dossier.services.attachments import READABLE
+
+    held = [a.filename for a in dossier.attachments if a.scan_status not in READABLE]
+    if held:  # partners must never receive bytes the antivirus has not cleared
+        raise Invalid("attachments_not_scanned", {"filenames": ", ".join(held)},
+                      errors=[FieldError("attachments", "attachments_not_scanned",
+                                         {"filenames": ", ".join(held)})])
     digest = content_hash(content)
     if dossier.current_version:
         last = latest_version(db=db, dossier=dossier)
@@ -127,6 +134,7 @@ def attachment_view(attachment: Any) -> dict[str, Any]:
         "id": str(attachment.id), "kind": attachment.kind, "filename": attachment.filename,
         "content_type": attachment.content_type, "size": attachment.size,
         "sha256": attachment.sha256, "created_at": attachment.created_at.isoformat(),
+        "scan_status": attachment.scan_status,
     }
 
 

@@ -26,6 +26,19 @@ register({
     "attachment_locked": {
         "fr": "Le dossier est déposé : ses pièces ne peuvent plus être supprimées.",
         "en": "The dossier is submitted: its attachments can no longer be deleted."},
+    "attachment_scan_pending": {
+        "fr": "« {filename} » est en cours d'analyse antivirus ; réessayez dans un instant.",
+        "en": "\"{filename}\" is being scanned for viruses; please retry in a moment."},
+    "attachment_scan_error": {
+        "fr": "« {filename} » n'a pas pu être analysé par l'antivirus ; supprimez-le et "
+              "envoyez-le de nouveau.",
+        "en": "\"{filename}\" could not be scanned for viruses; delete it and upload it again."},
+    "attachment_scan_infected": {
+        "fr": "« {filename} » contient un virus ({signature}) et a été refusé.",
+        "en": "\"{filename}\" contains a virus ({signature}) and was refused."},
+    "attachments_not_scanned": {
+        "fr": "Ces pièces n'ont pas été validées par l'antivirus : {filenames}.",
+        "en": "These attachments have not been cleared by the antivirus: {filenames}."},
     "file_empty": {"fr": "Le fichier est vide.", "en": "The file is empty."},
     "dossier_incomplete": {"fr": "Le dossier n'est pas complet : {count} point(s) à corriger.",
                            "en": "The dossier is not complete: {count} point(s) to fix."},

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
@@ -32,17 +32,51 @@ def routes_of(*, db: Session, dossier: Dossier) -> dict[str, Route]:
     return {r.partner_code: r for r in rows}
 
 
+def lock(*, db: Session, dossier: Dossier) -> None:
+    """Hold the dossier until commit, so concurrent submits and amendments run one by one.
+
+    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite (where
+    SELECT ... FOR UPDATE does nothing); the dossier is then re-read, as the holder before
+    us may have changed it.
+    """
+    db.execute(update(Dossier).where(Dossier.id == dossier.id)
+               .values(updated_at=Dossier.updated_at)
+               .execution_options(synchronize_session=False))
+    db.refresh(dossier)
+
+
+def replayed(*, db: Session, dossier: Dossier, idempotency_key: str | None
+             ) -> DossierVersion | None:
+    """The version a submit with this Idempotency-Key already routed, if any."""
+    if not idempotency_key:
+        return None
+    events = db.scalars(select(RouteEvent).join(Route, Route.id == RouteEvent.route_id).where(
+        Route.dossier_id == dossier.id, RouteEvent.type == "submitted"))
+    number = next((e.payload.get("version") for e in events
+                   if e.payload.get("idempotency_key") == idempotency_key), None)
+    if number is None:
+        return None
+    return db.scalar(select(DossierVersion).where(DossierVersion.dossier_id == dossier.id,
+                                                  DossierVersion.number == number))
+
+
 def submit(*, db: Session, dossier: Dossier, user: User, consent: bool,
-           channels: Mapping[str, str], now: datetime | None = None
+           channels: Mapping[str, str], now: datetime | None = None,
+           idempotency_key: str | None = None
            ) -> tuple[DossierVersion, RoutingRequest | None]:
     """Freeze a version and route it to every requested partner not yet routed.
 
-    `channels` maps partner code to its delivery channel. Submitting the same version again
-    routes nothing twice: it returns the version and no new routing request.
+    `channels` maps partner code to its delivery channel. Submitting the same version again,
+    or with an Idempotency-Key already used on this dossier, routes nothing twice: it returns
+    the version and no new routing request.
     """
     require_owner(user, dossier)
     if consent is not True:
         raise Invalid("consent_required", errors=[FieldError("consent", "consent_required")])
+    lock(db=db, dossier=dossier)
+    done = replayed(db=db, dossier=dossier, idempotency_key=idempotency_key)
+    if done is not None:
+        return done, None
     now = now or utcnow()
     content = parse_content(db=db, data=dossier.content)
     version = make_version(db=db, dossier=dossier, user=user, content=content)
@@ -62,7 +96,9 @@ def submit(*, db: Session, dossier: Dossier, user: User, consent: bool,
         db.add(RouteEvent(route_id=route.id, type="submitted", to_state=State.queued.value,
                           actor_id=user.id, actor_role=Actor.founder.value, created_at=now,
                           payload={"version": version.number, "consent": True,
-                                   "instrument": route.instrument}))
+                                   "instrument": route.instrument,
+                                   **({"idempotency_key": idempotency_key}
+                                      if idempotency_key else {})}))
         _delivery(db=db, request=request, version=version, route=route,
                   event_type="dossier.submitted", channel=channels.get(item.partner, "portal"))
     db.flush()
@@ -95,6 +131,8 @@ def propagate_amendment(*, db: Session, dossier: Dossier, version: DossierVersio
 def save(*, db: Session, dossier: Dossier, user: User, data: Any,
          channels: Mapping[str, str]) -> Dossier:
     """PUT: replace a draft, or amend a submitted dossier."""
+    require_owner(user, dossier)
+    lock(db=db, dossier=dossier)
     if is_submitted(dossier):
         amend(db=db, dossier=dossier, user=user, data=data, channels=channels)
         return dossier

@@ -146,7 +146,7 @@ def test_oversized_upload_is_413_and_stores_nothing(client, founder, sessions, s
 def test_path_traversal_filename_is_sanitised(client, founder, draft_id):
     r = post_file(client, founder, draft_id, minimal_pdf(), "../../etc/passwd")
     assert r.status_code == 201
-    assert r.json()["filename"] == "passwd"
+    assert r.json()["filename"] == "passwd.pdf"
 
 
 def test_unknown_kind_and_missing_file_name_the_field(client, founder, draft_id):

@@ -54,9 +54,9 @@ def live_server(engine, database_url, prefect_harness, tmp_path_factory) -> Iter
     thread.join(30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium, headless, driven by Playwright."""
+    """Debian's Chromium, headless, driven by Playwright (its event loop ends with the module)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         service_missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

@@ -15,6 +15,7 @@ import subprocess
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -63,7 +64,8 @@ def upload(app, headers: dict[str, str], dossier_id: str, body: bytes,
                 f"/api/v1/dossiers/{dossier_id}/attachments", content=multipart(body, on_chunk),
                 headers={**headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
                 timeout=60)
-    return asyncio.run(post())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever runs in this thread
+        return thread.submit(asyncio.run, post()).result()
 
 
 class CuttingProxy:

@@ -89,3 +89,19 @@ def test_signup_creates_a_founder_and_explains_errors(client):
 def test_pages_redirect_to_login_and_unknown_pages_are_html(client):
     r = client.get("/nowhere")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+
+
+def test_a_form_sent_without_a_session_comes_back_to_its_page_after_login(client):
+    base = str(client.base_url)
+    r = client.post("/founder/dossiers/new", data={"csrf": "x"}, follow_redirects=False,
+                    headers={"referer": f"{base}/founder?tab=drafts"})
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/founder%3Ftab%3Ddrafts"
+    r = client.post("/login", data={"email": "founder@demo.example", "password": "demo1234",
+                                    "next": "/founder?tab=drafts"}, follow_redirects=False)
+    assert r.headers["location"] == "/founder?tab=drafts"
+    client.cookies.clear()
+    r = client.post("/founder/dossiers/new", data={"csrf": "x"}, follow_redirects=False,
+                    headers={"referer": "https://elsewhere.example/phish"})
+    assert r.headers["location"] == "/login?next=/"
+    r = client.get("/reviewer?state=delivered", follow_redirects=False)
+    assert r.headers["location"] == "/login?next=/reviewer%3Fstate%3Ddelivered"

@@ -1,0 +1,56 @@
+"""The founder's access log: who at which partner read the dossier, what and when."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from app.deps import CurrentUser, SessionDep
+from app.openapi import problems
+from dossier.services import dossiers
+from dossier.services.access import access_log, access_view
+
+router = APIRouter(tags=["dossiers"])
+
+
+class AccessRecordOut(BaseModel):
+    """One reading of the dossier by a partner's reviewer (or staff)."""
+
+    id: str
+    at: str
+    user_id: str | None
+    email: str
+    role: str
+    partner: str | None
+    route_id: str | None
+    kind: Literal["dossier", "pdf", "attachment", "attachments_zip"]
+    object_id: str | None
+    object_name: str | None
+    version: int | None
+    via: Literal["api", "web"]
+
+
+class AccessLogOut(BaseModel):
+    """A page of the access log, newest first."""
+
+    total: int
+    items: list[AccessRecordOut]
+
+
+@router.get("/dossiers/{dossier_id}/access-log", response_model=AccessLogOut,
+            responses=problems(404))
+def read_access_log(dossier_id: str, user: CurrentUser, db: SessionDep,
+                    limit: int = Query(200, ge=1, le=1000),
+                    offset: int = Query(0, ge=0, le=10_000_000)) -> dict[str, Any]:
+    """Who read the dossier: every opening of the route page or API, PDF, attachment or ZIP.
+
+    `kind` is `dossier`, `pdf`, `attachment` or `attachments_zip`; `object_id` and
+    `object_name` name the attachment (or the file sent); `version` is the dossier version
+    read; `via` is `web` or `api`. Founders see their own dossiers only (404 otherwise);
+    staff see all. Each record is also a link of the dossier's audit chain.
+    """
+    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    total, rows = access_log(db=db, dossier=dossier, limit=limit, offset=offset)
+    return {"total": total, "items": [access_view(r) for r in rows]}

@@ -1,0 +1,45 @@
+"""The caller's own data: export everything as a ZIP, erase a founder's account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from app import privacy
+from app.deps import CurrentUser, FounderUser, StateDep
+from app.openapi import problems
+
+router = APIRouter(tags=["privacy"])
+
+
+class ErasureIn(BaseModel):
+    """The founder's password, asked again: erasure cannot be undone."""
+
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class ErasureOut(BaseModel):
+    """What was erased: the account, its sessions and tokens, and these dossiers."""
+
+    erased: bool = True
+    dossiers: list[str]
+
+
+@router.get("/me/export", response_class=StreamingResponse,
+            responses={200: {"content": {"application/zip": {}},
+                             "description": "data.json and the attachment files"}})
+def export(user: CurrentUser, state: StateDep) -> StreamingResponse:
+    """Everything stored about the caller (account, dossiers, versions, routes, events,
+    messages, consents, notifications) with the attachment files, as a ZIP."""
+    return privacy.export_response(state, user)
+
+
+@router.post("/me/erasure", response_model=ErasureOut, responses=problems(403))
+def erase(body: ErasureIn, user: FounderUser, state: StateDep) -> ErasureOut:
+    """Erase the founder's account and dossiers (rows and stored files); tokens end at once.
+
+    Partners keep what they received on their own systems (webhook deliveries); our copies,
+    including their portal access to these dossiers, are gone.
+    """
+    return ErasureOut(dossiers=privacy.erase(state, user_id=user.id, password=body.password))

@@ -1,0 +1,58 @@
+"""Who read a dossier: every opening by a partner (or staff), for the founder to see."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dossier.models import AccessRecord, Attachment, Dossier, Role, Route, User
+
+
+class AccessKind(StrEnum):
+    """What was read."""
+
+    dossier = "dossier"
+    pdf = "pdf"
+    attachment = "attachment"
+    attachments_zip = "attachments_zip"
+
+
+def record_access(*, db: Session, route: Route, user: User, kind: AccessKind, via: str,
+                  version: int | None = None, attachment: Attachment | None = None,
+                  name: str | None = None) -> AccessRecord | None:
+    """Log one reading of a route's dossier; the founder reading their own is not logged."""
+    if user.role == Role.founder:
+        return None
+    row = AccessRecord(
+        dossier_id=route.dossier_id, route_id=route.id, user_id=user.id, email=user.email,
+        role=user.role, partner_code=user.partner_code, kind=kind.value, via=via,
+        object_id=str(attachment.id) if attachment else None,
+        object_name=attachment.filename if attachment else name,
+        version=version if version is not None else route.delivered_version)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def access_log(*, db: Session, dossier: Dossier, limit: int = 200,
+               offset: int = 0) -> tuple[int, list[AccessRecord]]:
+    """The dossier's access records, newest first, and how many there are in all."""
+    where = AccessRecord.dossier_id == dossier.id
+    total = db.scalar(select(func.count()).select_from(AccessRecord).where(where)) or 0
+    rows = db.scalars(select(AccessRecord).where(where)
+                      .order_by(AccessRecord.created_at.desc(), AccessRecord.chain_seq.desc())
+                      .limit(limit).offset(offset))
+    return total, list(rows)
+
+
+def access_view(row: AccessRecord) -> dict[str, Any]:
+    """The public shape of an access record."""
+    return {"id": str(row.id), "at": row.created_at.isoformat(),
+            "user_id": str(row.user_id) if row.user_id else None, "email": row.email,
+            "role": row.role, "partner": row.partner_code,
+            "route_id": str(row.route_id) if row.route_id else None, "kind": row.kind,
+            "object_id": row.object_id, "object_name": row.object_name,
+            "version": row.version, "via": row.via}

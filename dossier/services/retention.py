@@ -1,0 +1,355 @@
+"""Retention: warn then purge untouched drafts, purge closed dossiers, erase a founder's data.
+
+A purge deletes every row of the dossier in one transaction and leaves a `DeletedDossier`
+stub naming the stored objects still to delete; the objects go after the commit, each only
+if no remaining row points at the same bytes (objects are shared by content hash). A crash
+between the two leaves the stub pending, and the next run finishes the job.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import hmac
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from dossier.db import transaction
+from dossier.errors import FieldError, Forbidden, Invalid
+from dossier.i18n import register
+from dossier.models import (
+    AccessRecord,
+    ApiToken,
+    Attachment,
+    AuditHead,
+    DeletedDossier,
+    Delivery,
+    Dossier,
+    DossierStatus,
+    DossierVersion,
+    Message,
+    Notification,
+    RenderedDocument,
+    Role,
+    Route,
+    RouteEvent,
+    RouteNote,
+    RoutingRequest,
+    User,
+)
+from dossier.routing.machine import CLOSED_STATES
+from dossier.security import verify_password
+from dossier.services.notifications import FOUNDER_LINK, SIGNATURE, Notice, add
+
+PARIS = ZoneInfo("Europe/Paris")
+WARNING_KIND = "retention_warning"
+
+register({"erasure_password": {
+    "fr": "Mot de passe incorrect : l'effacement de votre compte n'a pas eu lieu.",
+    "en": "Wrong password: your account was not erased."}})
+
+
+class Reason(StrEnum):
+    """Why a dossier was deleted."""
+
+    draft_inactive = "draft_inactive"
+    closed_retention = "closed_retention"
+    founder_erasure = "founder_erasure"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How long untouched drafts and closed dossiers are kept."""
+
+    draft_warn_days: int = 180
+    draft_purge_days: int = 30
+    closed_months: int = 36
+
+
+class ObjectRemover(Protocol):
+    """What a purge needs of the object store (the stores of `storage/` fit)."""
+
+    def delete(self, key: str) -> None: ...
+
+
+@dataclass
+class RunReport:
+    """What one retention run did, or would do (dry run)."""
+
+    dry_run: bool = False
+    warned: list[uuid.UUID] = field(default_factory=list)
+    purged: list[tuple[uuid.UUID, Reason]] = field(default_factory=list)
+    objects_deleted: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """Counts for logs and the flow's result."""
+        by_reason = {r.value: sum(1 for _, why in self.purged if why == r) for r in Reason}
+        return {"warned": len(self.warned), **by_reason, "objects_deleted": self.objects_deleted}
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same instant `months` calendar months earlier (day clipped to the month's end)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def siren_digest(content: Mapping[str, Any] | None, key: bytes) -> str | None:
+    """A keyed hash of the company's SIREN: proves a match, does not reveal the number."""
+    company = (content or {}).get("company") if isinstance(content, Mapping) else None
+    siren = company.get("siren") if isinstance(company, Mapping) else None
+    if not isinstance(siren, str) or not siren:
+        return None
+    return hmac.new(key, b"siren:" + siren.encode(), hashlib.sha256).hexdigest()
+
+
+def _warn_due(now: datetime, policy: Policy) -> ColumnElement[bool]:
+    """Drafts untouched for the warning delay and not warned since their last change."""
+    return and_(Dossier.status == DossierStatus.draft.value,
+                Dossier.updated_at < now - timedelta(days=policy.draft_warn_days),
+                or_(Dossier.warned_at.is_(None), Dossier.warned_at < Dossier.updated_at))
+
+
+def _draft_purge_due(now: datetime, policy: Policy) -> ColumnElement[bool]:
+    """Drafts warned long enough ago and untouched since the warning."""
+    return and_(Dossier.status == DossierStatus.draft.value, Dossier.warned_at.is_not(None),
+                Dossier.warned_at >= Dossier.updated_at,
+                Dossier.warned_at <= now - timedelta(days=policy.draft_purge_days))
+
+
+def _closed_purge_due(now: datetime, policy: Policy) -> ColumnElement[bool]:
+    """Submitted dossiers whose every route is closed, with nothing happening for N months."""
+    cutoff = months_before(now, policy.closed_months)
+    still_open = func.sum(case((Route.state.in_([s.value for s in CLOSED_STATES]), 0), else_=1))
+    closed = (select(Route.dossier_id).group_by(Route.dossier_id)
+              .having(still_open == 0, func.max(Route.updated_at) < cutoff))
+    return and_(Dossier.status == DossierStatus.submitted.value, Dossier.updated_at < cutoff,
+                Dossier.id.in_(closed))
+
+
+def due_condition(reason: Reason, now: datetime, policy: Policy) -> ColumnElement[bool] | None:
+    """The SQL condition under which a dossier is due for a purge of this reason."""
+    if reason == Reason.draft_inactive:
+        return _draft_purge_due(now, policy)
+    if reason == Reason.closed_retention:
+        return _closed_purge_due(now, policy)
+    return None
+
+
+def drafts_to_warn(*, db: Session, now: datetime, policy: Policy) -> list[uuid.UUID]:
+    """Drafts whose founder must be told they will be purged."""
+    return list(db.scalars(select(Dossier.id).where(_warn_due(now, policy))
+                           .order_by(Dossier.updated_at)))
+
+
+def due_for_purge(*, db: Session, now: datetime,
+                  policy: Policy) -> list[tuple[uuid.UUID, Reason]]:
+    """Every dossier a run would purge now, with its reason."""
+    due = []
+    for reason in (Reason.draft_inactive, Reason.closed_retention):
+        ids = db.scalars(select(Dossier.id).where(due_condition(reason, now, policy))
+                         .order_by(Dossier.updated_at))
+        due += [(dossier_id, reason) for dossier_id in ids]
+    return due
+
+
+def _day(moment: datetime, lang: str) -> str:
+    return format_date(moment.astimezone(PARIS).date(), "long",
+                       locale="fr_FR" if lang == "fr" else "en")
+
+
+def warning_notice(*, dossier_id: uuid.UUID, owner_id: uuid.UUID, company: str | None,
+                   updated_at: datetime, purge_on: datetime, link_base: str) -> Notice:
+    """The founder's notice that an untouched draft will be deleted unless it is changed."""
+    name = company or "(sans nom)"
+    link = link_base.rstrip("/") + FOUNDER_LINK.format(dossier_id=dossier_id)
+    body = (f"Bonjour,\n\nVotre brouillon de dossier de financement « {name} » n'a pas été "
+            f"modifié depuis le {_day(updated_at, 'fr')}. Sans modification de votre part, il "
+            f"sera supprimé définitivement, avec ses pièces, à partir du "
+            f"{_day(purge_on, 'fr')}. Pour le conserver, il suffit de l'ouvrir et de "
+            f"l'enregistrer :\n\n{link}\n\n(English) Your draft funding dossier \"{name}\" has "
+            f"not changed since {_day(updated_at, 'en')}. Unless you change it, it will be "
+            f"deleted with its attachments from {_day(purge_on, 'en')}. To keep it, open it "
+            f"and save it.\n\n{SIGNATURE}\n")
+    subject = f"Votre brouillon « {name} » sera supprimé le {_day(purge_on, 'fr')}"
+    return Notice(owner_id, WARNING_KIND, subject[:200], body[:5000],
+                  None,  # type: ignore[arg-type]  (a dossier notice has no route)
+                  f"retention:{dossier_id}:{updated_at.isoformat()}")
+
+
+def warn_drafts(*, db: Session, now: datetime, policy: Policy,
+                link_base: str) -> list[uuid.UUID]:
+    """Notify the founders of drafts due for a warning, and mark those drafts warned."""
+    rows = db.execute(select(Dossier.id, Dossier.owner_id, Dossier.company_name,
+                             Dossier.updated_at).where(_warn_due(now, policy))).all()
+    purge_on = now + timedelta(days=policy.draft_purge_days)
+    for row in rows:
+        add(db=db, notice=warning_notice(dossier_id=row.id, owner_id=row.owner_id,
+                                         company=row.company_name, updated_at=row.updated_at,
+                                         purge_on=purge_on, link_base=link_base))
+    ids = [row.id for row in rows]
+    if ids:
+        # updated_at is written back as it was: a warning is not the founder touching the draft.
+        db.execute(update(Dossier).where(Dossier.id.in_(ids))
+                   .values(warned_at=now, updated_at=Dossier.updated_at)
+                   .execution_options(synchronize_session=False))
+    return ids
+
+
+def stored_keys(*, db: Session, dossier_id: uuid.UUID) -> set[str]:
+    """The object-store keys of a dossier's attachments and rendered PDFs."""
+    keys = set(db.scalars(select(Attachment.storage_key)
+                          .where(Attachment.dossier_id == dossier_id)))
+    keys.update(db.scalars(select(RenderedDocument.storage_key)
+                           .join(DossierVersion, DossierVersion.id == RenderedDocument.version_id)
+                           .where(DossierVersion.dossier_id == dossier_id)))
+    return keys
+
+
+def purge(*, db: Session, dossier_id: uuid.UUID, reason: Reason, now: datetime,
+          siren_key: bytes, only_if: ColumnElement[bool] | None = None
+          ) -> DeletedDossier | None:
+    """Delete every row of one dossier and leave its stub; None if gone or no longer due.
+
+    Route events and access records go through bulk deletes: the append-only guard on the
+    session refuses them one by one, and the dossier's whole audit chain goes at once (its
+    last link is kept in the stub).
+    """
+    query = select(Dossier.id, Dossier.created_at, Dossier.content).where(Dossier.id == dossier_id)
+    if only_if is not None:
+        query = query.where(only_if)
+    found = db.execute(query.with_for_update(of=Dossier)).first()
+    if found is None:
+        return None
+    keys = stored_keys(db=db, dossier_id=dossier_id)
+    head = db.execute(select(AuditHead.seq, AuditHead.hash)
+                      .where(AuditHead.dossier_id == dossier_id)).first()
+    routes = select(Route.id).where(Route.dossier_id == dossier_id)
+    versions = select(DossierVersion.id).where(DossierVersion.dossier_id == dossier_id)
+    for statement in (
+        delete(Notification).where(or_(Notification.route_id.in_(routes),
+                                       Notification.dedupe_key.like(f"retention:{dossier_id}:%"))),
+        delete(Message).where(Message.route_id.in_(routes)),
+        delete(RouteNote).where(RouteNote.route_id.in_(routes)),
+        delete(AccessRecord).where(AccessRecord.dossier_id == dossier_id),
+        delete(Delivery).where(or_(Delivery.route_id.in_(routes),
+                                   Delivery.version_id.in_(versions))),
+        delete(RouteEvent).where(RouteEvent.route_id.in_(routes)),
+        delete(Route).where(Route.dossier_id == dossier_id),
+        delete(RenderedDocument).where(RenderedDocument.version_id.in_(versions)),
+        delete(RoutingRequest).where(RoutingRequest.version_id.in_(versions)),
+        delete(DossierVersion).where(DossierVersion.dossier_id == dossier_id),
+        delete(Attachment).where(Attachment.dossier_id == dossier_id),
+        delete(AuditHead).where(AuditHead.dossier_id == dossier_id),
+        delete(Dossier).where(Dossier.id == dossier_id),
+    ):
+        db.execute(statement.execution_options(synchronize_session=False))
+    stub = DeletedDossier(id=dossier_id, siren_hash=siren_digest(found.content, siren_key),
+                          reason=reason.value, created_at=found.created_at, deleted_at=now,
+                          audit_seq=head.seq if head else None,
+                          audit_hash=head.hash if head else None,
+                          pending_objects=sorted(keys),
+                          objects_deleted_at=None if keys else now)
+    db.add(stub)
+    db.flush()
+    return stub
+
+
+def is_referenced(*, db: Session, key: str) -> bool:
+    """Whether a remaining attachment or rendered PDF points at these bytes."""
+    for column in (Attachment.storage_key, RenderedDocument.storage_key):
+        if db.scalar(select(func.count()).where(column == key)):
+            return True
+    return False
+
+
+def pending_stubs(*, db: Session, limit: int = 200) -> list[uuid.UUID]:
+    """Stubs whose stored objects are still to delete, oldest first."""
+    return list(db.scalars(select(DeletedDossier.id)
+                           .where(DeletedDossier.objects_deleted_at.is_(None))
+                           .order_by(DeletedDossier.deleted_at).limit(limit)))
+
+
+def delete_objects(*, db: Session, stub_id: uuid.UUID, store: ObjectRemover,
+                   now: datetime) -> int:
+    """Delete a stub's objects that no remaining row uses; the count deleted."""
+    stub = db.get(DeletedDossier, stub_id, with_for_update=True)
+    if stub is None or stub.objects_deleted_at is not None:
+        return 0
+    deleted = 0
+    for key in stub.pending_objects:
+        if not is_referenced(db=db, key=key):
+            store.delete(key)  # idempotent: a retry after a failure deletes nothing twice
+            deleted += 1
+    stub.pending_objects, stub.objects_deleted_at = [], now
+    db.flush()
+    return deleted
+
+
+def erase_founder(*, db: Session, user_id: uuid.UUID, password: str, now: datetime,
+                  siren_key: bytes) -> list[DeletedDossier]:
+    """Erase a founder: every dossier (stubs remain), notifications, sessions, the account."""
+    user = db.get(User, user_id, with_for_update=True)
+    if user is None or user.role != Role.founder:
+        raise Forbidden("role_forbidden", {"role": user.role if user else "?"})
+    if not verify_password(password, user.password_hash):
+        raise Invalid(errors=[FieldError("password", "erasure_password")])
+    owned = list(db.scalars(select(Dossier.id).where(Dossier.owner_id == user.id)))
+    stubs = [stub for dossier_id in owned
+             if (stub := purge(db=db, dossier_id=dossier_id, reason=Reason.founder_erasure,
+                               now=now, siren_key=siren_key))]
+    for statement in (delete(ApiToken).where(ApiToken.user_id == user.id),
+                      delete(Notification).where(Notification.user_id == user.id),
+                      delete(User).where(User.id == user.id)):
+        db.execute(statement.execution_options(synchronize_session=False))
+    db.expunge(user)
+    return stubs
+
+
+def delete_pending_objects(*, sessions: Callable[[], Session], store: ObjectRemover,
+                           now: datetime) -> int:
+    """Delete the objects of every pending stub, one transaction per stub."""
+    with sessions() as db:
+        stub_ids = pending_stubs(db=db)
+    deleted = 0
+    for stub_id in stub_ids:
+        with transaction(sessions) as db:
+            deleted += delete_objects(db=db, stub_id=stub_id, store=store, now=now)
+    return deleted
+
+
+def purge_due(*, sessions: Callable[[], Session], now: datetime, policy: Policy,
+              siren_key: bytes) -> list[tuple[uuid.UUID, Reason]]:
+    """Purge every dossier due now, one transaction each, re-checking it is still due."""
+    with sessions() as db:
+        due = due_for_purge(db=db, now=now, policy=policy)
+    purged = []
+    for dossier_id, reason in due:
+        with transaction(sessions) as db:
+            if purge(db=db, dossier_id=dossier_id, reason=reason, now=now, siren_key=siren_key,
+                     only_if=due_condition(reason, now, policy)):
+                purged.append((dossier_id, reason))
+    return purged
+
+
+def run(*, sessions: Callable[[], Session], store: ObjectRemover, now: datetime,
+        policy: Policy, link_base: str, siren_key: bytes, dry_run: bool = False) -> RunReport:
+    """Warn, purge, then delete the objects left; a dry run only says what it would do."""
+    if dry_run:
+        with sessions() as db:
+            return RunReport(dry_run=True, warned=drafts_to_warn(db=db, now=now, policy=policy),
+                             purged=due_for_purge(db=db, now=now, policy=policy))
+    with transaction(sessions) as db:
+        warned = warn_drafts(db=db, now=now, policy=policy, link_base=link_base)
+    purged = purge_due(sessions=sessions, now=now, policy=policy, siren_key=siren_key)
+    deleted = delete_pending_objects(sessions=sessions, store=store, now=now)
+    return RunReport(warned=warned, purged=purged, objects_deleted=deleted)

@@ -1,0 +1,45 @@
+"""Audit fixtures: a dossier delivered to two partners by the delivery services (no Prefect)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from dossier.db import transaction
+from dossier.services import delivery
+from tests.helpers import full_dossier
+from tests.routing.conftest import ready_dossier
+
+
+@dataclass
+class Delivered:
+    """A submitted dossier that CEPAC and BPMed have received."""
+
+    dossier_id: str
+    routes: dict[str, str]
+    attachments: list[dict]
+
+
+def deliver_all(sessions) -> None:
+    """Settle every due delivery as the routing flow would."""
+    with transaction(sessions) as db:
+        for delivery_id in delivery.due(db=db):
+            assert delivery.claim(db=db, delivery_id=delivery_id)
+            delivery.settle_delivered(db=db, delivery_id=delivery_id, detail="test")
+
+
+@pytest.fixture
+def delivered(client, founder, sessions) -> Delivered:
+    """A dossier asking CEPAC and BPMed, submitted and delivered to both."""
+    body = full_dossier()
+    body["requests"] = [r for r in body["requests"] if r["partner"] in ("cepac", "bpmed")]
+    dossier_id = ready_dossier(client, founder, body)
+    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
+                    json={"consent": True})
+    assert r.status_code == 202, r.text
+    deliver_all(sessions)
+    view = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()
+    assert {x["state"] for x in view["routes"]} == {"delivered"}
+    return Delivered(dossier_id, {x["partner"]: x["id"] for x in view["routes"]},
+                     view["attachments"])

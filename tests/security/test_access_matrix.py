@@ -1,0 +1,352 @@
+"""Who may call what: every API route and page of the app, for every kind of caller.
+
+Rules the matrix holds the app to:
+- anonymous: the API answers 401, a page redirects (303) to /login;
+- a role that never uses an area (a reviewer on a founder's form, staff on a reviewer's
+  action) gets 403, whatever ids it sends: the answer says nothing about them;
+- the right role on someone else's object gets 404, exactly as for an id that does not exist;
+- staff read everything and run the pipeline and exports, but never act as a founder
+  (write, submit, withdraw) nor as a reviewer (events, messages, notes, decisions).
+Allowed calls that change something are sent with input the service refuses (409, 422),
+so the world stays as built, and the answer still proves the caller got past the checks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import APIRouter
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+from app.main import create_app
+from app.settings import AppSettings
+from storage.filesystem import FilesystemStore
+from tests.security.access_world import (
+    ACTORS,
+    LOGIN,
+    ON_SQLITE,
+    Actor,
+    World,
+    readable,
+    status_of,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One (method, path) and the status each actor gets, in the order of ACTORS."""
+
+    method: str
+    path: str
+    expect: tuple[Any, ...]
+    send: dict[str, Any] = field(default_factory=dict)
+    fresh: bool = False  # the call ends or opens a session: use a session of its own
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, self.path
+
+
+D = "/api/v1/dossiers/{dossier_id}"
+R = "/api/v1/routes/{route_id}"
+FD = "/founder/dossiers/{dossier_id}"
+RV = "/reviewer/routes/{rid}"
+BAD_FILE = {"files": {"file": ("note.txt", b"just text", "text/plain")},
+            "data": {"kind": "kbis"}}
+# Login forms without a password: answered (422) without any credential, and without the
+# Argon2 verification a real login costs; logging in is tested in tests/web and tests/api.
+NO_PASSWORD_API = {"data": {"username": "founder@demo.example"}}
+NO_PASSWORD_PAGE = {"data": {"email": "founder@demo.example"}}
+
+#  anonymous, owner, other_founder, reviewer, other_reviewer, withdrawn_reviewer, staff
+PUBLIC = (200,) * 7
+ANY_USER = (401, 200, 200, 200, 200, 200, 200)
+DOSSIER_READ = (401, 200, 404, 404, 404, 404, 200)
+ROUTE_READ = (401, 200, 404, 200, 404, 404, 200)
+STAFF_API = (401, 403, 403, 403, 403, 403, 200)
+FOUNDER_PAGE = (LOGIN, 200, 404, 403, 403, 403, 403)
+REVIEWER_PAGE = (LOGIN, 403, 403, 200, 404, 404, 403)
+STAFF_PAGE = (LOGIN, 403, 403, 403, 403, 403, 200)
+
+
+def founder_form(status: int) -> tuple[Any, ...]:
+    """A founder's form on the dossier: the owner gets `status`, other founders 404."""
+    return (LOGIN, status, 404, 403, 403, 403, 403)
+
+
+def reviewer_form(status: int) -> tuple[Any, ...]:
+    """A reviewer's form on the route: its partner gets `status`, other partners 404."""
+    return (LOGIN, 403, 403, status, 404, 404, 403)
+
+
+def founder_api(status: int) -> tuple[Any, ...]:
+    """A founder-only API call on the dossier: roles other than founder get 403."""
+    return (401, status, 404, 403, 403, 403, 403)
+
+
+MATRIX: tuple[Row, ...] = (
+    # --- API: identity, catalogue, schema -------------------------------------------------
+    Row("POST", "/api/v1/auth/token", (422,) * 7, NO_PASSWORD_API),
+    Row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204), fresh=True),
+    Row("GET", "/api/v1/me", ANY_USER),
+    Row("GET", "/api/v1/health", PUBLIC),
+    Row("GET", "/api/v1/schema/dossier", PUBLIC),  # the published contract, like /openapi.json
+    Row("GET", "/api/v1/partners", ANY_USER),
+    # --- API: the founder's dossier ---------------------------------------------------------
+    Row("POST", "/api/v1/dossiers", (401, 422, 422, 403, 403, 403, 403),
+        {"json": {"company": {"siren": "12"}}}),
+    Row("GET", "/api/v1/dossiers", ANY_USER),  # each sees their own (reviewers: none)
+    Row("GET", D, DOSSIER_READ),
+    Row("PUT", D, founder_api(422), {"json": {"company": {"siren": "12"}}}),
+    Row("GET", D + "/pdf", DOSSIER_READ),
+    Row("POST", D + "/attachments", founder_api(415), BAD_FILE),
+    Row("GET", D + "/attachments", DOSSIER_READ),
+    Row("GET", D + "/attachments/{attachment_id}/content", DOSSIER_READ),
+    Row("GET", D + "/attachments/{attachment_id}/link", DOSSIER_READ),
+    Row("DELETE", D + "/attachments/{attachment_id}", founder_api(409)),
+    Row("GET", "/api/v1/blobs/{token}", PUBLIC),  # the signed link is the credential
+    Row("GET", D + "/eligibility", DOSSIER_READ),
+    Row("GET", D + "/access-log", DOSSIER_READ),
+    Row("POST", D + "/submit", founder_api(422), {"json": {"consent": False}}),
+    # --- API: routes ------------------------------------------------------------------------
+    Row("POST", R + "/withdraw", founder_api(409)),  # the target route is decided
+    Row("GET", "/api/v1/inbox", (401, 403, 403, 200, 200, 200, 403)),
+    Row("GET", R, ROUTE_READ),
+    Row("GET", R + "/events", ROUTE_READ),
+    Row("POST", R + "/events", (401, 403, 404, 409, 404, 404, 403),
+        {"json": {"type": "in_review"}}),
+    Row("GET", R + "/messages", ROUTE_READ),
+    Row("POST", R + "/messages", (401, 422, 404, 422, 404, 404, 403), {"json": {}}),
+    Row("GET", R + "/pdf", ROUTE_READ),
+    Row("GET", R + "/attachments/{attachment_id}/content", ROUTE_READ),
+    # --- API: staff, notifications ----------------------------------------------------------
+    Row("GET", "/api/v1/pipeline", STAFF_API),
+    Row("GET", "/api/v1/pipeline/export.csv", STAFF_API),
+    Row("GET", "/api/v1/pipeline/export.xlsx", STAFF_API),
+    Row("GET", "/api/v1/notifications", ANY_USER),  # each sees their own
+    Row("GET", "/api/v1/me/export", ANY_USER),  # each gets their own data
+    Row("POST", "/api/v1/me/erasure", (401, 422, 422, 403, 403, 403, 403),
+        {"json": {"password": ""}}),
+    Row("POST", "/api/v1/notifications/{notification_id}/read",
+        (401, 200, 404, 404, 404, 404, 404)),
+    # --- the API's description --------------------------------------------------------------
+    Row("GET", "/openapi.json", PUBLIC),
+    Row("GET", "/docs", PUBLIC),
+    Row("GET", "/docs/oauth2-redirect", PUBLIC),
+    Row("GET", "/redoc", PUBLIC),
+    # --- pages: home, login, sign-up, language ----------------------------------------------
+    Row("GET", "/", PUBLIC),
+    Row("GET", "/login", PUBLIC),
+    Row("POST", "/login", (422,) * 7, NO_PASSWORD_PAGE, fresh=True),
+    Row("POST", "/logout", (LOGIN, 303, 303, 303, 303, 303, 303), fresh=True),
+    Row("GET", "/signup", PUBLIC),
+    Row("POST", "/signup", (422,) * 7, {"data": {"email": "x@access.example", "password": "a" * 12,
+                                                  "password_again": "b" * 12}}),
+    Row("GET", "/lang/{code}", (303,) * 7, fresh=True),
+    # --- pages: founder ---------------------------------------------------------------------
+    Row("GET", "/founder", (LOGIN, 200, 200, 403, 403, 403, 403)),
+    Row("POST", "/founder/dossiers/new", (LOGIN, 303, 303, 403, 403, 403, 403)),
+    Row("GET", FD + "/edit/{section_key}", FOUNDER_PAGE),
+    Row("POST", FD + "/edit/{section_key}", founder_form(422)),
+    Row("POST", FD + "/autosave/{section_key}", founder_form(422)),
+    Row("GET", FD + "/attachments", FOUNDER_PAGE),
+    Row("POST", FD + "/attachments", founder_form(415), BAD_FILE),
+    Row("POST", FD + "/attachments/{attachment_id}/delete", founder_form(409)),
+    Row("GET", FD + "/attachments/{attachment_id}", FOUNDER_PAGE),
+    Row("GET", FD + "/partners", FOUNDER_PAGE),
+    Row("POST", FD + "/partners", founder_form(303)),  # submitted: back to the status page
+    Row("GET", FD, FOUNDER_PAGE),
+    Row("POST", FD + "/routes/{route_id}/messages", founder_form(422)),
+    Row("POST", FD + "/routes/{route_id}/withdraw", founder_form(422)),  # not confirmed
+    Row("GET", FD + "/pdf", FOUNDER_PAGE),
+    Row("GET", FD + "/receipt.pdf", FOUNDER_PAGE),
+    Row("GET", FD + "/preview", FOUNDER_PAGE),
+    Row("GET", "/founder/assets/{name}", (LOGIN, 200, 200, 403, 403, 403, 403)),
+    Row("GET", "/founder/data", (LOGIN, 200, 200, 403, 403, 403, 403)),
+    Row("GET", "/founder/data/export.zip", (LOGIN, 200, 200, 403, 403, 403, 403)),
+    Row("POST", "/founder/data/erase", (LOGIN, 422, 422, 403, 403, 403, 403),
+        {"data": {"password": "", "confirm": "no"}}),
+    # --- pages: reviewer --------------------------------------------------------------------
+    Row("GET", "/reviewer", (LOGIN, 403, 403, 200, 200, 200, 403)),
+    Row("GET", RV, REVIEWER_PAGE),
+    Row("POST", RV + "/in-review", reviewer_form(409)),  # the target route is decided
+    Row("POST", RV + "/info-request", reviewer_form(422)),
+    Row("POST", RV + "/decision", reviewer_form(422)),
+    Row("POST", RV + "/messages", reviewer_form(422)),
+    Row("POST", RV + "/notes", reviewer_form(422)),
+    Row("POST", RV + "/assign", reviewer_form(422), {"data": {"assignee": "nobody"}}),
+    Row("GET", RV + "/attachments/{aid}", REVIEWER_PAGE),
+    Row("GET", RV + "/attachments.zip", REVIEWER_PAGE),
+    Row("GET", RV + "/pdf", REVIEWER_PAGE),
+    # --- pages: staff -----------------------------------------------------------------------
+    Row("GET", "/staff", STAFF_PAGE),
+    Row("GET", "/staff/charts/funnel.svg", STAFF_PAGE),
+    Row("GET", "/staff/charts/amounts.svg", STAFF_PAGE),
+    Row("GET", "/staff/export.csv", STAFF_PAGE),
+    Row("GET", "/staff/export.xlsx", STAFF_PAGE),
+    Row("GET", "/staff/exports", STAFF_PAGE),
+    Row("POST", "/staff/exports", (LOGIN, 403, 403, 403, 403, 403, 303),
+        {"data": {"format": "csv"}}),
+    Row("GET", "/staff/exports/{job_id}", STAFF_PAGE),
+    Row("GET", "/staff/exports/{job_id}/status", STAFF_PAGE),
+    Row("GET", "/staff/exports/{job_id}/download", STAFF_PAGE),
+    Row("GET", "/staff/partners", STAFF_PAGE),
+    Row("GET", "/staff/partners/{code}", STAFF_PAGE),
+    Row("POST", "/staff/partners/{code}", (LOGIN, 403, 403, 403, 403, 403, 422),
+        {"data": {"sla_days": "soon"}}),
+)
+
+# Served by the app but outside the matrix, and why.
+EXEMPT = {
+    ("MOUNT", "/static"): "public stylesheets, scripts and images; no data behind them",
+}
+# Path parameters that name an object someone owns (the others name public things).
+ID_PARAMS = {"dossier_id", "route_id", "rid", "attachment_id", "aid", "notification_id",
+             "job_id"}
+
+
+# --- enumeration --------------------------------------------------------------------------
+
+def served(app) -> set[tuple[str, str]]:
+    """Every (method, path template) the app answers, from its routes and its OpenAPI."""
+    keys: set[tuple[str, str]] = set()
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, Mount):
+            keys.add(("MOUNT", context.path))
+            continue
+        methods = set(context.methods or ())
+        if "GET" in methods:
+            methods.discard("HEAD")  # answered as the GET is
+        keys |= {(m, context.path) for m in methods}
+    for path, operations in app.openapi().get("paths", {}).items():
+        keys |= {(m.upper(), path) for m in operations if m != "parameters"}
+    return keys
+
+
+def unlisted(app) -> set[tuple[str, str]]:
+    """What the app serves that neither the matrix nor the exemptions mention."""
+    return served(app) - {row.key for row in MATRIX} - set(EXEMPT)
+
+
+def a_bare_app(tmp_path) -> Any:
+    """An app that is never run: enough to read its routes."""
+    from sqlalchemy import create_engine
+
+    return create_app(AppSettings(secret_key="doc", routing_in_background=False),
+                      engine=create_engine("sqlite://"),
+                      store=FilesystemStore(tmp_path, secret=b"doc"))
+
+
+def test_every_route_is_in_the_matrix(tmp_path):
+    app = a_bare_app(tmp_path)
+    assert unlisted(app) == set(), "add these routes to MATRIX (or EXEMPT, with a reason)"
+    keys = [row.key for row in MATRIX]
+    assert len(keys) == len(set(keys)), "a route is listed twice"
+    stale = set(keys) - served(app)
+    assert stale == set(), "the matrix lists routes the app no longer serves"
+    assert all(len(row.expect) == len(ACTORS) for row in MATRIX)
+
+
+def test_a_new_route_without_an_entry_is_reported(tmp_path):
+    app = a_bare_app(tmp_path)
+    before = unlisted(app)
+    extra = APIRouter()
+
+    @extra.post("/api/v1/routes/{route_id}/escalate")
+    def escalate(route_id: str) -> dict[str, str]:
+        return {"route_id": route_id}
+
+    @app.get("/staff/secret-report", include_in_schema=False)
+    def secret_report() -> dict[str, str]:
+        return {}
+
+    app.include_router(extra)
+    app.openapi_schema = None
+    assert unlisted(app) - before == {("POST", "/api/v1/routes/{route_id}/escalate"),
+                                      ("GET", "/staff/secret-report")}
+
+
+# --- the matrix, cell by cell -------------------------------------------------------------
+
+def call(world: World, row: Row, actor: Actor, params: dict[str, str] | None = None):
+    """Send the row's request as this actor: a bearer token to the API, cookies to pages."""
+    who = actor.fresh() if row.fresh else actor
+    url = row.path.format(**(params or world.params(actor)))
+    send = {k: (dict(v) if isinstance(v, dict) else v) for k, v in row.send.items()}
+    page = not url.startswith("/api/")
+    if page and row.method != "GET" and url not in ("/login", "/signup"):
+        send.setdefault("data", {})["csrf"] = who.csrf
+    client = who.web if page else who.api
+    return client.request(row.method, url, follow_redirects=False, **send)
+
+
+CELLS = [pytest.param(row, actor, id=f"{row.method} {row.path} [{actor}]")
+         for row in MATRIX for actor in ACTORS]
+
+
+@ON_SQLITE
+@pytest.mark.parametrize(("row", "actor_name"), CELLS)
+def test_matrix(world: World, row: Row, actor_name: str):
+    actor = world.actors[actor_name]
+    expected = row.expect[ACTORS.index(actor_name)]
+    response = call(world, row, actor)
+    assert status_of(response) == expected, response.text[:500]
+    assert response.status_code < 500
+    # Allowed or refused, an answer shows nothing that is not the caller's (beyond the ids
+    # the caller itself sent, which a problem's `instance` repeats).
+    sent = str(response.request.url)
+    leaks = sorted(w for w in actor.forbidden if w in readable(response) and w not in sent)
+    assert leaks == [], f"{actor_name} reads what is not theirs: {leaks}"
+    if response.status_code == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+# Actors with no right to A's objects: their refusals must not depend on whether ids exist.
+STRANGERS = ("anonymous", "other_founder", "other_reviewer", "withdrawn_reviewer")
+PROBES = [pytest.param(row, actor, id=f"{row.method} {row.path} [{actor}]")
+          for row in MATRIX if any(f"{{{p}}}" in row.path for p in ID_PARAMS)
+          for actor in STRANGERS if row.expect[ACTORS.index(actor)] in (LOGIN, 401, 403, 404)]
+
+
+@ON_SQLITE
+@pytest.mark.parametrize(("row", "actor_name"), PROBES)
+def test_refusals_do_not_reveal_whether_ids_exist(world: World, row: Row, actor_name: str):
+    actor = world.actors[actor_name]
+    real = call(world, row, actor)
+    for value in (str(uuid.uuid4()), "not-an-id"):
+        invented = call(world, row, actor, with_ids(world.params(actor), value))
+        assert status_of(invented) == status_of(real), value
+        assert problem_code(invented) == problem_code(real), value
+
+
+def problem_code(response) -> str | None:
+    """The `code` of a problem+json answer."""
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        return response.json().get("code")
+    return None
+
+
+def with_ids(params: dict[str, str], value: str) -> dict[str, str]:
+    """The same parameters, every object id replaced by `value` (job ids keep their form)."""
+    return {k: (value if k != "job_id" else "x" * 24) if k in ID_PARAMS else v
+            for k, v in params.items()}
+
+
+# Callers who may use the route: an id that names nothing, or nothing readable, is a 404.
+OWN_PROBES = [pytest.param(row, actor, id=f"{row.method} {row.path} [{actor}]")
+              for row in MATRIX if any(f"{{{p}}}" in row.path for p in ID_PARAMS)
+              for actor in ACTORS
+              if row.expect[ACTORS.index(actor)] not in (LOGIN, 401, 403, 404)]
+
+
+@ON_SQLITE
+@pytest.mark.parametrize(("row", "actor_name"), OWN_PROBES)
+def test_unknown_or_malformed_ids_answer_404(world: World, row: Row, actor_name: str):
+    actor = world.actors[actor_name]
+    for value in (str(uuid.uuid4()), "not-an-id", "0" * 40):
+        response = call(world, row, actor, with_ids(world.params(actor), value))
+        assert response.status_code == 404, (value, response.text[:300])
