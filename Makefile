@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install system-deps run test lint bench bench-quick clean
+.PHONY: install system-deps run test test-scale lint bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,17 @@ system-deps:
 
 test: lint system-deps
 	$(BIN)/pytest
+
+# Two Prefect workers and a Prefect server on PostgreSQL route 200 dossiers (docs/production.md).
+test-scale: install system-deps
+	SCALE_TEST=1 $(BIN)/pytest tests/scale
+
+# Ratios of our path to the raw limit of the same work (BENCHMARKS.md, bench/results.json).
+bench: install system-deps
+	$(BIN)/python -m bench.run
+
+bench-quick: install system-deps
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -23,6 +23,7 @@ from storage.filesystem import FilesystemStore
 from tests.s3server import S3Server, S3ServerError, start_s3_server
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry calls out
+os.environ.pop("PREFECT_API_URL", None)  # a developer's shell must not send tests to workers
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEMO_PASSWORD = "demo1234"

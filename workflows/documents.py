@@ -19,10 +19,12 @@ def ensure_version_pdf(runtime: Runtime, version_id: uuid.UUID) -> RenderedDocum
         if existing is not None:
             return existing
         version = db.get(DossierVersion, version_id)
-        pdf = render_dossier_pdf(version.content, attachments=version.attachments,
-                                 partners=partner_names(db=db), version=version.number,
-                                 content_hash=version.content_hash,
-                                 generated_at=version.created_at)
+        content = version.content
+        options = {"attachments": version.attachments, "partners": partner_names(db=db),
+                   "version": version.number, "content_hash": version.content_hash,
+                   "generated_at": version.created_at}
+    # Rendering takes CPU seconds: no pooled connection is held meanwhile.
+    pdf = render_dossier_pdf(content, **options)
     stored = runtime.store.put_stream([pdf])
     row = RenderedDocument(version_id=version_id, storage_key=stored.key, sha256=stored.sha256,
                            size=stored.size)

@@ -66,37 +66,42 @@ def settle(runtime: Runtime, item: dict[str, Any], error: BaseException | None,
 
 
 def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dict[str, int]:
-    """Deliver what is due: render each version once, send in parallel, settle each."""
+    """Deliver what is due, version by version: render its PDF once, then settle or send.
+
+    Versions go one after the other so the first dossiers of a burst reach partners while
+    the later ones render; webhook sends run in parallel and are settled at the end.
+    """
     runtime = get_runtime()
     items = claim_due(runtime, version_id=version_id, limit=limit)
     if not items:
         return {"claimed": 0}
-    versions = sorted({item["version_id"] for item in items})
-    pdf_keys = dict(zip(versions, render.map(versions).result(), strict=True))
-    outcomes: dict[str, int] = {"claimed": len(items)}
-    remote = []
+    by_version: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        config = delivery_config(runtime, item["partner"])
-        if config.get("channel", "portal") == "portal":
-            # The portal inbox is the database itself: nothing to send, nothing to retry.
-            status = settle(runtime, item, None, "portal inbox")
-            outcomes[status] = outcomes.get(status, 0) + 1
-        else:
-            remote.append((item, config))
-    if remote:
-        requests = [_request(runtime, item, config) for item, config in remote]
-        sender = send.with_options(retries=runtime.delivery_retries,
-                                   retry_delay_seconds=exponential_backoff(
-                                       runtime.delivery_retry_delay))
-        futures = sender.map(requests)
-        for (item, _), future in zip(remote, futures, strict=True):
-            future.wait()
-            state = future.state
-            error = None if state.is_completed() else _error(state)
-            status = settle(runtime, item, error, "webhook" if error is None else "")
-            outcomes[status] = outcomes.get(status, 0) + 1
-    outcomes["pdfs"] = len(pdf_keys)
+        by_version.setdefault(item["version_id"], []).append(item)
+    outcomes: dict[str, int] = {"claimed": len(items), "pdfs": len(by_version)}
+    sender = send.with_options(retries=runtime.delivery_retries,
+                               retry_delay_seconds=exponential_backoff(
+                                   runtime.delivery_retry_delay))
+    sending = []
+    for version, group in by_version.items():
+        render(version)
+        for item in group:
+            config = delivery_config(runtime, item["partner"])
+            if config.get("channel", "portal") == "portal":
+                # The portal inbox is the database itself: nothing to send, nothing to retry.
+                _count(outcomes, settle(runtime, item, None, "portal inbox"))
+            else:
+                sending.append((item, sender.submit(_request(runtime, item, config))))
+    for item, future in sending:
+        future.wait()
+        state = future.state
+        error = None if state.is_completed() else _error(state)
+        _count(outcomes, settle(runtime, item, error, "webhook" if error is None else ""))
     return outcomes
+
+
+def _count(outcomes: dict[str, int], status: str) -> None:
+    outcomes[status] = outcomes.get(status, 0) + 1
 
 
 def _request(runtime: Runtime, item: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Header, Query, Response
@@ -13,6 +14,7 @@ from app.openapi import ATTACHMENT_CONTENT, problems
 from banks import submission as submitting
 from dossier.errors import Forbidden, NotFound
 from dossier.models import Role
+from dossier.money import as_cents
 from dossier.services import attachments, dossiers, inbox, routes
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
@@ -72,13 +74,20 @@ def reviewer_inbox(user: CurrentUser, db: SessionDep,
                    state: Annotated[str | None, Query(max_length=20)] = None,
                    q: Annotated[str | None, Query(max_length=200)] = None,
                    sector: Annotated[str | None, Query(max_length=40)] = None,
+                   amount_min: Annotated[Decimal | None, Query(ge=0, le=10**12)] = None,
+                   amount_max: Annotated[Decimal | None, Query(ge=0, le=10**12)] = None,
+                   min_days: Annotated[float | None, Query(ge=0, le=36500)] = None,
+                   max_days: Annotated[float | None, Query(ge=0, le=36500)] = None,
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                    page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
-    """The routes of the reviewer's own partner, longest waiting first."""
+    """The routes of the reviewer's own partner: awaiting a decision first, longest waiting
+    first; filters by state, company name, sector, amount requested (€) and days waited."""
     if user.role != Role.reviewer:
         raise Forbidden("role_forbidden", {"role": user.role})
     return inbox.inbox(db=db, partner=user.partner_code, state=state, q=q, sector=sector,
-                       page=page, page_size=page_size)
+                       amount_min_cents=as_cents(amount_min),
+                       amount_max_cents=as_cents(amount_max), min_days=min_days,
+                       max_days=max_days, page=page, page_size=page_size)
 
 
 @router.get("/routes/{route_id}", responses=problems(404))

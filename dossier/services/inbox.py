@@ -12,7 +12,7 @@ from dossier.db import utcnow
 from dossier.diff import diff
 from dossier.models import Dossier, DossierVersion, Route
 from dossier.money import as_str, from_cents
-from dossier.routing.machine import VISIBLE_TO_PARTNER
+from dossier.routing.machine import DECIDED_STATES, VISIBLE_TO_PARTNER
 
 PAGE_SIZE = 50
 
@@ -22,34 +22,52 @@ def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None 
           now: datetime | None = None, amount_min_cents: int | None = None,
           amount_max_cents: int | None = None, min_days: float | None = None,
           max_days: float | None = None) -> dict[str, Any]:
-    """Routes delivered to a partner, longest waiting first.
+    """Routes delivered to a partner: those awaiting a decision first, longest waiting first,
+    then the decided ones, latest decision first.
 
     Optional filters: the requested amount (cents, inclusive) and the days waited since
     delivery (`min_days` at least, `max_days` at most).
     """
     now = now or utcnow()
-    states = [s.value for s in VISIBLE_TO_PARTNER]
+    states = {s.value for s in VISIBLE_TO_PARTNER}
     if state:
-        states = [state] if state in states else []
-    stmt = (select(Route, Dossier.company_name, Dossier.sector)
-            .join(Dossier, Dossier.id == Route.dossier_id)
-            .where(Route.partner_code == partner, Route.state.in_(states)))
-    if q:
-        stmt = stmt.where(func.lower(Dossier.company_name).contains(q.strip().lower(),
-                                                                    autoescape=True))
-    if sector:
-        stmt = stmt.where(Dossier.sector == sector)
+        states = {state} & states
+    where = [Route.partner_code == partner]
     if amount_min_cents is not None:
-        stmt = stmt.where(Route.amount_cents >= amount_min_cents)
+        where.append(Route.amount_cents >= amount_min_cents)
     if amount_max_cents is not None:
-        stmt = stmt.where(Route.amount_cents <= amount_max_cents)
+        where.append(Route.amount_cents <= amount_max_cents)
     if min_days is not None:
-        stmt = stmt.where(Route.delivered_at <= now - timedelta(days=min_days))
+        where.append(Route.delivered_at <= now - timedelta(days=min_days))
     if max_days is not None:
-        stmt = stmt.where(Route.delivered_at >= now - timedelta(days=max_days))
-    total = db.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.execute(stmt.order_by(Route.delivered_at.asc().nulls_last(), Route.id)
-                      .limit(page_size).offset((page - 1) * page_size)).all()
+        where.append(Route.delivered_at >= now - timedelta(days=max_days))
+    about_dossier = []
+    if q:
+        about_dossier.append(func.lower(Dossier.company_name).contains(q.strip().lower(),
+                                                                        autoescape=True))
+    if sector:
+        about_dossier.append(Dossier.sector == sector)
+    decided = {s.value for s in DECIDED_STATES}
+    parts = [(sorted(states - decided), (Route.delivered_at.asc().nulls_last(), Route.id)),
+             (sorted(states & decided), (Route.updated_at.desc(), Route.id))]
+    offset, wanted, total, rows = (page - 1) * page_size, page_size, 0, []
+    for part_states, order in parts:
+        if not part_states:
+            continue
+        scope = [*where, Route.state.in_(part_states)]
+        # Every route has its dossier: count the routes alone unless a filter reads the dossier.
+        counted = select(func.count()).select_from(Route).where(*scope)
+        if about_dossier:
+            counted = counted.join(Dossier, Dossier.id == Route.dossier_id).where(*about_dossier)
+        count = db.scalar(counted) or 0
+        total += count
+        if wanted and offset < count:
+            rows += db.execute(select(Route, Dossier.company_name, Dossier.sector)
+                               .join(Dossier, Dossier.id == Route.dossier_id)
+                               .where(*scope, *about_dossier).order_by(*order)
+                               .limit(wanted).offset(offset)).all()
+            wanted = page_size - len(rows)
+        offset = max(0, offset - count)
     return {"items": [inbox_item(route, name, sec, now) for route, name, sec in rows],
             "page": page, "page_size": page_size, "total": total}
 

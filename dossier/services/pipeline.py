@@ -1,23 +1,52 @@
-"""Staff's view of the whole pipeline: counts, medians, SLA breaches, amounts."""
+"""Staff's view of the whole pipeline: counts, medians, SLA breaches, amounts.
+
+Aggregated in the database (one pass over the routes), never route by route in Python.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Float, and_, case, cast, func, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
-from dossier.db import utcnow
+from dossier.db import UTCDateTime, utcnow
 from dossier.models import Dossier, Partner, Route
 from dossier.money import as_str, from_cents
 from dossier.routing.machine import DECIDED_STATES, State
 
 COUNTED = ("in_review", "info_requested", "approved", "declined", "withdrawn")
+OPEN_STATES = ("delivered", "opened", "in_review", "info_requested")
+DEFAULT_SLA_DAYS = 30
+
+
+class DaysBetween(FunctionElement):
+    """Days (fractional) from the first timestamp to the second; NULL if either is NULL."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(DaysBetween)
+def _days_between_sqlite(element: DaysBetween, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (f"(julianday({compiler.process(end, **kw)}) - "
+            f"julianday({compiler.process(start, **kw)}))")
+
+
+@compiles(DaysBetween, "postgresql")
+def _days_between_postgresql(element: DaysBetween, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
+            f"{compiler.process(start, **kw)}))::float8 / 86400)")
 
 
 def _days(delta: timedelta) -> float:
@@ -36,6 +65,28 @@ def breached(route: Route, sla_days: int, now: datetime) -> bool:
     return _days(end - route.delivered_at) > sla_days
 
 
+def sla_days(partners: Mapping[str, Partner]) -> dict[str, int]:
+    """Partner code -> SLA in days (30 when the catalogue says nothing)."""
+    return {code: p.config.get("sla_days") or DEFAULT_SLA_DAYS for code, p in partners.items()}
+
+
+def _sla_case(sla: Mapping[str, int]) -> ColumnElement[Any]:
+    if not sla:
+        return literal(DEFAULT_SLA_DAYS)
+    return case(sla, value=Route.partner_code, else_=DEFAULT_SLA_DAYS)
+
+
+def _breached_sql(sla: Mapping[str, int], now: datetime) -> ColumnElement[bool]:
+    """`breached()` as a SQL condition."""
+    end = func.coalesce(Route.decided_at, literal(now, UTCDateTime()))
+    return and_(Route.delivered_at.is_not(None), Route.state != State.withdrawn.value,
+                DaysBetween(Route.delivered_at, end) > _sla_case(sla))
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 def pipeline(*, db: Session, now: datetime | None = None) -> dict[str, Any]:
     """GET /pipeline: totals per state and one line per partner."""
     now = now or utcnow()
@@ -44,52 +95,88 @@ def pipeline(*, db: Session, now: datetime | None = None) -> dict[str, Any]:
                                .group_by(Dossier.status)).all())
     partners = {p.code: p for p in db.scalars(select(Partner).order_by(Partner.code))}
     lines = {code: _empty_line(code) for code in partners}
-    first_action: dict[str, list[float]] = defaultdict(list)
-    decision: dict[str, list[float]] = defaultdict(list)
-    for route in _routes(db):
-        line = lines.setdefault(route.partner_code, _empty_line(route.partner_code))
-        line["routed"] += 1
-        if route.first_action_at is not None:
-            line["opened"] += 1
-            if route.delivered_at:
-                first_action[route.partner_code].append(
-                    _days(route.first_action_at - route.delivered_at))
-        if route.state in COUNTED:
-            line[route.state] += 1
-        if route.decided_at and route.delivered_at:
-            decision[route.partner_code].append(_days(route.decided_at - route.delivered_at))
-        if route.amount_cents:
-            line["_requested"] += from_cents(route.amount_cents)
-        if route.state == State.approved and route.decision:
-            line["_approved"] += from_cents(route.decision.get("amount_cents")) or 0
-        sla = (partners[route.partner_code].config.get("sla_days") or 30
-               if route.partner_code in partners else 30)
-        if breached(route, sla, now):
-            line["sla_breaches"] += 1
+    for row in db.execute(_per_partner(sla_days(partners), now)):
+        line = lines.setdefault(row.partner_code, _empty_line(row.partner_code))
+        line.update(routed=row.routed, opened=row.opened, sla_breaches=row.sla_breaches,
+                    **{state: getattr(row, state) for state in COUNTED})
+        line["_requested"] = from_cents(row.requested_cents or 0)
+        line["_approved"] = from_cents(row.approved_cents or 0)
+    medians = _medians(db)
     for code, line in lines.items():
-        line["median_days_to_first_action"] = _median(first_action[code])
-        line["median_days_to_decision"] = _median(decision[code])
+        first_action, decision = medians.get(code, (None, None))
+        line["median_days_to_first_action"] = first_action
+        line["median_days_to_decision"] = decision
         line["requested_eur"] = as_str(line.pop("_requested"))
         line["approved_eur"] = as_str(line.pop("_approved"))
     return {"totals": totals, "dossiers": dossiers, "partners": list(lines.values()),
             "generated_at": now.isoformat()}
 
 
-def stuck_routes(*, db: Session, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Open routes past their partner's SLA, longest waiting first."""
+def _per_partner(sla: Mapping[str, int], now: datetime) -> Any:
+    """One aggregate row per partner: counts, amounts and SLA breaches."""
+    approved_cents = cast(Route.decision["amount_cents"].as_string(), BigInteger)
+    return select(
+        Route.partner_code,
+        func.count().label("routed"),
+        func.count(Route.first_action_at).label("opened"),
+        *[_count_if(Route.state == state).label(state) for state in COUNTED],
+        func.sum(Route.amount_cents).label("requested_cents"),
+        func.sum(case((Route.state == State.approved.value, approved_cents))
+                 ).label("approved_cents"),
+        _count_if(_breached_sql(sla, now)).label("sla_breaches"),
+    ).group_by(Route.partner_code)
+
+
+def _medians(db: Session) -> dict[str, tuple[float | None, float | None]]:
+    """Partner -> median days to first action and to decision (percentile_cont on PostgreSQL)."""
+    to_first = DaysBetween(Route.delivered_at, Route.first_action_at)
+    to_decision = DaysBetween(Route.delivered_at, Route.decided_at)
+    if db.get_bind().dialect.name == "postgresql":
+        stmt = (select(Route.partner_code, func.percentile_cont(0.5).within_group(to_first),
+                       func.percentile_cont(0.5).within_group(to_decision))
+                .where(Route.first_action_at.is_not(None) | Route.decided_at.is_not(None))
+                .group_by(Route.partner_code))
+        return {code: (_rounded(a), _rounded(b)) for code, a, b in db.execute(stmt)}
+    first_action: dict[str, list[float]] = defaultdict(list)
+    decision: dict[str, list[float]] = defaultdict(list)
+    stmt = select(Route.partner_code, to_first, to_decision).where(
+        Route.delivered_at.is_not(None),
+        Route.first_action_at.is_not(None) | Route.decided_at.is_not(None))
+    for code, first, decided in db.execute(stmt):
+        if first is not None:
+            first_action[code].append(first)
+        if decided is not None:
+            decision[code].append(decided)
+    return {code: (_median(first_action[code]), _median(decision[code]))
+            for code in first_action.keys() | decision.keys()}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def stuck_routes(*, db: Session, now: datetime | None = None,
+                 limit: int | None = None) -> list[dict[str, Any]]:
+    """Open routes past their partner's SLA, longest waiting first (the first `limit`)."""
     now = now or utcnow()
-    sla = {p.code: p.config.get("sla_days") or 30 for p in db.scalars(select(Partner))}
-    out = []
-    for route, company in db.execute(select(Route, Dossier.company_name)
-                                     .join(Dossier, Dossier.id == Route.dossier_id)
-                                     .where(Route.state.in_(("delivered", "opened", "in_review",
-                                                             "info_requested")))):
-        if breached(route, sla.get(route.partner_code, 30), now):
-            out.append({"route_id": str(route.id), "dossier_id": str(route.dossier_id),
-                        "company": company, "partner": route.partner_code,
-                        "state": route.state,
-                        "waiting_days": round(_days(now - route.delivered_at), 1)})
-    return sorted(out, key=lambda r: -r["waiting_days"])
+    sla = sla_days({p.code: p for p in db.scalars(select(Partner))})
+    stmt = (select(Route.id, Route.dossier_id, Route.partner_code, Route.state,
+                   Route.delivered_at, Dossier.company_name)
+            .join(Dossier, Dossier.id == Route.dossier_id)
+            .where(Route.state.in_(OPEN_STATES), _breached_sql(sla, now))
+            .order_by(Route.delivered_at.asc(), Route.id).limit(limit))
+    return [{"route_id": str(row.id), "dossier_id": str(row.dossier_id),
+             "company": row.company_name, "partner": row.partner_code, "state": row.state,
+             "waiting_days": round(_days(now - row.delivered_at), 1)}
+            for row in db.execute(stmt)]
+
+
+def count_stuck(*, db: Session, now: datetime | None = None) -> int:
+    """How many open routes are past their partner's SLA."""
+    now = now or utcnow()
+    sla = sla_days({p.code: p for p in db.scalars(select(Partner))})
+    return db.scalar(select(func.count()).select_from(Route).where(
+        Route.state.in_(OPEN_STATES), _breached_sql(sla, now))) or 0
 
 
 def export_rows(*, db: Session) -> Iterator[dict[str, Any]]:
@@ -111,10 +198,6 @@ def export_rows(*, db: Session) -> Iterator[dict[str, Any]]:
             "submitted_at": route.created_at, "delivered_at": route.delivered_at,
             "first_action_at": route.first_action_at, "decided_at": route.decided_at,
         }
-
-
-def _routes(db: Session) -> Iterator[Route]:
-    yield from db.scalars(select(Route).execution_options(yield_per=1000))
 
 
 def _empty_line(code: str) -> dict[str, Any]:

@@ -79,11 +79,28 @@ def test_inbox_is_own_partner_filtered_sorted_and_paginated(client, founder, ses
     assert [i["id"] for i in inbox(state="opened")["items"]] == [opened]
     assert inbox(state="delivered")["total"] == 2
     assert inbox(state="queued")["total"] == 0
+    assert inbox(min_days=5)["total"] == 2 and inbox(max_days=5)["total"] == 1
+    assert [i["company"] for i in inbox(min_days=15)["items"]] == ["Numeria_Lab"]
+    assert inbox(amount_min="200000.00")["total"] == 3  # CEPAC is asked 200 000 € each time
+    assert inbox(amount_max="199999.99")["total"] == 0
+    assert client.get("/api/v1/inbox", headers=cepac,
+                      params={"amount_min": "-1"}).status_code == 422
 
     read = routes["Lumiphase"]["cepac"]
     assert client.get(f"/api/v1/routes/{read}", headers=cepac).status_code == 200
     unread = {i["id"]: i["unread"] for i in inbox()["items"]}
     assert unread == {read: False, opened: True, routes["Numeria_Lab"]["cepac"]: True}
+
+    oldest = routes["Numeria_Lab"]["cepac"]  # decided: it leaves the top of the inbox
+    for event in ({"type": "opened"}, {"type": "in_review"},
+                  {"type": "declined", "reason": "out_of_scope"}):
+        assert client.post(f"/api/v1/routes/{oldest}/events", headers=cepac,
+                           json=event).status_code == 201, event
+    assert [i["company"] for i in inbox()["items"]] == ["Lumiphase", "Biotope Santé",
+                                                        "Numeria_Lab"]
+    assert [i["company"] for i in inbox(page=2, page_size=2)["items"]] == ["Numeria_Lab"]
+    assert inbox(page=2, page_size=2)["total"] == 3
+    assert [i["id"] for i in inbox(state="declined")["items"]] == [oldest]
 
     bpmed, staff = login(client, "bpmed@demo.example"), login(client, "staff@demo.example")
     own = client.get("/api/v1/inbox", headers=bpmed).json()
