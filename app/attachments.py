@@ -59,7 +59,8 @@ def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[
     filename = with_extension(upload.filename, content_type)
     scanner = state.settings.scanner()
     status = ScanStatus.pending if scanner else ScanStatus.not_scanned
-    stored = state.store.put_file(upload.path, max_bytes=state.settings.max_upload_bytes)
+    stored = state.store.put_file(upload.path, max_bytes=state.settings.max_upload_bytes,
+                                  sha256=upload.sha256)
     try:
         with state.sessions() as db, db.begin():
             dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)

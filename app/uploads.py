@@ -1,7 +1,8 @@
-"""Streaming multipart upload: the file part goes to a temporary file, size capped as it arrives."""
+"""Streaming multipart upload: the file part is spooled, hashed and size-capped as it arrives."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class Upload:
     filename: str | None = None
     declared_type: str | None = None
     size: int = 0
+    sha256: str | None = None  # hex digest of the file part, once fully received
 
     def discard(self) -> None:
         """Remove the temporary file."""
@@ -44,6 +46,7 @@ class _Receiver:
         self.name: str | None = None
         self.value = bytearray()
         self.fh = None
+        self.digest = hashlib.sha256()
         self.ended = False
 
     def on_end(self) -> None:
@@ -81,7 +84,9 @@ class _Receiver:
             self.upload.size += end - start
             if self.upload.size > self.max_bytes:
                 raise TooLarge("upload_too_large", {"limit": self.max_bytes})
-            self.fh.write(data[start:end])
+            chunk = data[start:end]
+            self.digest.update(chunk)
+            self.fh.write(chunk)
         else:
             self.value += data[start:end]
             if len(self.value) > MAX_FIELD_BYTES:
@@ -91,6 +96,7 @@ class _Receiver:
         if self.fh is not None:
             self.fh.close()
             self.fh = None
+            self.upload.sha256 = self.digest.hexdigest()
         elif self.name:
             self.upload.fields[self.name] = self.value.decode("utf-8", "replace")
 

@@ -1,5 +1,6 @@
 """The object store protocol, content-addressed keys and the shared upload path."""
 
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -8,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from storage.errors import InvalidKey, StorageUnavailable
+from storage.errors import EmptyObject, InvalidKey, ObjectTooLarge, StorageUnavailable
 from storage.spool import Spooled, spool
 
 CHUNK_SIZE = 1024 * 1024
@@ -36,7 +37,9 @@ class ObjectStore(Protocol):
         self, fileobj: BinaryIO, *, max_bytes: int | None = None, chunk_size: int = CHUNK_SIZE
     ) -> StoredObject: ...
 
-    def put_file(self, path: Path, *, max_bytes: int | None = None) -> StoredObject: ...
+    def put_file(
+        self, path: Path, *, max_bytes: int | None = None, sha256: str | None = None
+    ) -> StoredObject: ...
 
     def open(self, key: str) -> "ChunkStream": ...
 
@@ -133,10 +136,39 @@ class SpoolingStore(ABC):
         """Store what is left to read in a binary file object."""
         return self.put_stream(iter(lambda: fileobj.read(chunk_size), b""), max_bytes=max_bytes)
 
-    def put_file(self, path: Path, *, max_bytes: int | None = None) -> StoredObject:
-        """Store the content of a file on disk."""
-        with open(path, "rb") as fileobj:
-            return self.put_fileobj(fileobj, max_bytes=max_bytes)
+    def put_file(
+        self, path: Path, *, max_bytes: int | None = None, sha256: str | None = None
+    ) -> StoredObject:
+        """Store the content of a file on disk, which stays where it is.
+
+        `sha256` is the file's digest when the caller computed it while writing the file:
+        the bytes are then sent from `path` as they are, neither spooled nor hashed again.
+        """
+        if sha256 is None:
+            with open(path, "rb") as fileobj:
+                return self.put_fileobj(fileobj, max_bytes=max_bytes)
+        try:
+            size = os.stat(path).st_size
+            if size == 0:
+                raise EmptyObject()
+            if max_bytes is not None and size > max_bytes:
+                raise ObjectTooLarge(max_bytes)
+            stored = StoredObject(key_for(sha256), sha256, size)
+            if not self.exists(stored.key):
+                self._store_file(path, stored)
+            return stored
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot read the file to store: {exc}") from exc
+
+    def _store_file(self, path: Path, stored: StoredObject) -> None:
+        """Store a copy of a hashed file under its key; by default through a checked spool."""
+        with open(path, "rb") as fileobj, spool(
+            iter(lambda: fileobj.read(CHUNK_SIZE), b""),
+            directory=self.spool_dir, fsync=self.fsync_spool,
+        ) as spooled:
+            if spooled.sha256 != stored.sha256:
+                raise ValueError(f"{path} does not hash to {stored.sha256}")
+            self._store(spooled, stored.key)
 
     @abstractmethod
     def exists(self, key: str) -> bool:

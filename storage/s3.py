@@ -1,19 +1,31 @@
 """Objects in an S3 bucket (MinIO, SeaweedFS, AWS…) through the `minio` SDK."""
 
 import logging
+import mmap
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import certifi
 import urllib3
 from minio import Minio
+from minio.datatypes import Part
 from minio.error import MinioException, S3Error
 
-from storage.base import CHUNK_SIZE, MAX_LINK_TTL, ChunkStream, SpoolingStore, check_key, check_ttl
+from storage.base import (
+    CHUNK_SIZE,
+    MAX_LINK_TTL,
+    ChunkStream,
+    SpoolingStore,
+    StoredObject,
+    check_key,
+    check_ttl,
+)
 from storage.errors import ObjectMissing, StorageError, StorageUnavailable
 from storage.headers import check_content_type, content_disposition
 from storage.spool import Spooled
@@ -38,13 +50,16 @@ class S3Store(SpoolingStore):
         *,
         spool_dir: Path | None = None,
         part_size: int = 5 * 1024 * 1024,
+        parallel_parts: int = 3,
         connect_timeout: float = 3.0,
         read_timeout: float = 30.0,
     ) -> None:
         self.bucket = bucket
         self.spool_dir = spool_dir
-        # The SDK holds about two parts in memory per upload; 5 MiB is the S3 minimum.
-        self._part_size = part_size
+        if part_size % mmap.ALLOCATIONGRANULARITY:  # parts are mapped from the file
+            raise ValueError("part_size must be a multiple of the page size")
+        self._part_size = part_size  # 5 MiB is the S3 minimum
+        self._parallel_parts = parallel_parts
         self._bucket_ready = False
         self._lock = threading.Lock()
         http = urllib3.PoolManager(
@@ -118,18 +133,53 @@ class S3Store(SpoolingStore):
             self._ensure_bucket()
 
     def _store(self, spooled: Spooled, key: str) -> None:
-        with _translated(key), open(spooled.path, "rb") as data:
-            self._client.put_object(
-                self.bucket,
-                key,
-                data,
-                spooled.size,
-                content_type="application/octet-stream",
-                part_size=self._part_size,
-                num_parallel_uploads=1,
-            )
-        if spooled.size > self._part_size:
-            self._abort_leftover_uploads(key)
+        self._upload(spooled.path, spooled.size, key)
+
+    def _store_file(self, path: Path, stored: StoredObject) -> None:
+        self._upload(path, stored.size, stored.key)
+
+    def _upload(self, path: Path, size: int, key: str) -> None:
+        """Send a file in one PUT, or in parts, then drop the parts of any dead attempt."""
+        with _translated(key), open(path, "rb") as data:
+            if size <= self._part_size:
+                self._client.put_object(
+                    self.bucket, key, data, size, content_type="application/octet-stream"
+                )
+                return
+            self._put_parts(data, size, key)
+        self._abort_leftover_uploads(key)
+
+    def _put_parts(self, data: BinaryIO, size: int, key: str) -> None:
+        """A multipart upload with `parallel_parts` parts in flight, each mapped, not copied."""
+        # minio's own parallel put reads every part in flight into memory; a part mapped from
+        # the file is sent from the page cache and unmapped once sent.
+        client = self._client
+        upload_id = client._create_multipart_upload(
+            self.bucket, key, {"Content-Type": "application/octet-stream"}
+        )
+
+        def send(number: int, offset: int) -> Part:
+            length = min(self._part_size, size - offset)
+            with (
+                mmap.mmap(data.fileno(), length, access=mmap.ACCESS_READ, offset=offset) as part,
+                memoryview(part) as body,
+            ):
+                etag = client._upload_part(self.bucket, key, body, None, upload_id, number)
+            return Part(number, etag)
+
+        pool = ThreadPoolExecutor(self._parallel_parts, thread_name_prefix="s3-part")
+        try:
+            offsets = range(0, size, self._part_size)
+            futures = [pool.submit(send, n, o) for n, o in enumerate(offsets, start=1)]
+            parts = [future.result() for future in futures]
+            client._complete_multipart_upload(self.bucket, key, upload_id, parts)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            with suppress(MinioException, *_NETWORK):  # the server may be gone: left for later
+                client._abort_multipart_upload(self.bucket, key, upload_id)
+            raise
+        finally:
+            pool.shutdown(cancel_futures=True)
 
     def _abort_leftover_uploads(self, key: str) -> None:
         """Free the parts that interrupted attempts at this key left on the server."""

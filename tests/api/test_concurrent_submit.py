@@ -9,26 +9,13 @@ from sqlalchemy import func, select
 
 from dossier.models import DossierVersion, Route, RoutingRequest
 from dossier.services import dossiers, submission, users
-from tests.helpers import full_dossier, minimal_pdf
-
-ALL_KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
-             "pitch_deck", "cap_table", "id_founder")
+from tests.helpers import full_dossier
+from tests.routing.conftest import ready_dossier
 
 
 def count(sessions, model) -> int:
     with sessions() as db:
         return db.scalar(select(func.count()).select_from(model))
-
-
-def ready_dossier(client, founder) -> str:
-    """A complete dossier with every attachment any partner asks for."""
-    dossier_id = client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
-    for kind in ALL_KINDS:
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder,
-                        files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")},
-                        data={"kind": kind})
-        assert r.status_code == 201, r.text
-    return dossier_id
 
 
 def test_two_sessions_that_both_read_before_writing_version_once(client, founder, sessions):
@@ -56,7 +43,7 @@ def test_two_sessions_that_both_read_before_writing_version_once(client, founder
 
 
 def test_two_concurrent_http_submits_answer_202_and_route_once(client, founder, sessions):
-    dossier_id = ready_dossier(client, founder)
+    dossier_id = ready_dossier(client, founder, full_dossier())
     start = threading.Barrier(2, timeout=30)
 
     def post():
@@ -74,7 +61,7 @@ def test_two_concurrent_http_submits_answer_202_and_route_once(client, founder, 
 
 
 def test_idempotency_key_replays_the_first_answer(client, founder, sessions):
-    dossier_id = ready_dossier(client, founder)
+    dossier_id = ready_dossier(client, founder, full_dossier())
     url = f"/api/v1/dossiers/{dossier_id}/submit"
     key = {**founder, "Idempotency-Key": "submit-7f3a"}
     first = client.post(url, headers=key, json={"consent": True})

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.conftest import login, shot
 from tests.helpers import full_dossier
-from tests.routing.conftest import ready_dossier, wait_routes
+from tests.routing.conftest import submit_delivered
 
 SECRET_NOTE = "Note interne CEPAC : garanties à revoir"
 CEPAC_ONLY = "Optique Frioul"
@@ -26,13 +26,7 @@ def api_login(client: httpx.Client, email: str) -> dict[str, str]:
 def submit(client, headers, body: dict, partners: list[str]) -> dict[str, str]:
     """Submit a ready dossier to these partners; their route ids by partner, once delivered."""
     body["requests"] = [r for r in body["requests"] if r["partner"] in partners]
-    dossier_id = ready_dossier(client, headers, body)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=headers,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    routes = wait_routes(client, headers, dossier_id,
-                         lambda rs: all(x["state"] == "delivered" for x in rs))
-    return {x["partner"]: x["id"] for x in routes}
+    return submit_delivered(client, headers, body)[1]
 
 
 @pytest.fixture

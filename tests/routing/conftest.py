@@ -64,6 +64,17 @@ def ready_dossier(client, headers, body: dict | None = None) -> str:
     return dossier_id
 
 
+def submit_delivered(client, headers, body: dict | None = None) -> tuple[str, dict[str, str]]:
+    """Submit a ready dossier and wait until every partner has it; its id, route ids by partner."""
+    dossier_id = ready_dossier(client, headers, body)
+    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=headers,
+                    json={"consent": True})
+    assert r.status_code == 202, r.text
+    routes = wait_routes(client, headers, dossier_id,
+                         lambda rs: all(x["state"] == "delivered" for x in rs))
+    return dossier_id, {x["partner"]: x["id"] for x in routes}
+
+
 def wait_routes(client, headers, dossier_id: str, predicate, timeout: float = 90.0) -> list:
     """Poll the dossier until its routes satisfy the predicate."""
     deadline = time.monotonic() + timeout

@@ -9,18 +9,7 @@ from sqlalchemy import func, select
 
 from dossier.models import Delivery, DossierVersion, RoutingRequest
 from tests.conftest import login
-from tests.routing.conftest import ready_dossier, six_partner_dossier, wait_routes
-
-
-def submitted(client, founder, body: dict) -> tuple[str, dict[str, str]]:
-    """Submit a ready dossier and wait until every partner has it; route ids by partner."""
-    dossier_id = ready_dossier(client, founder, body)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    routes = wait_routes(client, founder, dossier_id,
-                         lambda rs: all(x["state"] == "delivered" for x in rs))
-    return dossier_id, {x["partner"]: x["id"] for x in routes}
+from tests.routing.conftest import six_partner_dossier, submit_delivered
 
 
 def wait_delivered_versions(client, headers, route_of: dict[str, str], expected: dict[str, int],
@@ -46,7 +35,7 @@ def count(sessions, model, *where) -> int:
 def test_amendment_is_delivered_as_an_update_to_undecided_partners(client, founder, sessions):
     body = six_partner_dossier()
     body["company"]["headcount"] = 8
-    dossier_id, route_of = submitted(client, founder, body)
+    dossier_id, route_of = submit_delivered(client, founder, body)
     reviewers = {code: login(client, f"{code}@demo.example")
                  for code in ("cepac", "ampa", "bpmed", "bdf")}
 
@@ -115,7 +104,7 @@ def test_amendment_is_delivered_as_an_update_to_undecided_partners(client, found
 
 def test_unchanged_or_incomplete_put_changes_nothing(client, founder, sessions):
     body = six_partner_dossier()
-    dossier_id, route_of = submitted(client, founder, body)
+    dossier_id, route_of = submit_delivered(client, founder, body)
     before = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()
 
     same = client.put(f"/api/v1/dossiers/{dossier_id}", headers=founder, json=body)

@@ -17,7 +17,7 @@ from dossier.models import Route
 from dossier.services import users
 from tests.conftest import DEMO_PASSWORD, login
 from tests.helpers import full_dossier, minimal_pdf
-from tests.routing.conftest import ALL_KINDS, ready_dossier, wait_routes
+from tests.routing.conftest import ALL_KINDS, submit_delivered
 
 
 @pytest.fixture
@@ -38,17 +38,6 @@ def dossier_body(name: str, sector: str, *partners: str, amount: str | None = No
             if r["partner"] == "cepac":
                 r["amount_eur"] = amount
     return body
-
-
-def submit(client, founder, body: dict) -> tuple[str, dict[str, str]]:
-    """Submit a ready dossier and wait until every partner has it; route ids by partner."""
-    dossier_id = ready_dossier(client, founder, body)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    routes = wait_routes(client, founder, dossier_id,
-                         lambda rs: all(x["state"] == "delivered" for x in rs))
-    return dossier_id, {x["partner"]: x["id"] for x in routes}
 
 
 def browser(client: TestClient, email: str) -> TestClient:
@@ -86,7 +75,7 @@ def test_inbox_is_own_partner_filtered_searched_and_marked(client, founder, sess
              ("Numeria_Lab", "digital", ("cepac",), None, 40))
     route_of = {}
     for name, sector, partners, amount, _ in cases:
-        route_of[name] = submit(client, founder, dossier_body(name, sector, *partners,
+        route_of[name] = submit_delivered(client, founder, dossier_body(name, sector, *partners,
                                                               amount=amount))[1]
     now = utcnow()
     with transaction(sessions) as db:
@@ -138,7 +127,7 @@ def test_inbox_is_own_partner_filtered_searched_and_marked(client, founder, sess
 
 
 def test_dossier_page_opens_and_its_forms_change_the_state(client, founder):
-    dossier_id, route_of = submit(client, founder,
+    dossier_id, route_of = submit_delivered(client, founder,
                                   dossier_body("Lumiphase", "photonics", "cepac", "bpmed"))
     rid, api = route_of["cepac"], login(client, "cepac@demo.example")
     cepac = browser(client, "cepac@demo.example")
@@ -234,7 +223,7 @@ def test_dossier_page_opens_and_its_forms_change_the_state(client, founder):
 def test_changes_since_the_version_read_are_shown_with_field_labels(client, founder, sessions):
     body = dossier_body("Lumiphase", "photonics", "cepac")
     body["company"]["headcount"] = 8
-    dossier_id, route_of = submit(client, founder, body)
+    dossier_id, route_of = submit_delivered(client, founder, body)
     rid = route_of["cepac"]
     cepac = browser(client, "cepac@demo.example")
     first = cepac.get(f"/reviewer/routes/{rid}").text
@@ -264,7 +253,7 @@ def test_changes_since_the_version_read_are_shown_with_field_labels(client, foun
 
 
 def test_zip_holds_every_attachment(client, founder):
-    _, route_of = submit(client, founder, dossier_body("Lumiphase", "photonics", "cepac"))
+    _, route_of = submit_delivered(client, founder, dossier_body("Lumiphase", "photonics", "cepac"))
     cepac = browser(client, "cepac@demo.example")
     r = cepac.get(f"/reviewer/routes/{route_of['cepac']}/attachments.zip")
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
@@ -276,7 +265,7 @@ def test_zip_holds_every_attachment(client, founder):
 
 
 def test_notes_and_assignment_stay_inside_the_partner(client, founder, sessions):
-    dossier_id, route_of = submit(client, founder,
+    dossier_id, route_of = submit_delivered(client, founder,
                                   dossier_body("Lumiphase", "photonics", "cepac", "bpmed"))
     rid = route_of["cepac"]
     with transaction(sessions) as db:
@@ -324,7 +313,7 @@ def test_notes_and_assignment_stay_inside_the_partner(client, founder, sessions)
 
 
 def test_other_partners_and_withdrawn_routes_answer_404(client, founder):
-    dossier_id, route_of = submit(client, founder,
+    dossier_id, route_of = submit_delivered(client, founder,
                                   dossier_body("Lumiphase", "photonics", "cepac", "bpmed"))
     rid = route_of["cepac"]
     api = login(client, "cepac@demo.example")
@@ -365,7 +354,7 @@ def test_other_partners_and_withdrawn_routes_answer_404(client, founder):
 
 
 def test_every_form_needs_the_csrf_token(client, founder):
-    _, route_of = submit(client, founder, dossier_body("Lumiphase", "photonics", "cepac"))
+    _, route_of = submit_delivered(client, founder, dossier_body("Lumiphase", "photonics", "cepac"))
     rid, api = route_of["cepac"], login(client, "cepac@demo.example")
     cepac = browser(client, "cepac@demo.example")
     forms = {"in-review": {}, "info-request": {"request_kind": "question", "message": "?"},
