@@ -7,10 +7,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from dossier.db import Base, JSONType, utcnow
+from dossier.routing.machine import DECIDED_STATES, VISIBLE_TO_PARTNER
 
 
 class Role(enum.StrEnum):
@@ -161,6 +162,11 @@ class RoutingRequest(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
+# Routes a partner has and has not decided yet: the first part of every inbox.
+AWAITING_DECISION = sorted(VISIBLE_TO_PARTNER - DECIDED_STATES)
+OPEN_ROUTES = text("state IN (" + ", ".join(f"'{s.value}'" for s in AWAITING_DECISION) + ")")
+
+
 class Route(Base):
     """One dossier at one partner: its state, the version the partner has, the decision."""
 
@@ -168,8 +174,9 @@ class Route(Base):
     __table_args__ = (
         UniqueConstraint("dossier_id", "partner_code"),
         Index("ix_routes_partner_state_updated", "partner_code", "state", "updated_at"),
-        # the reviewer inbox: a partner's routes in order of arrival
-        Index("ix_routes_partner_delivered", "partner_code", "delivered_at", "id"),
+        # the reviewer inbox: a partner's routes awaiting a decision, in order of arrival
+        Index("ix_routes_partner_open", "partner_code", "delivered_at", "id",
+              postgresql_where=OPEN_ROUTES, sqlite_where=OPEN_ROUTES),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
