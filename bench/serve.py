@@ -1,0 +1,48 @@
+"""The app under uvicorn, as the benchmarks run it: `python -m bench.serve --port P`.
+
+With BENCH_RENDER_LOG set, every PDF render appends a line to that file (to count renders
+per version); nothing else is changed in the app under test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def count_renders(log_path: Path) -> None:
+    """Wrap the renderer used by the routing flow so that each call leaves a line."""
+    import threading
+
+    from workflows import documents
+
+    real = documents.render_dossier_pdf
+    lock = threading.Lock()
+
+    def counted(content, **kwargs):
+        pdf = real(content, **kwargs)
+        with lock, open(log_path, "a", encoding="utf-8") as out:
+            out.write(f"{kwargs.get('content_hash')} {kwargs.get('version')}\n")
+        return pdf
+
+    documents.render_dossier_pdf = counted
+
+
+def main() -> None:
+    """Start uvicorn on the app factory, with the benchmark's instrumentation."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    if os.environ.get("BENCH_RENDER_LOG"):
+        count_renders(Path(os.environ["BENCH_RENDER_LOG"]))
+    import uvicorn
+
+    uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=args.port,
+                workers=args.workers, access_log=False,
+                log_level=os.environ.get("BENCH_LOG_LEVEL", "warning"))
+
+
+if __name__ == "__main__":
+    main()
