@@ -15,7 +15,7 @@ from banks import submission as submitting
 from dossier.errors import Forbidden, NotFound
 from dossier.models import Role
 from dossier.money import as_cents
-from dossier.services import attachments, dossiers, inbox, routes
+from dossier.services import dossiers, inbox, routes
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
@@ -176,10 +176,7 @@ def route_attachment(route_id: str, attachment_id: str, user: CurrentUser, db: S
                      state: StateDep) -> StreamingResponse:
     """An attachment of the delivered version."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
-    item = attachments.get(db=db, dossier=route.dossier, attachment_id=attachment_id)
-    if str(item.id) not in routes.shared_attachment_ids(db=db, route=route):
-        raise NotFound("attachment_not_found")
-    attachments.check_readable(item)
+    item = routes.shared_attachment(db=db, route=route, attachment_id=attachment_id)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="api",
                   attachment=item)
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterator
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
@@ -14,17 +11,16 @@ from sqlalchemy import select
 
 from app.deps import SessionDep, StateDep
 from app.web.deps import ReviewerPage
+from app.zipstream import zip_stream
 from dossier.errors import NotFound
 from dossier.filenames import sanitize_filename
 from dossier.models import Attachment, Route
 from dossier.services import attachments, inbox, routes
 from dossier.services.access import AccessKind, record_access
-from storage.base import ObjectStore
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
 
 router = APIRouter(include_in_schema=False)
-ZIP_CHUNK = 256 * 1024
 
 
 def _slug(value: str | None) -> str:
@@ -36,10 +32,7 @@ def _slug(value: str | None) -> str:
 def attachment(rid: str, aid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
     """One attachment the partner received (with the dossier or in a message)."""
     route = routes.get_for_user(db=db, route_id=rid, user=user)
-    item = attachments.get(db=db, dossier=route.dossier, attachment_id=aid)
-    if str(item.id) not in routes.shared_attachment_ids(db=db, route=route):
-        raise NotFound("attachment_not_found")
-    attachments.check_readable(item)
+    item = routes.shared_attachment(db=db, route=route, attachment_id=aid)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="web",
                   attachment=item)
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,
@@ -57,40 +50,6 @@ def shared_files(*, db, route: Route) -> list[Attachment]:
     return sorted(chosen, key=lambda a: (order.get(str(a.id), len(order)), a.created_at))
 
 
-class _Sink(io.RawIOBase):
-    """A write-only, unseekable file: ZipFile writes into it, the response reads it out."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def drain(self) -> bytes:
-        out, self.chunks = b"".join(self.chunks), []
-        return out
-
-
-def zip_stream(store: ObjectStore, files: list[tuple[str, str, tuple]]) -> Iterator[bytes]:
-    """A ZIP of (name, storage key, date) entries, produced while it is sent."""
-    sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        for name, key, when in files:
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with zf.open(info, "w") as entry, store.open(key) as chunks:
-                for chunk in chunks:
-                    entry.write(chunk)
-                    if sum(map(len, sink.chunks)) >= ZIP_CHUNK:
-                        yield sink.drain()
-            yield sink.drain()
-    yield sink.drain()
-
-
 @router.get("/reviewer/routes/{rid}/attachments.zip")
 def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
     """Every attachment the partner received, in one ZIP streamed as it is built."""
@@ -99,8 +58,7 @@ def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDe
     for item in files:
         attachments.check_readable(item)  # the whole ZIP waits for every file's scan
     # Numbered names: unique even when two files share a name, listed in the dossier's order.
-    entries = [(f"{n:02d}-{sanitize_filename(item.filename)}", item.storage_key,
-                item.created_at.timetuple()[:6])
+    entries = [(f"{n:02d}-{sanitize_filename(item.filename)}", item.storage_key, item.created_at)
                for n, item in enumerate(files, 1)]
     filename = f"pieces-{_slug(route.dossier.company_name)}-v{route.delivered_version}.zip"
     record_access(db=db, route=route, user=user, kind=AccessKind.attachments_zip, via="web",

@@ -33,6 +33,7 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
+from dossier.services import attachments
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
 
@@ -168,6 +169,15 @@ def shared_attachment_ids(*, db: Session, route: Route) -> set[str]:
         DossierVersion.number == route.delivered_version)) if route.delivered_version else None
     shared = {str(a["id"]) for a in (version.attachments if version else [])}
     return shared | {str(aid) for m in messages(db=db, route=route) for aid in m.attachment_ids}
+
+
+def shared_attachment(*, db: Session, route: Route, attachment_id: str) -> Attachment:
+    """An attachment the route's partner received, cleared for download (NotFound otherwise)."""
+    item = attachments.get(db=db, dossier=route.dossier, attachment_id=attachment_id)
+    if str(item.id) not in shared_attachment_ids(db=db, route=route):
+        raise NotFound("attachment_not_found")
+    attachments.check_readable(item)
+    return item
 
 
 def messages(*, db: Session, route: Route) -> list[Message]:
