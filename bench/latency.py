@@ -44,6 +44,7 @@ def run(*, quick: bool, sweep: bool = True) -> dict[str, Any]:
         if sweep:
             results["sweep"] = _sweep(server.url, data.url, calls, recorded, results, quick,
                                       rng)
+    results["floor"] = _floor(data.url, sizes["status"])
     _judge(results)
     return results
 
@@ -111,6 +112,17 @@ def _measure(base_url: str, db_url: str, pool: list[Call], statements: list[list
             "raw": {**raw_s, "throughput_rps": round(len(raw) / raw_wall, 1)},
             "ratio_p95": ratio(ours_s["p95_ms"], raw_s["p95_ms"]),
             "statements_per_request": round(sum(map(len, statements)) / len(statements), 1)}
+
+
+def _floor(db_url: str, count: int) -> dict[str, Any]:
+    """The same load on the bare stack (bench/floor.py): the best any endpoint could do."""
+    with app_server(app_env(db_url), name="floor", factory="bench.floor:create_app") as server:
+        calls = [Call("/floor", "none")] * count
+        http_load(server.url, calls[:10], 10)  # warm-up
+        latencies, wall = http_load(server.url, calls, CLIENTS)
+    summary = latency_summary(latencies)
+    log(f"latency floor (bare FastAPI + SELECT 1): p95 {summary['p95_ms']} ms")
+    return {"ours": {**summary, "throughput_rps": round(len(latencies) / wall, 1)}}
 
 
 def _pipeline_computation(url: str, quick: bool) -> dict[str, Any]:

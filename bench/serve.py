@@ -34,12 +34,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--app", default="app.main:create_app",
+                        help="the app factory (bench.floor:create_app for the bare stack)")
     args = parser.parse_args()
     if os.environ.get("BENCH_RENDER_LOG"):
         count_renders(Path(os.environ["BENCH_RENDER_LOG"]))
     import uvicorn
 
-    uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=args.port,
+    uvicorn.run(args.app, factory=True, host="127.0.0.1", port=args.port,
                 workers=args.workers, access_log=False,
                 log_level=os.environ.get("BENCH_LOG_LEVEL", "warning"))
 

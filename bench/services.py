@@ -59,13 +59,15 @@ def app_env(database_url: str, *, s3: S3Server | None = None, background: bool =
 
 @contextmanager
 def app_server(env: Mapping[str, str], *, name: str, workers: int = 1,
-               timeout: float = 60.0) -> Iterator[AppServer]:
+               timeout: float = 60.0, factory: str = "app.main:create_app"
+               ) -> Iterator[AppServer]:
     """Start the app on a free loopback port, wait for /health, stop it afterwards."""
     VAR.mkdir(parents=True, exist_ok=True)
     port = free_ports(1)[0]
     with open(VAR / f"{name}.log", "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bench.serve", "--port", str(port), "--workers", str(workers)],
+            [sys.executable, "-m", "bench.serve", "--port", str(port), "--workers", str(workers),
+             "--app", factory],
             env=dict(env), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             cwd=Path(__file__).resolve().parents[1], start_new_session=True)
     server = AppServer(process, port)

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from dossier.db import Base, JSONType, utcnow
@@ -202,6 +202,21 @@ class Route(Base):
         ForeignKey("users.id", ondelete="SET NULL"))
 
     dossier: Mapped[Dossier] = relationship()
+
+
+class RouteTally(Base):
+    """Signed changes to the number of a partner's routes in a state, written by database
+    triggers on `routes` (insert-only, so concurrent writers never wait on each other);
+    `dossier.services.tallies` sums and compacts them."""
+
+    __tablename__ = "route_tallies"
+    __table_args__ = (Index("ix_route_tallies_partner_state", "partner_code", "state"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    partner_code: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20))
+    n: Mapped[int] = mapped_column(BigInteger)
 
 
 class RouteEvent(Base):

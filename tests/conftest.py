@@ -18,7 +18,7 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.settings import AppSettings
 from dossier.db import Base, make_engine, make_sessionmaker, transaction
-from dossier.models import User
+from dossier.models import RouteTally, User
 from storage.filesystem import FilesystemStore
 from tests.s3server import S3Server, S3ServerError, start_s3_server
 
@@ -92,6 +92,7 @@ def sessions(engine: Engine):
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in KEEP_TABLES:
                 db.execute(delete(table))
+        db.execute(delete(RouteTally))  # deleting routes appended deltas again
         db.execute(delete(User).where(~User.email.like("%@demo.example")))
 
 

@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 
 from app.web.templating import env
 from banks.submission import eligibility
+from dossier import content_cache
 from dossier.errors import NotFound
 from dossier.models import Dossier
-from dossier.schema import DossierV1
 from dossier.services.partners import list_partners
 from dossier.services.submission import is_submitted
-from dossier.validation import completeness
 from forms.definition import SECTIONS, Section, enum_label
 from forms.text import Text
 
@@ -75,7 +74,7 @@ class Step:
 
 def progress(dossier: Dossier) -> dict[str, Any]:
     """The services' completeness of the dossier's content."""
-    return completeness(DossierV1.model_validate(dossier.content))
+    return content_cache.validated(dossier.content)[1]
 
 
 def steps(dossier: Dossier, current: str, lang: str, *,

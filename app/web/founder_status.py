@@ -18,10 +18,10 @@ from app.web.deps import Csrf, FounderPage
 from app.web.founder_common import progress, submitted
 from app.web.templating import page_lang, render
 from app.web.texts import text
+from dossier import content_cache
 from dossier.errors import DomainError, NotFound
 from dossier.models import Dossier, Route, User
 from dossier.routing.machine import OPEN_STATES, State, transition_for
-from dossier.schema import DossierV1
 from dossier.services import dossiers, routes
 from dossier.services.access import access_log
 from dossier.services.dossiers import attachment_view
@@ -156,7 +156,7 @@ def _access(db: Any, dossier: Dossier, names: dict[str, str],
 
 
 def _plan(dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
-    return tracked_plan(DossierV1.model_validate(dossier.content), route_rows)
+    return tracked_plan(content_cache.model(dossier.content), route_rows)
 
 
 def _coverage(plan: dict[str, Any]) -> int:

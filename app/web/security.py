@@ -5,27 +5,42 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
+_ALWAYS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
+           ("X-Frame-Options", "DENY"))
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """CSP without inline scripts, no framing, no sniffing, no referrer leaks."""
+class SecurityHeaders:
+    """CSP without inline scripts, no framing, no sniffing, no referrer leaks.
 
-    async def dispatch(self, request: Request, call_next) -> Response:
-        response = await call_next(request)
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        if not request.url.path.startswith(("/docs", "/redoc")):
-            headers.setdefault("Content-Security-Policy", CSP)
-        return response
+    A plain ASGI middleware: Starlette's BaseHTTPMiddleware adds a task and a stream per
+    request, about a tenth of a small API answer's cost.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with_csp = not scope["path"].startswith(("/docs", "/redoc"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in _ALWAYS:
+                    headers.setdefault(name, value)
+                if with_csp:
+                    headers.setdefault("Content-Security-Policy", CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def csrf_token(secret: bytes, session_token: str) -> str:

@@ -9,9 +9,11 @@ from typing import Annotated, Any, Literal
 from babel.numbers import format_compact_currency
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
 
-from app import charts, exports
-from app.deps import SessionDep
+from app import charts, exports, pipeline_cache
+from app.deps import SessionDep, StateDep
+from app.state import AppState
 from app.web import staff_exports, staff_partners
 from app.web.staff_common import PARIS, STATES, StaffUser, days, number
 from app.web.templating import page_lang, render
@@ -60,8 +62,8 @@ def _partner_lines(data: dict[str, Any], names: dict[str, str]) -> list[dict[str
             for line in data["partners"]]
 
 
-def _dashboard(db, lang: str) -> dict[str, Any]:
-    data = stats.pipeline(db=db)
+def _dashboard(state: AppState, db: Session, lang: str) -> dict[str, Any]:
+    data = pipeline_cache.latest(state, db)
     names = catalogue.partner_names(db=db)
     sla = {p.code: p.config.get("sla_days")
            for p in catalogue.list_partners(db=db, active_only=False)}
@@ -73,11 +75,11 @@ def _dashboard(db, lang: str) -> dict[str, Any]:
         totals[key] = str(sum((Decimal(line[key]) for line in lines), Decimal("0.00")))
     totals["coverage"] = _coverage(totals["requested_eur"], totals["approved_eur"])
     stuck = [{**row, "name": names.get(row["partner"], row["partner"]),
-              "sla_days": sla.get(row["partner"])} for row in stats.stuck_routes(db=db)]
+              "sla_days": sla.get(row["partner"])} for row in data["stuck"]]
     funnel = funnel_counts(data)
     generated = datetime.fromisoformat(data["generated_at"]).astimezone(PARIS)
     return {"data": data, "generated": generated, "lines": lines, "totals": totals,
-            "stuck": stuck, "funnel": funnel,
+            "stuck": stuck, "stuck_total": data["stuck_total"], "funnel": funnel,
             "funnel_alt": _funnel_sentence(funnel, lang),
             "amounts_alt": _amounts_sentence(lines, lang)}
 
@@ -103,20 +105,20 @@ def _join(parts: list[str], lang: str) -> str:
 
 
 @router.get("/staff")
-def dashboard(request: Request, user: StaffUser, db: SessionDep):
+def dashboard(request: Request, user: StaffUser, db: SessionDep, state: StateDep):
     """Funnel, per-partner table, amounts and stuck routes."""
     lang = page_lang(request)
     return render(request, "staff/dashboard.html", section="dashboard", states=STATES,
                   number=lambda v: number(v, lang), days=lambda v: days(v, lang),
-                  **_dashboard(db, lang))
+                  **_dashboard(state, db, lang))
 
 
 @router.get("/staff/charts/funnel.svg")
-def funnel_chart(request: Request, user: StaffUser, db: SessionDep,
+def funnel_chart(request: Request, user: StaffUser, db: SessionDep, state: StateDep,
                  size: Size = "wide") -> Response:
     """The funnel as an SVG image (its numbers are also in a table on the dashboard)."""
     lang = page_lang(request)
-    funnel = funnel_counts(stats.pipeline(db=db))
+    funnel = funnel_counts(pipeline_cache.latest(state, db))
     svg = charts.funnel_svg(
         [charts.Bar(text("staff_f_" + key, lang), value, unit) for key, value, unit in funnel],
         title=text("staff_funnel_title", lang), description=_funnel_sentence(funnel, lang),
@@ -127,11 +129,11 @@ def funnel_chart(request: Request, user: StaffUser, db: SessionDep,
 
 
 @router.get("/staff/charts/amounts.svg")
-def amounts_chart(request: Request, user: StaffUser, db: SessionDep,
+def amounts_chart(request: Request, user: StaffUser, db: SessionDep, state: StateDep,
                   size: Size = "wide") -> Response:
     """Amounts requested and approved per partner, as an SVG image."""
     lang = page_lang(request)
-    lines = _partner_lines(stats.pipeline(db=db), catalogue.partner_names(db=db))
+    lines = _partner_lines(pipeline_cache.latest(state, db), catalogue.partner_names(db=db))
     locale = babel_locale(lang)
     svg = charts.amounts_svg(
         [(line["name"], Decimal(line["requested_eur"]), Decimal(line["approved_eur"]))

@@ -125,6 +125,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Demandes toujours ouvertes au-delà du délai de réponse (SLA) du partenaire, "
         "les plus anciennes d'abord.",
         "Requests still open past the partner's answer time (SLA), longest waiting first."),
+    "staff_stuck_more": ("Les {shown} demandes qui attendent depuis le plus longtemps, sur "
+                         "{total} en retard (toutes les demandes : export CSV).",
+                         "The {shown} requests waiting longest, of {total} past their SLA "
+                         "(every request: CSV export)."),
     "staff_stuck_none": ("Aucune demande en retard.", "No request is past its SLA."),
     "staff_company": ("Entreprise", "Company"),
     "staff_state": ("État", "State"),

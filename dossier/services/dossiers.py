@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier import content_cache
 from dossier.db import utcnow
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
 from dossier.models import Dossier, DossierStatus, DossierVersion, Role, Route, User
@@ -15,7 +16,6 @@ from dossier.schema import DossierV1
 from dossier.services.ids import parse_id
 from dossier.services.partners import instruments_by_partner
 from dossier.validation import (
-    completeness,
     content_hash,
     dump_content,
     submission_errors,
@@ -140,7 +140,7 @@ def attachment_view(attachment: Any) -> dict[str, Any]:
 
 def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:
     """The shape of GET /dossiers/{id}."""
-    content = DossierV1.model_validate(dossier.content)
+    content, done = content_cache.validated(dossier.content)
     from dossier.services.plan import tracked_plan
     from dossier.services.routes import route_summary
 
@@ -153,7 +153,7 @@ def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:
         "created_at": dossier.created_at.isoformat(),
         "updated_at": dossier.updated_at.isoformat(),
         "content": dossier.content,
-        "completeness": completeness(content),
+        "completeness": done,
         "funding_plan": tracked_plan(content, routes),
         "attachments": [attachment_view(a) for a in dossier.attachments],
         "routes": [route_summary(r) for r in routes],
