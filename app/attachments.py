@@ -53,7 +53,7 @@ def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[
         raise Invalid(errors=[FieldError("file", "missing")])
     if upload.size == 0:
         raise Invalid(errors=[FieldError("file", "file_empty")])
-    content_type = sniff(upload.path)
+    content_type = sniff(upload.path, prescan=upload.prescan)
     # The name ends with the extension of the type read from the bytes: "kbis.exe" holding
     # a PDF is offered as "kbis.exe.pdf", never as something a desktop would run.
     filename = with_extension(upload.filename, content_type)

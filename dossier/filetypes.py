@@ -124,15 +124,21 @@ def with_extension(name: str | None, mime: str) -> str:
 
 
 def sniff(path: Path, *, max_unzipped: int = MAX_UNZIPPED, max_members: int = MAX_MEMBERS,
-          max_ratio: int = MAX_RATIO) -> str:
-    """Return the accepted MIME type of the file's bytes, or raise UnsupportedType."""
+          max_ratio: int = MAX_RATIO, prescan: Prescan | None = None) -> str:
+    """Return the accepted MIME type of the file's bytes, or raise UnsupportedType.
+
+    `prescan`, fed every byte of the file while it was written, spares the whole-file pass.
+    """
     path = Path(path)
     with path.open("rb") as f:
         head = f.read(HEAD)
     if not head:
         raise UnsupportedType("empty_file")
     if head.startswith(b"%PDF-"):
-        return _check_pdf(path)
+        encrypted = None
+        if prescan is not None and prescan.size == path.stat().st_size:
+            encrypted = prescan.pdf_encrypted
+        return _check_pdf(path, encrypted)
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         if head[12:16] != b"IHDR":
             _refuse("file_damaged", "image/png")
@@ -172,19 +178,80 @@ def _contains(path: Path, token: bytes) -> bool:
     return any(token in chunk for chunk in _chunks(path))
 
 
+# /Encrypt is only meaningful in a trailer or an xref-stream dictionary, whose value is
+# an indirect reference or a dictionary; scanning the whole file covers linearized files
+# and incremental updates.
 _ENCRYPT = re.compile(rb"/Encrypt(?![A-Za-z0-9])\s*(?:\d+\s+\d+\s+R|<<)")
+# What the end of a chunk may hold of an entry not written out yet (no backtracking blowup).
+_ENCRYPT_OPEN = re.compile(rb"/Encrypt\s*(?:\d+(?:\s+(?:\d+\s*)?)?|<)?")
+ENCRYPT_OVERLAP = 64  # bytes kept from one chunk to the next, so that no entry is split
+ENCRYPT_CARRY = 1024  # an entry still open at a chunk's end is kept whole up to this length
 
 
-def _check_pdf(path: Path) -> str:
-    """Accept a complete, unencrypted PDF."""
+class EncryptScan:
+    """Search for an /Encrypt entry in bytes fed in chunks of any size, even one byte.
+
+    It answers as one search over the whole file would for any entry up to ENCRYPT_CARRY
+    bytes long (an entry is a reference or the opening of a dictionary: a few dozen bytes).
+    """
+
+    def __init__(self) -> None:
+        self._carry = b""
+        self.found = False
+
+    def feed(self, data: bytes) -> None:
+        """Scan the next bytes."""
+        if self.found or not data:
+            return
+        # An entry across the seam starts in the carry and ends within ENCRYPT_CARRY bytes:
+        # the seam and the new bytes are searched apart, sparing a copy of the whole chunk.
+        seam = self._carry + data[:ENCRYPT_CARRY]
+        if _ENCRYPT.search(seam) or _ENCRYPT.search(data):
+            self.found, self._carry = True, b""
+            return
+        window = data if len(data) >= ENCRYPT_CARRY else seam
+        keep = len(window) - ENCRYPT_OVERLAP
+        start = window.rfind(b"/Encrypt", max(0, len(window) - ENCRYPT_CARRY))
+        if 0 <= start < keep and _ENCRYPT_OPEN.fullmatch(window, start):
+            keep = start  # "/Encrypt 12 0" at the very end: its "R" may come next
+        self._carry = window[max(0, keep):]
+
+
+class Prescan:
+    """The whole-file pass of `sniff`, made on the bytes as they arrive (fed in order)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._start = b""
+        self._encrypt = EncryptScan()
+
+    def feed(self, data: bytes) -> None:
+        """The next bytes of the file."""
+        if len(self._start) < 5:
+            self._start += data[:5 - len(self._start)]
+        if self._start == b"%PDF-"[:len(self._start)]:  # a PDF, or too short to tell yet
+            self._encrypt.feed(data)
+        self.size += len(data)
+
+    @property
+    def pdf_encrypted(self) -> bool | None:
+        """Whether an /Encrypt entry was seen (None if the bytes are no PDF)."""
+        return self._encrypt.found if self._start == b"%PDF-" else None
+
+
+def _check_pdf(path: Path, encrypted: bool | None = None) -> str:
+    """Accept a complete, unencrypted PDF; `encrypted` is a scan already made, if any."""
     with path.open("rb") as f:
         f.seek(max(0, path.stat().st_size - PDF_EOF_WINDOW))
         if b"%%EOF" not in f.read():
             _refuse("file_damaged", PDF)
-    # /Encrypt is only meaningful in a trailer or an xref-stream dictionary, whose value is
-    # an indirect reference or a dictionary; scanning the whole file covers linearized
-    # files and incremental updates.
-    if any(_ENCRYPT.search(chunk) for chunk in _chunks(path)):
+    if encrypted is None:
+        scan = EncryptScan()
+        with path.open("rb") as f:
+            while not scan.found and (block := f.read(1024 * 1024)):
+                scan.feed(block)
+        encrypted = scan.found
+    if encrypted:
         raise UnsupportedType("pdf_encrypted")
     return PDF
 

@@ -33,7 +33,47 @@ from storage.spool import Spooled
 _MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"}
 _REFUSED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken"}
 _NETWORK = (urllib3.exceptions.HTTPError, OSError)
+SEND_BLOCK = 1024 * 1024  # bytes read from the file at a time by a one-request PUT
 log = logging.getLogger(__name__)
+
+
+class _HashedFile:
+    """A file to send as a request body whose SHA-256 is already known; iterable again on retry."""
+
+    def __init__(self, path: Path, size: int, sha256: str) -> None:
+        self.path, self.size, self.sha256 = path, size, sha256
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[bytes]:
+        sent = 0
+        with open(self.path, "rb") as data:
+            while sent < self.size and (block := data.read(min(SEND_BLOCK, self.size - sent))):
+                sent += len(block)
+                yield block
+        if sent != self.size:  # the server would wait for the missing bytes
+            raise OSError(f"{self.path} is shorter than its {self.size} bytes")
+
+
+class _Client(Minio):
+    """minio's client, also sending a `_HashedFile` in one request without hashing it again.
+
+    The payload hash signed is the digest computed while the upload was received, so the
+    server checks the bytes end to end (AWS, MinIO; SeaweedFS does not verify it).
+    """
+
+    # minio (7.2) builds a request's headers here, hashing the body for the signature.
+    def _build_headers(self, host, headers, body, creds):
+        if not isinstance(body, _HashedFile):
+            return super()._build_headers(host, headers, body, creds)
+        headers, date = super()._build_headers(host, headers, None, creds)
+        headers["Content-Length"] = str(len(body))
+        headers["x-amz-content-sha256"] = body.sha256
+        return headers, date
 
 
 class S3Store(SpoolingStore):
@@ -51,6 +91,7 @@ class S3Store(SpoolingStore):
         spool_dir: Path | None = None,
         part_size: int = 5 * 1024 * 1024,
         parallel_parts: int = 3,
+        single_put_max: int = 512 * 1024 * 1024,
         connect_timeout: float = 3.0,
         read_timeout: float = 30.0,
     ) -> None:
@@ -60,6 +101,10 @@ class S3Store(SpoolingStore):
             raise ValueError("part_size must be a multiple of the page size")
         self._part_size = part_size  # 5 MiB is the S3 minimum
         self._parallel_parts = parallel_parts
+        # A hashed file up to this size goes in one streamed PUT (S3 allows 5 GiB): no part
+        # to hash again nor to assemble, nothing left on the server if the request dies.
+        # Above it, parallel parts (worth lowering for a distant S3 with slow streams).
+        self._single_put_max = single_put_max
         self._bucket_ready = False
         self._lock = threading.Lock()
         http = urllib3.PoolManager(
@@ -71,7 +116,7 @@ class S3Store(SpoolingStore):
             cert_reqs="CERT_REQUIRED" if secure else "CERT_NONE",
             ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
         )
-        self._client = Minio(
+        self._client = _Client(
             endpoint, access_key, secret_key, secure=secure, region=region, http_client=http
         )
 
@@ -133,21 +178,25 @@ class S3Store(SpoolingStore):
             self._ensure_bucket()
 
     def _store(self, spooled: Spooled, key: str) -> None:
-        self._upload(spooled.path, spooled.size, key)
+        self._upload(spooled.path, StoredObject(key, spooled.sha256, spooled.size))
 
     def _store_file(self, path: Path, stored: StoredObject) -> None:
-        self._upload(path, stored.size, stored.key)
+        self._upload(path, stored)
 
-    def _upload(self, path: Path, size: int, key: str) -> None:
-        """Send a file in one PUT, or in parts, then drop the parts of any dead attempt."""
-        with _translated(key), open(path, "rb") as data:
-            if size <= self._part_size:
-                self._client.put_object(
-                    self.bucket, key, data, size, content_type="application/octet-stream"
+    def _upload(self, path: Path, stored: StoredObject) -> None:
+        """Send a hashed file in one PUT, or in parts, then drop the parts of any dead attempt."""
+        key, size = stored.key, stored.size
+        with _translated(key):
+            if size <= self._single_put_max or size <= self._part_size:
+                self._client._put_object(
+                    self.bucket, key, _HashedFile(path, size, stored.sha256),
+                    {"Content-Type": "application/octet-stream"},
                 )
-                return
-            self._put_parts(data, size, key)
-        self._abort_leftover_uploads(key)
+            else:
+                with open(path, "rb") as data:
+                    self._put_parts(data, size, key)
+        if size > self._part_size:  # big enough for an earlier attempt to have sent parts
+            self._abort_leftover_uploads(key)
 
     def _put_parts(self, data: BinaryIO, size: int, key: str) -> None:
         """A multipart upload with `parallel_parts` parts in flight, each mapped, not copied."""

@@ -24,7 +24,7 @@ def test_changed_content_is_validated_again():
     content = full_dossier()
     before_model, before = content_cache.validated(content)
     content["company"]["legal_name"] = "Autre nom SAS"
-    after_model, after = content_cache.validated(content)
+    after_model = content_cache.model(content)
     assert after_model is not before_model
     assert after_model.company.legal_name == "Autre nom SAS"
     emptied = content_cache.validated({})[1]

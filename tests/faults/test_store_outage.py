@@ -28,7 +28,7 @@ from storage.filesystem import FilesystemStore
 from storage.s3 import S3Store
 from tests.conftest import service_missing
 
-SIZE = 12 * 1024 * 1024  # above the 5 MiB part size: the S3 store sends a multipart upload
+SIZE = 12 * 1024 * 1024  # above the 5 MiB part size: a multipart upload when told to use parts
 CHUNK = 256 * 1024
 BOUNDARY = "fault-boundary-7f3a"
 
@@ -147,10 +147,10 @@ def dossier_id(client, founder) -> str:
     return client.post("/api/v1/dossiers", headers=founder, json={}).json()["id"]
 
 
-def s3_store(endpoint: str, s3_server, bucket: str, tmp_path: Path) -> S3Store:
+def s3_store(endpoint: str, s3_server, bucket: str, tmp_path: Path, **options) -> S3Store:
     """The app's S3 store, reaching the server at `endpoint`."""
     return S3Store(endpoint, s3_server.access_key, s3_server.secret_key, bucket,
-                   spool_dir=tmp_path / "spool")
+                   spool_dir=tmp_path / "spool", **options)
 
 
 def objects(s3_server, bucket: str) -> list[str]:
@@ -217,7 +217,15 @@ class TestS3KilledWhileTheFounderSends:
 
 
 class TestS3KilledMidObject:
-    """The store dies while the S3 store is halfway through the object's first part."""
+    """The store dies while the S3 store is halfway through the object (its first part).
+
+    Objects up to `single_put_max` go in one streamed PUT (the default for this size);
+    `single_put_max=0` makes the store send the same object in parallel parts.
+    """
+
+    @pytest.fixture(params=["one PUT", "parts"])
+    def sending(self, request) -> str:
+        return request.param
 
     @pytest.fixture
     def proxy(self, s3_server) -> Iterator[CuttingProxy]:
@@ -226,11 +234,13 @@ class TestS3KilledMidObject:
         relay.close()
 
     @pytest.fixture
-    def store(self, proxy, s3_server, bucket, tmp_path):
-        return s3_store(f"127.0.0.1:{proxy.port}", s3_server, bucket, tmp_path)
+    def store(self, proxy, s3_server, bucket, tmp_path, sending):
+        options = {"single_put_max": 0} if sending == "parts" else {}
+        return s3_store(f"127.0.0.1:{proxy.port}", s3_server, bucket, tmp_path, **options)
 
     def test_is_503_leaves_no_object_and_the_retry_frees_the_dead_parts(
-            self, app, founder, dossier_id, s3_server, proxy, store, bucket, sessions, tmp_path):
+            self, app, founder, dossier_id, s3_server, proxy, store, bucket, sessions, tmp_path,
+            sending):
         """503 problem, no row, no object; the retry is 201 and the dead upload's parts go."""
         body = big_pdf()
         key = key_for(hashlib.sha256(body).hexdigest())
@@ -241,7 +251,10 @@ class TestS3KilledMidObject:
 
         s3_server.start()
         assert objects(s3_server, bucket) == []
-        assert pending_uploads(s3_server, bucket) == [key]  # the parts the server kept
+        if sending == "parts":
+            assert pending_uploads(s3_server, bucket) == [key]  # the parts the server kept
+        else:
+            assert pending_uploads(s3_server, bucket) == []  # a dead PUT leaves nothing
         assert_stored_once(upload(app, founder, dossier_id, body), body, store, sessions)
         assert pending_uploads(s3_server, bucket) == []
 
