@@ -64,6 +64,9 @@ def _calls(data: dataset.Dataset, rng: random.Random) -> dict[str, list[Call]]:
                                      *(emails[o] for o in owners)])
     inbox = [Call(f"/api/v1/inbox?page={page}", tokens[f"{code}@demo.example"])
              for code in partners for page in range(1, PAGES + 1)]
+    # Reviewers also look back at what they decided (the second part of the inbox).
+    inbox += [Call(f"/api/v1/inbox?state={state}&page={page}", tokens[f"{code}@demo.example"])
+              for code in partners for state, page in (("approved", 1), ("declined", 3))]
     status = [Call(f"/api/v1/dossiers/{dossier_id}", tokens[emails[owner]])
               for owner in owners for dossier_id in rng.sample(mine[owner], 5)]
     pipeline = [Call("/api/v1/pipeline", tokens["staff@demo.example"])]

@@ -165,6 +165,9 @@ class RoutingRequest(Base):
 # Routes a partner has and has not decided yet: the first part of every inbox.
 AWAITING_DECISION = sorted(VISIBLE_TO_PARTNER - DECIDED_STATES)
 OPEN_ROUTES = text("state IN (" + ", ".join(f"'{s.value}'" for s in AWAITING_DECISION) + ")")
+# ... and those it has decided: the second part, latest decision first.
+DECIDED_ROUTES = text("state IN (" + ", ".join(f"'{s.value}'" for s in sorted(DECIDED_STATES))
+                      + ")")
 
 
 class Route(Base):
@@ -177,6 +180,8 @@ class Route(Base):
         # the reviewer inbox: a partner's routes awaiting a decision, in order of arrival
         Index("ix_routes_partner_open", "partner_code", "delivered_at", "id",
               postgresql_where=OPEN_ROUTES, sqlite_where=OPEN_ROUTES),
+        Index("ix_routes_partner_decided", "partner_code", "updated_at", "id",
+              postgresql_where=DECIDED_ROUTES, sqlite_where=DECIDED_ROUTES),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -50,7 +50,7 @@ def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None 
         about_dossier.append(Dossier.sector == sector)
     decided = {s.value for s in DECIDED_STATES}
     parts = [(sorted(states - decided), (Route.delivered_at.asc().nulls_last(), Route.id)),
-             (sorted(states & decided), (Route.updated_at.desc(), Route.id))]
+             (sorted(states & decided), (Route.updated_at.desc(), Route.id.desc()))]
     # Without filters the stored tallies give the totals; a filter needs a real count.
     tally = None if len(where) > 1 or about_dossier else tallies.counts(db=db, partner=partner)
     offset, wanted, total, rows = (page - 1) * page_size, page_size, 0, []
