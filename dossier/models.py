@@ -176,7 +176,7 @@ class Route(Base):
     __tablename__ = "routes"
     __table_args__ = (
         UniqueConstraint("dossier_id", "partner_code"),
-        Index("ix_routes_partner_state_updated", "partner_code", "state", "updated_at"),
+        Index("ix_routes_partner_state_updated", "partner_code", "state", "updated_at", "id"),
         # the reviewer inbox: a partner's routes awaiting a decision, in order of arrival
         Index("ix_routes_partner_open", "partner_code", "delivered_at", "id",
               postgresql_where=OPEN_ROUTES, sqlite_where=OPEN_ROUTES),

@@ -1,4 +1,4 @@
-"""inbox index for the decided routes, latest decision first
+"""inbox indexes for the decided routes, latest decision first
 
 Revision ID: e1a2b3c40007
 Revises: e1a2b3c40006
@@ -20,11 +20,18 @@ DECIDED = sa.text("state IN ('approved', 'declined')")
 
 def upgrade() -> None:
     # A page of decided routes sorted the partner's whole history (65 000 routes: 100 ms);
-    # read backwards, this index gives it in 2 ms.
+    # read backwards, this index gives it in 2-5 ms.
     op.create_index('ix_routes_partner_decided', 'routes',
                     ['partner_code', 'updated_at', 'id'], unique=False,
                     postgresql_where=DECIDED, sqlite_where=DECIDED)
+    # Filtered by one state, the inbox reads this one: with `id` it needs no sort (80 ms).
+    op.drop_index('ix_routes_partner_state_updated', table_name='routes')
+    op.create_index('ix_routes_partner_state_updated', 'routes',
+                    ['partner_code', 'state', 'updated_at', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_routes_partner_state_updated', table_name='routes')
+    op.create_index('ix_routes_partner_state_updated', 'routes',
+                    ['partner_code', 'state', 'updated_at'], unique=False)
     op.drop_index('ix_routes_partner_decided', table_name='routes')
