@@ -94,6 +94,8 @@ def _record(url: str, calls: dict[str, list[Call]]) -> dict[str, list[list[tuple
                     r = client.get(call.path, headers={"Authorization": f"Bearer {call.token}"})
                     if r.status_code != 200:
                         raise RuntimeError(f"{call.path}: {r.status_code} {r.text[:300]}")
+                    if name == "inbox" and not r.json()["items"]:  # an empty page costs nothing
+                        raise RuntimeError(f"{call.path}: an empty inbox page")
                     recorded[name].append(recorder.take())
             app.state.dossier.engine.dispose()
     return recorded
