@@ -106,6 +106,10 @@ def _summary(results: dict[str, Any]) -> str:
                 rows.append((label + f" ({lat['dataset']['clients']} clients)",
                              f"{item['ours']['p95_ms']} ms", f"{item['raw']['p95_ms']} ms",
                              _x(item["ratio_p95"]), _met(item)))
+        floor = (lat.get("floor") or {}).get("ours")
+        if floor:
+            rows.append(("2. Floor: bare FastAPI + `SELECT 1` p95", f"{floor['p95_ms']} ms",
+                         "", "", "no endpoint of this stack can be faster"))
     up = results.get("uploads")
     if up:
         rows.append((f"3. Upload {up['size_mb']} MB", f"{up['ours_mb_per_s']} MB/s",
@@ -324,6 +328,11 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
                    label=f"{name} (ours)")
         right.plot(clients, [p["raw_p95_ms"] for p in series], "--o", color=colour,
                    label=f"{name} (raw SQL)")
+    floor = ((results.get("latency") or {}).get("floor") or {}).get("ours")
+    if sweep and floor:
+        clients = results["latency"]["dataset"]["clients"]
+        right.plot([clients], [floor["p95_ms"]], "s", color="C2",
+                   label="floor: bare FastAPI + SELECT 1")
     right.set_xlabel("concurrent clients")
     right.set_ylabel("p95 latency (ms)")
     right.set_title("API latency")
