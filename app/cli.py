@@ -106,6 +106,17 @@ def db_upgrade(revision: str = "head") -> None:
     console.print(f"[green]Database at {revision}.[/green]")
 
 
+@db_cli.command("recount")
+def db_recount() -> None:
+    """Rebuild the per-partner route tallies (inbox totals) from the routes."""
+    from dossier.db import transaction
+    from dossier.services import tallies
+
+    with transaction(_sessions()) as db:
+        rows = tallies.recount(db=db)
+    console.print(f"[green]Route tallies rebuilt: {rows} partner/state counts.[/green]")
+
+
 @users_cli.command("add")
 def users_add(
     email: str,

@@ -28,6 +28,8 @@ def test_upgrade_demo_and_users_add(tmp_path, monkeypatch):
         users.authenticate(db=db, email="founder@demo.example", password="autre-mot-de-passe")
         reviewer = users.authenticate(db=db, email="analyste@cic.example", password="s3cret-pass")
         assert reviewer.partner_code == "cic"
+    recounted = runner.invoke(cli, ["db", "recount"])
+    assert recounted.exit_code == 0 and "Route tallies rebuilt" in recounted.output
 
 
 def test_partners_load_validates_the_file(tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from dossier.models import RouteTally
+from dossier.models import Route, RouteTally
 
 COMPACT_AFTER = 200  # delta rows of one partner before they are folded into one per state
 
@@ -42,3 +42,14 @@ def compact(*, db: Session, partners: Iterable[str]) -> None:
         rows = [{"partner_code": partner, "state": state, "n": n} for state, n in sums if n]
         if rows:
             db.execute(insert(RouteTally), rows)
+
+
+def recount(*, db: Session) -> int:
+    """Rebuild every tally from the routes themselves (after writes made with triggers off,
+    e.g. a bulk load under `session_replication_role = replica`); the number of rows."""
+    db.execute(delete(RouteTally))
+    db.execute(insert(RouteTally).from_select(
+        ["partner_code", "state", "n"],
+        select(Route.partner_code, Route.state, func.count()).group_by(Route.partner_code,
+                                                                       Route.state)))
+    return db.scalar(select(func.count()).select_from(RouteTally)) or 0
