@@ -66,6 +66,10 @@ def test_counts_follow_inserts_updates_bulk_writes_and_deletes(sessions):
         doomed = db.scalar(select(Route.dossier_id).where(Route.id == ids[0]))
         db.execute(delete(Route).where(Route.dossier_id == doomed))
     _assert_exact(sessions)
+    with transaction(sessions) as db:  # routes removed by the dossier's ON DELETE CASCADE
+        doomed = db.scalar(select(Route.dossier_id).where(Route.id == ids[3]))
+        db.execute(delete(Dossier).where(Dossier.id == doomed))
+    _assert_exact(sessions)
     with transaction(sessions) as db:  # a rolled-back change leaves no delta
         db.execute(update(Route).values(state="approved"))
         db.rollback()
