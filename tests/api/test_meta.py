@@ -59,3 +59,12 @@ def test_unknown_route_is_a_problem(client):
     r = client.get("/api/v1/nothing-here")
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_serving_process_collects_garbage_less_often(client):
+    import gc
+
+    from app.main import GC_THRESHOLDS
+
+    assert client.get("/api/v1/health").status_code == 200  # the lifespan has run
+    assert gc.get_threshold() == GC_THRESHOLDS
