@@ -29,7 +29,7 @@ def run(*, quick: bool, sweep: bool = True) -> dict[str, Any]:
     rng = random.Random(7)
     calls = _calls(data, rng)
     recorded = _record(data.url, calls)
-    sizes = {"inbox": 200 if quick else 2000, "status": 200 if quick else 2000,
+    sizes = {"inbox": 600 if quick else 2000, "status": 600 if quick else 2000,
              "pipeline": 100 if quick else 1000}
     raw_sizes = {**sizes, "pipeline": CLIENTS if quick else 3 * CLIENTS}
     results: dict[str, Any] = {"dataset": {"dossiers": dataset.DOSSIERS,
