@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app import api, openapi, problems, web
 from app.messages import register_messages
+from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
 from app.state import AppState
 from dossier.db import make_engine, make_sessionmaker
@@ -65,7 +66,7 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                   lifespan=lifespan)
     app.state.dossier = AppState(settings=settings, engine=engine, sessions=sessions,
                                  store=store, secret=secret, runtime=runtime,
-                                 dispatcher=dispatcher)
+                                 dispatcher=dispatcher, pipeline=LastPipeline(sessions))
     problems.install(app)
     app.include_router(api.router)
     web.install(app)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import weakref
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.state import AppState
 from dossier.services import pipeline as stats
 
 log = logging.getLogger(__name__)
@@ -18,19 +16,21 @@ STUCK_SHOWN = 100
 FRESH_SECONDS = 30.0
 
 
-class _LastPipeline:
+class LastPipeline:
     """The last computed pipeline of one app; a stale copy is refreshed in the background.
 
     Aggregating every route costs about a second at 600 000 routes: computing it at most
     once per FRESH_SECONDS, not once per request, keeps the endpoint fast for many staff.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
         self.value: dict[str, Any] | None = None
         self.computed_at = 0.0
         self.lock = threading.Lock()
 
-    def get(self, db: Session, sessions: sessionmaker[Session]) -> dict[str, Any]:
+    def get(self, db: Session) -> dict[str, Any]:
+        """The pipeline computed at most FRESH_SECONDS ago (`generated_at` says when)."""
         if self.value is None:
             # The first request computes with its own session: those waiting hold theirs.
             with self.lock:
@@ -38,13 +38,13 @@ class _LastPipeline:
                     self._compute(db)
         elif (time.monotonic() - self.computed_at > FRESH_SECONDS
               and self.lock.acquire(blocking=False)):
-            threading.Thread(target=self._refresh_then_release, args=(sessions,),
-                             name="pipeline-refresh", daemon=True).start()
+            threading.Thread(target=self._refresh_then_release, name="pipeline-refresh",
+                             daemon=True).start()
         return self.value
 
-    def _refresh_then_release(self, sessions: sessionmaker[Session]) -> None:
+    def _refresh_then_release(self) -> None:
         try:
-            with sessions() as db:
+            with self.sessions() as db:
                 self._compute(db)
         except Exception:  # the stale copy stays; the next request tries again
             log.exception("refreshing the pipeline failed")
@@ -56,15 +56,3 @@ class _LastPipeline:
                       "stuck": stats.stuck_routes(db=db, limit=STUCK_SHOWN),
                       "stuck_total": stats.count_stuck(db=db)}
         self.computed_at = time.monotonic()
-
-
-_last: weakref.WeakKeyDictionary[sessionmaker[Session], _LastPipeline] = (
-    weakref.WeakKeyDictionary())
-_last_lock = threading.Lock()
-
-
-def latest(state: AppState, db: Session) -> dict[str, Any]:
-    """The pipeline computed at most FRESH_SECONDS ago (`generated_at` says when)."""
-    with _last_lock:
-        last = _last.setdefault(state.sessions, _LastPipeline())
-    return last.get(db, state.sessions)

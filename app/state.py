@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
 from storage.base import ObjectStore
 from workflows.dispatch import Dispatcher
@@ -24,3 +25,4 @@ class AppState:
     secret: bytes
     runtime: Runtime
     dispatcher: Dispatcher
+    pipeline: LastPipeline

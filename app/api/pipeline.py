@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response, StreamingResponse
 
-from app import exports, pipeline_cache
+from app import exports
 from app.deps import SessionDep, StateDep, role_required
 from app.exports import COLUMNS, XLSX
 from app.openapi import problems
@@ -26,7 +26,7 @@ def pipeline(user: StaffUser, db: SessionDep, state: StateDep) -> dict[str, Any]
     Computed at most every 30 seconds (`generated_at` says when); `stuck` lists the 100
     routes waiting longest past their partner's SLA and `stuck_total` counts them all.
     """
-    return pipeline_cache.latest(state, db)
+    return state.pipeline.get(db)
 
 
 @router.get("/pipeline/export.csv", response_class=StreamingResponse,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from app import charts, exports, pipeline_cache
+from app import charts, exports
 from app.deps import SessionDep, StateDep
 from app.state import AppState
 from app.web import staff_exports, staff_partners
@@ -63,7 +63,7 @@ def _partner_lines(data: dict[str, Any], names: dict[str, str]) -> list[dict[str
 
 
 def _dashboard(state: AppState, db: Session, lang: str) -> dict[str, Any]:
-    data = pipeline_cache.latest(state, db)
+    data = state.pipeline.get(db)
     names = catalogue.partner_names(db=db)
     sla = {p.code: p.config.get("sla_days")
            for p in catalogue.list_partners(db=db, active_only=False)}
@@ -118,7 +118,7 @@ def funnel_chart(request: Request, user: StaffUser, db: SessionDep, state: State
                  size: Size = "wide") -> Response:
     """The funnel as an SVG image (its numbers are also in a table on the dashboard)."""
     lang = page_lang(request)
-    funnel = funnel_counts(pipeline_cache.latest(state, db))
+    funnel = funnel_counts(state.pipeline.get(db))
     svg = charts.funnel_svg(
         [charts.Bar(text("staff_f_" + key, lang), value, unit) for key, value, unit in funnel],
         title=text("staff_funnel_title", lang), description=_funnel_sentence(funnel, lang),
@@ -133,7 +133,7 @@ def amounts_chart(request: Request, user: StaffUser, db: SessionDep, state: Stat
                   size: Size = "wide") -> Response:
     """Amounts requested and approved per partner, as an SVG image."""
     lang = page_lang(request)
-    lines = _partner_lines(pipeline_cache.latest(state, db), catalogue.partner_names(db=db))
+    lines = _partner_lines(state.pipeline.get(db), catalogue.partner_names(db=db))
     locale = babel_locale(lang)
     svg = charts.amounts_svg(
         [(line["name"], Decimal(line["requested_eur"]), Decimal(line["approved_eur"]))
