@@ -21,6 +21,7 @@ from dossier.db import Base, make_engine, make_sessionmaker, transaction
 from dossier.models import RouteTally, User
 from storage.filesystem import FilesystemStore
 from tests.s3server import S3Server, S3ServerError, start_s3_server
+from tests.smtp_server import SMTPServer
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry calls out
 os.environ.pop("PREFECT_API_URL", None)  # a developer's shell must not send tests to workers
@@ -114,6 +115,15 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         service_missing(f"S3 server did not start: {exc}")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp(monkeypatch) -> Iterator[SMTPServer]:
+    """A real SMTP server on loopback, configured through SMTP_HOST and SMTP_PORT."""
+    with SMTPServer() as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        yield server
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,6 @@ from dossier.models import DeletedDossier, Dossier, Notification
 from dossier.services import retention
 from tests.helpers import full_dossier, minimal_pdf
 from tests.retention.conftest import backdate, rows_left, stored_keys_of
-from tests.smtp_server import SMTPServer
 from workflows.retention import RetentionSettings, run_once
 
 POLICY = retention.Policy(draft_warn_days=180, draft_purge_days=30, closed_months=36)
@@ -38,15 +36,6 @@ def draft_with_file(client, headers, name: str, data: bytes) -> str:
                     files={"file": ("kbis.pdf", data, "application/pdf")}, data={"kind": "kbis"})
     assert r.status_code == 201, r.text
     return dossier_id
-
-
-@pytest.fixture
-def smtp(monkeypatch) -> Iterator[SMTPServer]:
-    """A real SMTP server on loopback, configured through SMTP_HOST and SMTP_PORT."""
-    with SMTPServer() as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        yield server
 
 
 def test_untouched_draft_is_warned_then_purged_with_its_files(client, make_founder, sessions,

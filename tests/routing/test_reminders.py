@@ -5,7 +5,6 @@ from __future__ import annotations
 import smtplib
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,6 @@ from dossier.models import Route
 from dossier.services import notifications
 from tests.conftest import login
 from tests.routing.conftest import ready_dossier
-from tests.smtp_server import SMTPServer
 from workflows.dispatch import Dispatcher
 from workflows.mail import MailSettings, is_transient, send_pending
 from workflows.reminders import reminders_due, sla_reminders
@@ -28,15 +26,6 @@ LINK = "https://dossier.example"
 def settings(settings):
     """Route in the test's thread; no periodic reminders behind the test's back."""
     return settings.model_copy(update={"routing_in_background": False, "reminder_interval": 0})
-
-
-@pytest.fixture
-def smtp(monkeypatch) -> Iterator[SMTPServer]:
-    """A real SMTP server on loopback, configured through SMTP_HOST and SMTP_PORT."""
-    with SMTPServer() as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        yield server
 
 
 @pytest.fixture
