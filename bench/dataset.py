@@ -120,18 +120,27 @@ def load(url: str) -> None:
         _copy_founders(conn, founders, now)
         _copy_dossiers_and_children(conn, rng, founders, partners, full, now)
         conn.execute("SET session_replication_role = DEFAULT")
-        # The replica role skipped the tally triggers too: count as the migration does.
-        conn.execute("INSERT INTO route_tallies (partner_code, state, n) "
-                     "SELECT partner_code, state, count(*) FROM routes GROUP BY 1, 2")
         conn.execute("CREATE TABLE bench_meta (key text, value text)")
         sample_owners = [founders[i] for i in range(0, FOUNDERS, FULL_CONTENT_EVERY)]
         conn.execute("INSERT INTO bench_meta VALUES ('marker', %s)", (marker(),))
         for owner in sample_owners:
             conn.execute("INSERT INTO bench_meta VALUES ('sample_owner', %s)", (str(owner),))
         conn.commit()
+    _recount_tallies(url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
     log(f"dataset loaded in {time.monotonic() - started:.0f} s")
+
+
+def _recount_tallies(url: str) -> None:
+    """The replica role skipped the inbox tally triggers too: `dossier db recount`'s work."""
+    from dossier.db import make_engine, make_sessionmaker, transaction
+    from dossier.services import tallies
+
+    engine = make_engine(url)
+    with transaction(make_sessionmaker(engine)) as db:
+        tallies.recount(db=db)
+    engine.dispose()
 
 
 def _seed_catalogue(url: str) -> None:
