@@ -177,6 +177,7 @@ def field_errors(exc: DomainError, lang: str) -> dict[str, str]:
 def open_route(*, db: Session, route: Route, user: User) -> int | None:
     """Opening the page: remember the baseline, mark read, fire `opened` when delivered."""
     baseline = baseline_version(route, routes.events(db=db, route=route))
+    routes.lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
     if route.state == State.delivered:
         routes.fire(db=db, route=route, user=user, event="opened")
     routes.mark_read(db=db, route=route, user=user)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
+from dossier.locks import hold
 from dossier.models import (
     Attachment,
     Delivery,
@@ -62,11 +63,18 @@ def actor_of(user: User | None) -> Actor:
     return Actor.reviewer if user.role == Role.reviewer else Actor.founder
 
 
+def lock(*, db: Session, route: Route) -> None:
+    """Hold the route until commit: of two conflicting transitions the second sees the first's
+    state, and the machine refuses it (409)."""
+    hold(db, route)
+
+
 def fire(*, db: Session, route: Route, user: User | None, event: str,
          payload: dict[str, Any] | None = None, now: datetime | None = None) -> RouteEvent:
-    """Apply one transition of the declared machine and append its event."""
+    """Apply one transition of the declared machine, under the route's lock, and log it."""
     now = now or utcnow()
     actor = actor_of(user)
+    lock(db=db, route=route)
     try:
         target = check(event, route.state, actor)
     except IllegalTransition as exc:

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
 from dossier.errors import FieldError, Invalid
+from dossier.locks import hold
 from dossier.models import (
     Delivery,
     Dossier,
@@ -33,16 +34,8 @@ def routes_of(*, db: Session, dossier: Dossier) -> dict[str, Route]:
 
 
 def lock(*, db: Session, dossier: Dossier) -> None:
-    """Hold the dossier until commit, so concurrent submits and amendments run one by one.
-
-    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite (where
-    SELECT ... FOR UPDATE does nothing); the dossier is then re-read, as the holder before
-    us may have changed it.
-    """
-    db.execute(update(Dossier).where(Dossier.id == dossier.id)
-               .values(updated_at=Dossier.updated_at)
-               .execution_options(synchronize_session=False))
-    db.refresh(dossier)
+    """Hold the dossier until commit, so concurrent submits and amendments run one by one."""
+    hold(db, dossier)
 
 
 def replayed(*, db: Session, dossier: Dossier, idempotency_key: str | None

@@ -1,0 +1,50 @@
+"""Race fixtures: delivered routes made quickly, many times, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import select
+
+from dossier.db import transaction
+from dossier.models import Delivery
+from dossier.services import delivery
+from tests.conftest import login
+from tests.routing.conftest import ready_dossier
+
+TRIALS = 20
+
+
+@pytest.fixture
+def reviewers(client) -> Callable[[str], dict[str, str]]:
+    """Headers of a partner's demo reviewer, logged in once per partner."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def headers(partner: str) -> dict[str, str]:
+        if partner not in cache:
+            cache[partner] = login(client, f"{partner}@demo.example")
+        return cache[partner]
+
+    return headers
+
+
+@pytest.fixture
+def delivered_routes(client, founder, sessions) -> Iterator[Callable[[], tuple[str, str]]]:
+    """A source of fresh delivered routes: (partner, route id), five per submitted dossier."""
+    spare: list[tuple[str, str]] = []
+
+    def next_route() -> tuple[str, str]:
+        if not spare:
+            dossier_id = ready_dossier(client, founder)
+            r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
+                            json={"consent": True})
+            assert r.status_code == 202, r.text
+            with transaction(sessions) as db:
+                pending = db.scalars(select(Delivery.id).where(Delivery.status == "pending"))
+                for delivery_id in list(pending):
+                    delivery.settle_delivered(db=db, delivery_id=delivery_id)
+            spare.extend((x["partner"], x["id"]) for x in r.json()["routes"])
+        return spare.pop()
+
+    yield next_route

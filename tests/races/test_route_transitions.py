@@ -1,0 +1,132 @@
+"""Conflicting transitions on one route: exactly one wins, the others get 409, never a 5xx."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import pytest
+from sqlalchemy import func, select
+
+from dossier.errors import Conflict
+from dossier.models import Route, RouteEvent, User
+from dossier.services import routes
+from tests.races.conftest import TRIALS
+
+APPROVE = {"type": "approved", "instrument": "bank_loan", "amount_eur": "100000.00"}
+DECLINE = {"type": "declined", "reason": "risk_profile"}
+
+
+def decisions(sessions, route_id: str) -> list[str]:
+    """The decision and withdrawal events recorded on a route."""
+    with sessions() as db:
+        return list(db.scalars(select(RouteEvent.type).where(
+            RouteEvent.route_id == uuid.UUID(route_id),
+            RouteEvent.type.in_(("approved", "declined", "withdrawn")))))
+
+
+def race(*calls):
+    """Run the calls at the same moment; their results (or exceptions) in order."""
+    start = threading.Barrier(len(calls), timeout=30)
+
+    def run(call):
+        start.wait()
+        try:
+            return call()
+        except Exception as exc:  # the race's loser is part of the result
+            return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return [f.result() for f in [pool.submit(run, c) for c in calls]]
+
+
+def act_in_own_session(sessions, route_id: str, email: str, event: str,
+                       loaded: threading.Barrier) -> str:
+    """Load the route, wait until the other side has loaded it too, then act."""
+    with sessions() as db, db.begin():
+        route = db.get(Route, uuid.UUID(route_id))
+        user = db.scalar(select(User).where(User.email == email))
+        assert route.state == "delivered"
+        loaded.wait()
+        if event == "withdrawn":
+            return routes.withdraw(db=db, route=route, user=user).type
+        body = APPROVE if event == "approved" else DECLINE
+        return routes.reviewer_event(db=db, route=route, user=user, body=body).type
+
+
+@pytest.mark.parametrize("second", ["declined", "withdrawn"])
+def test_two_sessions_that_both_read_the_route_then_act_one_wins(
+        delivered_routes, sessions, second):
+    """Both transactions load the route before either writes: the lock makes the second wait,
+    re-read and fail; without it both events were recorded."""
+    for _ in range(TRIALS):
+        partner, route_id = delivered_routes()
+        second_email = ("founder@demo.example" if second == "withdrawn"
+                        else f"{partner}@demo.example")
+        loaded = threading.Barrier(2, timeout=30)
+        outcomes = race(
+            partial(act_in_own_session, sessions, route_id, f"{partner}@demo.example",
+                    "approved", loaded),
+            partial(act_in_own_session, sessions, route_id, second_email, second, loaded))
+        assert all(isinstance(o, str | Conflict) for o in outcomes), outcomes
+        winners = [o for o in outcomes if isinstance(o, str)]
+        assert len(winners) == 1, outcomes
+        assert decisions(sessions, route_id) == winners
+        with sessions() as db:
+            assert db.get(Route, uuid.UUID(route_id)).state == winners[0]
+
+
+def test_approve_and_decline_over_http(client, delivered_routes, reviewers, sessions):
+    """The same reviewer clicks both buttons at once: one 201, one 409, one decision."""
+    for _ in range(TRIALS):
+        partner, route_id = delivered_routes()
+        headers = reviewers(partner)
+        url = f"/api/v1/routes/{route_id}/events"
+        answers = race(partial(client.post, url, headers=headers, json=APPROVE),
+                       partial(client.post, url, headers=headers, json=DECLINE))
+        codes = sorted(r.status_code for r in answers)
+        assert codes == [201, 409], [r.text for r in answers]
+        won = next(r for r in answers if r.status_code == 201).json()["type"]
+        assert decisions(sessions, route_id) == [won]
+
+
+def test_approve_racing_withdraw_over_http(client, founder, delivered_routes, reviewers,
+                                           sessions):
+    """A withdrawal that answered 200 is final: the route never ends approved after it, and
+    the partner's reviewer can no longer read the dossier."""
+    for _ in range(TRIALS):
+        partner, route_id = delivered_routes()
+        headers = reviewers(partner)
+        approve, withdraw = race(
+            partial(client.post, f"/api/v1/routes/{route_id}/events", headers=headers,
+                    json=APPROVE),
+            partial(client.post, f"/api/v1/routes/{route_id}/withdraw", headers=founder))
+        # The reviewer who comes after the withdrawal no longer sees the route at all (404).
+        assert (approve.status_code, withdraw.status_code) in (
+            (201, 409), (409, 200), (404, 200)), (approve.text, withdraw.text)
+        with sessions() as db:
+            state = db.get(Route, uuid.UUID(route_id)).state
+        if withdraw.status_code == 200:
+            assert state == "withdrawn"
+            assert decisions(sessions, route_id) == ["withdrawn"]
+            seen = client.get(f"/api/v1/routes/{route_id}", headers=headers)
+            assert seen.status_code == 404
+        else:
+            assert state == "approved"
+            assert decisions(sessions, route_id) == ["approved"]
+
+
+def test_many_messages_at_once_all_land(client, founder, delivered_routes, reviewers, sessions):
+    """Events that do not change the state do not conflict with each other."""
+    partner, route_id = delivered_routes()
+    headers = reviewers(partner)
+    url = f"/api/v1/routes/{route_id}/messages"
+    answers = race(*[partial(client.post, url, headers=headers if i % 2 else founder,
+                             json={"body": f"message {i}"}) for i in range(8)])
+    assert [r.status_code for r in answers] == [201] * 8, [r.text for r in answers]
+    with sessions() as db:
+        count = db.scalar(select(func.count()).select_from(RouteEvent).where(
+            RouteEvent.route_id == uuid.UUID(route_id), RouteEvent.type == "message"))
+    assert count == 8
