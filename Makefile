@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install system-deps run test test-scale lint bench bench-quick clean
+.PHONY: install system-deps run test test-scale soak lint bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: lint system-deps
 # Two Prefect workers and a Prefect server on PostgreSQL route 200 dossiers (docs/production.md).
 test-scale: install system-deps
 	SCALE_TEST=1 $(BIN)/pytest tests/scale
+
+# Fifty busy users on PostgreSQL + S3 with a Prefect restart midway, then the books (issue 12).
+soak: install system-deps
+	$(BIN)/python -m bench.soak
 
 # Ratios of our path to the raw limit of the same work (BENCHMARKS.md, bench/results.json).
 bench: install system-deps

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -27,9 +27,25 @@ def get_state(request: Request) -> AppState:
 
 
 def get_session(state: Annotated[AppState, Depends(get_state)]) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns without error."""
-    with state.sessions() as session, session.begin():
-        yield session
+    """The request's one session: committed when the route returns without error, then its
+    `after_commit` callbacks run."""
+    with state.sessions() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        for callback in session.info.pop(AFTER_COMMIT, []):
+            callback()
+
+
+AFTER_COMMIT = "after_commit"
+
+
+def after_commit(db: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the request's transaction has committed (never if it rolls back)."""
+    db.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
 def get_store(state: Annotated[AppState, Depends(get_state)]) -> ObjectStore:
@@ -52,7 +68,11 @@ def get_current_user(db: SessionDep, token: Annotated[str | None, Depends(oauth2
     """The user behind the bearer token."""
     if not token:
         raise Unauthorized("not_authenticated")
-    return users.user_for_token(db=db, token=token)
+    user = users.user_for_token(db=db, token=token)
+    # Give the connection back at once: a handler that streams a body or works off the
+    # loop would otherwise hold it for the whole request (the session begins anew on use).
+    db.commit()
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -41,7 +41,7 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     """Build the app; tests pass their own settings, engine or store."""
     settings = settings or AppSettings()
     register_messages()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, **settings.pool())
     secret = settings.secret()
     store = store or make_store(StorageSettings(), secret=secret)
     sessions = make_sessionmaker(engine)

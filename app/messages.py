@@ -19,6 +19,8 @@ MESSAGES = {
                   "en": "Content too large (limit: {limit} bytes)."},
     "unavailable": {"fr": "Le stockage des documents ne répond pas ; réessayez dans un instant.",
                     "en": "Document storage is not answering; please retry in a moment."},
+    "database_busy": {"fr": "Le service est très sollicité ; réessayez dans un instant.",
+                      "en": "The service is very busy; please retry in a moment."},
     "database_unavailable": {"fr": "La base de données ne répond pas ; réessayez dans un instant.",
                              "en": "The database is not answering; please retry in a moment."},
     "upload_too_large": {"fr": "Le fichier dépasse la taille maximale ({limit} octets).",

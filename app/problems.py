@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dossier.errors import Conflict, DomainError, FieldError, TooLarge, Unavailable
@@ -98,7 +99,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         lang = lang_of(request)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
         return problem(request, exc.status, exc.code, summary(exc, lang),
                        field_errors(exc.errors, lang), headers)
 
@@ -115,6 +118,12 @@ def install(app: FastAPI) -> None:
         # DB-API "operational" errors: server down or restarting, connection lost, lock timeout.
         log.warning("database unavailable on %s: %s", request.url.path, exc.orig or exc)
         return await domain_error(request, Unavailable("database_unavailable"))
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_exhausted(request: Request, exc: PoolTimeout) -> Response:
+        # Every pooled connection stayed busy for DB_POOL_TIMEOUT: say so fast, never queue on.
+        log.warning("database pool exhausted on %s", request.url.path)
+        return await domain_error(request, Unavailable("database_busy"))
 
     @app.exception_handler(IntegrityError)
     async def constraint_error(request: Request, exc: IntegrityError) -> Response:

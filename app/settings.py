@@ -16,6 +16,11 @@ class AppSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = "sqlite:///./var/dossier.db"
+    # Connections per process; a request holds at most one. Past the pool, a request waits
+    # DB_POOL_TIMEOUT seconds, then gets a 503 with Retry-After rather than queueing on.
+    db_pool_size: int = 10
+    db_pool_overflow: int = 10
+    db_pool_timeout: float = 5.0
     secret_key: str = ""
     secret_key_file: Path = Path("./var/secret_key")
     max_upload_bytes: int = 50 * 1024 * 1024
@@ -44,6 +49,11 @@ class AppSettings(BaseSettings):
             return None
         return Clamd(host=self.clamd_host, port=self.clamd_port, socket_path=self.clamd_socket,
                      timeout=self.clamd_timeout)
+
+    def pool(self) -> dict[str, float]:
+        """The connection pool's bounds, as `create_engine` takes them."""
+        return {"pool_size": self.db_pool_size, "max_overflow": self.db_pool_overflow,
+                "pool_timeout": self.db_pool_timeout}
 
     def secret(self) -> bytes:
         """The signing secret: SECRET_KEY, or one generated once and kept in var/."""

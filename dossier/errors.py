@@ -27,6 +27,7 @@ class DomainError(Exception):
 
     status = 400
     code = "bad_request"
+    retry_after: int | None = None  # seconds, sent as Retry-After
 
     def __init__(self, code: str | None = None, ctx: dict[str, Any] | None = None,
                  errors: list[FieldError] | None = None):
@@ -94,3 +95,4 @@ class Unavailable(DomainError):
 
     status = 503
     code = "unavailable"
+    retry_after = 2

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StrictBool
 
-from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep, StateDep
+from app.deps import (
+    CurrentUser,
+    FounderUser,
+    JsonBody,
+    LangDep,
+    SessionDep,
+    StateDep,
+    after_commit,
+)
 from app.openapi import ATTACHMENT_CONTENT, problems
 from banks import submission as submitting
 from dossier.errors import Forbidden, NotFound
@@ -41,12 +50,10 @@ def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
 @router.post("/dossiers/{dossier_id}/submit", status_code=202,
              responses=problems(403, 404, 409))
 def submit(dossier_id: str, body: SubmitIn, user: FounderUser, db: SessionDep,
-           state: StateDep, lang: LangDep, after: BackgroundTasks,
+           state: StateDep, lang: LangDep,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
            ) -> dict[str, Any]:
     """Submit with consent; routing starts at once and runs in the background."""
-    # One session, the request's: a second one per request exhausts the pool under a burst
-    # of submits (every request holding one connection and waiting for another).
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     version, request = submitting.submit(db=db, dossier=dossier, user=user,
                                          consent=body.consent, lang=lang,
@@ -56,8 +63,7 @@ def submit(dossier_id: str, body: SubmitIn, user: FounderUser, db: SessionDep,
             "routes": [routes.route_summary(r) for r in
                        submitting.routes_of(db=db, dossier=dossier).values()]}
     if request is not None:
-        # Background tasks run once the response is out, after the session has committed.
-        after.add_task(state.dispatcher.submitted, str(version.id))
+        after_commit(db, partial(state.dispatcher.submitted, str(version.id)))
     return view
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +16,21 @@ from tests.conftest import login
 from tests.routing.conftest import ready_dossier
 
 TRIALS = 20
+
+
+def race(*calls):
+    """Run the calls at the same moment; their results (or exceptions) in call order."""
+    start = threading.Barrier(len(calls), timeout=30)
+
+    def run(call):
+        start.wait()
+        try:
+            return call()
+        except Exception as exc:  # the race's loser is part of the result
+            return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return [f.result() for f in [pool.submit(run, c) for c in calls]]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 from dossier.errors import Conflict
 from dossier.models import Route, RouteEvent, User
 from dossier.services import routes
-from tests.races.conftest import TRIALS
+from tests.races.conftest import TRIALS, race
 
 APPROVE = {"type": "approved", "instrument": "bank_loan", "amount_eur": "100000.00"}
 DECLINE = {"type": "declined", "reason": "risk_profile"}
@@ -25,21 +24,6 @@ def decisions(sessions, route_id: str) -> list[str]:
         return list(db.scalars(select(RouteEvent.type).where(
             RouteEvent.route_id == uuid.UUID(route_id),
             RouteEvent.type.in_(("approved", "declined", "withdrawn")))))
-
-
-def race(*calls):
-    """Run the calls at the same moment; their results (or exceptions) in order."""
-    start = threading.Barrier(len(calls), timeout=30)
-
-    def run(call):
-        start.wait()
-        try:
-            return call()
-        except Exception as exc:  # the race's loser is part of the result
-            return exc
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return [f.result() for f in [pool.submit(run, c) for c in calls]]
 
 
 def act_in_own_session(sessions, route_id: str, email: str, event: str,

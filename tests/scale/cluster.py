@@ -104,6 +104,7 @@ class Cluster:
     storage: dict[str, str]
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    commands: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
     databases: list[str] = field(default_factory=list)
     prefect_url: str = ""
     api_url: str = ""
@@ -146,6 +147,7 @@ class Cluster:
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
         self.processes[name] = proc
+        self.commands[name] = (command, env)
         return proc
 
     # -- the parts, in the guide's order -------------------------------------------------
@@ -198,6 +200,14 @@ class Cluster:
                 os.kill(pid, signal.SIGKILL)
         proc.wait(timeout=30)
         return victims
+
+    def restart(self, name: str, timeout: float = 180) -> None:
+        """Kill a process as if its machine died, then start it again as it was started."""
+        self.kill(name)
+        command, env = self.commands[name]
+        self.spawn(name, command, env)
+        if name == "prefect-server":
+            self._wait_http(name, f"{self.prefect_url}/health", timeout)
 
     def stop(self) -> None:
         """Stop every process (the Prefect server last) and drop the databases."""
