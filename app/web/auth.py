@@ -6,18 +6,19 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import StateDep
+from app.deps import StateDep, client_address
+from app.throttle.guard import LoginThrottled
+from app.throttle.hashing import HashingBusy
 from app.web.deps import SESSION_COOKIE, Csrf, MaybeUser, PageUser
-from app.web.ratelimit import RateLimiter
 from app.web.templating import render
 from dossier.errors import Conflict, Invalid, Unauthorized
 from dossier.models import Role
 from dossier.services import users
 
 router = APIRouter(include_in_schema=False)
-login_limiter = RateLimiter(limit=5, window=300)
 HOME_OF = {Role.founder: "/founder", Role.reviewer: "/reviewer", Role.staff: "/staff"}
 SESSION_HOURS = 12
 
@@ -51,26 +52,25 @@ def login_form(request: Request, user: MaybeUser, next: str | None = None):
 
 
 @router.post("/login")
-def login(request: Request, state: StateDep, email: Annotated[str, Form(max_length=254)],
-          password: Annotated[str, Form(max_length=1000)],
-          next: Annotated[str, Form(max_length=500)] = ""):
-    """Check the credentials (rate limited) and open a session."""
-    client = request.client.host if request.client else "?"
-    key = f"{client}|{email.strip().lower()}"
-    if login_limiter.blocked(key):
-        return render(request, "login.html", status_code=429, next=_safe_next(next) or "",
-                      error="too_many_attempts", email=email)
+async def login(request: Request, state: StateDep, email: Annotated[str, Form(max_length=254)],
+                password: Annotated[str, Form(max_length=1000)],
+                next: Annotated[str, Form(max_length=500)] = ""):
+    """Check the credentials (rate limited, as the API's) and open a session."""
+    again = {"next": _safe_next(next) or "", "email": email}
     try:
-        with state.sessions() as db:
-            user = users.authenticate(db=db, email=email, password=password)
+        user = await state.logins.authenticate(state.sessions, email=email, password=password,
+                                               address=client_address(request))
+    except LoginThrottled as exc:
+        return render(request, "login.html", status_code=429, error="too_many_attempts",
+                      headers={"Retry-After": str(exc.retry_after)}, **again)
+    except HashingBusy as exc:
+        return render(request, "login.html", status_code=503, error="login_busy",
+                      headers={"Retry-After": str(exc.retry_after)}, **again)
     except Unauthorized:
-        login_limiter.failed(key)
-        return render(request, "login.html", status_code=401, next=_safe_next(next) or "",
-                      error="bad_credentials", email=email)
-    login_limiter.reset(key)
+        return render(request, "login.html", status_code=401, error="bad_credentials", **again)
     target = _safe_next(next) or HOME_OF.get(user.role, "/")
     response = RedirectResponse(target, status_code=303)
-    _start_session(state, user, response, request.url.scheme == "https")
+    await run_in_threadpool(_start_session, state, user, response, request.url.scheme == "https")
     return response
 
 

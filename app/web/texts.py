@@ -23,6 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Wrong e-mail address or password."),
     "too_many_attempts": ("Trop de tentatives ; réessayez dans quelques minutes.",
                           "Too many attempts; try again in a few minutes."),
+    "login_busy": ("Trop de connexions en cours ; réessayez dans un instant.",
+                   "Too many logins at once; try again in a moment."),
     "csrf_failed": ("La page a expiré ; rechargez-la et recommencez.",
                     "The page has expired; reload it and try again."),
     "passwords_differ": ("Les deux mots de passe diffèrent.", "The two passwords differ."),

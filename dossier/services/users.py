@@ -56,13 +56,18 @@ def set_password(*, db: Session, user: User, password: str) -> None:
     db.flush()
 
 
+def password_matches(user: User | None, password: str) -> bool:
+    """True for an active user with this password; an unknown one costs the same time."""
+    if user is None:
+        burn_verify(password)
+        return False
+    return verify_password(password, user.password_hash) and user.active
+
+
 def authenticate(*, db: Session, email: str, password: str) -> User:
     """The active user matching these credentials, or Unauthorized."""
     user = get_by_email(db=db, email=email)
-    if user is None:
-        burn_verify(password)
-        raise Unauthorized("bad_credentials")
-    if not verify_password(password, user.password_hash) or not user.active:
+    if user is None or not password_matches(user, password):
         raise Unauthorized("bad_credentials")
     return user
 

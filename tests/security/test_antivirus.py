@@ -13,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from app.web.auth import login_limiter
 from dossier.db import transaction
 from dossier.models import Attachment, Delivery
 from dossier.services import delivery
@@ -37,11 +36,6 @@ def clamd():
 def settings(settings, clamd):
     """The app scans every upload with the stand-in clamd."""
     return settings.model_copy(update={"clamd_host": clamd.host, "clamd_port": clamd.port})
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    login_limiter._hits.clear()
 
 
 def infected_pdf() -> bytes:

@@ -21,7 +21,6 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import func, inspect, select
 
-from app.web.auth import login_limiter
 from dossier.db import Base, transaction
 from dossier.models import Delivery
 from dossier.services import delivery
@@ -292,11 +291,6 @@ CASES = [Bad(i, *spec) for i, spec in [
         json={**full_dossier(), "project": {**full_dossier()["project"],
                                             "summary": "Laser\x00"}})),
 ]]
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    login_limiter._hits.clear()
 
 
 def snapshot(sessions, store) -> tuple[dict[str, int], list[str]]:

@@ -4,16 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from app.web.auth import login_limiter
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    """Each test starts with no failed attempts counted."""
-    login_limiter._hits.clear()
-
 
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)

@@ -10,7 +10,6 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from app.web.auth import login_limiter
 from app.web.formdata import normalise_decimal, parse_section
 from dossier.db import transaction
 from dossier.services import users
@@ -21,12 +20,6 @@ from tests.helpers import full_dossier, minimal_pdf, tiny_png
 from tests.routing.conftest import ALL_KINDS
 
 FOUNDER = "founder@demo.example"
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    """Each test starts with no failed login counted."""
-    login_limiter._hits.clear()
 
 
 def csrf_of(html: str) -> str:

@@ -15,7 +15,6 @@ import pytest
 from openpyxl import load_workbook
 
 from app.exports import COLUMNS
-from app.web.auth import login_limiter
 from dossier.db import transaction, utcnow
 from dossier.models import Dossier, Partner, Role, Route
 from dossier.services import users
@@ -25,12 +24,6 @@ from tests.conftest import DEMO_PASSWORD, login
 SVG = "{http://www.w3.org/2000/svg}"
 STAFF_PATHS = ("/staff", "/staff/charts/funnel.svg", "/staff/export.csv", "/staff/export.xlsx",
                "/staff/exports", "/staff/partners", "/staff/partners/cepac")
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    """Each test starts with no failed login counted."""
-    login_limiter._hits.clear()
 
 
 def log_in(client, email: str = "staff@demo.example") -> str:
