@@ -8,12 +8,13 @@ from markupsafe import escape
 from dossier.db import transaction
 from dossier.services import users
 from tests.conftest import DEMO_PASSWORD, login
+from tests.helpers import page_post
 
 
 def browser(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> TestClient:
     """A separate cookie jar logged in to the pages as this account."""
     other = TestClient(client.app)
-    r = other.post("/login", data={"email": email, "password": password},
+    r = page_post(other, "/login", {"email": email, "password": password},
                    follow_redirects=False)
     assert r.status_code == 303, r.text
     return other

@@ -25,7 +25,7 @@ from dossier.db import Base, transaction
 from dossier.models import Delivery
 from dossier.services import delivery
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, tiny_png
+from tests.helpers import full_dossier, minimal_pdf, page_post, tiny_png
 
 ALL_KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
              "pitch_deck", "cap_table", "id_founder")
@@ -404,7 +404,7 @@ def test_bad_route_input_is_refused_and_stores_nothing(case: Bad, client, founde
 def pages(client, email: str) -> TestClient:
     """A cookie session on the pages for this account."""
     browser = TestClient(client.app)
-    r = browser.post("/login", data={"email": email, "password": DEMO_PASSWORD},
+    r = page_post(browser, "/login", {"email": email, "password": DEMO_PASSWORD},
                      follow_redirects=False)
     assert r.status_code == 303, r.text
     return browser

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from dossier.db import make_engine
 from tests.conftest import DEMO_PASSWORD
+from tests.helpers import page_post
 
 TOKEN = "/api/v1/auth/token"
 FOUNDER = "founder@demo.example"
@@ -28,7 +29,7 @@ def api_login(client: TestClient, email: str, password: str, **headers: str):
 
 
 def page_login(client: TestClient, email: str, password: str, **headers: str):
-    return client.post("/login", data={"email": email, "password": password},
+    return page_post(client, "/login", {"email": email, "password": password},
                        headers=headers, follow_redirects=False)
 
 

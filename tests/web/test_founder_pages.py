@@ -16,7 +16,7 @@ from dossier.services import users
 from forms.definition import SECTIONS, section
 from forms.formatting import format_money, format_pct
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, tiny_png
+from tests.helpers import full_dossier, minimal_pdf, page_post, tiny_png
 from tests.routing.conftest import ALL_KINDS
 
 FOUNDER = "founder@demo.example"
@@ -29,7 +29,7 @@ def csrf_of(html: str) -> str:
 def page_login(client, email: str = FOUNDER, password: str = DEMO_PASSWORD) -> str:
     """Log in through the form; the CSRF token of the session."""
     client.cookies.clear()
-    r = client.post("/login", data={"email": email, "password": password})
+    r = page_post(client, "/login", {"email": email, "password": password})
     assert r.status_code == 200, r.text
     return csrf_of(client.get("/founder").text)
 
@@ -504,6 +504,6 @@ def test_another_founder_gets_404_on_every_page_of_the_dossier(client, founder, 
 def test_founder_pages_need_a_founder(client):
     r = client.get("/founder", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/founder"
-    client.post("/login", data={"email": "cepac@demo.example", "password": DEMO_PASSWORD})
+    page_post(client, "/login", {"email": "cepac@demo.example", "password": DEMO_PASSWORD})
     r = client.get("/founder")
     assert r.status_code in (400, 403) and "ne permet pas cette action" in r.text
