@@ -49,7 +49,8 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
 
     settings = AppSettings()
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers, proxy_headers=True)
+                port=port or settings.port, workers=workers,
+                proxy_headers=False)  # the app trusts only TRUSTED_PROXIES (app/main.py)
 
 
 def _prefect_api_url() -> str:

@@ -58,6 +58,11 @@ def get_lang(request: Request) -> str:
     return pick_lang(request.headers.get("accept-language"))
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or what a trusted proxy said (TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
 StateDep = Annotated[AppState, Depends(get_state)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 StoreDep = Annotated[ObjectStore, Depends(get_store)]

@@ -7,12 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import api, openapi, problems, web
 from app.messages import register_messages
 from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
 from app.state import AppState
+from app.throttle.guard import LoginGuard
+from app.throttle.hashing import HashingPool
+from app.throttle.login import LoginLimiter, LoginLimits, make_storage
 from dossier.db import make_engine, make_sessionmaker
 from storage.base import ObjectStore
 from storage.factory import make_store
@@ -34,6 +38,14 @@ def tune_gc() -> None:
     thousands of objects, and full collections walking the cached models and ORM state were
     the slowest 5 % of answers under load (p99 229-249 -> 160-171 ms, p95 -10 %)."""
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def login_guard(settings: AppSettings, engine) -> LoginGuard:
+    """The login limits on their shared storage, and the password-hashing pool."""
+    limits = LoginLimits(per_account=settings.login_limit_per_account,
+                         per_address=settings.login_limit_per_address)
+    return LoginGuard(LoginLimiter(make_storage(settings.rate_limit_storage, engine), limits),
+                      HashingPool(settings.password_hash_concurrency, settings.password_hash_wait))
 
 
 def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None = None,
@@ -66,8 +78,11 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                   lifespan=lifespan)
     app.state.dossier = AppState(settings=settings, engine=engine, sessions=sessions,
                                  store=store, secret=secret, runtime=runtime,
-                                 dispatcher=dispatcher, pipeline=LastPipeline(sessions))
+                                 dispatcher=dispatcher, pipeline=LastPipeline(sessions),
+                                 logins=login_guard(settings, engine))
     problems.install(app)
+    if settings.trusted_proxy_list():
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())
     app.include_router(api.router)
     web.install(app)
     openapi.install(app)

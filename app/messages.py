@@ -44,6 +44,11 @@ MESSAGES = {
                                 "réessayez.",
                           "en": "Another request changed this data at the same moment; "
                                 "please retry."},
+    "too_many_attempts": {
+        "fr": "Trop de tentatives de connexion ; réessayez dans {seconds} secondes.",
+        "en": "Too many login attempts; try again in {seconds} seconds."},
+    "login_busy": {"fr": "Trop de connexions en cours ; réessayez dans {seconds} secondes.",
+                   "en": "Too many logins at once; try again in {seconds} seconds."},
     "link_invalid": {"fr": "Lien de téléchargement invalide ou expiré.",
                      "en": "Invalid or expired download link."},
 }

@@ -42,6 +42,15 @@ class AppSettings(BaseSettings):
     clamd_port: int = 3310
     clamd_socket: Path | None = None
     clamd_timeout: float = 30.0
+    # Login throttling: failed logins per account and per client address, counted in
+    # RATE_LIMIT_STORAGE (redis://host:6379/0) or, when empty, in the application database.
+    rate_limit_storage: str = ""
+    login_limit_per_account: str = "5 per 5 minutes"
+    login_limit_per_address: str = "20 per 5 minutes"
+    # Peers whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated; "*": any).
+    trusted_proxies: str = ""
+    password_hash_concurrency: int = 0  # 0: two to four, by the CPU count
+    password_hash_wait: float = 5.0  # seconds a login waits for a hashing slot, then 503
 
     def scanner(self) -> Clamd | None:
         """The clamd client, if one is configured."""
@@ -54,6 +63,10 @@ class AppSettings(BaseSettings):
         """The connection pool's bounds, as `create_engine` takes them."""
         return {"pool_size": self.db_pool_size, "max_overflow": self.db_pool_overflow,
                 "pool_timeout": self.db_pool_timeout}
+
+    def trusted_proxy_list(self) -> list[str]:
+        """TRUSTED_PROXIES as a list (empty: the peer is the client)."""
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     def secret(self) -> bytes:
         """The signing secret: SECRET_KEY, or one generated once and kept in var/."""

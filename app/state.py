@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
+from app.throttle.guard import LoginGuard
 from storage.base import ObjectStore
 from workflows.dispatch import Dispatcher
 from workflows.runtime import Runtime
@@ -26,3 +27,4 @@ class AppState:
     runtime: Runtime
     dispatcher: Dispatcher
     pipeline: LastPipeline
+    logins: LoginGuard

@@ -7,7 +7,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from dossier.db import Base, JSONType, utcnow
@@ -427,3 +437,14 @@ def _forget_audit_records(session: Session, transaction: Any) -> None:
         from dossier.audit import forget_pending
 
         forget_pending(session)
+
+
+class RateLimitCounter(Base):
+    """One fixed-window counter of the rate limiter (login attempts), shared by every process."""
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    # Seconds since the epoch: compared with the clock in SQL, in every dialect alike.
+    expires_at: Mapped[float] = mapped_column(Float)

@@ -53,3 +53,16 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
                                                               0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def form_csrf(client, path: str = "/login") -> str:
+    """The CSRF token of the login or sign-up form, as a browser gets it (cookie included)."""
+    import re
+
+    page = client.get(path)
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def page_post(client, path: str, data: dict[str, str], **kwargs):
+    """POST the login or sign-up form the way a browser does: with its CSRF token."""
+    return client.post(path, data={**data, "csrf": form_csrf(client, path)}, **kwargs)

@@ -13,6 +13,7 @@ from app.attachments import store_upload
 from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
 from app.openapi import ATTACHMENT_CONTENT, AttachmentOut, problems
 from dossier.services import attachments, dossiers
+from dossier.services.access import AccessKind, record_access
 from dossier.services.dossiers import attachment_view
 from storage.headers import content_disposition
 
@@ -58,6 +59,8 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
     attachments.check_readable(item)
+    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via="api",
+                  attachment=item)
     chunks = store.open(item.storage_key)
     return StreamingResponse(chunks, media_type=item.content_type, headers={
         "Content-Disposition": content_disposition(item.filename),
@@ -74,6 +77,9 @@ def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
     attachments.check_readable(item)
+    # The link serves the bytes to whoever holds it: handing it out is the reading.
+    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via="api",
+                  attachment=item)
     expires = timedelta(minutes=15)
     url = store.signed_url(item.storage_key, expires=expires, filename=item.filename,
                            content_type=item.content_type)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from app.deps import CurrentUser, SessionDep, StateDep, oauth2
+from app.deps import CurrentUser, SessionDep, StateDep, client_address, oauth2
+from app.openapi import problems
 from dossier.services import users
 
 router = APIRouter(tags=["identity"])
@@ -32,13 +34,19 @@ class Me(BaseModel):
     full_name: str | None = None
 
 
-@router.post("/auth/token", response_model=Token)
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], db: SessionDep,
-          state: StateDep) -> Token:
-    """Exchange e-mail and password for a bearer token (OAuth2 password form)."""
-    user = users.authenticate(db=db, email=form.username, password=form.password)
+@router.post("/auth/token", response_model=Token, responses=problems(401, 429, 503))
+async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
+                state: StateDep) -> Token:
+    """Exchange e-mail and password for a bearer token (OAuth2 password form, rate limited)."""
+    user = await state.logins.authenticate(state.sessions, email=form.username,
+                                           password=form.password, address=client_address(request))
     lifetime = timedelta(hours=state.settings.token_hours)
-    value, _ = users.issue_token(db=db, user=user, lifetime=lifetime)
+
+    def issue() -> str:
+        with state.sessions() as db, db.begin():
+            return users.issue_token(db=db, user=user, lifetime=lifetime)[0]
+
+    value = await run_in_threadpool(issue)
     return Token(access_token=value, expires_in=int(lifetime.total_seconds()))
 
 

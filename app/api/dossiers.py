@@ -19,6 +19,7 @@ from app.deps import (
 from app.openapi import DOSSIER_BODY, DossierOut, problems
 from app.rendering import dossier_pdf
 from dossier.services import dossiers, submission
+from dossier.services.access import AccessKind, record_access
 from dossier.services.partners import delivery_channels
 
 router = APIRouter(tags=["dossiers"])
@@ -44,6 +45,7 @@ def list_(user: CurrentUser, db: SessionDep, limit: int = Query(50, ge=1, le=200
 def read(dossier_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     """A dossier with its completeness, funding plan, attachments and routes."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.dossier, via="api")
     return dossiers.dossier_view(db=db, dossier=dossier)
 
 
@@ -68,5 +70,7 @@ def pdf(dossier_id: str, user: CurrentUser, lang: LangDep, db: SessionDep) -> Re
     """The dossier as a PDF (current content)."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     data, filename = dossier_pdf(db=db, dossier=dossier, lang=lang)
+    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.pdf, via="api",
+                  name=filename)
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -5,19 +5,31 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import StateDep
-from app.web.deps import SESSION_COOKIE, Csrf, MaybeUser, PageUser
-from app.web.ratelimit import RateLimiter
+from app.deps import StateDep, client_address
+from app.signup_mail import send_signup_mail
+from app.throttle.guard import LoginThrottled
+from app.throttle.hashing import HashingBusy
+from app.web.deps import (
+    SESSION_COOKIE,
+    Csrf,
+    MaybeUser,
+    PageUser,
+    PreSessionCsrf,
+    keep_pre_session,
+    pre_session_csrf,
+)
 from app.web.templating import render
-from dossier.errors import Conflict, Invalid, Unauthorized
+from dossier.errors import Invalid, Unauthorized
 from dossier.models import Role
+from dossier.services import signup as signup_service
 from dossier.services import users
+from dossier.services.signup import SignupOutcome
 
 router = APIRouter(include_in_schema=False)
-login_limiter = RateLimiter(limit=5, window=300)
 HOME_OF = {Role.founder: "/founder", Role.reviewer: "/reviewer", Role.staff: "/staff"}
 SESSION_HOURS = 12
 
@@ -45,32 +57,34 @@ def home(request: Request, user: MaybeUser, state: StateDep):
 
 
 @router.get("/login")
-def login_form(request: Request, user: MaybeUser, next: str | None = None):
+def login_form(request: Request, user: MaybeUser, state: StateDep, next: str | None = None):
     """The login form."""
-    return render(request, "login.html", next=_safe_next(next) or "", error=None)
+    fresh = pre_session_csrf(request, state)
+    return keep_pre_session(request, render(request, "login.html", next=_safe_next(next) or "",
+                                            error=None), fresh)
 
 
-@router.post("/login")
-def login(request: Request, state: StateDep, email: Annotated[str, Form(max_length=254)],
-          password: Annotated[str, Form(max_length=1000)],
-          next: Annotated[str, Form(max_length=500)] = ""):
-    """Check the credentials (rate limited) and open a session."""
-    client = request.client.host if request.client else "?"
-    key = f"{client}|{email.strip().lower()}"
-    if login_limiter.blocked(key):
-        return render(request, "login.html", status_code=429, next=_safe_next(next) or "",
-                      error="too_many_attempts", email=email)
+@router.post("/login", dependencies=[PreSessionCsrf])
+async def login(request: Request, state: StateDep, email: Annotated[str, Form(max_length=254)],
+                password: Annotated[str, Form(max_length=1000)],
+                next: Annotated[str, Form(max_length=500)] = ""):
+    """Check the credentials (rate limited, as the API's) and open a session."""
+    again = {"next": _safe_next(next) or "", "email": email}
+    pre_session_csrf(request, state)  # the form shown again carries its token
     try:
-        with state.sessions() as db:
-            user = users.authenticate(db=db, email=email, password=password)
+        user = await state.logins.authenticate(state.sessions, email=email, password=password,
+                                               address=client_address(request))
+    except LoginThrottled as exc:
+        return render(request, "login.html", status_code=429, error="too_many_attempts",
+                      headers={"Retry-After": str(exc.retry_after)}, **again)
+    except HashingBusy as exc:
+        return render(request, "login.html", status_code=503, error="login_busy",
+                      headers={"Retry-After": str(exc.retry_after)}, **again)
     except Unauthorized:
-        login_limiter.failed(key)
-        return render(request, "login.html", status_code=401, next=_safe_next(next) or "",
-                      error="bad_credentials", email=email)
-    login_limiter.reset(key)
+        return render(request, "login.html", status_code=401, error="bad_credentials", **again)
     target = _safe_next(next) or HOME_OF.get(user.role, "/")
     response = RedirectResponse(target, status_code=303)
-    _start_session(state, user, response, request.url.scheme == "https")
+    await run_in_threadpool(_start_session, state, user, response, request.url.scheme == "https")
     return response
 
 
@@ -85,29 +99,52 @@ def logout(request: Request, user: PageUser, state: StateDep):
 
 
 @router.get("/signup")
-def signup_form(request: Request, user: MaybeUser):
+def signup_form(request: Request, user: MaybeUser, state: StateDep):
     """A founder creates an account."""
-    return render(request, "signup.html", errors={}, values={})
+    fresh = pre_session_csrf(request, state)
+    return keep_pre_session(request, render(request, "signup.html", errors={}, values={}), fresh)
 
 
-@router.post("/signup")
+@router.post("/signup", dependencies=[PreSessionCsrf])
 def signup(request: Request, state: StateDep, email: Annotated[str, Form(max_length=254)],
            password: Annotated[str, Form(max_length=1000)],
            password_again: Annotated[str, Form(max_length=1000)],
            full_name: Annotated[str, Form(max_length=200)] = ""):
-    """Create a founder account and log in."""
+    """Ask for a founder account: the same answer whether or not the address has one."""
     values = {"email": email, "full_name": full_name}
+    pre_session_csrf(request, state)
     if password != password_again:
         return render(request, "signup.html", status_code=422, values=values,
                       errors={"password_again": "passwords_differ"})
     try:
         with state.sessions() as db, db.begin():
-            user = users.create_user(db=db, email=email, password=password, role="founder",
-                                     full_name=full_name.strip() or None)
-    except (Invalid, Conflict) as exc:
+            outcome, user = signup_service.request_signup(
+                db=db, email=email, password=password, full_name=full_name.strip() or None)
+            token = signup_service.confirmation_token(state.secret, user)
+            address = user.email
+    except Invalid as exc:
         lang = request.cookies.get("lang", "fr")
         errors = {e.loc: e.message(lang) for e in exc.errors} or {"email": exc.message(lang)}
         return render(request, "signup.html", status_code=422, values=values, errors=errors)
+    base = state.settings.public_url.rstrip("/")
+    link = (f"{base}/signup/confirm?token={token}" if outcome == SignupOutcome.confirm
+            else f"{base}/login")
+    send_signup_mail(to=address, outcome=outcome, link=link)
+    return render(request, "signup.html", errors={}, values={}, sent=True)
+
+
+@router.get("/signup/confirm")
+def confirm_form(request: Request, state: StateDep, token: Annotated[str, Query(max_length=200)]):
+    """The confirmation page: one button, so that a mail scanner's visit confirms nothing."""
+    fresh = pre_session_csrf(request, state)
+    return keep_pre_session(request, render(request, "signup_confirm.html", token=token), fresh)
+
+
+@router.post("/signup/confirm", dependencies=[PreSessionCsrf])
+def confirm(request: Request, state: StateDep, token: Annotated[str, Form(max_length=200)]):
+    """Activate the account and open its session."""
+    with state.sessions() as db, db.begin():
+        user = signup_service.confirm(db=db, secret=state.secret, token=token)
     response = RedirectResponse("/founder", status_code=303)
     _start_session(state, user, response, request.url.scheme == "https")
     return response

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from app.deps import StateDep
 from app.web.security import csrf_ok, csrf_token
@@ -87,9 +88,46 @@ async def check_csrf(request: Request, state: StateDep) -> None:
         raise CsrfFailed()
 
 
+PRE_SESSION_COOKIE = "du_presession"
+_PRE = "pre-session:"
+
+
+def pre_session_csrf(request: Request, state: StateDep) -> str | None:
+    """The login and sign-up forms' CSRF token, bound to a random cookie (signed double submit).
+
+    Sets request.state.csrf for the template; returns a new cookie value to store, if any.
+    """
+    nonce = request.cookies.get(PRE_SESSION_COOKIE, "")
+    fresh = None
+    if not 16 <= len(nonce) <= 64:
+        nonce = fresh = secrets.token_urlsafe(24)
+    request.state.csrf = csrf_token(state.secret, _PRE + nonce)
+    return fresh
+
+
+def keep_pre_session(request: Request, response: Response, fresh: str | None) -> Response:
+    """Store a new pre-session cookie on the answer."""
+    if fresh:
+        response.set_cookie(PRE_SESSION_COOKIE, fresh, httponly=True, samesite="lax", path="/",
+                            secure=request.url.scheme == "https")
+    return response
+
+
+async def check_pre_session_csrf(request: Request, state: StateDep) -> None:
+    """Refuse a login or sign-up form that does not carry the token of its browser's cookie."""
+    nonce = request.cookies.get(PRE_SESSION_COOKIE, "")
+    presented = request.headers.get("x-csrf-token")
+    if presented is None and request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"):
+        presented = (await request.form()).get("csrf")
+    if not nonce or not csrf_ok(state.secret, _PRE + nonce, presented):
+        raise CsrfFailed()
+
+
 PageUser = Annotated[User, Depends(page_user)]
 MaybeUser = Annotated[User | None, Depends(optional_user)]
 FounderPage = Annotated[User, Depends(page_role(Role.founder))]
 ReviewerPage = Annotated[User, Depends(page_role(Role.reviewer))]
 StaffPage = Annotated[User, Depends(page_role(Role.staff))]
 Csrf = Depends(check_csrf)
+PreSessionCsrf = Depends(check_pre_session_csrf)

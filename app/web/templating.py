@@ -29,7 +29,7 @@ def page_lang(request: Request) -> str:
 
 
 def render(request: Request, template: str, status_code: int = 200,
-           **context: Any) -> HTMLResponse:
+           headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
     """Render a page with the common context: language, user, CSRF token, helpers."""
     lang = page_lang(request)
     user = getattr(request.state, "user", None)
@@ -51,4 +51,4 @@ def render(request: Request, template: str, status_code: int = 200,
         "enum_label": lambda name, value: definition.enum_label(name, value, lang),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context},
-                                      status_code=status_code)
+                                      status_code=status_code, headers=headers)

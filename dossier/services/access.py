@@ -20,18 +20,24 @@ class AccessKind(StrEnum):
     attachments_zip = "attachments_zip"
 
 
-def record_access(*, db: Session, route: Route, user: User, kind: AccessKind, via: str,
+def record_access(*, db: Session, user: User, kind: AccessKind, via: str,
+                  route: Route | None = None, dossier: Dossier | None = None,
                   version: int | None = None, attachment: Attachment | None = None,
                   name: str | None = None) -> AccessRecord | None:
-    """Log one reading of a route's dossier; the founder reading their own is not logged."""
+    """Log one reading of a dossier, through a partner's route or directly (staff).
+
+    The founder reading their own is not logged.
+    """
     if user.role == Role.founder:
         return None
+    if version is None:
+        version = route.delivered_version if route is not None else dossier.current_version
     row = AccessRecord(
-        dossier_id=route.dossier_id, route_id=route.id, user_id=user.id, email=user.email,
+        dossier_id=route.dossier_id if route is not None else dossier.id,
+        route_id=route.id if route is not None else None, user_id=user.id, email=user.email,
         role=user.role, partner_code=user.partner_code, kind=kind.value, via=via,
         object_id=str(attachment.id) if attachment else None,
-        object_name=attachment.filename if attachment else name,
-        version=version if version is not None else route.delivered_version)
+        object_name=attachment.filename if attachment else name, version=version)
     db.add(row)
     db.flush()
     return row

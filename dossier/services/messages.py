@@ -8,6 +8,8 @@ register({
                           "en": "This dossier does not exist or is not yours to see."},
     "attachment_not_found": {"fr": "Cette pièce n'existe pas dans ce dossier.",
                              "en": "This attachment does not exist in this dossier."},
+    "signup_link_invalid": {"fr": "Ce lien de confirmation est invalide, expiré ou déjà utilisé.",
+                            "en": "This confirmation link is invalid, expired or already used."},
     "bad_credentials": {"fr": "Adresse e-mail ou mot de passe incorrect.",
                         "en": "Wrong e-mail address or password."},
     "bad_token": {"fr": "Jeton d'accès invalide ou expiré ; reconnectez-vous.",

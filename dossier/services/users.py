@@ -26,6 +26,17 @@ def get_by_email(*, db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalize_email(email)))
 
 
+def checked_new_account(*, email: str, password: str) -> str:
+    """The normalised e-mail of a new account; Invalid for a bad address or short password."""
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise Invalid(errors=[FieldError("email", "email_invalid")]) from exc
+    if len(password) < 8:
+        raise Invalid(errors=[FieldError("password", "password_too_short", {"min_length": 8})])
+    return normalize_email(email)
+
+
 def create_user(*, db: Session, email: str, password: str, role: str,
                 partner_code: str | None = None, full_name: str | None = None) -> User:
     """Create an account; a reviewer belongs to exactly one partner."""
@@ -35,15 +46,10 @@ def create_user(*, db: Session, email: str, password: str, role: str,
         raise Invalid(errors=[FieldError("partner", "reviewer_partner")])
     if partner_code is not None and db.get(Partner, partner_code) is None:
         raise Invalid(errors=[FieldError("partner", "unknown_partner", {"partner": partner_code})])
-    try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise Invalid(errors=[FieldError("email", "email_invalid")]) from exc
-    if len(password) < 8:
-        raise Invalid(errors=[FieldError("password", "password_too_short", {"min_length": 8})])
+    email = checked_new_account(email=email, password=password)
     if get_by_email(db=db, email=email) is not None:
         raise Conflict("email_taken", {"email": email})
-    user = User(email=normalize_email(email), password_hash=hash_password(password), role=role,
+    user = User(email=email, password_hash=hash_password(password), role=role,
                 partner_code=partner_code, full_name=full_name)
     db.add(user)
     db.flush()
@@ -56,13 +62,18 @@ def set_password(*, db: Session, user: User, password: str) -> None:
     db.flush()
 
 
+def password_matches(user: User | None, password: str) -> bool:
+    """True for an active user with this password; an unknown one costs the same time."""
+    if user is None:
+        burn_verify(password)
+        return False
+    return verify_password(password, user.password_hash) and user.active
+
+
 def authenticate(*, db: Session, email: str, password: str) -> User:
     """The active user matching these credentials, or Unauthorized."""
     user = get_by_email(db=db, email=email)
-    if user is None:
-        burn_verify(password)
-        raise Unauthorized("bad_credentials")
-    if not verify_password(password, user.password_hash) or not user.active:
+    if user is None or not password_matches(user, password):
         raise Unauthorized("bad_credentials")
     return user
 

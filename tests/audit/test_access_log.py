@@ -8,12 +8,13 @@ from markupsafe import escape
 from dossier.db import transaction
 from dossier.services import users
 from tests.conftest import DEMO_PASSWORD, login
+from tests.helpers import page_post
 
 
 def browser(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> TestClient:
     """A separate cookie jar logged in to the pages as this account."""
     other = TestClient(client.app)
-    r = other.post("/login", data={"email": email, "password": password},
+    r = page_post(other, "/login", {"email": email, "password": password},
                    follow_redirects=False)
     assert r.status_code == 303, r.text
     return other
@@ -111,3 +112,34 @@ def test_only_the_owner_and_staff_read_the_log(client, founder, staff, sessions,
     other_page = browser(client, "autre@startup.example", "un-autre-secret")
     assert other_page.get(f"/founder/dossiers/{delivered.dossier_id}").status_code == 404
     assert "/access-log" in str(client.get("/openapi.json").json()["paths"])
+
+
+def test_staff_reads_are_logged_and_shown_to_the_founder(client, founder, staff, delivered):
+    kbis = next(a for a in delivered.attachments if a["kind"] == "kbis")
+    base = f"/api/v1/dossiers/{delivered.dossier_id}"
+    for path in ("", "/pdf", f"/attachments/{kbis['id']}/content",
+                 f"/attachments/{kbis['id']}/link"):
+        r = client.get(base + path, headers=staff)
+        assert r.status_code == 200, (path, r.text[:300])
+    # The founder reading their own dossier is not logged.
+    assert client.get(base, headers=founder).status_code == 200
+
+    items = list(reversed(access_log(client, founder, delivered.dossier_id)["items"]))
+    got = [(i["email"], i["role"], i["partner"], i["kind"], i["via"], i["object_id"],
+            i["route_id"], i["version"]) for i in items]
+    staff_read = ("staff@demo.example", "staff", None)
+    assert got == [
+        (*staff_read, "dossier", "api", None, None, 1),
+        (*staff_read, "pdf", "api", None, None, 1),
+        (*staff_read, "attachment", "api", kbis["id"], None, 1),
+        (*staff_read, "attachment", "api", kbis["id"], None, 1),
+    ]
+    assert items[1]["object_name"].endswith(".pdf")
+
+    section = browser(client, "founder@demo.example").get(
+        f"/founder/dossiers/{delivered.dossier_id}").text.split('id="access-log"')[1]
+    section = section.split("</section>")[0]
+    assert section.count("<tr>") == 1 + 4
+    for text in ("staff@demo.example", "Équipe Dossier unique", "Dossier ouvert",
+                 f"Pièce consultée\u00a0: {kbis['filename']}"):
+        assert escape(text) in section, text

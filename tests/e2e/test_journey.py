@@ -51,7 +51,8 @@ def journey_dossier() -> dict:
     return body
 
 
-def sign_up(page, base: str) -> None:
+def sign_up(page, base: str, smtp) -> None:
+    """Sign up, then confirm through the link the e-mail brings."""
     page.goto(base + "/signup")
     page.get_by_label("Nom et prénom").fill("Camille Roux")
     page.get_by_label("Adresse e-mail").fill(FOUNDER_EMAIL)
@@ -59,6 +60,10 @@ def sign_up(page, base: str) -> None:
     page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
     shot(page, "01-signup")
     page.get_by_role("button", name="Créer un compte").click()
+    expect(page.get_by_role("status")).to_contain_text("Vérifiez votre boîte e-mail")
+    mail = next(m for m in smtp.messages if m.rcpt_tos == [FOUNDER_EMAIL])
+    page.goto(re.search(r"(http\S+/signup/confirm\?token=\S+)", mail.text).group(1))
+    page.get_by_role("button", name="Activer mon compte").click()
     expect(page).to_have_url(re.compile(r"/founder$"))
 
 
@@ -117,9 +122,10 @@ def wait_until(page, condition, timeout: float = 90.0) -> None:
         page.reload()
 
 
-def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_page, tmp_path):
+def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_page, tmp_path,
+                                                               smtp):
     founder = new_page()
-    sign_up(founder, live_server)
+    sign_up(founder, live_server, smtp)
     shot(founder, "02-founder-dashboard-empty")
     status_url = fill_wizard(founder)
     upload_documents(founder, tmp_path)

@@ -19,7 +19,7 @@ from dossier.models import ApiToken, DeletedDossier, User
 from storage.errors import ObjectMissing
 from storage.filesystem import FilesystemStore
 from storage.s3 import S3Store
-from tests.helpers import minimal_pdf
+from tests.helpers import minimal_pdf, page_post
 from tests.retention.conftest import (
     PASSWORD,
     decided_dossier,
@@ -55,7 +55,7 @@ def assert_gone(store, key: str, request) -> None:
 
 def web_session(client, email: str) -> str:
     """Log in through the login page; the session cookie's value."""
-    r = client.post("/login", data={"email": email, "password": PASSWORD},
+    r = page_post(client, "/login", {"email": email, "password": PASSWORD},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
     return client.cookies.get("du_session")

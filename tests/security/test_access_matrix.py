@@ -25,6 +25,7 @@ from starlette.routing import Mount
 from app.main import create_app
 from app.settings import AppSettings
 from storage.filesystem import FilesystemStore
+from tests.helpers import form_csrf
 from tests.security.access_world import (
     ACTORS,
     LOGIN,
@@ -146,6 +147,8 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", "/signup", PUBLIC),
     Row("POST", "/signup", (422,) * 7, {"data": {"email": "x@access.example", "password": "a" * 12,
                                                   "password_again": "b" * 12}}),
+    Row("GET", "/signup/confirm", PUBLIC, {"params": {"token": "not-a-token"}}),
+    Row("POST", "/signup/confirm", (400,) * 7, {"data": {"token": "not-a-token"}}, fresh=True),
     Row("GET", "/lang/{code}", (303,) * 7, fresh=True),
     # --- pages: founder ---------------------------------------------------------------------
     Row("GET", "/founder", (LOGIN, 200, 200, 403, 403, 403, 403)),
@@ -278,9 +281,11 @@ def call(world: World, row: Row, actor: Actor, params: dict[str, str] | None = N
     url = row.path.format(**(params or world.params(actor)))
     send = {k: (dict(v) if isinstance(v, dict) else v) for k, v in row.send.items()}
     page = not url.startswith("/api/")
-    if page and row.method != "GET" and url not in ("/login", "/signup"):
-        send.setdefault("data", {})["csrf"] = who.csrf
     client = who.web if page else who.api
+    if page and row.method != "GET":
+        pre_session = url in ("/login", "/signup", "/signup/confirm")
+        send.setdefault("data", {})["csrf"] = (form_csrf(client, "/login") if pre_session
+                                               else who.csrf)
     return client.request(row.method, url, follow_redirects=False, **send)
 
 

@@ -13,14 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from app.web.auth import login_limiter
 from dossier.db import transaction
 from dossier.models import Attachment, Delivery
 from dossier.services import delivery
 from storage.clamd import Clamd
 from tests.clamd_server import EICAR, FakeClamd, closed_port
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf
+from tests.helpers import full_dossier, minimal_pdf, page_post
 
 ALL_KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
              "pitch_deck", "cap_table", "id_founder")
@@ -37,11 +36,6 @@ def clamd():
 def settings(settings, clamd):
     """The app scans every upload with the stand-in clamd."""
     return settings.model_copy(update={"clamd_host": clamd.host, "clamd_port": clamd.port})
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    login_limiter._hits.clear()
 
 
 def infected_pdf() -> bytes:
@@ -163,7 +157,7 @@ def test_partner_and_founder_page_downloads_are_held_until_clean(client, founder
                      headers=reviewer)
     assert api.status_code == 409 and api.json()["code"] == "attachment_scan_pending"
     pages = TestClient(client.app)
-    assert pages.post("/login", data={"email": "cepac@demo.example", "password": DEMO_PASSWORD},
+    assert page_post(pages, "/login", {"email": "cepac@demo.example", "password": DEMO_PASSWORD},
                       follow_redirects=False).status_code == 303
     for path in (f"/reviewer/routes/{route_id}/attachments/{ids['kbis']}",
                  f"/reviewer/routes/{route_id}/attachments.zip"):
@@ -171,7 +165,7 @@ def test_partner_and_founder_page_downloads_are_held_until_clean(client, founder
         assert held.status_code == 409, (path, held.status_code)
         assert "kbis.pdf" in held.text
     founder_pages = TestClient(client.app)
-    founder_pages.post("/login", data={"email": "founder@demo.example",
+    page_post(founder_pages, "/login", {"email": "founder@demo.example",
                                        "password": DEMO_PASSWORD})
     held = founder_pages.get(f"/founder/dossiers/{dossier_id}/attachments/{ids['kbis']}")
     assert held.status_code == 409

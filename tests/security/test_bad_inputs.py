@@ -21,12 +21,11 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import func, inspect, select
 
-from app.web.auth import login_limiter
 from dossier.db import Base, transaction
 from dossier.models import Delivery
 from dossier.services import delivery
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, tiny_png
+from tests.helpers import full_dossier, minimal_pdf, page_post, tiny_png
 
 ALL_KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
              "pitch_deck", "cap_table", "id_founder")
@@ -294,11 +293,6 @@ CASES = [Bad(i, *spec) for i, spec in [
 ]]
 
 
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    login_limiter._hits.clear()
-
-
 def snapshot(sessions, store) -> tuple[dict[str, int], list[str]]:
     """Rows of every table and every stored object."""
     with sessions() as db:
@@ -410,7 +404,7 @@ def test_bad_route_input_is_refused_and_stores_nothing(case: Bad, client, founde
 def pages(client, email: str) -> TestClient:
     """A cookie session on the pages for this account."""
     browser = TestClient(client.app)
-    r = browser.post("/login", data={"email": email, "password": DEMO_PASSWORD},
+    r = page_post(browser, "/login", {"email": email, "password": DEMO_PASSWORD},
                      follow_redirects=False)
     assert r.status_code == 303, r.text
     return browser

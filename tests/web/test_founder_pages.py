@@ -10,23 +10,16 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from app.web.auth import login_limiter
 from app.web.formdata import normalise_decimal, parse_section
 from dossier.db import transaction
 from dossier.services import users
 from forms.definition import SECTIONS, section
 from forms.formatting import format_money, format_pct
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, tiny_png
+from tests.helpers import full_dossier, minimal_pdf, page_post, tiny_png
 from tests.routing.conftest import ALL_KINDS
 
 FOUNDER = "founder@demo.example"
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    """Each test starts with no failed login counted."""
-    login_limiter._hits.clear()
 
 
 def csrf_of(html: str) -> str:
@@ -36,7 +29,7 @@ def csrf_of(html: str) -> str:
 def page_login(client, email: str = FOUNDER, password: str = DEMO_PASSWORD) -> str:
     """Log in through the form; the CSRF token of the session."""
     client.cookies.clear()
-    r = client.post("/login", data={"email": email, "password": password})
+    r = page_post(client, "/login", {"email": email, "password": password})
     assert r.status_code == 200, r.text
     return csrf_of(client.get("/founder").text)
 
@@ -511,6 +504,6 @@ def test_another_founder_gets_404_on_every_page_of_the_dossier(client, founder, 
 def test_founder_pages_need_a_founder(client):
     r = client.get("/founder", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/founder"
-    client.post("/login", data={"email": "cepac@demo.example", "password": DEMO_PASSWORD})
+    page_post(client, "/login", {"email": "cepac@demo.example", "password": DEMO_PASSWORD})
     r = client.get("/founder")
     assert r.status_code in (400, 403) and "ne permet pas cette action" in r.text

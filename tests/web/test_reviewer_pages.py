@@ -16,7 +16,7 @@ from dossier.db import transaction, utcnow
 from dossier.models import Route
 from dossier.services import users
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf
+from tests.helpers import full_dossier, minimal_pdf, page_post
 from tests.routing.conftest import ALL_KINDS, submit_delivered
 
 
@@ -43,7 +43,7 @@ def dossier_body(name: str, sector: str, *partners: str, amount: str | None = No
 def browser(client: TestClient, email: str) -> TestClient:
     """A separate cookie jar logged in to the pages as this account."""
     other = TestClient(client.app)
-    r = other.post("/login", data={"email": email, "password": DEMO_PASSWORD},
+    r = page_post(other, "/login", {"email": email, "password": DEMO_PASSWORD},
                    follow_redirects=False)
     assert r.status_code == 303, r.text
     return other

@@ -15,28 +15,22 @@ import pytest
 from openpyxl import load_workbook
 
 from app.exports import COLUMNS
-from app.web.auth import login_limiter
 from dossier.db import transaction, utcnow
 from dossier.models import Dossier, Partner, Role, Route
 from dossier.services import users
 from forms.formatting import format_money
 from tests.conftest import DEMO_PASSWORD, login
+from tests.helpers import page_post
 
 SVG = "{http://www.w3.org/2000/svg}"
 STAFF_PATHS = ("/staff", "/staff/charts/funnel.svg", "/staff/export.csv", "/staff/export.xlsx",
                "/staff/exports", "/staff/partners", "/staff/partners/cepac")
 
 
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    """Each test starts with no failed login counted."""
-    login_limiter._hits.clear()
-
-
 def log_in(client, email: str = "staff@demo.example") -> str:
     """Open a page session; returns the CSRF token of the session."""
     client.cookies.clear()
-    r = client.post("/login", data={"email": email, "password": DEMO_PASSWORD},
+    r = page_post(client, "/login", {"email": email, "password": DEMO_PASSWORD},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
     return re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
@@ -208,7 +202,7 @@ def test_background_export_reaches_100_percent_and_downloads(client, sessions, p
         users.create_user(db=db, email="autre.staff@example.org", password="un-mot-de-passe",
                           role=Role.staff)
     client.cookies.clear()
-    client.post("/login", data={"email": "autre.staff@example.org",
+    page_post(client, "/login", {"email": "autre.staff@example.org",
                                 "password": "un-mot-de-passe"})
     for path in (job_url, f"{job_url}/status", f"{job_url}/download"):
         assert client.get(path).status_code == 404

@@ -1,0 +1,1 @@
+"""Login throttling: limits shared between processes, and a bounded pool for password hashing."""
