@@ -190,11 +190,12 @@ def run_load(cluster: Cluster, people: Users, *, clients: int, seconds: float,
 def books(cluster: Cluster, sessions, webhook: WebhookReceiver) -> dict[str, Any]:
     """What the database, the store, the audit chain and the partner say once routing is done."""
     from dossier.models import Delivery, Route, RouteEvent, RoutingRequest
+    from dossier.services.delivery import CLAIMABLE
 
     def settled() -> bool:
         with sessions() as db:
             return not db.scalar(select(func.count()).select_from(Delivery).where(
-                Delivery.status.in_(("pending", "claimed")))) and not db.scalar(
+                Delivery.status.in_(CLAIMABLE))) and not db.scalar(
                 select(func.count()).select_from(RoutingRequest).where(
                     RoutingRequest.completed_at.is_(None)))
 
