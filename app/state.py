@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
 from storage.base import ObjectStore
+from storage.links import DownloadLinks
 from workflows.dispatch import Dispatcher
 from workflows.runtime import Runtime
 
@@ -23,6 +24,7 @@ class AppState:
     sessions: sessionmaker[Session]
     store: ObjectStore
     secret: bytes
+    links: DownloadLinks
     runtime: Runtime
     dispatcher: Dispatcher
     pipeline: LastPipeline
