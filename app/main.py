@@ -75,3 +75,4 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     web.install(app)
     openapi.install(app)
     return app
+
