@@ -172,6 +172,10 @@ def test_the_prefect_server_ends_with_serve_however_serve_ends(serve, how):
 
 
 def _assert_ended(serve_pid: int, prefect_pid: int, prefect_port: int) -> None:
-    _wait(lambda: not _alive(prefect_pid), 20, "the Prefect server to end")
+    try:
+        _wait(lambda: not _alive(prefect_pid), 20, "the Prefect server to end")
+    except AssertionError:
+        os.kill(prefect_pid, signal.SIGKILL)  # a failing test leaves no orphan behind
+        raise
     assert not _listening(prefect_port)
     assert not [pid for pid in _children(serve_pid) if _alive(pid)]
