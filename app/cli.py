@@ -39,6 +39,8 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
           workers: int = 1) -> None:
     """Serve the web app and the API (routing flows run locally unless PREFECT_API_URL is set)."""
     import os
+    import signal
+    import sys
 
     import uvicorn
 
@@ -47,8 +49,11 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # dossiers stay here
 
+    # uvicorn re-raises SIGTERM once it has shut down gracefully: leave through SystemExit
+    # so that exit handlers run (Prefect's local server is stopped and waited for).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     settings = AppSettings()
-    uvicorn.run("app.main:create_app", factory=True, host=host or settings.host,
+    uvicorn.run("app.serving:create_served_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers,
                 proxy_headers=False)  # the app trusts only TRUSTED_PROXIES (app/main.py)
 

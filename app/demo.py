@@ -23,11 +23,13 @@ class DemoAccount:
     partner: str | None
 
 
-def seed_catalogue(*, db: Session, path: Path = DEFAULT_CATALOGUE) -> int:
-    """Load the catalogue file into the database."""
+def seed_catalogue(*, db: Session, path: Path = DEFAULT_CATALOGUE,
+                   only_missing: bool = False) -> int:
+    """Load the catalogue file into the database (`only_missing`: add, never overwrite)."""
     catalogue = load_catalogue(path)
     return partners.sync_partners(db=db, entries=[p.model_dump(mode="json")
-                                                  for p in catalogue.partners])
+                                                  for p in catalogue.partners],
+                                  only_missing=only_missing)
 
 
 def demo_accounts(*, db: Session) -> list[DemoAccount]:
@@ -40,8 +42,12 @@ def demo_accounts(*, db: Session) -> list[DemoAccount]:
 
 
 def seed_demo(*, db: Session, password: str) -> list[DemoAccount]:
-    """Catalogue plus demo accounts; re-running resets their passwords."""
-    seed_catalogue(db=db)
+    """Missing catalogue partners plus demo accounts; re-running resets their passwords.
+
+    Partners already in the database are never overwritten: an operator reloads the
+    catalogue on purpose with `dossier partners load`.
+    """
+    seed_catalogue(db=db, only_missing=True)
     accounts = demo_accounts(db=db)
     for account in accounts:
         existing = users.get_by_email(db=db, email=account.email)

@@ -19,7 +19,7 @@ from app.throttle.hashing import HashingPool
 from app.throttle.login import LoginLimiter, LoginLimits, make_storage
 from dossier.db import make_engine, make_sessionmaker
 from storage.base import ObjectStore
-from storage.factory import make_store
+from storage.factory import make_links, make_store
 from storage.settings import StorageSettings
 from workflows.dispatch import Dispatcher
 from workflows.runtime import Runtime, set_runtime
@@ -55,10 +55,12 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     register_messages()
     engine = engine or make_engine(settings.database_url, **settings.pool())
     secret = settings.secret()
-    store = store or make_store(StorageSettings(), secret=secret)
+    storage = StorageSettings()
+    store = store or make_store(storage, secret=secret)
     sessions = make_sessionmaker(engine)
     runtime = Runtime(sessions=sessions, store=store, secret=secret,
                       public_url=settings.public_url,
+                      links=make_links(storage, secret=secret, public_url=settings.public_url),
                       delivery_retries=settings.delivery_retries,
                       delivery_retry_delay=settings.delivery_retry_delay)
     dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval,
@@ -77,8 +79,9 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     app = FastAPI(title="Dossier unique", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.dossier = AppState(settings=settings, engine=engine, sessions=sessions,
-                                 store=store, secret=secret, runtime=runtime,
-                                 dispatcher=dispatcher, pipeline=LastPipeline(sessions),
+                                 store=store, secret=secret, links=runtime.links,
+                                 runtime=runtime, dispatcher=dispatcher,
+                                 pipeline=LastPipeline(sessions),
                                  logins=login_guard(settings, engine))
     problems.install(app)
     if settings.trusted_proxy_list():
@@ -87,3 +90,4 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     web.install(app)
     openapi.install(app)
     return app
+

@@ -11,6 +11,7 @@ from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
 from app.throttle.guard import LoginGuard
 from storage.base import ObjectStore
+from storage.links import DownloadLinks
 from workflows.dispatch import Dispatcher
 from workflows.runtime import Runtime
 
@@ -24,6 +25,7 @@ class AppState:
     sessions: sessionmaker[Session]
     store: ObjectStore
     secret: bytes
+    links: DownloadLinks
     runtime: Runtime
     dispatcher: Dispatcher
     pipeline: LastPipeline

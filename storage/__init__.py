@@ -11,9 +11,10 @@ from storage.errors import (
     StorageError,
     StorageUnavailable,
 )
-from storage.factory import make_store
+from storage.factory import make_links, make_store
 from storage.filesystem import FilesystemStore
 from storage.headers import content_disposition
+from storage.links import DownloadLinks
 from storage.s3 import S3Store
 from storage.settings import StorageSettings
 from storage.signing import LinkClaims, sign_link, verify_link
@@ -21,6 +22,7 @@ from storage.signing import LinkClaims, sign_link, verify_link
 __all__ = [
     "MAX_LINK_TTL",
     "ChunkStream",
+    "DownloadLinks",
     "EmptyObject",
     "FilesystemStore",
     "InvalidKey",
@@ -38,6 +40,7 @@ __all__ = [
     "check_key",
     "content_disposition",
     "key_for",
+    "make_links",
     "make_store",
     "sign_link",
     "verify_link",

@@ -160,16 +160,8 @@ class S3Store(SpoolingStore):
         filename: str | None = None,
         content_type: str | None = None,
     ) -> str:
-        """A presigned GET URL that also sets the name and type of the download."""
-        headers = {}
-        if filename is not None:
-            headers["response-content-disposition"] = content_disposition(filename)
-        if content_type is not None:
-            headers["response-content-type"] = check_content_type(content_type)
-        with _translated(key):
-            return self._client.presigned_get_object(
-                self.bucket, check_key(key), check_ttl(expires), response_headers=headers
-            )
+        """A presigned GET URL on this store's endpoint (an internal address, most often)."""
+        return _presigned(self._client, self.bucket, key, expires, filename, content_type)
 
     def check(self) -> None:
         """Raise StorageUnavailable unless the server answers and accepts our credentials."""
@@ -253,6 +245,35 @@ class S3Store(SpoolingStore):
                     if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
                         raise
             self._bucket_ready = True
+
+
+class S3Presigner:
+    """Presigned GET URLs on another address of the same bucket (S3_PUBLIC_ENDPOINT)."""
+
+    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str,
+                 *, secure: bool, region: str) -> None:
+        self.bucket = bucket
+        # With the region given, presigning is computed here: no request to that address.
+        self._client = Minio(endpoint, access_key, secret_key, secure=secure, region=region)
+
+    def __call__(self, key: str, *, expires: timedelta = MAX_LINK_TTL,
+                 filename: str | None = None, content_type: str | None = None) -> str:
+        """A presigned GET URL that also sets the name and type of the download."""
+        return _presigned(self._client, self.bucket, key, expires, filename, content_type)
+
+
+def _presigned(client: Minio, bucket: str, key: str, expires: timedelta,
+               filename: str | None, content_type: str | None) -> str:
+    """A presigned GET URL that also sets the name and type of the download."""
+    headers = {}
+    if filename is not None:
+        headers["response-content-disposition"] = content_disposition(filename)
+    if content_type is not None:
+        headers["response-content-type"] = check_content_type(content_type)
+    with _translated(key):
+        return client.presigned_get_object(
+            bucket, check_key(key), check_ttl(expires), response_headers=headers
+        )
 
 
 def _chunks(response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:

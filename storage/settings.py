@@ -16,6 +16,7 @@ class StorageSettings(BaseSettings):
     storage_path: Path = Path("./var/objects")
     storage_signing_secret: SecretStr | None = None
     s3_endpoint: str | None = None
+    s3_public_endpoint: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: SecretStr | None = None
     s3_bucket: str = "dossiers"

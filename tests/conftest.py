@@ -99,10 +99,18 @@ def sessions(engine: Engine):
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API for the whole session's flow runs."""
+    """One temporary Prefect API for the whole session's flow runs.
+
+    Its server is a child that ends with pytest even if pytest is killed (a CI timeout).
+    """
+    from unittest import mock
+
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    from workflows.local_server import ChildServer
+
+    with (mock.patch("prefect.testing.utilities.SubprocessASGIServer", ChildServer),
+          prefect_test_harness(server_startup_timeout=120)):
         yield
 
 

@@ -52,3 +52,33 @@ def test_partners_load_validates_the_file(tmp_path, monkeypatch):
     good.write_text(json.dumps(data), "utf-8")
     refused = runner.invoke(cli, ["partners", "load", str(good)])
     assert refused.exit_code == 1 and "sla_days" in refused.output
+
+
+def test_demo_never_reverts_a_loaded_catalogue(tmp_path, monkeypatch):
+    import json
+
+    from banks.catalogue import DEFAULT_CATALOGUE
+    from dossier.models import Partner
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    data = json.loads(DEFAULT_CATALOGUE.read_text("utf-8"))
+    edited = next(p for p in data["partners"] if p["code"] == "cepac")
+    edited["sla_days"], edited["name"] = 21, "Caisse d'Epargne CEPAC (edited)"
+    missing = data["partners"].pop()["code"]
+    catalogue = tmp_path / "catalogue.json"
+    catalogue.write_text(json.dumps(data), "utf-8")
+    assert runner.invoke(cli, ["partners", "load", str(catalogue)]).exit_code == 0
+
+    seeded = runner.invoke(cli, ["demo"])
+
+    assert seeded.exit_code == 0, seeded.output
+    with make_sessionmaker(make_engine(url))() as db:
+        cepac = db.get(Partner, "cepac")
+        assert (cepac.name, cepac.config["sla_days"]) == (edited["name"], 21)
+        assert db.get(Partner, missing) is not None  # what was missing is seeded
+    assert runner.invoke(cli, ["partners", "load"]).exit_code == 0  # reload on purpose
+    with make_sessionmaker(make_engine(url))() as db:
+        assert db.get(Partner, "cepac").config["sla_days"] != 21

@@ -12,32 +12,26 @@ from workflows.runtime import Runtime
 LINK_TTL = timedelta(minutes=15)
 
 
-def absolute(runtime: Runtime, url: str) -> str:
-    """Links from the filesystem store are paths on the API; make them absolute."""
-    return url if "://" in url else runtime.public_url.rstrip("/") + url
-
-
 def delivery_payload(runtime: Runtime, *, version_id: uuid.UUID, route_id: str,
                      pdf: RenderedDocument) -> dict[str, Any]:
     """The `data` of a webhook: content, hash, links to the PDF and each attachment."""
-    store = runtime.store
+    links = runtime.links
     with runtime.sessions() as db:
         version = db.get(DossierVersion, version_id)
         keys = {str(a.id): a.storage_key for a in db.query(Attachment).filter(
             Attachment.dossier_id == version.dossier_id)}
         attachments = [
-            {**item, "url": absolute(runtime, store.signed_url(
-                keys[item["id"]], expires=LINK_TTL, filename=item["filename"],
-                content_type=item["content_type"]))}
+            {**item, "url": links.url(keys[item["id"]], expires=LINK_TTL,
+                                      filename=item["filename"],
+                                      content_type=item["content_type"])}
             for item in version.attachments if item["id"] in keys]
         return {
             "dossier_id": str(version.dossier_id), "route_id": route_id,
             "version": version.number, "content_hash": version.content_hash,
             "submitted_at": version.created_at.isoformat(), "content": version.content,
-            "pdf": {"sha256": pdf.sha256, "size": pdf.size, "url": absolute(
-                runtime, store.signed_url(pdf.storage_key, expires=LINK_TTL,
-                                          content_type="application/pdf",
-                                          filename=f"dossier-v{version.number}.pdf"))},
+            "pdf": {"sha256": pdf.sha256, "size": pdf.size, "url": links.url(
+                pdf.storage_key, expires=LINK_TTL, content_type="application/pdf",
+                filename=f"dossier-v{version.number}.pdf")},
             "attachments": attachments, "links_expire_in": int(LINK_TTL.total_seconds()),
         }
 

@@ -15,6 +15,13 @@ from dossier.services import delivery as deliveries
 from workflows.documents import ensure_version_pdf
 from workflows.payloads import delivery_config, delivery_payload
 from workflows.runtime import Runtime, get_runtime
+from workflows.visibility import (
+    DeliveriesFailed,
+    delivery_rows,
+    label_current_run,
+    publish_deliveries,
+    run_label,
+)
 
 BATCH = 500
 
@@ -69,12 +76,15 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
     """Deliver what is due, version by version: render its PDF once, then settle or send.
 
     Versions go one after the other so the first dossiers of a burst reach partners while
-    the later ones render; webhook sends run in parallel and are settled at the end.
+    the later ones render; webhook sends run in parallel and are settled at the end. The
+    run is named after its work and publishes its deliveries; if one of them did not reach
+    its partner, the run fails (DeliveriesFailed) once everything is settled.
     """
     runtime = get_runtime()
     items = claim_due(runtime, version_id=version_id, limit=limit)
     if not items:
         return {"claimed": 0}
+    label_current_run(*run_label(runtime, items))
     by_version: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         by_version.setdefault(item["version_id"], []).append(item)
@@ -97,6 +107,11 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
         state = future.state
         error = None if state.is_completed() else _error(state)
         _count(outcomes, settle(runtime, item, error, "webhook" if error is None else ""))
+    rows = delivery_rows(runtime, items)
+    publish_deliveries(rows)
+    failed = [row for row in rows if not row["delivered"]]
+    if failed:  # settled in the outbox already: reconciliation retries what may pass
+        raise DeliveriesFailed(failed, outcomes)
     return outcomes
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.db import make_engine, make_sessionmaker
 from storage.base import ObjectStore
-from storage.factory import make_store
+from storage.factory import make_links, make_store
+from storage.links import DownloadLinks
 from storage.settings import StorageSettings
 from storage.signing import load_secret
 
@@ -38,6 +39,11 @@ class Runtime:
     public_url: str
     delivery_retries: int = 3
     delivery_retry_delay: float = 2.0
+    links: DownloadLinks = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.links is None:  # links under PUBLIC_URL, signed with the secret
+            self.links = DownloadLinks(self.secret, self.public_url)
 
 
 _current: Runtime | None = None
@@ -55,9 +61,11 @@ def get_runtime() -> Runtime:
     if _current is None:
         settings = WorkflowSettings()
         secret = load_secret(settings.secret_key, settings.secret_key_file)
+        storage = StorageSettings()
         _current = Runtime(
             sessions=make_sessionmaker(make_engine(settings.database_url)),
-            store=make_store(StorageSettings(), secret=secret), secret=secret,
+            store=make_store(storage, secret=secret), secret=secret,
             public_url=settings.public_url, delivery_retries=settings.delivery_retries,
-            delivery_retry_delay=settings.delivery_retry_delay)
+            delivery_retry_delay=settings.delivery_retry_delay,
+            links=make_links(storage, secret=secret, public_url=settings.public_url))
     return _current

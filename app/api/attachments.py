@@ -72,7 +72,7 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
 @router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link",
             responses=problems(404, 409))
 def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
-         store: StoreDep) -> dict[str, Any]:
+         state: StateDep) -> dict[str, Any]:
     """A signed download link valid for 15 minutes, bound to this one document."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
@@ -81,8 +81,8 @@ def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
     record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via="api",
                   attachment=item)
     expires = timedelta(minutes=15)
-    url = store.signed_url(item.storage_key, expires=expires, filename=item.filename,
-                           content_type=item.content_type)
+    url = state.links.url(item.storage_key, expires=expires, filename=item.filename,
+                          content_type=item.content_type)
     return {"url": url, "expires_in": int(expires.total_seconds())}
 
 

@@ -1,4 +1,4 @@
-"""Downloads through signed, short-lived links (filesystem store)."""
+"""Downloads through signed, short-lived links under PUBLIC_URL, streamed from the store."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from app.openapi import ATTACHMENT_CONTENT, problems
 from dossier.errors import NotFound
 from storage.errors import StorageError
 from storage.headers import content_disposition
-from storage.signing import verify_link
 
 router = APIRouter(tags=["attachments"])
 
@@ -20,7 +19,7 @@ router = APIRouter(tags=["attachments"])
 def blob(token: str, state: StateDep) -> StreamingResponse:
     """The bytes behind a signed link; expired or altered links answer 404."""
     try:
-        claims = verify_link(state.secret, token)
+        claims = state.links.claims(token)
     except (StorageError, ValueError) as exc:
         raise NotFound("link_invalid") from exc
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}

@@ -36,11 +36,19 @@ def partner_names(*, db: Session) -> dict[str, str]:
     return {p.code: p.name for p in list_partners(db=db, active_only=False)}
 
 
-def sync_partners(*, db: Session, entries: Iterable[Mapping[str, Any]]) -> int:
-    """Insert or update catalogue entries (validated dicts); returns how many were written."""
+def sync_partners(*, db: Session, entries: Iterable[Mapping[str, Any]],
+                  only_missing: bool = False) -> int:
+    """Insert or update catalogue entries (validated dicts); returns how many were written.
+
+    With `only_missing`, partners already in the database are left as they are (an
+    operator's edits are never reverted by a seed).
+    """
     count = 0
     for entry in entries:
-        partner = db.get(Partner, entry["code"]) or Partner(code=entry["code"])
+        partner = db.get(Partner, entry["code"])
+        if partner is not None and only_missing:
+            continue
+        partner = partner or Partner(code=entry["code"])
         partner.name = entry["name"]
         partner.kind = entry["kind"]
         partner.config = {k: v for k, v in entry.items() if k not in ("code", "name", "kind")}

@@ -1,0 +1,74 @@
+"""A routing run in Prefect says what it did: named after its work, tagged, failed if it failed."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    FlowFilter,
+    FlowFilterName,
+    FlowRunFilter,
+    FlowRunFilterStartTime,
+    FlowRunFilterTags,
+)
+
+from tests.routing.conftest import ready_dossier, six_partner_dossier, wait_routes
+
+PARTNERS = sorted({"cepac", "bpmed", "ampa", "mi-honor-loan", "bdf", "cic"})
+
+
+def _route_run(since: datetime, timeout: float = 60.0):
+    """The route-submission run that took the CIC delivery, once it has finished."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            runs = client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=["route-submission"])),
+                flow_run_filter=FlowRunFilter(
+                    tags=FlowRunFilterTags(all_=["partner:cic"]),
+                    start_time=FlowRunFilterStartTime(after_=since)))
+            if runs and runs[0].state and runs[0].state.is_final():
+                [run] = runs
+                artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+                return run, artifacts
+            time.sleep(0.3)
+    raise AssertionError(f"no finished route-submission run tagged partner:cic: {runs}")
+
+
+def test_a_failed_delivery_fails_the_named_tagged_run_and_shows_in_its_table(
+        client, founder, webhook, sessions):
+    since = datetime.now(UTC)
+    webhook.respond_with(400)  # the partner refuses: given up at once, not retried
+    body = six_partner_dossier()
+    dossier_id = ready_dossier(client, founder, body)
+    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
+                    json={"consent": True})
+    assert r.status_code == 202, r.text
+    wait_routes(client, founder, dossier_id,
+                lambda rs: {x["partner"]: x["state"] for x in rs}.get("cic") == "delivery_failed")
+
+    run, artifacts = _route_run(since)
+
+    company = body["company"]["legal_name"]
+    assert run.name == f"route {company} v1 → {', '.join(PARTNERS)}"
+    assert "@" not in run.name
+    assert {f"partner:{code}" for code in PARTNERS} <= set(run.tags)
+    assert run.state.is_failed(), run.state
+    assert "cic (webhook): failed, given up after 1 attempt(s)" in run.state.message
+    [artifact] = [a for a in artifacts if a.type == "table"]
+    table = json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
+    rows = {row["partner"]: row for row in table}
+    assert set(rows) == set(PARTNERS)
+    assert rows["cic"]["status"] == "failed, given up" and rows["cic"]["attempts"] == 1
+    assert "HTTP 400" in rows["cic"]["error"] and rows["cic"]["channel"] == "webhook"
+    assert {rows[code]["status"] for code in PARTNERS if code != "cic"} == {"delivered"}
+    states = {x["partner"]: x["state"] for x in client.get(
+        f"/api/v1/dossiers/{dossier_id}", headers=founder).json()["routes"]}
+    assert states == {code: "delivery_failed" if code == "cic" else "delivered"
+                      for code in PARTNERS}

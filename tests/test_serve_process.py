@@ -1,0 +1,181 @@
+"""`dossier serve` owns its local Prefect server: it ends with serve, however serve ends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers import full_dossier, minimal_pdf
+from tests.test_live_server import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",
+         "id_founder", "financial_statements")
+PREFECT_APP = "prefect.server.api.server:create_app"
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from app.cli import main; main()", *args]
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        return (Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0"))
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _prefect_server(serve_pid: int) -> tuple[int, int]:
+    """The pid and port of serve's Prefect server child."""
+    for pid in _children(serve_pid):
+        command = _cmdline(pid)
+        if PREFECT_APP in command:
+            return pid, int(command[command.index("--port") + 1])
+    raise AssertionError(f"no Prefect server among the children of {serve_pid}")
+
+
+def _wait(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Start `dossier serve` on a fresh SQLite database and Prefect home; yields a starter."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path}/d.db",
+           "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(tmp_path / "objects"),
+           "SECRET_KEY": "serve-test-secret", "PORT": str(port), "DEMO_PASSWORD": "demo1234",
+           "PREFECT_HOME": str(tmp_path / "prefect"), "RECONCILE_INTERVAL": "1"}
+    env.pop("PREFECT_API_URL", None)
+    subprocess.run(_cli("db", "upgrade"), env=env, check=True, cwd=tmp_path, timeout=120,
+                   capture_output=True)
+    subprocess.run(_cli("demo"), env=env, check=True, cwd=tmp_path, timeout=120,
+                   capture_output=True)
+    log_path = tmp_path / "serve.log"
+    started: list[subprocess.Popen] = []
+
+    def start() -> tuple[subprocess.Popen, str, Path]:
+        log = log_path.open("ab")
+        proc = subprocess.Popen(_cli("serve"), env=env, cwd=tmp_path, stdout=log,
+                                stderr=subprocess.STDOUT)
+        log.close()
+        started.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait(lambda: _answers(base), 180, "serve to answer")
+        except AssertionError:
+            print(log_path.read_text(errors="replace")[-3000:])
+            raise
+        return proc, base, log_path
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _submit_and_wait_routed(base: str) -> None:
+    """A founder submits; returns once the routing flow (hence Prefect) has run."""
+    with httpx.Client(base_url=base + "/api/v1", timeout=60) as http:
+        token = http.post("/auth/token", data={"username": "founder@demo.example",
+                                               "password": "demo1234"}).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        dossier_id = http.post("/dossiers", json=full_dossier()).json()["id"]
+        for kind in KINDS:
+            r = http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
+                          files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")})
+            assert r.status_code == 201, r.text
+        r = http.post(f"/dossiers/{dossier_id}/submit", json={"consent": True})
+        assert r.status_code == 202, r.text
+
+        def delivered() -> bool:
+            routes = http.get(f"/dossiers/{dossier_id}").json()["routes"]
+            return bool(routes) and all(x["state"] == "delivered" for x in routes)
+
+        _wait(delivered, 120, "the routing flow to deliver")
+
+
+def test_sigterm_ends_the_prefect_server_and_the_access_log_runs_after_routing(serve):
+    proc, base, log_path = serve()
+    _submit_and_wait_routed(base)  # the flows ran on serve's local Prefect server
+    prefect_pid, prefect_port = _prefect_server(proc.pid)
+    assert _listening(prefect_port)
+    httpx.get(f"{base}/api/v1/health?after-routing", timeout=10)
+
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+
+    _assert_ended(proc.pid, prefect_pid, prefect_port)
+    log = log_path.read_text(errors="replace")
+    assert '"GET /api/v1/health?after-routing HTTP/1.1" 200' in log, log[-3000:]
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
+def test_the_prefect_server_ends_with_serve_however_serve_ends(serve, how):
+    proc, _base, _log = serve()
+    prefect_pid, prefect_port = _prefect_server(proc.pid)
+
+    proc.send_signal(how)  # SIGKILL: as if serve crashed, no clean-up code runs
+    proc.wait(timeout=60)
+
+    _assert_ended(proc.pid, prefect_pid, prefect_port)
+
+
+def _assert_ended(serve_pid: int, prefect_pid: int, prefect_port: int) -> None:
+    try:
+        _wait(lambda: not _alive(prefect_pid), 20, "the Prefect server to end")
+    except AssertionError:
+        os.kill(prefect_pid, signal.SIGKILL)  # a failing test leaves no orphan behind
+        raise
+    assert not _listening(prefect_port)
+    assert not [pid for pid in _children(serve_pid) if _alive(pid)]
