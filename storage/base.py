@@ -5,7 +5,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -24,6 +24,14 @@ class StoredObject:
     key: str
     sha256: str
     size: int
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """One object as listed: its key and when it was last written."""
+
+    key: str
+    modified: datetime
 
 
 class ObjectStore(Protocol):
@@ -48,6 +56,8 @@ class ObjectStore(Protocol):
     def size(self, key: str) -> int: ...
 
     def delete(self, key: str) -> None: ...
+
+    def list_objects(self) -> Iterator[ObjectInfo]: ...
 
     def signed_url(
         self,

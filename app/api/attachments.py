@@ -86,14 +86,12 @@ async def delete(dossier_id: str, attachment_id: str, user: FounderUser,
                  state: StateDep) -> Response:
     """Remove a document while the dossier is a draft."""
 
-    def remove() -> str | None:
+    def remove() -> None:
         with state.sessions() as db, db.begin():
             dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
             item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-            return attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
+            attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
 
-    orphan = await run_in_threadpool(remove)
-    if orphan:
-        await run_in_threadpool(state.store.delete, orphan)
+    await run_in_threadpool(remove)
     return Response(status_code=204)
 
