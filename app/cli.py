@@ -232,15 +232,10 @@ def storage_check(grace: Annotated[float, typer.Option(
     from workflows.storage_gc import check_once
 
     report = check_once(get_runtime(), grace=timedelta(seconds=grace))
-    table = Table(title="Storage check")
-    for column in ("problem", "row", "object key"):
-        table.add_column(column)
-    for key in report.orphans:
-        table.add_row("orphan (no row)", "", key)
+    for key in report.orphans:  # soft wrap: a key stays on one line, for grep and copy
+        console.print(f"[red]orphan[/red] (no row references it) {key}", soft_wrap=True)
     for kind, row_id, key in report.missing:
-        table.add_row("missing object", f"{kind} {row_id}", key)
-    if not report.ok:
-        console.print(table)
+        console.print(f"[red]missing[/red] object of {kind} {row_id}: {key}", soft_wrap=True)
     console.print(f"{len(report.orphans)} orphan(s), {len(report.missing)} missing, "
                   f"{report.released} released object(s) waiting for the sweep")
     if not report.ok:
@@ -264,7 +259,7 @@ def storage_gc(
                         grace=None if grace is None else timedelta(seconds=grace))
     verb = "would delete" if dry_run else "deleted"
     for key in report.keys:
-        console.print(f"{verb} {key}")
+        console.print(f"{verb} {key}", soft_wrap=True)
     console.print(f"[green]{len(report.keys)} object(s) {verb}[/green] "
                   f"(unreferenced since before {report.due_before:%Y-%m-%d %H:%M:%S} UTC).")
 

@@ -53,3 +53,18 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
                                                               0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def assert_storage_consistent(sessions, store, *, sweep: bool = False) -> None:
+    """`dossier storage check` finds no orphan and no missing object (after a sweep with grace
+    0 if asked: then no released object may remain either)."""
+    from datetime import timedelta
+
+    from dossier.services import objects
+
+    if sweep:
+        objects.sweep(sessions=sessions, store=store, grace=timedelta(0))
+    report = objects.check(sessions=sessions, store=store)
+    assert report.ok, f"orphans {report.orphans}, missing {report.missing}"
+    if sweep:
+        assert report.released == 0

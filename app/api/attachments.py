@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from app.api.blobs import link_to
 from app.attachments import store_upload
 from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
 from app.openapi import ATTACHMENT_CONTENT, AttachmentOut, problems
-from dossier.services import attachments, dossiers
+from dossier.services import attachments, dossiers, objects
 from dossier.services.dossiers import attachment_view
 from storage.headers import content_disposition
 
@@ -69,14 +70,15 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
 @router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link",
             responses=problems(404, 409))
 def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
-         store: StoreDep) -> dict[str, Any]:
-    """A signed download link valid for 15 minutes, bound to this one document."""
+         state: StateDep) -> dict[str, Any]:
+    """A signed download link valid for 15 minutes, bound to this one document (404 once
+    the document is deleted)."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
     attachments.check_readable(item)
     expires = timedelta(minutes=15)
-    url = store.signed_url(item.storage_key, expires=expires, filename=item.filename,
-                           content_type=item.content_type)
+    url = link_to(state, key=item.storage_key, ref=objects.link_ref(item), expires=expires,
+                  filename=item.filename, content_type=item.content_type)
     return {"url": url, "expires_in": int(expires.total_seconds())}
 
 

@@ -44,6 +44,7 @@ Lock order, to stay clear of deadlocks on PostgreSQL: a dossier's row, then obje
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -116,6 +117,26 @@ def is_referenced(*, db: Session, key: str) -> bool:
     """Whether an attachment or a rendered PDF points at these bytes."""
     return bool(db.scalar(select(or_(*(exists().where(column == key)
                                         for column in REFERENCES)))))
+
+
+def link_ref(row: Attachment | RenderedDocument) -> str:
+    """How a signed link names the row it serves: the link dies with the row."""
+    if isinstance(row, Attachment):
+        return f"attachment:{row.id}"
+    return f"pdf:{row.version_id}"
+
+
+def is_live(*, db: Session, key: str, ref: str | None) -> bool:
+    """Whether a link may still serve `key`: its row stands (or, naming none, any row)."""
+    if ref is None:
+        return is_referenced(db=db, key=key)
+    kind, _, ident = ref.partition(":")
+    model = {"attachment": Attachment, "pdf": RenderedDocument}.get(kind)
+    try:
+        row = db.get(model, uuid.UUID(ident)) if model is not None else None
+    except ValueError:
+        return False
+    return row is not None and row.storage_key == key
 
 
 def referenced_keys(*, db: Session) -> set[str]:
