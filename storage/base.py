@@ -4,6 +4,7 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -179,6 +180,18 @@ class SpoolingStore(ABC):
             if spooled.sha256 != stored.sha256:
                 raise ValueError(f"{path} does not hash to {stored.sha256}")
             self._store(spooled, stored.key)
+
+    def remove_stale_spools(self, older_than: datetime) -> int:
+        """Delete spool files a killed process left behind (live ones last seconds)."""
+        removed = 0
+        if self.spool_dir is None or not self.spool_dir.is_dir():
+            return 0
+        for path in self.spool_dir.glob("spool-*"):
+            with suppress(FileNotFoundError):
+                if path.stat().st_mtime < older_than.timestamp():
+                    path.unlink()
+                    removed += 1
+        return removed
 
     @abstractmethod
     def exists(self, key: str) -> bool:

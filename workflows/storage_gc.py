@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dossier.db import utcnow
 from dossier.services import objects
 from storage.settings import StorageSettings
 from workflows.runtime import Runtime
+
+SPOOL_STALE = timedelta(hours=1)  # a live spool file lasts as long as one upload
 
 
 def configured_grace() -> timedelta:
@@ -16,9 +19,14 @@ def configured_grace() -> timedelta:
 
 def sweep_once(runtime: Runtime, *, grace: timedelta | None = None,
                dry_run: bool = False) -> objects.Sweep:
-    """One sweep of the store (the dispatcher's and `dossier storage gc`)."""
-    return objects.sweep(sessions=runtime.sessions, store=runtime.store,
-                         grace=configured_grace() if grace is None else grace, dry_run=dry_run)
+    """One sweep of the store (the dispatcher's and `dossier storage gc`), with its spool."""
+    grace = configured_grace() if grace is None else grace
+    report = objects.sweep(sessions=runtime.sessions, store=runtime.store, grace=grace,
+                           dry_run=dry_run)
+    remove_spools = getattr(runtime.store, "remove_stale_spools", None)
+    if remove_spools is not None and not dry_run:
+        remove_spools(utcnow() - max(grace, SPOOL_STALE))
+    return report
 
 
 def check_once(runtime: Runtime, *, grace: timedelta = timedelta(0)) -> objects.Check:

@@ -50,6 +50,34 @@ def together(*actions: Callable[[], object], jitter: float = 0.02) -> list[objec
     return results
 
 
+def timed(action: Callable[[], object], took: list[float]) -> Callable[[], object]:
+    """The action, recording how long it took (the window the next trial aims into)."""
+    def run() -> object:
+        started = time.monotonic()
+        try:
+            return action()
+        finally:
+            took.append(time.monotonic() - started)
+    return run
+
+
+def aimed(action: Callable[[], object], took: list[float], lasted: list[float]
+          ) -> Callable[[], object]:
+    """The upload, timed so that its write and its row fall around the end of the previous
+    trial's deletion (`took`), where the objects go; the first trials just race."""
+    lead = (took[-1] - lasted[-1]) if took and lasted else 0.0
+    delay = max(0.0, random.uniform(lead - 0.01, lead + lasted[-1] / 2 if lasted else 0.02))
+    return timed(later(action, delay), lasted)
+
+
+def later(action: Callable[[], object], delay: float) -> Callable[[], object]:
+    """The action, started after `delay` seconds."""
+    def run() -> object:
+        time.sleep(delay)
+        return action()
+    return run
+
+
 def upload(client, headers, dossier_id: str, data: bytes):
     return client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=headers,
                        files={"file": ("kbis.pdf", data, "application/pdf")},
@@ -147,7 +175,7 @@ def test_retention_purge_while_another_dossier_uploads_the_same_bytes(client, fo
     theirs = new_dossier(client, founder)
     policy = retention.Policy(draft_warn_days=1, draft_purge_days=1)
     long_ago = utcnow() - timedelta(days=30)
-    lost = []
+    lost, took, lasted = [], [], []
     for trial in range(TRIALS):
         data = minimal_pdf(f"purged {trial} {uuid.uuid4().hex}")
         _, headers = new_founder(client, sessions)
@@ -161,7 +189,9 @@ def test_retention_purge_while_another_dossier_uploads_the_same_bytes(client, fo
             return retention.run(sessions=sessions, store=store, now=utcnow(), policy=policy,
                                  link_base="http://test", siren_key=b"k")
 
-        report, uploaded = together(purge, lambda d=data: upload(client, founder, theirs, d))
+        report, uploaded = together(
+            timed(purge, took),
+            aimed(lambda d=data: upload(client, founder, theirs, d), took, lasted))
         assert not isinstance(report, BaseException), repr(report)
         assert (uuid.UUID(doomed), retention.Reason.draft_inactive) in report.purged
         try:
@@ -176,14 +206,14 @@ def test_erasure_while_another_dossier_uploads_the_same_bytes(client, app, found
                                                              store):
     state = app.state.dossier
     theirs = new_dossier(client, founder)
-    lost = []
+    lost, took, lasted = [], [], []
     for trial in range(TRIALS):
         data = minimal_pdf(f"erased {trial} {uuid.uuid4().hex}")
         user_id, headers = new_founder(client, sessions)
         assert upload(client, headers, new_dossier(client, headers), data).status_code == 201
         erased, uploaded = together(
-            lambda u=user_id: erase(state, user_id=u, password=PASSWORD),
-            lambda d=data: upload(client, founder, theirs, d))
+            timed(lambda u=user_id: erase(state, user_id=u, password=PASSWORD), took),
+            aimed(lambda d=data: upload(client, founder, theirs, d), took, lasted))
         assert not isinstance(erased, BaseException) and len(erased) == 1, repr(erased)
         try:
             assert_kept(client, founder, theirs, uploaded, data)
