@@ -296,11 +296,18 @@ def delete_objects(*, db: Session, stub_id: uuid.UUID, store: ObjectRemover,
 def erase_founder(*, db: Session, user_id: uuid.UUID, password: str, now: datetime,
                   siren_key: bytes) -> list[DeletedDossier]:
     """Erase a founder: every dossier (stubs remain), notifications, sessions, the account."""
-    user = db.get(User, user_id, with_for_update=True)
+    user = db.get(User, user_id)
     if user is None or user.role != Role.founder:
         raise Forbidden("role_forbidden", {"role": user.role if user else "?"})
     if not verify_password(password, user.password_hash):
         raise Invalid(errors=[FieldError("password", "erasure_password")])
+    # The routing flow settling a delivery locks it, then its route, then (a notice) the
+    # founder's row: locks taken here in that same order, so the two cannot deadlock.
+    routes = select(Route.id).join(Dossier).where(Dossier.owner_id == user.id)
+    db.execute(select(Delivery.id).where(Delivery.route_id.in_(routes))
+               .order_by(Delivery.id).with_for_update())
+    db.execute(select(Route.id).where(Route.id.in_(routes)).order_by(Route.id).with_for_update())
+    db.refresh(user, with_for_update=True)
     owned = list(db.scalars(select(Dossier.id).where(Dossier.owner_id == user.id)))
     stubs = [stub for dossier_id in owned
              if (stub := purge(db=db, dossier_id=dossier_id, reason=Reason.founder_erasure,
