@@ -9,15 +9,17 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from app.state import AppState
 from app.uploads import Upload, receive_upload
 from dossier.errors import FieldError, Invalid
 from dossier.filetypes import sniff, with_extension
 from dossier.models import User
-from dossier.services import attachments, dossiers
+from dossier.services import attachments, dossiers, objects
 from dossier.services.attachments import ScanStatus
 from dossier.services.dossiers import attachment_view
+from storage.base import StoredObject
 from storage.clamd import Clamd, ScanError
 
 log = logging.getLogger(__name__)
@@ -59,22 +61,21 @@ def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[
     filename = with_extension(upload.filename, content_type)
     scanner = state.settings.scanner()
     status = ScanStatus.pending if scanner else ScanStatus.not_scanned
-    stored = state.store.put_file(upload.path, max_bytes=state.settings.max_upload_bytes,
-                                  sha256=upload.sha256)
-    try:
-        with state.sessions() as db, db.begin():
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            item = attachments.record(
-                db=db, dossier=dossier, user=user, kind=kind, filename=filename,
-                content_type=content_type, size=stored.size, sha256=stored.sha256,
-                storage_key=stored.key, scan_status=status)
-            dossier.updated_at = item.created_at
-            view = attachment_view(item)
-    except Exception:
-        with state.sessions() as db:
-            if not attachments.is_referenced(db=db, storage_key=stored.key):
-                state.store.delete(stored.key)
-        raise
+
+    def put() -> StoredObject:
+        return state.store.put_file(upload.path, max_bytes=state.settings.max_upload_bytes,
+                                    sha256=upload.sha256)
+
+    def record(db: Session, stored: StoredObject) -> dict[str, Any]:
+        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        item = attachments.record(
+            db=db, dossier=dossier, user=user, kind=kind, filename=filename,
+            content_type=content_type, size=stored.size, sha256=stored.sha256,
+            storage_key=stored.key, scan_status=status)
+        dossier.updated_at = item.created_at
+        return attachment_view(item)
+
+    view = objects.attach(sessions=state.sessions, store=state.store, put=put, record=record)
     if scanner is None:
         return view
     return _scan(state, scanner, upload, view)
@@ -93,12 +94,12 @@ def _scan(state: AppState, scanner: Clamd, upload: Upload, view: dict[str, Any]
         signature = verdict.signature
         status = ScanStatus.clean if verdict.clean else ScanStatus.infected
     with state.sessions() as db, db.begin():
-        orphan = attachments.set_scan_status(db=db, attachment_id=uuid.UUID(view["id"]),
-                                             status=status)
+        refused = attachments.set_scan_status(db=db, attachment_id=uuid.UUID(view["id"]),
+                                              status=status)
     if status == ScanStatus.infected:
         log.warning("infected upload refused: %s (%s)", view["filename"], signature)
-        if orphan:
-            state.store.delete(orphan)
+        if refused:
+            objects.collect_now(sessions=state.sessions, store=state.store, keys=[refused])
         raise Invalid("attachment_scan_infected",
                       {"filename": view["filename"], "signature": signature},
                       errors=[FieldError("file", "attachment_scan_infected",

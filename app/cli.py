@@ -24,6 +24,9 @@ cli.add_typer(audit_cli, name="audit")
 retention_cli = typer.Typer(help="Retention of drafts and closed dossiers.",
                             no_args_is_help=True)
 cli.add_typer(retention_cli, name="retention")
+storage_cli = typer.Typer(help="The object store: check it against the rows, sweep it.",
+                          no_args_is_help=True)
+cli.add_typer(storage_cli, name="storage")
 console = Console()
 
 
@@ -222,6 +225,49 @@ def retention_run(dry_run: Annotated[bool, typer.Option(
     console.print(table)
     counts = ", ".join(f"{name}: {count}" for name, count in report.counts().items())
     console.print(f"[green]{counts}[/green]")
+
+
+@storage_cli.command("check")
+def storage_check(grace: Annotated[float, typer.Option(
+        min=0, help="Seconds a released object may wait for the sweep (default 0: none)")] = 0
+                  ) -> None:
+    """List objects no row references and rows whose object is missing; exit 1 if any."""
+    from datetime import timedelta
+
+    from workflows.runtime import get_runtime
+    from workflows.storage_gc import check_once
+
+    report = check_once(get_runtime(), grace=timedelta(seconds=grace))
+    for key in report.orphans:  # soft wrap: a key stays on one line, for grep and copy
+        console.print(f"[red]orphan[/red] (no row references it) {key}", soft_wrap=True)
+    for kind, row_id, key in report.missing:
+        console.print(f"[red]missing[/red] object of {kind} {row_id}: {key}", soft_wrap=True)
+    console.print(f"{len(report.orphans)} orphan(s), {len(report.missing)} missing, "
+                  f"{report.released} released object(s) waiting for the sweep")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@storage_cli.command("gc")
+def storage_gc(
+    grace: Annotated[float | None, typer.Option(
+        min=0, help="Seconds unreferenced before deletion (default STORAGE_GC_GRACE)")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only list what would be deleted")] = False,
+) -> None:
+    """Delete the objects no row has referenced for longer than the grace period."""
+    from datetime import timedelta
+
+    from workflows.runtime import get_runtime
+    from workflows.storage_gc import sweep_once
+
+    report = sweep_once(get_runtime(), dry_run=dry_run,
+                        grace=None if grace is None else timedelta(seconds=grace))
+    verb = "would delete" if dry_run else "deleted"
+    for key in report.keys:
+        console.print(f"{verb} {key}", soft_wrap=True)
+    console.print(f"[green]{len(report.keys)} object(s) {verb}[/green] "
+                  f"(unreferenced since before {report.due_before:%Y-%m-%d %H:%M:%S} UTC).")
 
 
 @cli.command()

@@ -65,7 +65,8 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                       delivery_retry_delay=settings.delivery_retry_delay)
     dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval,
                             reminder_interval=settings.reminder_interval,
-                            retention_interval=settings.retention_interval)
+                            retention_interval=settings.retention_interval,
+                            gc_interval=settings.storage_gc_interval)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

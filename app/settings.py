@@ -35,6 +35,7 @@ class AppSettings(BaseSettings):
     reconcile_interval: float = 30.0
     reminder_interval: float = 3600.0
     retention_interval: float = 86400.0  # the retention flow, daily (0: never)
+    storage_gc_interval: float = 3600.0  # the storage sweep, hourly (0: never)
     delivery_retries: int = 3
     delivery_retry_delay: float = 2.0
     # Antivirus: uploads are streamed to clamd when CLAMD_SOCKET or CLAMD_HOST is set.

@@ -146,7 +146,7 @@ class Attachment(Base):
     content_type: Mapped[str] = mapped_column(String(127))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    storage_key: Mapped[str] = mapped_column(String(200))
+    storage_key: Mapped[str] = mapped_column(String(200), index=True)
     uploaded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Antivirus verdict: not_scanned (no clamd configured), pending, clean, infected or error.
@@ -328,10 +328,22 @@ class RenderedDocument(Base):
 
     version_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("dossier_versions.id", ondelete="CASCADE"), primary_key=True)
-    storage_key: Mapped[str] = mapped_column(String(200))
+    storage_key: Mapped[str] = mapped_column(String(200), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoredObjectRecord(Base):
+    """One object of the store: the row writers lock while they reference it and the sweep
+    locks while it deletes it (dossier/services/objects.py tells the protocol)."""
+
+    __tablename__ = "objects"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a row referencing it last went: the sweep's grace period counts from here.
+    released_at: Mapped[datetime | None]
 
 
 class Message(Base):

@@ -1,6 +1,14 @@
 """Object storage behind one small protocol: filesystem or S3."""
 
-from storage.base import MAX_LINK_TTL, ChunkStream, ObjectStore, StoredObject, check_key, key_for
+from storage.base import (
+    MAX_LINK_TTL,
+    ChunkStream,
+    ObjectInfo,
+    ObjectStore,
+    StoredObject,
+    check_key,
+    key_for,
+)
 from storage.errors import (
     EmptyObject,
     InvalidKey,
@@ -29,6 +37,7 @@ __all__ = [
     "LinkClaims",
     "LinkExpired",
     "LinkInvalid",
+    "ObjectInfo",
     "ObjectMissing",
     "ObjectStore",
     "ObjectTooLarge",

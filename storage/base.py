@@ -4,8 +4,9 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -24,6 +25,14 @@ class StoredObject:
     key: str
     sha256: str
     size: int
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """One object as listed: its key and when it was last written."""
+
+    key: str
+    modified: datetime
 
 
 class ObjectStore(Protocol):
@@ -48,6 +57,8 @@ class ObjectStore(Protocol):
     def size(self, key: str) -> int: ...
 
     def delete(self, key: str) -> None: ...
+
+    def list_objects(self) -> Iterator[ObjectInfo]: ...
 
     def signed_url(
         self,
@@ -169,6 +180,18 @@ class SpoolingStore(ABC):
             if spooled.sha256 != stored.sha256:
                 raise ValueError(f"{path} does not hash to {stored.sha256}")
             self._store(spooled, stored.key)
+
+    def remove_stale_spools(self, older_than: datetime) -> int:
+        """Delete spool files a killed process left behind (live ones last seconds)."""
+        removed = 0
+        if self.spool_dir is None or not self.spool_dir.is_dir():
+            return 0
+        for path in self.spool_dir.glob("spool-*"):
+            with suppress(FileNotFoundError):
+                if path.stat().st_mtime < older_than.timestamp():
+                    path.unlink()
+                    removed += 1
+        return removed
 
     @abstractmethod
     def exists(self, key: str) -> bool:

@@ -1,12 +1,21 @@
 """Objects as files under a root directory: the embedded default backend."""
 
 import os
+from collections.abc import Iterator
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.base import CHUNK_SIZE, MAX_LINK_TTL, ChunkStream, SpoolingStore, check_key, check_ttl
-from storage.errors import ObjectMissing, StorageUnavailable
+from storage.base import (
+    CHUNK_SIZE,
+    MAX_LINK_TTL,
+    ChunkStream,
+    ObjectInfo,
+    SpoolingStore,
+    check_key,
+    check_ttl,
+)
+from storage.errors import InvalidKey, ObjectMissing, StorageUnavailable
 from storage.signing import sign_link
 from storage.spool import Spooled
 
@@ -48,6 +57,16 @@ class FilesystemStore(SpoolingStore):
         """Remove the object if present (erasure); empty fan-out folders are kept."""
         with suppress(FileNotFoundError):
             self._path(key).unlink()
+
+    def list_objects(self) -> Iterator[ObjectInfo]:
+        """Every stored object (the spool folder aside), in no particular order."""
+        for path in (self.root / "sha256").glob("*/*/*"):
+            key = path.relative_to(self.root).as_posix()
+            try:
+                yield ObjectInfo(check_key(key),
+                                 datetime.fromtimestamp(path.stat().st_mtime, UTC))
+            except (FileNotFoundError, InvalidKey):  # deleted while listed, or not ours
+                continue
 
     def signed_url(
         self,

@@ -28,13 +28,15 @@ class DownloadLinks:
     presign: Presign | None = None
 
     def url(self, key: str, *, expires: timedelta = MAX_LINK_TTL, filename: str | None = None,
-            content_type: str | None = None) -> str:
-        """A link to `key`, served under `filename` and `content_type`, until `expires`."""
+            content_type: str | None = None, ref: str | None = None) -> str:
+        """A link to `key`, served under `filename` and `content_type`, until `expires`; with
+        `ref` (the row it was made for, e.g. `attachment:<id>`) it dies with that row."""
         check_ttl(expires)
         if self.presign is not None:
             return self.presign(key, expires=expires, filename=filename,
                                 content_type=content_type)
-        token = sign_link(self.secret, key, datetime.now(UTC) + expires, filename, content_type)
+        token = sign_link(self.secret, key, datetime.now(UTC) + expires, filename, content_type,
+                          ref=ref)
         return f"{self.public_url.rstrip('/')}{BLOB_ROUTE}/{token}"
 
     def claims(self, token: str) -> LinkClaims:

@@ -21,12 +21,13 @@ from storage.base import (
     CHUNK_SIZE,
     MAX_LINK_TTL,
     ChunkStream,
+    ObjectInfo,
     SpoolingStore,
     StoredObject,
     check_key,
     check_ttl,
 )
-from storage.errors import ObjectMissing, StorageError, StorageUnavailable
+from storage.errors import InvalidKey, ObjectMissing, StorageError, StorageUnavailable
 from storage.headers import check_content_type, content_disposition
 from storage.spool import Spooled
 
@@ -151,6 +152,14 @@ class S3Store(SpoolingStore):
         with _translated(key):
             self._ensure_bucket()
             self._client.remove_object(self.bucket, check_key(key))
+
+    def list_objects(self) -> Iterator[ObjectInfo]:
+        """Every object under the `sha256/` prefix, in key order."""
+        with _translated():
+            self._ensure_bucket()
+            for item in self._client.list_objects(self.bucket, prefix="sha256/", recursive=True):
+                with suppress(InvalidKey):  # not ours: left alone
+                    yield ObjectInfo(check_key(item.object_name), item.last_modified)
 
     def signed_url(
         self,

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,3 +22,5 @@ class StorageSettings(BaseSettings):
     s3_bucket: str = "dossiers"
     s3_secure: bool = False
     s3_region: str = "us-east-1"
+    # Seconds an object no row references stays before `dossier storage gc` deletes it.
+    storage_gc_grace: float = Field(86400.0, ge=0)

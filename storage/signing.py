@@ -22,12 +22,16 @@ _PURPOSE = b"dossier-unique/storage/signed-link/v1"
 
 @dataclass(frozen=True)
 class LinkClaims:
-    """What a valid link grants: one key, served under a name and type, until a time."""
+    """What a valid link grants: one key, served under a name and type, until a time.
+
+    `ref` names the row the link was made for (e.g. `attachment:<id>`): the link dies with it.
+    """
 
     key: str
     filename: str | None
     content_type: str | None
     expires_at: datetime
+    ref: str | None = None
 
 
 def sign_link(
@@ -36,6 +40,7 @@ def sign_link(
     expires_at: datetime,
     filename: str | None = None,
     content_type: str | None = None,
+    ref: str | None = None,
 ) -> str:
     """A URL-safe token granting `key` until `expires_at` (an aware datetime)."""
     if expires_at.tzinfo is None:
@@ -46,6 +51,8 @@ def sign_link(
         None if filename is None else clean_filename(filename),
         None if content_type is None else check_content_type(content_type),
     ]
+    if ref is not None:
+        claims.append(str(ref))
     payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode()
     return f"{_b64(payload)}.{_b64(_mac(secret, payload))}"
 
@@ -60,10 +67,11 @@ def verify_link(secret: bytes, token: str, now: datetime | None = None) -> LinkC
     if not hmac.compare_digest(mac, _mac(secret, payload)):
         raise LinkInvalid("bad signature")
     try:
-        key, expires, filename, content_type = json.loads(payload)
-        claims = LinkClaims(
-            check_key(key), filename, content_type, datetime.fromtimestamp(expires, UTC)
-        )
+        key, expires, filename, content_type, *ref = json.loads(payload)
+        if len(ref) > 1 or not all(isinstance(r, str) for r in ref):
+            raise ValueError("unexpected claims")
+        claims = LinkClaims(check_key(key), filename, content_type,
+                            datetime.fromtimestamp(expires, UTC), ref[0] if ref else None)
     except (ValueError, TypeError, InvalidKey) as exc:  # only if the secret leaked
         raise LinkInvalid("malformed claims") from exc
     if (now or datetime.now(UTC)) >= claims.expires_at:

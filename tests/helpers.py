@@ -66,3 +66,18 @@ def form_csrf(client, path: str = "/login") -> str:
 def page_post(client, path: str, data: dict[str, str], **kwargs):
     """POST the login or sign-up form the way a browser does: with its CSRF token."""
     return client.post(path, data={**data, "csrf": form_csrf(client, path)}, **kwargs)
+
+
+def assert_storage_consistent(sessions, store, *, sweep: bool = False) -> None:
+    """`dossier storage check` finds no orphan and no missing object (after a sweep with grace
+    0 if asked: then no released object may remain either)."""
+    from datetime import timedelta
+
+    from dossier.services import objects
+
+    if sweep:
+        objects.sweep(sessions=sessions, store=store, grace=timedelta(0))
+    report = objects.check(sessions=sessions, store=store)
+    assert report.ok, f"orphans {report.orphans}, missing {report.missing}"
+    if sweep:
+        assert report.released == 0

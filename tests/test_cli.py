@@ -82,3 +82,51 @@ def test_demo_never_reverts_a_loaded_catalogue(tmp_path, monkeypatch):
     assert runner.invoke(cli, ["partners", "load"]).exit_code == 0  # reload on purpose
     with make_sessionmaker(make_engine(url))() as db:
         assert db.get(Partner, "cepac").config["sla_days"] != 21
+
+
+def test_storage_check_and_gc(tmp_path, monkeypatch):
+    from dossier.db import transaction
+    from dossier.models import Attachment, Dossier
+    from storage.filesystem import FilesystemStore
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    for name, value in {"DATABASE_URL": url, "SECRET_KEY": "cli-secret",
+                        "STORAGE_PATH": str(tmp_path / "objects")}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("workflows.runtime._current", None)  # built from this environment
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    store = FilesystemStore(tmp_path / "objects", secret=b"cli-secret")
+    orphan = store.put_stream([b"written, never referenced"]).key
+    kept = store.put_stream([b"an attachment's bytes"])
+    lost_key = "sha256/00/00/" + "0" * 64
+    sessions = make_sessionmaker(make_engine(url))
+    with transaction(sessions) as db:
+        owner = users.create_user(db=db, email="f@x.example", password="pw-123456",
+                                  role="founder")
+        dossier = Dossier(owner_id=owner.id)
+        db.add(dossier)
+        db.flush()
+        for key in (kept.key, lost_key):
+            db.add(Attachment(dossier_id=dossier.id, kind="kbis", filename="k.pdf",
+                              content_type="application/pdf", size=1, sha256=key[-64:],
+                              storage_key=key, uploaded_by=owner.id))
+    checked = runner.invoke(cli, ["storage", "check"])
+    assert checked.exit_code == 1, checked.output
+    assert orphan in checked.output and lost_key in checked.output
+    assert kept.key not in checked.output
+
+    fresh = runner.invoke(cli, ["storage", "gc"])  # the default grace: a day
+    assert fresh.exit_code == 0 and "0 object(s) deleted" in fresh.output
+    dry = runner.invoke(cli, ["storage", "gc", "--grace", "0", "--dry-run"])
+    assert dry.exit_code == 0 and f"would delete {orphan}" in dry.output
+    assert store.exists(orphan)
+    swept = runner.invoke(cli, ["storage", "gc", "--grace", "0"])
+    assert swept.exit_code == 0 and f"deleted {orphan}" in swept.output, swept.output
+    assert not store.exists(orphan) and store.exists(kept.key)
+
+    with transaction(sessions) as db:
+        db.query(Attachment).filter(Attachment.storage_key == lost_key).delete()
+    clean = runner.invoke(cli, ["storage", "check"])
+    assert clean.exit_code == 0, clean.output
+    assert "0 orphan(s), 0 missing" in clean.output

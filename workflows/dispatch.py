@@ -53,6 +53,12 @@ def _reminders_due(runtime: Runtime) -> bool:
     return reminders_due(runtime)
 
 
+def _sweep_store(runtime: Runtime) -> object:
+    from workflows.storage_gc import sweep_once
+
+    return sweep_once(runtime)
+
+
 def _retain(runtime: Runtime) -> object:
     from workflows.retention import retention_due, retention_flow
 
@@ -67,8 +73,9 @@ class Dispatcher:
     them (see workflows/deployments.py). The outbox makes both safe: if a run fails or
     a process dies, the next reconciliation finds the deliveries still due and routes
     them. Every `reminder_interval` seconds (0: never) it also runs the reminders flow,
-    if anything is due, and every `retention_interval` seconds (0: never) the retention
-    flow, likewise (in this process: it is database and store work only).
+    if anything is due, every `retention_interval` seconds (0: never) the retention
+    flow, likewise, and every `gc_interval` seconds (0: never) the storage sweep (in this
+    process: they are database and store work only).
     """
 
     def __init__(self, runtime: Runtime, *, interval: float = 30.0,
@@ -79,7 +86,9 @@ class Dispatcher:
                  reminders_due: Callable[[Runtime], bool] = _reminders_due,
                  launcher: DeploymentLauncher | Literal["auto"] | None = "auto",
                  retention_interval: float = 0.0,
-                 retain: Callable[[Runtime], object] = _retain):
+                 retain: Callable[[Runtime], object] = _retain,
+                 gc_interval: float = 0.0,
+                 sweep_store: Callable[[Runtime], object] = _sweep_store):
         self.runtime, self.interval = runtime, interval
         self.route, self.reconcile = route, reconcile
         self.reminder_interval, self.remind = reminder_interval, remind
@@ -94,6 +103,8 @@ class Dispatcher:
         self._next_reminders = time.monotonic() + interval  # first check after one interval
         self.retention_interval, self.retain = retention_interval, retain
         self._next_retention = time.monotonic() + interval
+        self.gc_interval, self.sweep_store = gc_interval, sweep_store
+        self._next_gc = time.monotonic() + interval
         self._reconciled_at = time.monotonic()
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()
@@ -133,6 +144,7 @@ class Dispatcher:
                     self._reconcile_if_due()
                     self._remind_if_due()
                     self._retain_if_due()
+                    self._sweep_if_due()
                 continue
             if first == _STOP:
                 return
@@ -146,6 +158,7 @@ class Dispatcher:
                 self._reconcile_if_due()  # a steady stream of submissions must not starve it
                 self._remind_if_due()
                 self._retain_if_due()
+                self._sweep_if_due()
             queued = self._take_queued()
             if not queued:
                 return
@@ -208,3 +221,12 @@ class Dispatcher:
             self.retain(self.runtime)
         except Exception:
             log.exception("retention failed; it runs again in %.0f s", self.retention_interval)
+
+    def _sweep_if_due(self) -> None:
+        if self.gc_interval <= 0 or time.monotonic() < self._next_gc:
+            return
+        self._next_gc = time.monotonic() + self.gc_interval
+        try:
+            self.sweep_store(self.runtime)
+        except Exception:
+            log.exception("storage sweep failed; it runs again in %.0f s", self.gc_interval)

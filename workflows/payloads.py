@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from dossier.models import Attachment, DossierVersion, Partner, RenderedDocument
+from dossier.services.objects import link_ref
 from workflows.runtime import Runtime
 
 LINK_TTL = timedelta(minutes=15)
@@ -18,20 +19,21 @@ def delivery_payload(runtime: Runtime, *, version_id: uuid.UUID, route_id: str,
     links = runtime.links
     with runtime.sessions() as db:
         version = db.get(DossierVersion, version_id)
-        keys = {str(a.id): a.storage_key for a in db.query(Attachment).filter(
+        rows = {str(a.id): a for a in db.query(Attachment).filter(
             Attachment.dossier_id == version.dossier_id)}
         attachments = [
-            {**item, "url": links.url(keys[item["id"]], expires=LINK_TTL,
+            {**item, "url": links.url(rows[item["id"]].storage_key, expires=LINK_TTL,
                                       filename=item["filename"],
-                                      content_type=item["content_type"])}
-            for item in version.attachments if item["id"] in keys]
+                                      content_type=item["content_type"],
+                                      ref=link_ref(rows[item["id"]]))}
+            for item in version.attachments if item["id"] in rows]
         return {
             "dossier_id": str(version.dossier_id), "route_id": route_id,
             "version": version.number, "content_hash": version.content_hash,
             "submitted_at": version.created_at.isoformat(), "content": version.content,
             "pdf": {"sha256": pdf.sha256, "size": pdf.size, "url": links.url(
                 pdf.storage_key, expires=LINK_TTL, content_type="application/pdf",
-                filename=f"dossier-v{version.number}.pdf")},
+                filename=f"dossier-v{version.number}.pdf", ref=link_ref(pdf))},
             "attachments": attachments, "links_expire_in": int(LINK_TTL.total_seconds()),
         }
 

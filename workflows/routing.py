@@ -10,6 +10,7 @@ from prefect.tasks import exponential_backoff
 
 from banks.channels.base import DeliveryError, DeliveryRequest
 from banks.channels.registry import get_channel
+from dossier.errors import NotFound
 from dossier.models import RenderedDocument
 from dossier.services import delivery as deliveries
 from workflows.documents import ensure_version_pdf
@@ -94,7 +95,11 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
                                    runtime.delivery_retry_delay))
     sending = []
     for version, group in by_version.items():
-        render(version)
+        try:
+            render(version)
+        except NotFound:  # erased while routed: its deliveries went with it, nothing to send
+            _count(outcomes, "gone")
+            continue
         for item in group:
             config = delivery_config(runtime, item["partner"])
             if config.get("channel", "portal") == "portal":

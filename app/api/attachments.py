@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from app.attachments import store_upload
 from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
 from app.openapi import ATTACHMENT_CONTENT, AttachmentOut, problems
-from dossier.services import attachments, dossiers
+from dossier.services import attachments, dossiers, objects
 from dossier.services.access import AccessKind, record_access
 from dossier.services.dossiers import attachment_view
 from storage.headers import content_disposition
@@ -73,7 +73,8 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
             responses=problems(404, 409))
 def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
          state: StateDep) -> dict[str, Any]:
-    """A signed download link valid for 15 minutes, bound to this one document."""
+    """A signed download link valid for 15 minutes, bound to this one document (404 once
+    the document is deleted)."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
     attachments.check_readable(item)
@@ -81,8 +82,8 @@ def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
     record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via="api",
                   attachment=item)
     expires = timedelta(minutes=15)
-    url = state.links.url(item.storage_key, expires=expires, filename=item.filename,
-                          content_type=item.content_type)
+    url = state.links.url(item.storage_key, ref=objects.link_ref(item), expires=expires,
+                          filename=item.filename, content_type=item.content_type)
     return {"url": url, "expires_in": int(expires.total_seconds())}
 
 
@@ -92,14 +93,12 @@ async def delete(dossier_id: str, attachment_id: str, user: FounderUser,
                  state: StateDep) -> Response:
     """Remove a document while the dossier is a draft."""
 
-    def remove() -> str | None:
+    def remove() -> None:
         with state.sessions() as db, db.begin():
             dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
             item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-            return attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
+            attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
 
-    orphan = await run_in_threadpool(remove)
-    if orphan:
-        await run_in_threadpool(state.store.delete, orphan)
+    await run_in_threadpool(remove)
     return Response(status_code=204)
 

@@ -96,9 +96,7 @@ def _remove(state: AppState, user: User, dossier_id: str, attachment_id: str) ->
     with state.sessions() as db, db.begin():
         dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
         item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-        orphan = attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
-    if orphan:
-        state.store.delete(orphan)
+        attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
 
 
 @router.post(BASE)

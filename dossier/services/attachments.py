@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
 from dossier.models import Attachment, Dossier, DossierStatus, User
+from dossier.services import objects
 from dossier.services.dossiers import require_owner
 from dossier.services.ids import parse_id
 
@@ -75,22 +75,21 @@ def get(*, db: Session, dossier: Dossier, attachment_id: uuid.UUID | str) -> Att
     return attachment
 
 
-def delete(*, db: Session, dossier: Dossier, user: User, attachment: Attachment) -> str | None:
-    """Remove a draft's attachment; returns the storage key if no other row uses those bytes."""
+def delete(*, db: Session, dossier: Dossier, user: User, attachment: Attachment) -> None:
+    """Remove a draft's attachment; its bytes are the storage sweep's after the grace period."""
     require_owner(user, dossier)
     if dossier.status != DossierStatus.draft:
         raise Conflict("attachment_locked")
-    key = attachment.storage_key
     db.delete(attachment)
     db.flush()
-    return None if is_referenced(db=db, storage_key=key) else key
+    objects.release(db=db, keys=[attachment.storage_key])
 
 
 def set_scan_status(*, db: Session, attachment_id: uuid.UUID, status: ScanStatus
                     ) -> str | None:
     """Record the antivirus verdict; infected rows are removed.
 
-    Returns the storage key to delete when the bytes are infected and no other row uses them.
+    Returns the storage key of infected bytes, for the caller to collect at once.
     """
     attachment = db.get(Attachment, attachment_id)
     if attachment is None:
@@ -99,14 +98,7 @@ def set_scan_status(*, db: Session, attachment_id: uuid.UUID, status: ScanStatus
         attachment.scan_status = str(status)
         db.flush()
         return None
-    key = attachment.storage_key
     db.delete(attachment)
     db.flush()
-    return None if is_referenced(db=db, storage_key=key) else key
-
-
-def is_referenced(*, db: Session, storage_key: str) -> bool:
-    """True while some attachment row points at these bytes."""
-    count = db.scalar(select(func.count()).select_from(Attachment)
-                      .where(Attachment.storage_key == storage_key))
-    return bool(count)
+    objects.release(db=db, keys=[attachment.storage_key])
+    return attachment.storage_key

@@ -1,9 +1,10 @@
 """Retention: warn then purge untouched drafts, purge closed dossiers, erase a founder's data.
 
 A purge deletes every row of the dossier in one transaction and leaves a `DeletedDossier`
-stub naming the stored objects still to delete; the objects go after the commit, each only
-if no remaining row points at the same bytes (objects are shared by content hash). A crash
-between the two leaves the stub pending, and the next run finishes the job.
+stub naming the stored objects still to delete; the objects go after the commit, each through
+the storage sweep's locked step, so only if no row points at the same bytes (objects are
+shared by content hash) and never under an upload of the same bytes. A crash between the
+two leaves the stub pending, and the next run finishes the job.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -48,6 +49,7 @@ from dossier.models import (
 )
 from dossier.routing.machine import CLOSED_STATES
 from dossier.security import verify_password
+from dossier.services import objects
 from dossier.services.notifications import FOUNDER_LINK, SIGNATURE, Notice, add
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -75,10 +77,7 @@ class Policy:
     closed_months: int = 36
 
 
-class ObjectRemover(Protocol):
-    """What a purge needs of the object store (the stores of `storage/` fit)."""
-
-    def delete(self, key: str) -> None: ...
+ObjectRemover = objects.Store  # what a purge needs of the object store
 
 
 @dataclass
@@ -230,11 +229,11 @@ def purge(*, db: Session, dossier_id: uuid.UUID, reason: Reason, now: datetime,
     found = db.execute(query.with_for_update(of=Dossier)).first()
     if found is None:
         return None
-    keys = stored_keys(db=db, dossier_id=dossier_id)
     head = db.execute(select(AuditHead.seq, AuditHead.hash)
                       .where(AuditHead.dossier_id == dossier_id)).first()
     routes = select(Route.id).where(Route.dossier_id == dossier_id)
     versions = select(DossierVersion.id).where(DossierVersion.dossier_id == dossier_id)
+    keys: set[str] = set()
     for statement in (
         delete(Notification).where(or_(Notification.route_id.in_(routes),
                                        Notification.dedupe_key.like(f"retention:{dossier_id}:%"))),
@@ -245,14 +244,20 @@ def purge(*, db: Session, dossier_id: uuid.UUID, reason: Reason, now: datetime,
                                    Delivery.version_id.in_(versions))),
         delete(RouteEvent).where(RouteEvent.route_id.in_(routes)),
         delete(Route).where(Route.dossier_id == dossier_id),
-        delete(RenderedDocument).where(RenderedDocument.version_id.in_(versions)),
+        delete(RenderedDocument).where(RenderedDocument.version_id.in_(versions))
+        .returning(RenderedDocument.storage_key),
         delete(RoutingRequest).where(RoutingRequest.version_id.in_(versions)),
         delete(DossierVersion).where(DossierVersion.dossier_id == dossier_id),
-        delete(Attachment).where(Attachment.dossier_id == dossier_id),
+        delete(Attachment).where(Attachment.dossier_id == dossier_id)
+        .returning(Attachment.storage_key),
         delete(AuditHead).where(AuditHead.dossier_id == dossier_id),
         delete(Dossier).where(Dossier.id == dossier_id),
     ):
-        db.execute(statement.execution_options(synchronize_session=False))
+        result = db.execute(statement.execution_options(synchronize_session=False))
+        # The keys come from the deletes themselves: a PDF or upload committed while this
+        # ran (SQLite reads before the first write are outside the transaction) is not missed.
+        if statement.table in (RenderedDocument.__table__, Attachment.__table__):
+            keys.update(result.scalars())
     stub = DeletedDossier(id=dossier_id, siren_hash=siren_digest(found.content, siren_key),
                           reason=reason.value, created_at=found.created_at, deleted_at=now,
                           audit_seq=head.seq if head else None,
@@ -264,14 +269,6 @@ def purge(*, db: Session, dossier_id: uuid.UUID, reason: Reason, now: datetime,
     return stub
 
 
-def is_referenced(*, db: Session, key: str) -> bool:
-    """Whether a remaining attachment or rendered PDF points at these bytes."""
-    for column in (Attachment.storage_key, RenderedDocument.storage_key):
-        if db.scalar(select(func.count()).where(column == key)):
-            return True
-    return False
-
-
 def pending_stubs(*, db: Session, limit: int = 200) -> list[uuid.UUID]:
     """Stubs whose stored objects are still to delete, oldest first."""
     return list(db.scalars(select(DeletedDossier.id)
@@ -281,15 +278,16 @@ def pending_stubs(*, db: Session, limit: int = 200) -> list[uuid.UUID]:
 
 def delete_objects(*, db: Session, stub_id: uuid.UUID, store: ObjectRemover,
                    now: datetime) -> int:
-    """Delete a stub's objects that no remaining row uses; the count deleted."""
+    """Delete a stub's objects that no remaining row uses; the count deleted.
+
+    Each goes through the storage sweep's locked step (dossier/services/objects.py): an
+    upload of the same bytes racing this keeps its object.
+    """
     stub = db.get(DeletedDossier, stub_id, with_for_update=True)
     if stub is None or stub.objects_deleted_at is not None:
         return 0
-    deleted = 0
-    for key in stub.pending_objects:
-        if not is_referenced(db=db, key=key):
-            store.delete(key)  # idempotent: a retry after a failure deletes nothing twice
-            deleted += 1
+    deleted = sum(objects.collect(db=db, store=store, key=key)
+                  for key in sorted(stub.pending_objects))
     stub.pending_objects, stub.objects_deleted_at = [], now
     db.flush()
     return deleted
@@ -298,11 +296,18 @@ def delete_objects(*, db: Session, stub_id: uuid.UUID, store: ObjectRemover,
 def erase_founder(*, db: Session, user_id: uuid.UUID, password: str, now: datetime,
                   siren_key: bytes) -> list[DeletedDossier]:
     """Erase a founder: every dossier (stubs remain), notifications, sessions, the account."""
-    user = db.get(User, user_id, with_for_update=True)
+    user = db.get(User, user_id)
     if user is None or user.role != Role.founder:
         raise Forbidden("role_forbidden", {"role": user.role if user else "?"})
     if not verify_password(password, user.password_hash):
         raise Invalid(errors=[FieldError("password", "erasure_password")])
+    # The routing flow settling a delivery locks it, then its route, then (a notice) the
+    # founder's row: locks taken here in that same order, so the two cannot deadlock.
+    routes = select(Route.id).join(Dossier).where(Dossier.owner_id == user.id)
+    db.execute(select(Delivery.id).where(Delivery.route_id.in_(routes))
+               .order_by(Delivery.id).with_for_update())
+    db.execute(select(Route.id).where(Route.id.in_(routes)).order_by(Route.id).with_for_update())
+    db.refresh(user, with_for_update=True)
     owned = list(db.scalars(select(Dossier.id).where(Dossier.owner_id == user.id)))
     stubs = [stub for dossier_id in owned
              if (stub := purge(db=db, dossier_id=dossier_id, reason=Reason.founder_erasure,

@@ -99,12 +99,19 @@ def test_same_bytes_are_stored_once(client, founder, store):
     assert len(objects) == 1
 
 
-def test_delete_attachment_in_draft_removes_the_bytes(client, founder, store):
+def test_delete_attachment_in_draft_removes_the_bytes(client, founder, store, sessions):
+    from datetime import timedelta
+
+    from dossier.services import objects
+
     dossier_id = client.post("/api/v1/dossiers", headers=founder, json={}).json()["id"]
     att = upload(client, founder, dossier_id, tiny_png(), "x.png").json()
     r = client.delete(f"/api/v1/dossiers/{dossier_id}/attachments/{att['id']}", headers=founder)
     assert r.status_code == 204
     assert client.get(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder).json() == []
+    # Not inline (other dossiers may share the bytes): the storage sweep takes them.
+    assert [p for p in store.root.rglob("*") if p.is_file()]
+    objects.sweep(sessions=sessions, store=store, grace=timedelta(0))
     assert not [p for p in store.root.rglob("*") if p.is_file()]
 
 

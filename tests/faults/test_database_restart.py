@@ -22,6 +22,7 @@ from dossier.db import make_engine, make_sessionmaker, transaction
 from dossier.models import Delivery, Route, RouteEvent, RoutingRequest
 from dossier.services import delivery as deliveries
 from tests.conftest import DEMO_PASSWORD, service_missing
+from tests.helpers import assert_storage_consistent
 from tests.pgcluster import PostgresCluster, PostgresClusterError, start_cluster
 from tests.routing.conftest import (  # noqa: F401  (fixtures)
     ready_dossier,
@@ -93,7 +94,8 @@ def delivered_events_by_route(sessions) -> dict[str, int]:
 
 
 def test_cluster_restart_mid_routing_delivers_every_route_exactly_once(
-        client, founder, webhook, sessions, cluster, short_lease, monkeypatch, caplog):  # noqa: F811
+        client, founder, webhook, sessions, store, cluster, short_lease, monkeypatch,  # noqa: F811
+        caplog):
     """Down while a webhook is in flight and two dossiers wait: 503s, then each route once."""
     dossier_ids = [ready_dossier(client, founder) for _ in range(DOSSIERS)]
 
@@ -138,6 +140,7 @@ def test_cluster_restart_mid_routing_delivers_every_route_exactly_once(
     assert {d.status for d in rows} == {"delivered"}
     assert len({(d.version_id, d.partner_code) for d in rows}) == len(rows)
     assert delivered_events_by_route(sessions) == {str(r): 1 for r in routes}
+    assert_storage_consistent(sessions, store)
     assert open_requests == 0
     hooks = [d for d in rows if d.partner_code == "cic"]
     assert {h.webhook_id for h in webhook.received} == {str(d.id) for d in hooks}

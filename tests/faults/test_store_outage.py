@@ -27,6 +27,7 @@ from storage.base import key_for
 from storage.filesystem import FilesystemStore
 from storage.s3 import S3Store
 from tests.conftest import service_missing
+from tests.helpers import assert_storage_consistent
 
 SIZE = 12 * 1024 * 1024  # above the 5 MiB part size: a multipart upload when told to use parts
 CHUNK = 256 * 1024
@@ -214,6 +215,7 @@ class TestS3KilledWhileTheFounderSends:
         s3_server.start()
         assert objects(s3_server, bucket) == []
         assert_stored_once(upload(app, founder, dossier_id, body), body, store, sessions)
+        assert_storage_consistent(sessions, store)
 
 
 class TestS3KilledMidObject:
@@ -257,6 +259,7 @@ class TestS3KilledMidObject:
             assert pending_uploads(s3_server, bucket) == []  # a dead PUT leaves nothing
         assert_stored_once(upload(app, founder, dossier_id, body), body, store, sessions)
         assert pending_uploads(s3_server, bucket) == []
+        assert_storage_consistent(sessions, store)
 
 
 @pytest.fixture
@@ -290,3 +293,4 @@ class TestFilesystemFull:
 
         subprocess.run(["mount", "-o", "remount,size=8m", str(small_disk)], check=True)
         assert_stored_once(upload(app, founder, dossier_id, body), body, store, sessions)
+        assert_storage_consistent(sessions, store)
