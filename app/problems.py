@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dossier.errors import Conflict, DomainError, FieldError, TooLarge, Unavailable
@@ -124,6 +125,14 @@ def install(app: FastAPI) -> None:
         # Every pooled connection stayed busy for DB_POOL_TIMEOUT: say so fast, never queue on.
         log.warning("database pool exhausted on %s", request.url.path)
         return await domain_error(request, Unavailable("database_busy"))
+
+    @app.exception_handler(StaleDataError)
+    @app.exception_handler(ObjectDeletedError)
+    async def row_changed_under_us(request: Request, exc: Exception) -> Response:
+        # A row this request loaded was deleted or rewritten by a concurrent transaction that
+        # no lock serialised: the caller may retry and will see the new state.
+        log.warning("row changed under %s: %s", request.url.path, exc)
+        return await domain_error(request, Conflict("concurrent_update"))
 
     @app.exception_handler(IntegrityError)
     async def constraint_error(request: Request, exc: IntegrityError) -> Response:

@@ -37,7 +37,7 @@ PASSWORD = "soak-password-1"  # noqa: S105  (accounts of a throwaway database)
 RESULTS = BENCH_DIR / "soak.json"
 DECISIONS = ({"type": "approved", "instrument": "bank_loan", "amount_eur": "50000.00"},
              {"type": "declined", "reason": "risk_profile"},
-             {"type": "info_requested", "request_kind": "clarification",
+             {"type": "info_requested", "request_kind": "question",
               "message": "Pouvez-vous préciser le prévisionnel ?"})
 EXPECTED = {200, 201, 202, 204, 404, 409}  # 404/409: someone else won the race first
 
@@ -47,6 +47,7 @@ class Tally:
     """Every answer of the run: (label, status, seconds)."""
 
     rows: list[tuple[str, int, float]] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)  # "label: exception" of unanswered calls
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def call(self, http: httpx.Client, label: str, method: str, url: str, **kw: Any
@@ -55,8 +56,10 @@ class Tally:
         try:
             r = http.request(method, url, **kw)
             status = r.status_code
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             r, status = None, 0  # no answer at all counts as a failure
+            with self.lock:
+                self.errors[f"{label}: {type(exc).__name__}"] += 1
         with self.lock:
             self.rows.append((label, status, time.monotonic() - started))
         return r
@@ -278,6 +281,9 @@ def soak(cluster: Cluster, webhook: WebhookReceiver, clients: int, seconds: floa
     ledger = books(cluster, sessions, webhook)
     statuses = Counter(status for _, status, _ in tally.rows)
     failures = {s: n for s, n in statuses.items() if s not in EXPECTED}
+    by_label: dict[str, dict[int, int]] = {}
+    for label, status, _ in tally.rows:
+        by_label.setdefault(label, Counter())[status] += 1
     per_label = {label: latency_summary([t for lb, _, t in tally.rows if lb == label])
                  for label in sorted({lb for lb, _, _ in tally.rows})}
     ok = (not failures and ledger["routes_delivered_twice"] == 0
@@ -288,6 +294,7 @@ def soak(cluster: Cluster, webhook: WebhookReceiver, clients: int, seconds: floa
             "server_errors": sum(n for s, n in statuses.items() if s >= 500 or s == 0),
             "unexpected": failures,
             "p95_ms": latency_summary([t for _, _, t in tally.rows])["p95_ms"],
+            "statuses_by_label": by_label, "unanswered": dict(tally.errors),
             "latency": per_label, "prefect_restart_seconds": round(restart, 1),
             **ledger, "ok": ok}
 

@@ -66,7 +66,7 @@ def actor_of(user: User | None) -> Actor:
 def lock(*, db: Session, route: Route) -> None:
     """Hold the route until commit: of two conflicting transitions the second sees the first's
     state, and the machine refuses it (409)."""
-    hold(db, route)
+    hold(db, route, gone="route_not_found")
 
 
 def fire(*, db: Session, route: Route, user: User | None, event: str,
@@ -118,6 +118,7 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any) -> Route
 def mark_read(*, db: Session, route: Route, user: User) -> None:
     """Remember that the partner has looked at the route's current version."""
     if user.role == Role.reviewer:
+        lock(db=db, route=route)  # an erasure may have taken it since it was loaded
         route.last_read_at = utcnow()
         route.seen_version = route.delivered_version
         db.flush()
@@ -125,6 +126,7 @@ def mark_read(*, db: Session, route: Route, user: User) -> None:
 
 def withdraw(*, db: Session, route: Route, user: User, reason: str | None = None) -> RouteEvent:
     """The founder withdraws from one partner; its reviewers lose access at once."""
+    lock(db=db, route=route)
     if user.role != Role.founder or route.dossier.owner_id != user.id:
         raise NotFound("route_not_found")
     row = fire(db=db, route=route, user=user, event="withdrawn",

@@ -35,7 +35,7 @@ def routes_of(*, db: Session, dossier: Dossier) -> dict[str, Route]:
 
 def lock(*, db: Session, dossier: Dossier) -> None:
     """Hold the dossier until commit, so concurrent submits and amendments run one by one."""
-    hold(db, dossier)
+    hold(db, dossier, gone="dossier_not_found")
 
 
 def replayed(*, db: Session, dossier: Dossier, idempotency_key: str | None

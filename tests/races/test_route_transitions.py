@@ -7,10 +7,10 @@ import uuid
 from functools import partial
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from dossier.errors import Conflict
-from dossier.models import Route, RouteEvent, User
+from dossier.errors import Conflict, NotFound
+from dossier.models import Dossier, Route, RouteEvent, User
 from dossier.services import routes
 from tests.races.conftest import TRIALS, race
 
@@ -114,3 +114,27 @@ def test_many_messages_at_once_all_land(client, founder, delivered_routes, revie
         count = db.scalar(select(func.count()).select_from(RouteEvent).where(
             RouteEvent.route_id == uuid.UUID(route_id), RouteEvent.type == "message"))
     assert count == 8
+
+
+def read_then_act_after_the_dossier_is_deleted(sessions, route_id: str, email: str, act):
+    """Load the route, let another transaction delete its dossier (an erasure), then act."""
+    with sessions() as db, db.begin():
+        route = db.get(Route, uuid.UUID(route_id))
+        user = db.scalar(select(User).where(User.email == email))
+        with sessions() as other, other.begin():
+            other.execute(delete(Dossier).where(Dossier.id == route.dossier_id))
+        act(db, route, user)
+
+
+@pytest.mark.parametrize("action", ["read", "approve", "withdraw"])
+def test_a_route_erased_under_a_request_is_404_not_500(delivered_routes, sessions, action):
+    """GET /routes/{id} marked the route read after an erasure had deleted it: the flush's
+    UPDATE matched no row and the API answered 500 (seen in the soak)."""
+    partner, route_id = delivered_routes()
+    email = "founder@demo.example" if action == "withdraw" else f"{partner}@demo.example"
+    acts = {"read": lambda db, route, user: routes.mark_read(db=db, route=route, user=user),
+            "approve": lambda db, route, user: routes.reviewer_event(
+                db=db, route=route, user=user, body=APPROVE),
+            "withdraw": lambda db, route, user: routes.withdraw(db=db, route=route, user=user)}
+    with pytest.raises(NotFound):
+        read_then_act_after_the_dossier_is_deleted(sessions, route_id, email, acts[action])
