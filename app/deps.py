@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from app.state import AppState
-from dossier.errors import DomainError, Forbidden, TooLarge, Unauthorized, UnsupportedType
+from dossier.bounded_numbers import read_json
+from dossier.errors import Forbidden, TooLarge, Unauthorized, UnsupportedType
 from dossier.i18n import pick_lang
 from dossier.models import Role, User
 from dossier.services import users
@@ -72,22 +72,11 @@ def role_required(*roles: Role):
 FounderUser = Annotated[User, Depends(role_required(Role.founder))]
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # Parsers disagree on which duplicate wins; a body that says two things is refused.
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
+PARSE_IN_THREAD_BYTES = 64 * 1024  # larger bodies are parsed off the event loop
 
 
 async def json_body(request: Request, state: StateDep) -> Any:
-    """The request's JSON, read with a size cap; numbers become Decimal, never float."""
+    """The request's JSON, read with a size cap; bounded numbers and nesting (read_json)."""
     limit = state.settings.max_json_bytes
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in ("application/json", "") and not ctype.endswith("+json"):
@@ -100,13 +89,9 @@ async def json_body(request: Request, state: StateDep) -> Any:
         body += chunk
         if len(body) > limit:
             raise TooLarge("json_too_large", {"limit": limit})
-    try:
-        return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants,
-                          object_pairs_hook=_no_duplicate_keys)
-    except RecursionError as exc:
-        raise DomainError("json_too_deep") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise DomainError("json_invalid", {"reason": str(exc)[:200]}) from exc
+    if len(body) > PARSE_IN_THREAD_BYTES:
+        return await run_in_threadpool(read_json, body)
+    return read_json(body)
 
 
 JsonBody = Annotated[Any, Depends(json_body)]

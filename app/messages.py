@@ -35,9 +35,8 @@ MESSAGES = {
                           "en": "The body must be JSON (got {content_type})."},
     "json_too_large": {"fr": "Le corps JSON dépasse {limit} octets.",
                        "en": "The JSON body exceeds {limit} bytes."},
-    "json_too_deep": {"fr": "Le JSON est trop profondément imbriqué.",
-                      "en": "The JSON is nested too deeply."},
-    "json_invalid": {"fr": "JSON invalide : {reason}.", "en": "Invalid JSON: {reason}."},
+    "row_index_invalid": {"fr": "Numéro de ligne illisible ou supérieur à {max_index}.",
+                          "en": "Row number unreadable or above {max_index}."},
     "concurrent_update": {"fr": "Une autre requête a modifié ces données au même moment ; "
                                 "réessayez.",
                           "en": "Another request changed this data at the same moment; "
