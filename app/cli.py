@@ -47,9 +47,12 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # dossiers stay here
 
+    from app.http_limits import BoundedHttpToolsProtocol
+
     settings = AppSettings()
     uvicorn.run("app.main:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers, proxy_headers=True)
+                port=port or settings.port, workers=workers, proxy_headers=True,
+                http=BoundedHttpToolsProtocol)
 
 
 def _prefect_api_url() -> str:

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import api, openapi, problems, web
+from app.body_limit import BodyLimit
 from app.messages import register_messages
 from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
@@ -68,6 +69,7 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                                  store=store, secret=secret, runtime=runtime,
                                  dispatcher=dispatcher, pipeline=LastPipeline(sessions))
     problems.install(app)
+    app.add_middleware(BodyLimit, settings=settings)  # inside web's security headers
     app.include_router(api.router)
     web.install(app)
     openapi.install(app)
