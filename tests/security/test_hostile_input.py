@@ -156,7 +156,7 @@ def test_wizard_remove_button_with_a_5000_digit_row_is_a_plain_save(client, sess
     csrf = page_session(client, "founder@demo.example")
     dossier_id = new_dossier(client, csrf)
     r = client.post(f"/founder/dossiers/{dossier_id}/edit/founders",
-                    data={"csrf": csrf, "action": "remove:founders:" + "9" * 5000},
+                    data={"csrf": csrf, "_action": "remove:founders:" + "9" * 5000},
                     follow_redirects=False)
     assert r.status_code in (303, 422), r.text[:300]
 
