@@ -17,11 +17,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.problems import lang_of, problem
 from app.settings import AppSettings
 from app.uploads import MULTIPART_OVERHEAD
+from app.web.deps import SESSION_COOKIE
 from dossier.errors import TooLarge
 
 ANONYMOUS_BODY_BYTES = 16 * 1024  # login, signup and token forms
 UPLOAD_PATHS = re.compile(r"/(api/v1|founder)/dossiers/[^/]+/attachments")
-SESSION_COOKIE = b"du_session="
+SESSION = f"{SESSION_COOKIE}=".encode()
 
 
 class BodyTooLarge(TooLarge):
@@ -32,7 +33,7 @@ def body_budget(scope: Scope, settings: AppSettings) -> tuple[int, str]:
     """The largest body this request may send, and the problem code when it sends more."""
     headers = dict(scope["headers"])
     anonymous = b"authorization" not in headers \
-        and SESSION_COOKIE not in headers.get(b"cookie", b"")
+        and SESSION not in headers.get(b"cookie", b"")
     if anonymous:
         return ANONYMOUS_BODY_BYTES, "body_too_large"
     if scope["method"] == "POST" and UPLOAD_PATHS.fullmatch(scope["path"]):
