@@ -9,15 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Header, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StrictBool
 
-from app.deps import (
-    CurrentUser,
-    FounderUser,
-    JsonBody,
-    LangDep,
-    SessionDep,
-    StateDep,
-    json_model,
-)
+from app.deps import CurrentUser, FounderUser, JsonBody, LangDep, SessionDep, StateDep, json_model
 from app.openapi import ATTACHMENT_CONTENT, json_request, problems
 from banks import submission as submitting
 from dossier.errors import Forbidden, NotFound
