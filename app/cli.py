@@ -55,9 +55,11 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     # uvicorn re-raises SIGTERM once it has shut down gracefully: leave through SystemExit
     # so that exit handlers run (Prefect's local server is stopped and waited for).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    from app.http_limits import BoundedHttpToolsProtocol
+
     settings = AppSettings()
     uvicorn.run("app.serving:create_served_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers,
+                port=port or settings.port, workers=workers, http=BoundedHttpToolsProtocol,
                 proxy_headers=False)  # the app trusts only TRUSTED_PROXIES (app/main.py)
 
 

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from app.state import AppState
-from dossier.errors import DomainError, Forbidden, TooLarge, Unauthorized, UnsupportedType
+from dossier.bounded_numbers import read_json
+from dossier.errors import Forbidden, Unauthorized, UnsupportedType
 from dossier.i18n import pick_lang
 from dossier.models import Role, User
 from dossier.services import users
 from storage.base import ObjectStore
 
+Model = TypeVar("Model", bound=BaseModel)
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
@@ -97,41 +100,36 @@ def role_required(*roles: Role):
 FounderUser = Annotated[User, Depends(role_required(Role.founder))]
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
+PARSE_IN_THREAD_BYTES = 64 * 1024  # larger bodies are parsed off the event loop
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # Parsers disagree on which duplicate wins; a body that says two things is refused.
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
-
-
-async def json_body(request: Request, state: StateDep) -> Any:
-    """The request's JSON, read with a size cap; numbers become Decimal, never float."""
-    limit = state.settings.max_json_bytes
+async def json_body(request: Request) -> Any:
+    """The request's JSON (its size is capped by app.body_limit while it streams)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in ("application/json", "") and not ctype.endswith("+json"):
         raise UnsupportedType("json_content_type", {"content_type": ctype})
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise TooLarge("json_too_large", {"limit": limit})
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise TooLarge("json_too_large", {"limit": limit})
-    try:
-        return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constants,
-                          object_pairs_hook=_no_duplicate_keys)
-    except RecursionError as exc:
-        raise DomainError("json_too_deep") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise DomainError("json_invalid", {"reason": str(exc)[:200]}) from exc
+    body = await request.body()
+    if len(body) > PARSE_IN_THREAD_BYTES:
+        return await run_in_threadpool(read_json, body)
+    return read_json(body)
 
 
 JsonBody = Annotated[Any, Depends(json_body)]
+
+
+def json_model(model: type[Model]) -> Any:
+    """A `Depends` reading the JSON body into `model`.
+
+    FastAPI reads a body declared as a model before any dependency runs; declared after the
+    user, this one is read only once the token has been checked.
+    """
+
+    def read(body: JsonBody) -> Model:
+        try:
+            return model.model_validate(body)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]
+                                         ) from None
+
+    return Depends(read)

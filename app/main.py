@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import api, openapi, problems, web
+from app.body_limit import BodyLimit
 from app.messages import register_messages
 from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
@@ -87,6 +88,7 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     problems.install(app)
     if settings.trusted_proxy_list():
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())
+    app.add_middleware(BodyLimit, settings=settings)  # inside web's security headers
     app.include_router(api.router)
     web.install(app)
     openapi.install(app)

@@ -35,11 +35,12 @@ MESSAGES = {
                          "en": "Malformed multipart body ({reason})."},
     "json_content_type": {"fr": "Le corps doit être du JSON (reçu : {content_type}).",
                           "en": "The body must be JSON (got {content_type})."},
-    "json_too_large": {"fr": "Le corps JSON dépasse {limit} octets.",
-                       "en": "The JSON body exceeds {limit} bytes."},
-    "json_too_deep": {"fr": "Le JSON est trop profondément imbriqué.",
-                      "en": "The JSON is nested too deeply."},
-    "json_invalid": {"fr": "JSON invalide : {reason}.", "en": "Invalid JSON: {reason}."},
+    "body_too_large": {"fr": "Le corps de la requête dépasse {limit} octets.",
+                       "en": "The request body exceeds {limit} bytes."},
+    "headers_too_large": {"fr": "Les en-têtes de la requête sont trop volumineux.",
+                          "en": "The request headers are too large."},
+    "row_index_invalid": {"fr": "Numéro de ligne illisible ou supérieur à {max_index}.",
+                          "en": "Row number unreadable or above {max_index}."},
     "concurrent_update": {"fr": "Une autre requête a modifié ces données au même moment ; "
                                 "réessayez.",
                           "en": "Another request changed this data at the same moment; "

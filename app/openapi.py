@@ -43,6 +43,12 @@ DOSSIER_BODY: dict[str, Any] = {
 }
 
 
+def json_request(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` for a route reading its JSON body through `app.deps.json_model`."""
+    schema = model.model_json_schema()
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
 class ProblemField(BaseModel):
     """One field's error."""
 

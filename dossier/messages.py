@@ -64,6 +64,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "At most {whole_digits} digits before the decimal point."},
     "decimal_max_digits": {"fr": "Au plus {max_digits} chiffres au total.",
                            "en": "At most {max_digits} digits in total."},
+    "number_too_large": {"fr": "Nombre refusé : plus de {max_digits} chiffres ou un exposant "
+                               "au-delà de {max_exponent}.",
+                         "en": "Number refused: more than {max_digits} digits or an exponent "
+                               "beyond {max_exponent}."},
+    "json_too_deep": {"fr": "Le JSON est trop profondément imbriqué (au plus {max_depth} "
+                            "niveaux).",
+                      "en": "The JSON is nested too deeply (at most {max_depth} levels)."},
+    "json_invalid": {"fr": "JSON invalide : {reason}.", "en": "Invalid JSON: {reason}."},
     "finite_number": {"fr": "Un nombre est attendu (NaN et l'infini sont refusés).",
                       "en": "A number is expected (NaN and infinity are refused)."},
     "enum": {"fr": "Valeur non reconnue ; valeurs possibles : {expected}.",

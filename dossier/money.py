@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from dossier.bounded_numbers import MAX_DIGITS, decimal_fits, number_too_large
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_WHOLE_DIGITS = 12
@@ -28,15 +30,15 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise PydanticCustomError("decimal_type", "Input should be a number or a decimal string")
     if isinstance(value, Decimal):
-        return value
+        return _bounded(value)
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value)) if value.bit_length() < 256 else _too_large()
     if isinstance(value, float):
-        return Decimal(str(value))  # the shortest repr, not the binary expansion
+        return _bounded(Decimal(str(value)))  # the shortest repr, not the binary expansion
     if isinstance(value, str):
         text = value.strip()
         if _DECIMAL_STRING.fullmatch(text):
-            return Decimal(text)
+            return _bounded(Decimal(text)) if len(text) <= MAX_DIGITS + 2 else _too_large()
         try:
             special = Decimal(text)
         except InvalidOperation:
@@ -45,6 +47,17 @@ def to_decimal(value: Any) -> Decimal:
             raise PydanticCustomError("finite_number", "Input should be a finite number")
         raise PydanticCustomError("decimal_parsing", "Input should be a valid decimal")
     raise PydanticCustomError("decimal_type", "Input should be a number or a decimal string")
+
+
+def _too_large() -> Decimal:
+    raise number_too_large()
+
+
+def _bounded(value: Decimal) -> Decimal:
+    """The Decimal itself, once its size is known to be cheap to compute with."""
+    if value.is_finite() and not decimal_fits(value):
+        return ZERO if value.is_zero() else _too_large()
+    return value
 
 
 def cents(value: Any, *, whole_digits: int = MAX_WHOLE_DIGITS, gt: Decimal | None = None,

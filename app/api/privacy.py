@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from app import privacy
-from app.deps import CurrentUser, FounderUser, StateDep
-from app.openapi import problems
+from app.deps import CurrentUser, FounderUser, StateDep, json_model
+from app.openapi import json_request, problems
 
 router = APIRouter(tags=["privacy"])
 
@@ -35,8 +37,10 @@ def export(user: CurrentUser, state: StateDep) -> StreamingResponse:
     return privacy.export_response(state, user)
 
 
-@router.post("/me/erasure", response_model=ErasureOut, responses=problems(403))
-def erase(body: ErasureIn, user: FounderUser, state: StateDep) -> ErasureOut:
+@router.post("/me/erasure", response_model=ErasureOut, responses=problems(403),
+             openapi_extra=json_request(ErasureIn))
+def erase(user: FounderUser, body: Annotated[ErasureIn, json_model(ErasureIn)],
+          state: StateDep) -> ErasureOut:
     """Erase the founder's account and dossiers (rows and stored files); tokens end at once.
 
     Partners keep what they received on their own systems (webhook deliveries); our copies,

@@ -18,8 +18,9 @@ from app.deps import (
     SessionDep,
     StateDep,
     after_commit,
+    json_model,
 )
-from app.openapi import ATTACHMENT_CONTENT, problems
+from app.openapi import ATTACHMENT_CONTENT, json_request, problems
 from banks import submission as submitting
 from dossier.errors import Forbidden, NotFound
 from dossier.models import Role
@@ -48,8 +49,9 @@ def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
 
 
 @router.post("/dossiers/{dossier_id}/submit", status_code=202,
-             responses=problems(403, 404, 409))
-def submit(dossier_id: str, body: SubmitIn, user: FounderUser, db: SessionDep,
+             responses=problems(403, 404, 409), openapi_extra=json_request(SubmitIn))
+def submit(dossier_id: str, user: FounderUser,
+           body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep,
            state: StateDep, lang: LangDep,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
            ) -> dict[str, Any]:

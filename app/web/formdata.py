@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from babel.numbers import format_decimal
 from pydantic import BaseModel
 
+from dossier.bounded_numbers import MAX_INDEX, decimal_fits, number_fits, small_index
+from dossier.errors import FieldError, Invalid
 from dossier.schema import DossierV1
 from forms.display import get_path
 from forms.model import Field, Kind, Section
@@ -67,7 +69,7 @@ def display_decimal(value: Any, lang: str) -> str:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    if not number.is_finite():
+    if not decimal_fits(number):
         return str(value)
     shown = format_decimal(number, "#,##0.00", locale=babel_locale(lang))
     return shown.replace("\u202f", " ").replace("\u00a0", " ")
@@ -82,7 +84,8 @@ def _to_json(f: Field, raw: str) -> Any:
         return normalise_decimal(text)
     if f.kind is Kind.INTEGER:
         compact = _SPACES.sub("", text)
-        return int(compact) if _INTEGER.fullmatch(compact) else text
+        fits = _INTEGER.fullmatch(compact) and number_fits(compact)
+        return int(compact) if fits else text  # the schema explains what it cannot read
     if f.kind is Kind.BOOLEAN:
         return {"true": True, "false": False}.get(text, text)
     if f.kind is Kind.DATE:
@@ -132,9 +135,17 @@ def _set(root: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _rows_in_form(form: FormLike, list_path: str) -> list[int]:
-    prefix = re.compile(re.escape(list_path) + r"\[(\d+)\]\.")
-    found = {int(m.group(1)) for key in form if (m := prefix.match(str(key)))}
-    return sorted(i for i in found if i < 1000)
+    """The row numbers posted for a list; a name with an unreadable one is refused."""
+    prefix = re.compile(re.escape(list_path) + r"\[(\w+)\]\.")
+    found = set()
+    for key in form:
+        if match := prefix.match(str(key)):
+            index = small_index(match.group(1))
+            if index is None:
+                raise Invalid(errors=[FieldError(list_path, "row_index_invalid",
+                                                 {"max_index": MAX_INDEX})])
+            found.add(index)
+    return sorted(found)
 
 
 def _first(form: FormLike, name: str) -> str:

@@ -27,6 +27,7 @@ from app.web.founder_widgets import MONEY_MESSAGE, error_messages
 from app.web.templating import page_lang, render
 from app.web.texts import text
 from banks import submission as submitting
+from dossier.bounded_numbers import number_fits
 from dossier.errors import FieldError, Invalid
 from dossier.models import User
 from dossier.schema import DossierV1
@@ -114,7 +115,8 @@ def _requests(content: dict[str, Any], choice: Choice) -> tuple[list[dict[str, A
             item["amount_eur"] = normalise_decimal(amount)
         duration = re.sub(r"\s", "", choice.duration.get(code, ""))
         if duration:
-            item["duration_months"] = int(duration) if duration.isdigit() else duration
+            readable = duration.isascii() and duration.isdigit() and number_fits(duration)
+            item["duration_months"] = int(duration) if readable else duration
         items.append(item)
     return items, order
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.web.formdata import dom_id, max_rows, normalise_decimal, row_name
+from dossier.bounded_numbers import decimal_fits
 from dossier.errors import FieldError
 from forms.definition import SECTIONS
 from forms.definition import field as definition_field
@@ -184,7 +185,7 @@ def _decimal(text: Any) -> Decimal | None:
         number = Decimal(normalise_decimal(text))
     except ArithmeticError:
         return None
-    return number if number.is_finite() else None
+    return number if decimal_fits(number) else None
 
 
 def _group(f: Field, values: Mapping[str, Any], rows: Mapping[str, int],

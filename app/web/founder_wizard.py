@@ -27,6 +27,7 @@ from app.web.founder_common import (
 from app.web.founder_widgets import error_messages, section_form
 from app.web.templating import page_lang, render
 from app.web.texts import text
+from dossier.bounded_numbers import small_index
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
 from dossier.services import dossiers, submission
@@ -151,7 +152,8 @@ def _action(form: Any) -> tuple[str, str | None, int | None]:
         return "add", rest, None
     if kind == "remove":
         path, _, row = rest.rpartition(":")
-        return ("remove", path, int(row)) if row.isdigit() else ("save", None, None)
+        index = small_index(row)
+        return ("remove", path, index) if index is not None else ("save", None, None)
     return (kind if kind in ("save", "next") else "save"), None, None
 
 

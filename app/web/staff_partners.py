@@ -17,7 +17,8 @@ from app.web.staff_common import CHANNELS, KINDS, StaffUser
 from app.web.templating import page_lang, render
 from banks.catalogue import AttachmentKind, Instrument, PartnerSpec
 from banks.rules.messages import value_label
-from dossier.errors import NotFound
+from dossier.bounded_numbers import read_json
+from dossier.errors import DomainError, NotFound
 from dossier.models import Partner
 from dossier.services import partners as catalogue
 from forms.formatting import format_money
@@ -167,8 +168,8 @@ async def partner_save(request: Request, user: StaffUser, db: SessionDep, partne
         errors["sla_days"] = [_pair(lang, "Indiquez un nombre entier de jours, de 1 à 365.",
                                     "Give a whole number of days, from 1 to 365.")]
     try:
-        entry["eligibility"] = json.loads(values["eligibility"] or "{}", parse_float=Decimal)
-    except ValueError as exc:
+        entry["eligibility"] = read_json(values["eligibility"] or "{}")
+    except DomainError as exc:
         errors["eligibility"] = [_json_error(exc, lang)]
     try:  # fields that could not be read keep their saved value here, and their error
         entry = PartnerSpec.model_validate(entry).model_dump(mode="json")
@@ -182,13 +183,15 @@ async def partner_save(request: Request, user: StaffUser, db: SessionDep, partne
                             status_code=303)
 
 
-def _json_error(exc: ValueError, lang: str) -> str:
-    where = getattr(exc, "lineno", None)
-    if where is None:
-        return _pair(lang, "JSON invalide.", "Invalid JSON.")
-    return _pair(lang, f"JSON invalide (ligne {exc.lineno}, colonne {exc.colno}) : "
+def _json_error(exc: DomainError, lang: str) -> str:
+    if exc.errors:  # numbers beyond the bounds, each named by its place in the rules
+        return " ; ".join(f"{e.loc} : {e.message(lang)}" for e in exc.errors)
+    cause = exc.__cause__
+    if not isinstance(cause, json.JSONDecodeError):
+        return exc.message(lang)
+    return _pair(lang, f"JSON invalide (ligne {cause.lineno}, colonne {cause.colno}) : "
                        "vérifiez les guillemets, virgules et accolades.",
-                 f"Invalid JSON (line {exc.lineno}, column {exc.colno}): check the quotes, "
+                 f"Invalid JSON (line {cause.lineno}, column {cause.colno}): check the quotes, "
                  "commas and braces.")
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dossier.money import Percent, PositiveMoney
 from dossier.schema.enums import Instrument
-from dossier.schema.types import LongText, text
+from dossier.schema.types import LongText, Months, text
 
 Comment = text(5_000, multiline=True)
 Short = text(120)
@@ -63,7 +63,7 @@ class Approval(_Payload):
     instrument: Instrument
     amount_eur: PositiveMoney | None = None
     rate_pct: Percent | None = None
-    duration_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    duration_months: Months | None = None
     conditions: Comment | None = None
 
 

@@ -29,6 +29,8 @@ from schwifty.exceptions import SchwiftyException
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
+from dossier.bounded_numbers import decimal_fits, number_fits, number_too_large
+
 # --- submission markers: the one place that says what a complete dossier needs ---
 
 REQUIRED_KEY = "x-required"
@@ -277,15 +279,21 @@ PastDate = Annotated[date, Field(ge=date(1800, 1, 1)), BeforeValidator(_date_inp
                      AfterValidator(_not_in_future)]
 
 
-def _no_bool(value: Any) -> Any:
+def _integer_input(value: Any) -> Any:
+    """Refuse booleans, and numbers too large to convert cheaply (1e999999999 is an int)."""
     if isinstance(value, bool):
         raise PydanticCustomError("int_type", "Input should be a valid integer")
+    too_large = (isinstance(value, Decimal) and value.is_finite() and not decimal_fits(value)) \
+        or (isinstance(value, str) and not number_fits(value)) \
+        or (isinstance(value, int) and value.bit_length() > 256)
+    if too_large:
+        raise number_too_large()
     return value
 
 
 def integer(ge: int, le: int) -> Any:
-    """An integer within bounds (booleans refused)."""
-    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_no_bool)]
+    """An integer within bounds (booleans and oversized numbers refused before converting)."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_integer_input)]
 
 
 def _year_not_in_future(value: int, info: ValidationInfo) -> int:

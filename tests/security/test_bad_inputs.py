@@ -176,6 +176,20 @@ CASES = [Bad(i, *spec) for i, spec in [
     ("amount: '1e309' as text", field("funding.total_need_eur", "1e309")),
     ("amount: 1e309 as a JSON number", raw_field("funding.total_need_eur", b"1e309",
                                                  "funding.total_need_eur")),
+    ("amount: 1e999999999 as a JSON number (decimal.Overflow)", raw_field(
+        "funding.total_need_eur", b"1e999999999", "funding.total_need_eur")),
+    ("amount: 5 000-digit JSON number", raw_field(
+        "funding.uses[0].amount_eur", b"1" * 5000 + b".5", "funding.uses[0].amount_eur")),
+    ("amount: 5 000 digits as text", field("funding.total_need_eur", "1" * 5000)),
+    ("amount: 0.000…1 with 5 000 decimals", raw_field(
+        "funding.total_need_eur", b"0." + b"0" * 5000 + b"1", "funding.total_need_eur")),
+    ("headcount: integer with exponent 1E+100000000", raw_field(
+        "company.headcount", b"1E+100000000", "company.headcount")),
+    ("headcount: 5 000-digit JSON integer", raw_field("company.headcount", b"9" * 5000,
+                                                      "company.headcount")),
+    ("headcount: 5 000 digits as text", field("company.headcount", "9" * 5000)),
+    ("year: exponent 1e999999999 in a list row", raw_field(
+        "financials.history[0].year", b"1e999999999", "financials.history[0].year")),
     ("amount: JSON float with three decimals", raw_field(
         "funding.uses[0].amount_eur", b"520000.001", "funding.uses[0].amount_eur")),
     ("amount: 10^21 euros", field("funding.total_need_eur", "1" + "0" * 21 + ".00")),
@@ -198,7 +212,7 @@ CASES = [Bad(i, *spec) for i, spec in [
     ("text: 10 000-character company name", field("company.legal_name", "A" * 10_000)),
     ("text: 600 kB project summary", field("project.summary", "a" * 600_000)),
     ("json body: 5 MB", raw(b'{"project": {"summary": "' + b"a" * (5 * 1024 * 1024) + b'"}}',
-                            413, "json_too_large")),
+                            413, "body_too_large")),
     ("upload: over the 2 MB cap", upload("gros.pdf", minimal_pdf() + b"%" * (3 * 1024 * 1024),
                                          413, "upload_too_large")),
     ("upload: Content-Length announces 1 GB", multipart(
@@ -228,11 +242,15 @@ CASES = [Bad(i, *spec) for i, spec in [
     ("structure: founders as an object", field("founders", {"first_name": "Camille"})),
     ("structure: schema_version 2", field("schema_version", 2)),
     ("json: 10 000 nested arrays", raw(nested(10_000), 400, "json_too_deep")),
+    ("json: 65 nested arrays (our bound, not Python's recursion)",
+     raw(nested(65), 400, "json_too_deep")),
+    ("json: 500 000 nested arrays", raw(nested(500_000), 400, "json_too_deep")),
     ("json: duplicate key", raw(b'{"company": {"legal_name": "A"}, "company": {}}', 400,
                                 "json_invalid")),
-    ("json: NaN literal", raw(b'{"funding": {"total_need_eur": NaN}}', 400, "json_invalid")),
-    ("json: Infinity literal", raw(b'{"funding": {"total_need_eur": Infinity}}', 400,
-                                   "json_invalid")),
+    ("json: NaN literal", raw(b'{"funding": {"total_need_eur": NaN}}', 422,
+                              "funding.total_need_eur")),
+    ("json: Infinity literal", raw(b'{"funding": {"total_need_eur": Infinity}}', 422,
+                                   "funding.total_need_eur")),
     ("json: truncated", raw(b'{"company": {"legal_name": "Lumi', 400, "json_invalid")),
     ("json: trailing garbage", raw(b'{"company": {}} x', 400, "json_invalid")),
     ("json: empty body", raw(b"", 400, "json_invalid")),
@@ -357,6 +375,14 @@ def event(body: dict[str, Any], status: int, names: str) -> tuple[Send, int, str
     return send, status, names
 
 
+def raw_event(body: bytes, names: str, status: int = 422) -> tuple[Send, int, str]:
+    """A reviewer's event on the delivered route, as these exact bytes."""
+    def send(ctx: Ctx):
+        return ctx.client.post(f"/api/v1/routes/{ctx.route}/events", content=body,
+                               headers={**ctx.reviewer, "Content-Type": "application/json"})
+    return send, status, names
+
+
 def message(body: dict[str, Any], status: int, names: str) -> tuple[Send, int, str]:
     """A reviewer's message on the delivered route."""
     def send(ctx: Ctx):
@@ -378,6 +404,17 @@ ROUTE_CASES = [Bad(i, *spec) for i, spec in [
     ("event: information request with NUL", event(
         {"type": "info_requested", "request_kind": "question", "message": "Kbis\x00?"}, 422,
         "message")),
+    ("event: duration with exponent 1E+1000000000", raw_event(
+        b'{"type": "approved", "instrument": "bank_loan", "duration_months": 1E+1000000000}',
+        "duration_months")),
+    ("event: amount with exponent 1e999999999", raw_event(
+        b'{"type": "approved", "instrument": "bank_loan", "amount_eur": 1e999999999}',
+        "amount_eur")),
+    ("event: amount of 5 000 digits", raw_event(
+        b'{"type": "approved", "instrument": "bank_loan", "amount_eur": ' + b"9" * 5000
+        + b"}", "amount_eur")),
+    ("event: rate as NaN", raw_event(
+        b'{"type": "approved", "instrument": "bank_loan", "rate_pct": NaN}', "rate_pct")),
     ("message: 10 000 characters", message({"body": "x" * 10_000}, 422, "body")),
     ("message: bidi override", message({"body": "paid \u202e0001"}, 422, "body")),
     ("message: unknown attachment id", message(

@@ -1,0 +1,190 @@
+"""Hostile numbers and nesting: refused with a field error before any costly conversion.
+
+The JSON API cases are in the bad-input corpus (tests/security/test_bad_inputs.py); here are
+the bounds themselves, the schema types fed huge Decimals directly, and the web forms. The
+live-server cases (liveness of /health, bodies and headers) are in test_input_live.py.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from app.web.auth import login_limiter
+from app.web.formdata import parse_section
+from dossier.bounded_numbers import MAX_DEPTH, json_depth_ok, number_fits, read_json, small_index
+from dossier.errors import DomainError, Invalid
+from dossier.models import Partner
+from dossier.money import Money, PositiveMoney
+from dossier.routing.payloads import Approval
+from dossier.schema.types import Headcount
+from forms.definition import section
+from tests.conftest import DEMO_PASSWORD
+from tests.security.test_bad_inputs import snapshot
+
+HUGE = ["1e999999999", "1E+100000000", "-1e-999999999", "9" * 5000, "1" * 5000 + ".5",
+        "0." + "0" * 5000 + "1"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiter():
+    login_limiter._hits.clear()
+
+
+# --- the bounds ---
+
+@pytest.mark.parametrize("text", HUGE, ids=lambda t: t[:16])
+def test_numbers_beyond_the_bounds_do_not_fit(text):
+    assert not number_fits(text)
+
+
+@pytest.mark.parametrize("text", ["0", "-12", "1329243.00", "1.5e3", "2E-2", "1" * 40,
+                                  "1e40", "1e00000000000000000000000000001"])
+def test_ordinary_numbers_fit(text):
+    assert number_fits(text)
+
+
+@pytest.mark.parametrize("text", ["1000", "9" * 5000, "²", "-1", "", "1.5"],
+                         ids=lambda t: t[:8])
+def test_row_numbers_beyond_999_or_unreadable_are_none(text):
+    assert small_index(text) is None
+
+
+def test_depth_is_counted_outside_strings_without_recursion():
+    assert json_depth_ok(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH)
+    assert not json_depth_ok(b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))
+    assert json_depth_ok(b'{"a": "' + b"[" * 10_000 + b'"}')  # brackets in a string
+    assert json_depth_ok(b'{"a": "\\"' + b"[" * 10_000 + b'"}')  # after an escaped quote
+    assert not json_depth_ok(b"[" * 1_000_000)  # far past Python's recursion limit
+
+
+def test_read_json_names_each_refused_number():
+    with pytest.raises(Invalid) as caught:
+        read_json(b'{"a": [1, {"b": 1E+100000000}], "c": NaN, "d": ' + b"9" * 5000 + b"}")
+    assert {(e.loc, e.code) for e in caught.value.errors} == {
+        ("a[1].b", "number_too_large"), ("c", "finite_number"), ("d", "number_too_large")}
+    with pytest.raises(DomainError, match="json_too_deep"):
+        read_json(b"[" * 100_000 + b"]" * 100_000)
+    assert read_json(b'{"x": 1.50, "n": 3}') == {"x": Decimal("1.50"), "n": 3}
+
+
+# --- the schema types, fed Decimals the JSON reader would not produce ---
+
+@pytest.mark.parametrize("value", [Decimal("1E+100000000"), Decimal("1e999999999"),
+                                   "9" * 5000, 10 ** 5000], ids=["exp1e8", "exp1e9", "digits",
+                                                                 "int"])
+def test_integer_types_refuse_huge_numbers_before_converting(value):
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(Headcount).validate_python(value)
+    assert caught.value.errors()[0]["type"] == "number_too_large"
+
+
+@pytest.mark.parametrize("value", [Decimal("1E+1000000000"), Decimal("-1E+1000000000"),
+                                   Decimal("1E-1000000000"), "1" * 5000, 10 ** 5000],
+                         ids=["exp", "negative", "tiny", "digits", "int"])
+@pytest.mark.parametrize("money", [Money, PositiveMoney])
+def test_money_types_refuse_huge_numbers_never_overflow(money, value):
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(money).validate_python(value)
+    assert caught.value.errors()[0]["type"] == "number_too_large"
+
+
+def test_money_zero_with_any_exponent_is_zero():
+    assert TypeAdapter(Money).validate_python(Decimal("0E+1000000000")) == Decimal("0.00")
+
+
+def test_reviewer_decision_fields_refuse_huge_numbers():
+    with pytest.raises(ValidationError) as caught:
+        Approval.model_validate({"type": "approved", "instrument": "bank_loan",
+                                 "amount_eur": Decimal("1E+1000000000"),
+                                 "duration_months": Decimal("1E+1000000000")})
+    assert {e["loc"][-1]: e["type"] for e in caught.value.errors()} == {
+        "amount_eur": "number_too_large", "duration_months": "number_too_large"}
+
+
+# --- the web forms ---
+
+def page_session(client, email: str) -> str:
+    """Log in through the form; the session's CSRF token."""
+    client.cookies.clear()
+    r = client.post("/login", data={"email": email, "password": DEMO_PASSWORD},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+
+
+def new_dossier(client, csrf: str) -> str:
+    r = client.post("/founder/dossiers/new", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return r.headers["location"].split("/")[3]
+
+
+def test_form_row_number_beyond_the_bound_is_a_field_error():
+    with pytest.raises(Invalid) as caught:
+        parse_section(section("founders"), {f"founders[{'9' * 5000}].email": ["a@b.fr"]})
+    assert caught.value.errors[0].loc == "founders"
+
+
+def test_wizard_refuses_a_5000_digit_headcount(client, sessions, store):
+    csrf = page_session(client, "founder@demo.example")
+    dossier_id = new_dossier(client, csrf)
+    before = snapshot(sessions, store)
+    r = client.post(f"/founder/dossiers/{dossier_id}/edit/company",
+                    data={"csrf": csrf, "company.headcount": "9" * 5000})
+    assert r.status_code == 422, r.text[:300]
+    assert 'id="f-company-headcount"' in r.text and "plus de 40 chiffres" in r.text
+    assert snapshot(sessions, store) == before
+
+
+@pytest.mark.parametrize("name", [f"founders[{'9' * 5000}].email", "founders[1000].email",
+                                  "founders[\u0663].email"], ids=["5000", "1000", "arabic"])
+def test_wizard_refuses_an_unreadable_row_number(client, sessions, store, name):
+    csrf = page_session(client, "founder@demo.example")
+    dossier_id = new_dossier(client, csrf)
+    before = snapshot(sessions, store)
+    r = client.post(f"/founder/dossiers/{dossier_id}/edit/founders",
+                    data={"csrf": csrf, name: "camille@lumiphase.fr"})
+    assert r.status_code == 422, r.text[:300]
+    assert "founders" in r.text and "Numéro de ligne illisible" in r.text
+    assert snapshot(sessions, store) == before
+
+
+def test_wizard_remove_button_with_a_5000_digit_row_is_a_plain_save(client, sessions):
+    csrf = page_session(client, "founder@demo.example")
+    dossier_id = new_dossier(client, csrf)
+    r = client.post(f"/founder/dossiers/{dossier_id}/edit/founders",
+                    data={"csrf": csrf, "_action": "remove:founders:" + "9" * 5000},
+                    follow_redirects=False)
+    assert r.status_code in (303, 422), r.text[:300]
+
+
+def test_partner_choice_refuses_a_5000_digit_duration(client, sessions):
+    csrf = page_session(client, "founder@demo.example")
+    dossier_id = new_dossier(client, csrf)
+    r = client.post(f"/founder/dossiers/{dossier_id}/partners",
+                    data={"csrf": csrf, "choose": "cepac", "instrument.cepac": "bank_loan",
+                          "duration.cepac": "9" * 5000}, follow_redirects=False)
+    assert r.status_code == 422, r.text[:300]
+    assert "plus de 40 chiffres" in r.text
+
+
+@pytest.mark.parametrize(("eligibility", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "trop profondément imbriqué"),
+    ('{"amount_min_eur": 1e999999999}', "amount_min_eur : Nombre refusé"),
+    ('{"amount_min_eur": ' + "9" * 5000 + "}", "amount_min_eur : Nombre refusé"),
+    ('{"amount_min_eur": NaN}', "amount_min_eur : Un nombre est attendu"),
+], ids=["deep", "exponent", "digits", "nan"])
+def test_staff_partner_form_refuses_deep_or_huge_json(client, sessions, eligibility, message):
+    csrf = page_session(client, "staff@demo.example")
+    with sessions() as db:
+        before = dict(db.get(Partner, "cepac").config)
+    data = {"csrf": csrf, "sla_days": "20", "instruments": ["bank_loan"],
+            "eligibility": eligibility}
+    r = client.post("/staff/partners/cepac", data=data, follow_redirects=False)
+    assert r.status_code == 422, r.text[:300]
+    assert message in r.text.replace("&#39;", "'")
+    with sessions() as db:
+        assert db.get(Partner, "cepac").config == before
