@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from app.web.auth import login_limiter
 from app.web.formdata import parse_section
 from dossier.bounded_numbers import MAX_DEPTH, json_depth_ok, number_fits, read_json, small_index
 from dossier.errors import DomainError, Invalid
@@ -23,15 +22,11 @@ from dossier.routing.payloads import Approval
 from dossier.schema.types import Headcount
 from forms.definition import section
 from tests.conftest import DEMO_PASSWORD
+from tests.helpers import page_post
 from tests.security.test_bad_inputs import snapshot
 
 HUGE = ["1e999999999", "1E+100000000", "-1e-999999999", "9" * 5000, "1" * 5000 + ".5",
         "0." + "0" * 5000 + "1"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    login_limiter._hits.clear()
 
 
 # --- the bounds ---
@@ -110,8 +105,8 @@ def test_reviewer_decision_fields_refuse_huge_numbers():
 def page_session(client, email: str) -> str:
     """Log in through the form; the session's CSRF token."""
     client.cookies.clear()
-    r = client.post("/login", data={"email": email, "password": DEMO_PASSWORD},
-                    follow_redirects=False)
+    r = page_post(client, "/login", {"email": email, "password": DEMO_PASSWORD},
+                  follow_redirects=False)
     assert r.status_code == 303, r.text
     return re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import page_post
+
 BIN = Path(sys.executable).parent
 MB = 1024 * 1024
 STREAMED = 64 * MB  # what a hostile client offers to send
@@ -216,8 +218,8 @@ def request_head(method: str, path: str, headers: dict[str, str]) -> bytes:
 
 
 def page_cookie(server: Server, email: str) -> str:
-    r = httpx.post(server.base + "/login", data={"email": email, "password": "demo1234"},
-                   timeout=30)
+    with httpx.Client(base_url=server.base, timeout=30) as http:
+        r = page_post(http, "/login", {"email": email, "password": "demo1234"})
     assert r.status_code in (200, 303), r.text[:300]
     return f"du_session={r.cookies['du_session']}"
 
