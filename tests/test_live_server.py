@@ -2,70 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.helpers import full_dossier, minimal_pdf, tiny_png
+from tests.live import live_server
 
-BIN = Path(sys.executable).parent
 KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",
          "id_founder")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`dossier db upgrade`, `dossier demo`, `dossier serve` with the embedded defaults."""
-    home = tmp_path_factory.mktemp("live")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{home}/dossier.db",
-           "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(home / "objects"),
-           "SECRET_KEY_FILE": str(home / "secret"), "PORT": str(port),
-           "DEMO_PASSWORD": "demo1234"}
-    env.pop("SECRET_KEY", None)
-    dossier = str(BIN / "dossier")
-    subprocess.run([dossier, "db", "upgrade"], env=env, check=True, cwd=home, timeout=120)
-    seeded = subprocess.run([dossier, "demo"], env=env, check=True, cwd=home, timeout=120,
-                            capture_output=True, text=True)
-    assert "founder@demo.example" in seeded.stdout
-    log = (home / "server.log").open("wb")
-    proc = subprocess.Popen([dossier, "serve"], env=env, cwd=home, stdout=log,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(900):  # the local Prefect server starts first
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("server did not start")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-        finally:
-            log.close()
-            print((home / "server.log").read_text(errors="replace")[-5000:])
+    with live_server(tmp_path_factory.mktemp("live")) as live:
+        yield live.base
 
 
 def test_founder_journey_on_the_running_server(server):

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.helpers import full_dossier, minimal_pdf
-from tests.test_live_server import free_port
+from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",

@@ -5,92 +5,34 @@ and `/health` answers within 1 s all along (a liveness check, not a speed goal).
 from __future__ import annotations
 
 import json
-import os
 import re
 import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.helpers import page_post
+from tests.live import Server, live_server
 
-BIN = Path(sys.executable).parent
 MB = 1024 * 1024
 STREAMED = 64 * MB  # what a hostile client offers to send
 MAX_GROWTH = 32 * MB  # the server's RSS may grow by this much, not by STREAMED
 UPLOAD_LIMIT = 2 * MB
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A running `dossier serve`: its address and process."""
-
-    def __init__(self, port: int, proc: subprocess.Popen) -> None:
-        self.port, self.proc = port, proc
-        self.base = f"http://127.0.0.1:{port}"
-
-    def rss(self) -> int:
-        """The server process's resident memory, in bytes."""
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
-
-    def token(self, email: str) -> dict[str, str]:
-        r = httpx.post(self.base + "/api/v1/auth/token", timeout=30,
-                       data={"username": email, "password": "demo1234"})
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("hostile")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{home}/dossier.db",
-           "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(home / "objects"),
-           "SECRET_KEY_FILE": str(home / "secret"), "PORT": str(port),
-           "DEMO_PASSWORD": "demo1234", "MAX_UPLOAD_BYTES": str(UPLOAD_LIMIT),
-           "ROUTING_IN_BACKGROUND": "false"}
-    env.pop("SECRET_KEY", None)
-    dossier = str(BIN / "dossier")
-    subprocess.run([dossier, "db", "upgrade"], env=env, check=True, cwd=home, timeout=120)
-    subprocess.run([dossier, "demo"], env=env, check=True, cwd=home, timeout=120,
-                   capture_output=True)
-    log = (home / "server.log").open("wb")
-    proc = subprocess.Popen([dossier, "serve"], env=env, cwd=home, stdout=log,
-                            stderr=subprocess.STDOUT)
-    live = Server(port, proc)
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(live.base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("server did not start")
+    with live_server(home, MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT),
+                     ROUTING_IN_BACKGROUND="false") as live:
         yield live
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        print((home / "server.log").read_text(errors="replace")[-3000:])
+        print(live.log())
 
 
 @contextmanager

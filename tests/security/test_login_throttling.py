@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 import time
 import uuid
@@ -19,6 +17,7 @@ from app.main import create_app
 from dossier.db import make_engine
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import page_post
+from tests.live import live_server
 
 TOKEN = "/api/v1/auth/token"
 FOUNDER = "founder@demo.example"
@@ -188,40 +187,11 @@ def _vm(pid: int, field: str) -> int:
 @pytest.fixture
 def live(tmp_path) -> Iterator[tuple[str, int]]:
     """`dossier serve` on SQLite, with limits high enough that every bad login is hashed."""
-    from tests.test_live_server import BIN, free_port
-
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/dossier.db",
-           "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(tmp_path / "objects"),
-           "SECRET_KEY": "live-secret", "PORT": str(port), "DEMO_PASSWORD": DEMO_PASSWORD,
-           "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
-           "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute", "PASSWORD_HASH_WAIT": "60",
-           "ROUTING_IN_BACKGROUND": "false"}
-    dossier = str(BIN / "dossier")
-    subprocess.run([dossier, "db", "upgrade"], env=env, check=True, cwd=tmp_path, timeout=120)
-    subprocess.run([dossier, "demo"], env=env, check=True, cwd=tmp_path, timeout=120,
-                   capture_output=True)
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([dossier, "serve"], env=env, cwd=tmp_path, stdout=log,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("server did not start")
-        yield base, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with live_server(tmp_path, SECRET_KEY="live-secret",
+                     LOGIN_LIMIT_PER_ACCOUNT="1000 per minute",
+                     LOGIN_LIMIT_PER_ADDRESS="1000 per minute", PASSWORD_HASH_WAIT="60",
+                     ROUTING_IN_BACKGROUND="false") as server:
+        yield server.base, server.proc.pid
 
 
 def test_sixty_parallel_bad_logins_keep_memory_bounded_and_health_answering(live):
