@@ -14,7 +14,7 @@ from dossier.db import make_engine
 from dossier.models import DossierVersion
 from tests.conftest import login
 from tests.helpers import full_dossier, minimal_pdf
-from tests.races.conftest import race
+from tests.races.conftest import TRIALS, race
 from tests.routing.conftest import ready_dossier
 
 POOL = 2  # connections: fewer than the concurrent requests, as on a busy day
@@ -47,6 +47,24 @@ def test_thirty_concurrent_puts_on_two_connections_all_succeed(small_pool, sessi
     assert [r.status_code for r in answers] == [200] * 30, {r.text for r in answers}
     final = client.get(f"/api/v1/dossiers/{draft}", headers=founder).json()
     assert final["content"]["company"]["legal_name"] in {f"Photonis Sud {i}" for i in range(30)}
+
+
+def test_puts_racing_uploads_many_times(small_pool, sessions):
+    """Twenty rounds of PUTs and uploads of one draft at once: no 5xx, every upload kept."""
+    client, _ = small_pool
+    founder = login(client, "founder@demo.example")
+    draft = client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
+    url = f"/api/v1/dossiers/{draft}"
+    for trial in range(TRIALS):
+        answers = race(*[partial(client.put, url, headers=founder, json=named(i))
+                         for i in range(3)],
+                       *[partial(client.post, f"{url}/attachments", headers=founder,
+                                 data={"kind": "kbis"},
+                                 files={"file": ("k.pdf", minimal_pdf(f"T{trial}-{n}"),
+                                                 "application/pdf")}) for n in range(2)])
+        assert [r.status_code for r in answers] == [200] * 3 + [201] * 2, {
+            r.text for r in answers}
+    assert len(client.get(url, headers=founder).json()["attachments"]) == 2 * TRIALS
 
 
 def test_concurrent_amendments_number_versions_without_gaps(small_pool, sessions):
