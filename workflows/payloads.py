@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from dossier.errors import NotFound
 from dossier.models import Attachment, DossierVersion, Partner, RenderedDocument
 from dossier.services.objects import link_ref
 from workflows.runtime import Runtime
@@ -19,6 +20,8 @@ def delivery_payload(runtime: Runtime, *, version_id: uuid.UUID, route_id: str,
     links = runtime.links
     with runtime.sessions() as db:
         version = db.get(DossierVersion, version_id)
+        if version is None:
+            raise NotFound("dossier_not_found")
         rows = {str(a.id): a for a in db.query(Attachment).filter(
             Attachment.dossier_id == version.dossier_id)}
         attachments = [

@@ -106,7 +106,12 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
                 # The portal inbox is the database itself: nothing to send, nothing to retry.
                 _count(outcomes, settle(runtime, item, None, "portal inbox"))
             else:
-                sending.append((item, sender.submit(_request(runtime, item, config))))
+                try:
+                    request = _request(runtime, item, config)
+                except NotFound:  # erased between its PDF and its payload
+                    _count(outcomes, "gone")
+                    continue
+                sending.append((item, sender.submit(request)))
     for item, future in sending:
         future.wait()
         state = future.state
@@ -114,7 +119,7 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
         _count(outcomes, settle(runtime, item, error, "webhook" if error is None else ""))
     rows = delivery_rows(runtime, items)
     publish_deliveries(rows)
-    failed = [row for row in rows if not row["delivered"]]
+    failed = [row for row in rows if row["failed"]]
     if failed:  # settled in the outbox already: reconciliation retries what may pass
         raise DeliveriesFailed(failed, outcomes)
     return outcomes
@@ -128,6 +133,8 @@ def _request(runtime: Runtime, item: dict[str, Any], config: dict[str, Any]) -> 
     version_id = uuid.UUID(item["version_id"])
     with runtime.sessions() as db:
         pdf = db.get(RenderedDocument, version_id)
+    if pdf is None:
+        raise NotFound("dossier_not_found")
     return {"delivery_id": item["delivery_id"], "partner": item["partner"],
             "event_type": item["event_type"], "dossier_id": item["dossier_id"],
             "version": item["version"], "config": config,

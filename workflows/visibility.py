@@ -39,6 +39,9 @@ def run_label(runtime: Runtime, items: Iterable[dict[str, Any]]) -> tuple[str, l
     if len(versions) == 1:
         with runtime.sessions() as db:
             version = db.get(DossierVersion, uuid.UUID(versions[0]))
+        if version is None:  # erased since its deliveries were claimed: nothing to name
+            subject = "erased dossier"
+        else:
             company = ((version.content or {}).get("company") or {}).get("legal_name")
             subject = f"{company or 'dossier'} v{version.number}"
     else:
@@ -66,6 +69,9 @@ def label_current_run(name: str, tags: list[str]) -> None:
         log.warning("could not name the flow run %s: %s", run_id, exc)
 
 
+NOT_FAILED = ("delivered", "cancelled")  # a withdrawal cancels a delivery: not a failure
+
+
 def delivery_rows(runtime: Runtime, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The run's deliveries as they stand in the outbox after settling."""
     ids = [uuid.UUID(item["delivery_id"]) for item in items]
@@ -74,7 +80,7 @@ def delivery_rows(runtime: Runtime, items: Iterable[dict[str, Any]]) -> list[dic
                           .order_by(Delivery.partner_code)).all()
         return [{"partner": d.partner_code, "channel": d.channel,
                  "status": STATUS_LABELS.get(d.status, d.status), "attempts": d.attempts,
-                 "error": d.last_error or "", "delivered": d.status == "delivered"}
+                 "error": d.last_error or "", "failed": d.status not in NOT_FAILED}
                 for d in rows]
 
 
@@ -82,8 +88,8 @@ def publish_deliveries(rows: list[dict[str, Any]]) -> None:
     """A table artifact of the run's deliveries (partner, channel, status, attempts, error)."""
     from prefect.artifacts import create_table_artifact
 
-    table = [{k: v for k, v in row.items() if k != "delivered"} for row in rows]
-    failed = sum(not row["delivered"] for row in rows)
+    table = [{k: v for k, v in row.items() if k != "failed"} for row in rows]
+    failed = sum(row["failed"] for row in rows)
     try:
         create_table_artifact(table=table, description=(
             f"{len(rows)} deliveries, {failed} not delivered" if failed
