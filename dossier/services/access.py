@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dossier.errors import NotFound
 from dossier.models import AccessRecord, Attachment, Dossier, Role, Route, User
 
 
@@ -30,6 +31,13 @@ def record_access(*, db: Session, user: User, kind: AccessKind, via: str,
     """
     if user.role == Role.founder:
         return None
+    if route is not None:
+        # The route before its dossier (the row key checks would take the dossier first), in
+        # the order an erasure takes them: a read racing an erasure waits, never deadlocks.
+        held = db.execute(select(Route.id).where(Route.id == route.id)
+                          .with_for_update(key_share=True)).first()
+        if held is None:
+            raise NotFound("route_not_found")
     if version is None:
         version = route.delivered_version if route is not None else dossier.current_version
     row = AccessRecord(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from functools import partial
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from dossier.errors import Conflict, NotFound
 from dossier.models import Dossier, Route, RouteEvent, User
 from dossier.services import routes
+from dossier.services.access import AccessKind, record_access
 from tests.races.conftest import TRIALS, race
 
 APPROVE = {"type": "approved", "instrument": "bank_loan", "amount_eur": "100000.00"}
@@ -138,3 +140,58 @@ def test_a_route_erased_under_a_request_is_404_not_500(delivered_routes, session
             "withdraw": lambda db, route, user: routes.withdraw(db=db, route=route, user=user)}
     with pytest.raises(NotFound):
         read_then_act_after_the_dossier_is_deleted(sessions, route_id, email, acts[action])
+
+
+def test_a_read_racing_an_erasure_waits_instead_of_deadlocking(delivered_routes, sessions,
+                                                                database_url):
+    """An erasure holds the routes, then asks for the dossier; a partner's read logged its
+    access by checking the dossier first, then waiting for the route: PostgreSQL killed one
+    of the two (deadlock, a 503 twice in the soak). The read now takes the route first."""
+    partner, route_id = delivered_routes()  # the interleaving is forced: once is enough
+    outcome: list[BaseException | None] = []
+    if not database_url.startswith("postgresql"):
+        # One writer at a time: the erasure commits between the read's load and its log.
+        with pytest.raises(NotFound):
+            read_then_act_after_the_dossier_is_deleted(
+                sessions, route_id, f"{partner}@demo.example",
+                lambda db, route, user: record_access(db=db, user=user, kind=AccessKind.pdf,
+                                                      via="api", route=route))
+        return
+    with sessions() as erasure, erasure.begin():
+        dossier_id = erasure.get(Route, uuid.UUID(route_id)).dossier_id
+        erasure.execute(select(Route.id).where(Route.dossier_id == dossier_id)
+                        .with_for_update()).all()
+        reader = threading.Thread(target=log_a_read, args=(sessions, route_id, partner,
+                                                           outcome))
+        reader.start()
+        wait_until_a_backend_waits_for_a_lock(sessions)
+        # NOWAIT: the reader must not hold anything on the dossier while it waits.
+        erasure.execute(select(Dossier.id).where(Dossier.id == dossier_id)
+                        .with_for_update(nowait=True)).one()
+        erasure.execute(delete(Dossier).where(Dossier.id == dossier_id))
+    reader.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], NotFound), outcome
+
+
+def log_a_read(sessions, route_id: str, partner: str, outcome: list) -> None:
+    """A partner's reviewer reads the route's PDF: the access is logged."""
+    with sessions() as db, db.begin():
+        route = db.get(Route, uuid.UUID(route_id))
+        user = db.scalar(select(User).where(User.email == f"{partner}@demo.example"))
+        try:
+            record_access(db=db, user=user, kind=AccessKind.pdf, via="api", route=route)
+            outcome.append(None)
+        except NotFound as exc:
+            outcome.append(exc)
+
+
+def wait_until_a_backend_waits_for_a_lock(sessions, timeout: float = 10.0) -> None:
+    """Poll pg_stat_activity until some session of this database waits on a row lock."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sessions() as db:
+            if db.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                              "current_database() AND wait_event_type = 'Lock'")):
+                return
+        time.sleep(0.02)
+    raise AssertionError("the reader never waited for the erasure's lock")
