@@ -90,3 +90,32 @@ def _wait_healthy(server: Server, timeout: float) -> None:
         except httpx.HTTPError:
             time.sleep(0.2)
     raise AssertionError(f"dossier serve did not start:\n{server.log()}")
+
+
+KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",
+         "id_founder", "financial_statements")
+
+
+def submit_and_wait_delivered(base: str, timeout: float = 120) -> list[dict]:
+    """The demo founder submits a full dossier through the API; its routes once all are
+    delivered (the routing flows, hence Prefect, have run)."""
+    from tests.helpers import full_dossier, minimal_pdf
+
+    with httpx.Client(base_url=base + "/api/v1", timeout=60) as http:
+        token = http.post("/auth/token", data={"username": "founder@demo.example",
+                                               "password": "demo1234"}).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        dossier_id = http.post("/dossiers", json=full_dossier()).json()["id"]
+        for kind in KINDS:
+            r = http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
+                          files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")})
+            assert r.status_code == 201, r.text
+        submitted = http.post(f"/dossiers/{dossier_id}/submit", json={"consent": True})
+        assert submitted.status_code == 202, submitted.text
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            routes = http.get(f"/dossiers/{dossier_id}").json()["routes"]
+            if routes and all(r["state"] == "delivered" for r in routes):
+                return routes
+            time.sleep(0.5)
+        raise AssertionError(f"the routing flows never delivered: {routes}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -10,10 +9,7 @@ import httpx
 import pytest
 
 from tests.helpers import full_dossier, minimal_pdf, tiny_png
-from tests.live import live_server
-
-KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",
-         "id_founder")
+from tests.live import live_server, submit_and_wait_delivered
 
 
 @pytest.fixture(scope="module")
@@ -47,22 +43,5 @@ def test_founder_journey_on_the_running_server(server):
 
 def test_submission_is_routed_by_local_prefect_flows(server):
     """With no set-up, the embedded default runs the routing flows in the server process."""
-    with httpx.Client(base_url=server + "/api/v1", timeout=60) as http:
-        token = http.post("/auth/token", data={"username": "founder@demo.example",
-                                               "password": "demo1234"}).json()["access_token"]
-        http.headers["Authorization"] = f"Bearer {token}"
-        dossier_id = http.post("/dossiers", json=full_dossier()).json()["id"]
-        for kind in KINDS:
-            r = http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
-                          files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")})
-            assert r.status_code == 201, r.text
-        submitted = http.post(f"/dossiers/{dossier_id}/submit", json={"consent": True})
-        assert submitted.status_code == 202, submitted.text
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            routes = http.get(f"/dossiers/{dossier_id}").json()["routes"]
-            if routes and all(r["state"] == "delivered" for r in routes):
-                break
-            time.sleep(0.5)
-        assert {r["state"] for r in routes} == {"delivered"}, routes
-        assert len(routes) == len(full_dossier()["requests"])
+    routes = submit_and_wait_delivered(server)
+    assert len(routes) == len(full_dossier()["requests"])

@@ -13,12 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import full_dossier, minimal_pdf
-from tests.live import free_port
+from tests.live import free_port, submit_and_wait_delivered
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",
-         "id_founder", "financial_statements")
 PREFECT_APP = "prefect.server.api.server:create_app"
 
 
@@ -124,30 +121,9 @@ def _answers(base: str) -> bool:
         return False
 
 
-def _submit_and_wait_routed(base: str) -> None:
-    """A founder submits; returns once the routing flow (hence Prefect) has run."""
-    with httpx.Client(base_url=base + "/api/v1", timeout=60) as http:
-        token = http.post("/auth/token", data={"username": "founder@demo.example",
-                                               "password": "demo1234"}).json()["access_token"]
-        http.headers["Authorization"] = f"Bearer {token}"
-        dossier_id = http.post("/dossiers", json=full_dossier()).json()["id"]
-        for kind in KINDS:
-            r = http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
-                          files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")})
-            assert r.status_code == 201, r.text
-        r = http.post(f"/dossiers/{dossier_id}/submit", json={"consent": True})
-        assert r.status_code == 202, r.text
-
-        def delivered() -> bool:
-            routes = http.get(f"/dossiers/{dossier_id}").json()["routes"]
-            return bool(routes) and all(x["state"] == "delivered" for x in routes)
-
-        _wait(delivered, 120, "the routing flow to deliver")
-
-
 def test_sigterm_ends_the_prefect_server_and_the_access_log_runs_after_routing(serve):
     proc, base, log_path = serve()
-    _submit_and_wait_routed(base)  # the flows ran on serve's local Prefect server
+    submit_and_wait_delivered(base)  # the flows ran on serve's local Prefect server
     prefect_pid, prefect_port = _prefect_server(proc.pid)
     assert _listening(prefect_port)
     httpx.get(f"{base}/api/v1/health?after-routing", timeout=10)
