@@ -13,7 +13,7 @@ from app.main import create_app
 from dossier.db import make_engine
 from dossier.models import DossierVersion
 from tests.conftest import login
-from tests.helpers import full_dossier, minimal_pdf
+from tests.helpers import assert_storage_consistent, full_dossier, minimal_pdf
 from tests.races.conftest import TRIALS, race
 from tests.routing.conftest import ready_dossier
 
@@ -49,7 +49,7 @@ def test_thirty_concurrent_puts_on_two_connections_all_succeed(small_pool, sessi
     assert final["content"]["company"]["legal_name"] in {f"Photonis Sud {i}" for i in range(30)}
 
 
-def test_puts_racing_uploads_many_times(small_pool, sessions):
+def test_puts_racing_uploads_many_times(small_pool, sessions, store):
     """Twenty rounds of PUTs and uploads of one draft at once: no 5xx, every upload kept."""
     client, _ = small_pool
     founder = login(client, "founder@demo.example")
@@ -65,6 +65,7 @@ def test_puts_racing_uploads_many_times(small_pool, sessions):
         assert [r.status_code for r in answers] == [200] * 3 + [201] * 2, {
             r.text for r in answers}
     assert len(client.get(url, headers=founder).json()["attachments"]) == 2 * TRIALS
+    assert_storage_consistent(sessions, store, sweep=True)
 
 
 def test_concurrent_amendments_number_versions_without_gaps(small_pool, sessions):
@@ -81,7 +82,7 @@ def test_concurrent_amendments_number_versions_without_gaps(small_pool, sessions
     assert numbers == list(range(1, 22))
 
 
-def test_concurrent_uploads_and_deletes_on_two_connections(small_pool, sessions):
+def test_concurrent_uploads_and_deletes_on_two_connections(small_pool, sessions, store):
     client, _ = small_pool
     founder = login(client, "founder@demo.example")
     draft = client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
@@ -95,6 +96,7 @@ def test_concurrent_uploads_and_deletes_on_two_connections(small_pool, sessions)
     assert [r.status_code for r in deletes] == [204] * 6, {r.text for r in deletes}
     listed = client.get(f"/api/v1/dossiers/{draft}", headers=founder).json()["attachments"]
     assert len(listed) == 6
+    assert_storage_consistent(sessions, store, sweep=True)
 
 
 def test_exhausted_pool_answers_503_with_retry_after_quickly(settings, database_url, sessions,
