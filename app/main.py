@@ -93,4 +93,3 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     web.install(app)
     openapi.install(app)
     return app
-

@@ -7,6 +7,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from dossier.services import delivery as deliveries
@@ -65,6 +66,25 @@ def _retain(runtime: Runtime) -> object:
     return retention_flow() if retention_due(runtime) else None
 
 
+@dataclass
+class Periodic:
+    """A job run every `interval` seconds (0: never); a failure is logged, never raised."""
+
+    name: str
+    interval: float
+    job: Callable[[], object]
+    next_at: float
+
+    def run_if_due(self) -> None:
+        if self.interval <= 0 or time.monotonic() < self.next_at:
+            return
+        self.next_at = time.monotonic() + self.interval
+        try:
+            self.job()
+        except Exception:
+            log.exception("%s failed; it runs again in %.0f s", self.name, self.interval)
+
+
 class Dispatcher:
     """One background thread that starts the routing and reminder flows.
 
@@ -91,8 +111,7 @@ class Dispatcher:
                  sweep_store: Callable[[Runtime], object] = _sweep_store):
         self.runtime, self.interval = runtime, interval
         self.route, self.reconcile = route, reconcile
-        self.reminder_interval, self.remind = reminder_interval, remind
-        self.reminders_due = reminders_due
+        self.remind, self.reminders_due = remind, reminders_due
         self.launcher = (DeploymentLauncher.from_environment() if launcher == "auto"
                          else launcher)
         if self.launcher is not None:
@@ -100,11 +119,11 @@ class Dispatcher:
             self.reconcile = lambda: self.launcher.top_up(runtime.sessions)
             self.remind = self.launcher.remind
             self.interval = min(interval, TICK)
-        self._next_reminders = time.monotonic() + interval  # first check after one interval
-        self.retention_interval, self.retain = retention_interval, retain
-        self._next_retention = time.monotonic() + interval
-        self.gc_interval, self.sweep_store = gc_interval, sweep_store
-        self._next_gc = time.monotonic() + interval
+        first = time.monotonic() + interval  # each first runs after one interval
+        self._periodic = (
+            Periodic("reminders", reminder_interval, self._remind_when_due, first),
+            Periodic("retention", retention_interval, lambda: retain(runtime), first),
+            Periodic("storage sweep", gc_interval, lambda: sweep_store(runtime), first))
         self._reconciled_at = time.monotonic()
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()
@@ -142,9 +161,7 @@ class Dispatcher:
             except queue.Empty:
                 with self._busy:
                     self._reconcile_if_due()
-                    self._remind_if_due()
-                    self._retain_if_due()
-                    self._sweep_if_due()
+                    self._run_periodic()
                 continue
             if first == _STOP:
                 return
@@ -156,9 +173,7 @@ class Dispatcher:
         while True:
             if time.monotonic() - self._reconciled_at >= self.interval:
                 self._reconcile_if_due()  # a steady stream of submissions must not starve it
-                self._remind_if_due()
-                self._retain_if_due()
-                self._sweep_if_due()
+                self._run_periodic()
             queued = self._take_queued()
             if not queued:
                 return
@@ -203,30 +218,10 @@ class Dispatcher:
         except Exception:
             log.exception("reconciliation failed; it runs again in %.0f s", self.interval)
 
-    def _remind_if_due(self) -> None:
-        if self.reminder_interval <= 0 or time.monotonic() < self._next_reminders:
-            return
-        self._next_reminders = time.monotonic() + self.reminder_interval
-        try:
-            if self.reminders_due(self.runtime):
-                self.remind()
-        except Exception:
-            log.exception("reminders failed; they run again in %.0f s", self.reminder_interval)
+    def _run_periodic(self) -> None:
+        for job in self._periodic:
+            job.run_if_due()
 
-    def _retain_if_due(self) -> None:
-        if self.retention_interval <= 0 or time.monotonic() < self._next_retention:
-            return
-        self._next_retention = time.monotonic() + self.retention_interval
-        try:
-            self.retain(self.runtime)
-        except Exception:
-            log.exception("retention failed; it runs again in %.0f s", self.retention_interval)
-
-    def _sweep_if_due(self) -> None:
-        if self.gc_interval <= 0 or time.monotonic() < self._next_gc:
-            return
-        self._next_gc = time.monotonic() + self.gc_interval
-        try:
-            self.sweep_store(self.runtime)
-        except Exception:
-            log.exception("storage sweep failed; it runs again in %.0f s", self.gc_interval)
+    def _remind_when_due(self) -> None:
+        if self.reminders_due(self.runtime):
+            self.remind()

@@ -36,4 +36,3 @@ def blob(token: str, state: StateDep) -> StreamingResponse:
     return StreamingResponse(chunks,
                              media_type=claims.content_type or "application/octet-stream",
                              headers=headers)
-

@@ -73,7 +73,7 @@ def password_matches(user: User | None, password: str) -> bool:
 def authenticate(*, db: Session, email: str, password: str) -> User:
     """The active user matching these credentials, or Unauthorized."""
     user = get_by_email(db=db, email=email)
-    if user is None or not password_matches(user, password):
+    if not password_matches(user, password):  # an unknown account costs a hash too
         raise Unauthorized("bad_credentials")
     return user
 
