@@ -80,12 +80,17 @@ async def check_csrf(request: Request, state: StateDep) -> None:
     if not token:
         # No session at all: log in first, as every page without one answers.
         raise LoginRequired(return_path(request))
+    if not csrf_ok(state.secret, token, await presented_csrf(request)):
+        raise CsrfFailed()
+
+
+async def presented_csrf(request: Request) -> str | None:
+    """The CSRF token a request carries: the X-CSRF-Token header, or the form's `csrf`."""
     presented = request.headers.get("x-csrf-token")
     ctype = request.headers.get("content-type", "")
     if presented is None and ctype.startswith("application/x-www-form-urlencoded"):
         presented = (await request.form()).get("csrf")
-    if not token or not csrf_ok(state.secret, token, presented):
-        raise CsrfFailed()
+    return presented
 
 
 PRE_SESSION_COOKIE = "du_presession"
@@ -116,11 +121,7 @@ def keep_pre_session(request: Request, response: Response, fresh: str | None) ->
 async def check_pre_session_csrf(request: Request, state: StateDep) -> None:
     """Refuse a login or sign-up form that does not carry the token of its browser's cookie."""
     nonce = request.cookies.get(PRE_SESSION_COOKIE, "")
-    presented = request.headers.get("x-csrf-token")
-    if presented is None and request.headers.get("content-type", "").startswith(
-            "application/x-www-form-urlencoded"):
-        presented = (await request.form()).get("csrf")
-    if not nonce or not csrf_ok(state.secret, _PRE + nonce, presented):
+    if not nonce or not csrf_ok(state.secret, _PRE + nonce, await presented_csrf(request)):
         raise CsrfFailed()
 
 
