@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.problems import lang_of, problem
 from app.settings import AppSettings
 from app.uploads import MULTIPART_OVERHEAD
-from app.web.deps import SESSION_COOKIE
+from app.web.common.deps import SESSION_COOKIE
 from dossier.errors import TooLarge
 
 ANONYMOUS_BODY_BYTES = 16 * 1024  # login, signup and token forms

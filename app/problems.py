@@ -39,8 +39,8 @@ def problem(request: Request, status: int, code: str, detail: str,
             headers: dict[str, str] | None = None) -> Response:
     """Build a problem+json response (an HTML page for page paths)."""
     if wants_html(request):
-        from app.web.templating import render
-        from app.web.texts import text
+        from app.web.common.templating import render
+        from app.web.common.texts import text
 
         lang = lang_of(request)
         title = text("not_found_title" if status == 404 else "error_title", lang)

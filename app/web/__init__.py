@@ -9,9 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from app.web import auth, founder, reviewer, staff
-from app.web.deps import LoginRequired
-from app.web.security import SecurityHeaders
+from app.web.common import auth
+from app.web.common.deps import LoginRequired
+from app.web.common.security import SecurityHeaders
+from app.web.founder import pages as founder
+from app.web.reviewer import pages as reviewer
+from app.web.staff import pages as staff
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PAGE_ROUTERS = [auth.router, founder.router, reviewer.router, staff.router]

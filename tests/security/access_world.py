@@ -20,9 +20,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 
-from app.web.deps import SESSION_COOKIE
-from app.web.security import csrf_token
-from app.web.staff_exports import JOBS
+from app.web.common.deps import SESSION_COOKIE
+from app.web.common.security import csrf_token
+from app.web.staff.exports import JOBS
 from dossier.db import Base, transaction
 from dossier.models import Notification, User
 from dossier.services import notifications, users

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app import rendering
 from app.main import create_app
 from app.settings import AppSettings
-from app.web import founder_status
+from app.web.founder import status as founder_status
 from storage.filesystem import FilesystemStore
 from tests.helpers import minimal_pdf
 from tests.security.access_world import SECRET, World, build_world, wipe

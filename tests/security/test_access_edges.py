@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web.deps import SESSION_COOKIE
+from app.web.common.deps import SESSION_COOKIE
 from dossier.db import transaction
 from dossier.models import Attachment
 from dossier.services import users

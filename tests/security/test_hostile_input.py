@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from app.web.formdata import parse_section
+from app.web.common.formdata import parse_section
 from dossier.bounded_numbers import MAX_DEPTH, json_depth_ok, number_fits, read_json, small_index
 from dossier.errors import DomainError, Invalid
 from dossier.models import Partner

@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from app.web.formdata import normalise_decimal, parse_section
+from app.web.common.formdata import normalise_decimal, parse_section
 from dossier.db import transaction
 from dossier.services import users
 from forms.definition import SECTIONS, section

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 
 from app import privacy
 from app.deps import StateDep
-from app.web.deps import SESSION_COOKIE, Csrf, FounderPage
-from app.web.templating import page_lang, render
-from app.web.texts import register, text
+from app.web.common.deps import SESSION_COOKIE, Csrf, FounderPage
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import register, text
 from dossier.errors import Invalid
 
 router = APIRouter(include_in_schema=False)

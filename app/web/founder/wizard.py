@@ -11,10 +11,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from app.deps import StateDep
 from app.state import AppState
-from app.web import founder_texts  # noqa: F401  (registers the texts)
-from app.web.deps import Csrf, FounderPage
-from app.web.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
-from app.web.founder_common import (
+from app.web.common.deps import Csrf, FounderPage
+from app.web.common.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.founder import texts as founder_texts  # noqa: F401  (registers the texts)
+from app.web.founder.common import (
     dossier_url,
     edit_url,
     needed_kinds,
@@ -24,9 +26,7 @@ from app.web.founder_common import (
     steps,
     submitted,
 )
-from app.web.founder_widgets import error_messages, section_form
-from app.web.templating import page_lang, render
-from app.web.texts import text
+from app.web.founder.widgets import error_messages, section_form
 from dossier.bounded_numbers import small_index
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from app.deps import SessionDep, StateDep
-from app.web.deps import ReviewerPage
+from app.web.common.deps import ReviewerPage
 from app.zipstream import zip_stream
 from dossier.errors import NotFound
 from dossier.filenames import sanitize_filename

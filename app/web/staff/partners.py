@@ -12,9 +12,9 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from app.deps import SessionDep
-from app.web.deps import Csrf
-from app.web.staff_common import CHANNELS, KINDS, StaffUser
-from app.web.templating import page_lang, render
+from app.web.common.deps import Csrf
+from app.web.common.templating import page_lang, render
+from app.web.staff.common import CHANNELS, KINDS, StaffUser
 from banks.catalogue import AttachmentKind, Instrument, PartnerSpec
 from banks.rules.messages import value_label
 from dossier.bounded_numbers import read_json

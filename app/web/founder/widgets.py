@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from app.web.formdata import dom_id, max_rows, normalise_decimal, row_name
+from app.web.common.formdata import dom_id, max_rows, normalise_decimal, row_name
 from dossier.bounded_numbers import decimal_fits
 from dossier.errors import FieldError
 from forms.definition import SECTIONS

@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 
 from app.deps import SessionDep
-from app.web import reviewer_actions, reviewer_files
-from app.web.deps import ReviewerPage
-from app.web.reviewer_view import open_route, overdue, render_route, sla_days, state_label
-from app.web.templating import page_lang, render
-from app.web.texts import text
+from app.web.common.deps import ReviewerPage
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.reviewer import actions as reviewer_actions
+from app.web.reviewer import files as reviewer_files
+from app.web.reviewer.view import open_route, overdue, render_route, sla_days, state_label
 from dossier.db import utcnow
 from dossier.models import Partner
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State

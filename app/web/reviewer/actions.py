@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep
-from app.web.deps import Csrf, ReviewerPage
-from app.web.reviewer_view import field_errors, render_route
-from app.web.templating import page_lang
-from app.web.texts import text
+from app.web.common.deps import Csrf, ReviewerPage
+from app.web.common.templating import page_lang
+from app.web.common.texts import text
+from app.web.reviewer.view import field_errors, render_route
 from dossier.errors import Conflict, Invalid
 from dossier.models import Route, User
 from dossier.services import notes, routes

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.web import reviewer_texts  # noqa: F401  (registers the texts)
-from app.web.templating import page_lang, render
-from app.web.texts import text
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.reviewer import texts as reviewer_texts  # noqa: F401  (registers the texts)
 from dossier.db import utcnow
 from dossier.errors import DomainError, FieldError
 from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEvent, User

@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.deps import StateDep
 from app.rendering import dossier_pdf
 from app.state import AppState
-from app.web.deps import Csrf, FounderPage
-from app.web.founder_common import progress, submitted
-from app.web.templating import page_lang, render
-from app.web.texts import text
+from app.web.common.deps import Csrf, FounderPage
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.founder.common import progress, submitted
 from dossier import content_cache
 from dossier.errors import DomainError, NotFound
 from dossier.models import Dossier, Route, User

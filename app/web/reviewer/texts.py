@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.web.texts import register
+from app.web.common.texts import register
 
 TEXTS: dict[str, tuple[str, str]] = {
     # Inbox

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 from fastapi import Depends
 
-from app.web.deps import PageUser
-from app.web.texts import register
+from app.web.common.deps import PageUser
+from app.web.common.texts import register
 from dossier.errors import Forbidden
 from dossier.models import Role, User
 from forms.text import babel_locale

@@ -9,12 +9,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.web.texts import text
+from app.web.common.texts import text
 from dossier.i18n import pick_lang
 from forms import definition
 from forms.formatting import format_date, format_datetime, format_money, format_pct, format_size
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[2] / "templates"))
 env = TEMPLATES.env
 env.autoescape = True
 env.globals.update(definition=definition)

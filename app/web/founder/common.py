@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from app.web.templating import env
+from app.web.common.templating import env
 from banks.submission import eligibility
 from dossier import content_cache
 from dossier.errors import NotFound

@@ -12,9 +12,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.deps import StateDep
 from app.state import AppState
-from app.web.deps import Csrf, FounderPage
-from app.web.formdata import display_decimal, dom_id, normalise_decimal
-from app.web.founder_common import (
+from app.web.common.deps import Csrf, FounderPage
+from app.web.common.formdata import display_decimal, dom_id, normalise_decimal
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.founder.common import (
     dossier_url,
     edit_url,
     needed_kinds,
@@ -23,9 +25,7 @@ from app.web.founder_common import (
     steps,
     submitted,
 )
-from app.web.founder_widgets import MONEY_MESSAGE, error_messages
-from app.web.templating import page_lang, render
-from app.web.texts import text
+from app.web.founder.widgets import MONEY_MESSAGE, error_messages
 from banks import submission as submitting
 from dossier.bounded_numbers import number_fits
 from dossier.errors import FieldError, Invalid

@@ -11,8 +11,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response, Streamin
 from app.attachments import store_upload
 from app.deps import StateDep
 from app.state import AppState
-from app.web.deps import SESSION_COOKIE, Csrf, CsrfFailed, FounderPage
-from app.web.founder_common import (
+from app.web.common.deps import SESSION_COOKIE, Csrf, CsrfFailed, FounderPage
+from app.web.common.security import csrf_ok
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.founder.common import (
     dossier_url,
     needed_kinds,
     partner_meters,
@@ -20,9 +23,6 @@ from app.web.founder_common import (
     steps,
     submitted,
 )
-from app.web.security import csrf_ok
-from app.web.templating import page_lang, render
-from app.web.texts import text
 from dossier.errors import DomainError, NotFound
 from dossier.models import DossierStatus, User
 from dossier.services import attachments, dossiers

@@ -13,7 +13,7 @@ from app.deps import StateDep, client_address
 from app.signup_mail import send_signup_mail
 from app.throttle.guard import LoginThrottled
 from app.throttle.hashing import HashingBusy
-from app.web.deps import (
+from app.web.common.deps import (
     SESSION_COOKIE,
     Csrf,
     MaybeUser,
@@ -22,7 +22,7 @@ from app.web.deps import (
     keep_pre_session,
     pre_session_csrf,
 )
-from app.web.templating import render
+from app.web.common.templating import render
 from dossier.errors import Invalid, Unauthorized
 from dossier.models import Role
 from dossier.services import signup as signup_service

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request, Response
 
 from app.deps import StateDep
-from app.web.security import csrf_ok, csrf_token
+from app.web.common.security import csrf_ok, csrf_token
 from dossier.errors import DomainError, Forbidden, Unauthorized
 from dossier.models import Role, User
 from dossier.services import users

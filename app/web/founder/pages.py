@@ -6,17 +6,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import StateDep
-from app.web import (
-    founder_attachments,
-    founder_partners,
-    founder_privacy,
-    founder_status,
-    founder_texts,  # noqa: F401  (registers the texts)
-    founder_wizard,
-)
-from app.web.deps import Csrf, FounderPage
-from app.web.founder_common import progress
-from app.web.templating import render
+from app.web.common.deps import Csrf, FounderPage
+from app.web.common.templating import render
+from app.web.founder import attachments as founder_attachments
+from app.web.founder import partners as founder_partners
+from app.web.founder import privacy as founder_privacy
+from app.web.founder import status as founder_status
+from app.web.founder import texts as founder_texts  # noqa: F401  (registers the texts)
+from app.web.founder import wizard as founder_wizard
+from app.web.founder.common import progress
 from dossier.services import dossiers
 from dossier.services.submission import routes_of
 

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import exports
 from app.deps import StateDep
-from app.web.deps import Csrf
-from app.web.staff_common import PARIS, StaffUser, number
-from app.web.templating import page_lang, render
-from app.web.texts import text
+from app.web.common.deps import Csrf
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.staff.common import PARIS, StaffUser, number
 from dossier.db import utcnow
 from dossier.errors import NotFound
 from dossier.services import pipeline as stats

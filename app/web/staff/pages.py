@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from app import charts, exports
 from app.deps import SessionDep, StateDep
 from app.state import AppState
-from app.web import staff_exports, staff_partners
-from app.web.staff_common import PARIS, STATES, StaffUser, days, number
-from app.web.templating import page_lang, render
-from app.web.texts import text
+from app.web.common.templating import page_lang, render
+from app.web.common.texts import text
+from app.web.staff import exports as staff_exports
+from app.web.staff import partners as staff_partners
+from app.web.staff.common import PARIS, STATES, StaffUser, days, number
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
