@@ -1,0 +1,16 @@
+"""Helpers shared by tests: dossier builders, the one submit, polling, files, pages, storage."""
+
+from tests.helpers.dossiers import (
+    ALL_KINDS,
+    full_dossier,
+    ready_dossier,
+    submit,
+    upload_pdf,
+)
+from tests.helpers.files import minimal_pdf, tiny_png
+from tests.helpers.pages import form_csrf, page_post
+from tests.helpers.polling import wait_until
+from tests.helpers.storage import assert_storage_consistent
+
+__all__ = ["ALL_KINDS", "assert_storage_consistent", "form_csrf", "full_dossier", "minimal_pdf",
+           "page_post", "ready_dossier", "submit", "tiny_png", "upload_pdf", "wait_until"]
