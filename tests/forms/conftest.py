@@ -7,15 +7,13 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from forms.pdf import render_dossier_pdf
-
-FULL_DOSSIER = Path(__file__).parents[1] / "fixtures" / "dossier_full.json"
+from tests.helpers import full_dossier
 
 PARTNERS = {
     "bdf": "Banque de France",
@@ -45,7 +43,7 @@ ATTACHMENTS = [
 @pytest.fixture
 def dossier() -> dict[str, Any]:
     """The shared complete dossier (tests/fixtures/dossier_full.json), a fresh copy."""
-    return copy.deepcopy(json.loads(FULL_DOSSIER.read_text(encoding="utf-8")))
+    return full_dossier()
 
 
 @pytest.fixture

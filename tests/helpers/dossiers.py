@@ -17,12 +17,34 @@ CIC_REQUEST = {"partner": "cic", "instrument": "bank_loan", "amount_eur": "10000
                "duration_months": 60}
 
 
+# The instruments each partner of the full dossier offers, as dossier validation takes them.
+OFFERS = {
+    "bdf": frozenset({"advice"}),
+    "cepac": frozenset({"bank_loan", "guarantee"}),
+    "bpmed": frozenset({"bank_loan", "guarantee"}),
+    "ampa": frozenset({"equity"}),
+    "mi-honor-loan": frozenset({"honor_loan"}),
+}
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path ("funding.sources.0.amount_eur") in the data."""
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    node: Any = data
+    for part in parents:
+        node = node[part]
+    node[last] = value
+
+
 def full_dossier(*, name: str | None = None, partners: Iterable[str] | None = None,
-                 ask_cic: bool = False, decimals: bool = False) -> dict[str, Any]:
+                 ask_cic: bool = False, decimals: bool = False,
+                 changes: dict[str, Any] | None = None) -> dict[str, Any]:
     """A fresh copy of tests/fixtures/dossier_full.json (five partners asked): under another
     company `name`, asking only `partners`, also asking CIC (the webhook partner, six routes),
-    with amounts read as Decimal rather than float if asked."""
+    with amounts read as Decimal rather than float if asked, and dotted-path `changes`."""
     body = json.loads(FULL_DOSSIER.read_text("utf-8"), parse_float=Decimal if decimals else None)
+    for path, value in (changes or {}).items():
+        set_path(body, path, value)
     if name is not None:
         body["company"]["legal_name"] = name
     if partners is not None:
@@ -70,3 +92,17 @@ def submit(client, headers, body: dict | None = None, *, dossier_id: str | None 
                     json={"consent": True})
     assert r.status_code == 202, r.text
     return r.json()
+
+
+def settle_deliveries(sessions) -> None:
+    """Mark every pending delivery delivered, as the portal channel would (no Prefect)."""
+    from sqlalchemy import select
+
+    from dossier.db import transaction
+    from dossier.models import Delivery
+    from dossier.services import delivery
+
+    with transaction(sessions) as db:
+        for delivery_id in list(db.scalars(select(Delivery.id)
+                                           .where(Delivery.status == "pending"))):
+            delivery.settle_delivered(db=db, delivery_id=delivery_id)

@@ -7,13 +7,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
 
-from dossier.db import transaction
-from dossier.models import Delivery
-from dossier.services import delivery
 from tests.conftest import login
-from tests.helpers import full_dossier, submit
+from tests.helpers import full_dossier, settle_deliveries, submit
 
 TRIALS = 20
 
@@ -54,10 +50,7 @@ def delivered_routes(client, founder, sessions) -> Iterator[Callable[[], tuple[s
     def next_route() -> tuple[str, str]:
         if not spare:
             answer = submit(client, founder, full_dossier(ask_cic=True))
-            with transaction(sessions) as db:
-                pending = db.scalars(select(Delivery.id).where(Delivery.status == "pending"))
-                for delivery_id in list(pending):
-                    delivery.settle_delivered(db=db, delivery_id=delivery_id)
+            settle_deliveries(sessions)
             spare.extend((x["partner"], x["id"]) for x in answer["routes"])
         return spare.pop()
 
