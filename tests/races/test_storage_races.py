@@ -97,6 +97,16 @@ def new_founder(client, sessions) -> tuple[uuid.UUID, dict[str, str]]:
     return user.id, login(client, email, PASSWORD)
 
 
+def founder_copy(client, sessions, label: str) -> tuple[uuid.UUID, str, bytes]:
+    """A new founder's draft holding new bytes, the copy a race takes away: the founder's id,
+    the draft's id, the bytes."""
+    data = minimal_pdf(f"{label} {uuid.uuid4().hex}")
+    user_id, headers = new_founder(client, sessions)
+    dossier_id = ready_dossier(client, headers, kinds=())
+    assert upload(client, headers, dossier_id, data).status_code == 201
+    return user_id, dossier_id, data
+
+
 def unreferenced(sessions, store) -> set[str]:
     """Objects in the store that no attachment or PDF row references."""
     listed = {p.relative_to(store.root).as_posix()
@@ -186,10 +196,7 @@ def test_retention_purge_while_another_dossier_uploads_the_same_bytes(client, fo
     took, lasted = [], []
 
     def race_once(trial: int) -> tuple[object, bytes]:
-        data = minimal_pdf(f"purged {trial} {uuid.uuid4().hex}")
-        _, headers = new_founder(client, sessions)
-        doomed = ready_dossier(client, headers, kinds=())
-        assert upload(client, headers, doomed, data).status_code == 201
+        _, doomed, data = founder_copy(client, sessions, f"purged {trial}")
         with transaction(sessions) as db:  # untouched for a month, warned long ago
             db.execute(update(Dossier).where(Dossier.id == uuid.UUID(doomed))
                        .values(updated_at=long_ago, warned_at=long_ago + timedelta(days=1)))
@@ -216,10 +223,7 @@ def test_erasure_while_another_dossier_uploads_the_same_bytes(client, app, found
     took, lasted = [], []
 
     def race_once(trial: int) -> tuple[object, bytes]:
-        data = minimal_pdf(f"erased {trial} {uuid.uuid4().hex}")
-        user_id, headers = new_founder(client, sessions)
-        draft = ready_dossier(client, headers, kinds=())
-        assert upload(client, headers, draft, data).status_code == 201
+        user_id, _, data = founder_copy(client, sessions, f"erased {trial}")
         erased, uploaded = together(
             timed(lambda: erase(state, user_id=user_id, password=PASSWORD), took),
             aimed(lambda: upload(client, founder, theirs, data), took, lasted))
