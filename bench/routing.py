@@ -28,8 +28,7 @@ import psycopg
 from bench import database
 from bench.common import VAR, latency_summary, log, ratio, target
 from bench.services import SECRET, app_env, app_server, issue_tokens
-from tests.helpers import minimal_pdf
-from tests.routing.conftest import ALL_KINDS, six_partner_dossier
+from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf
 from tests.s3server import S3Server
 
 DB = "bench_routing"
@@ -72,8 +71,7 @@ def _prepare(url: str, s3: S3Server, count: int) -> list[uuid.UUID]:
     with transaction(make_sessionmaker(engine)) as db:
         seed_demo(db=db, password="demo1234")  # noqa: S106  (the documented demo password)
         founder = users.get_by_email(db=db, email="founder@demo.example")
-        body = six_partner_dossier()
-        body["company"]["legal_name"] = "Startup 00000"
+        body = full_dossier(name="Startup 00000", ask_cic=True)
         template = dossiers.create_draft(db=db, owner=founder, data=body)
         for kind, obj in stored.items():
             attachments.record(db=db, dossier=template, user=founder, kind=kind,

@@ -74,14 +74,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         _drop_pg_database(admin, url)
 
 
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on the test database, with the catalogue and demo accounts seeded."""
-    eng = make_engine(database_url)
+def seeded_engine(url: str) -> Iterator[Engine]:
+    """An engine on a migrated database, with the catalogue and demo accounts seeded; disposed
+    when the fixture that yields from it ends."""
+    eng = make_engine(url)
     with transaction(make_sessionmaker(eng)) as db:
         seed_demo(db=db, password=DEMO_PASSWORD)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test database, with the catalogue and demo accounts seeded."""
+    yield from seeded_engine(database_url)
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from dossier.models import DossierVersion, Route, RoutingRequest
 from dossier.services import dossiers, submission, users
-from tests.helpers import full_dossier
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, ready_dossier
 
 
 def count(sessions, model) -> int:

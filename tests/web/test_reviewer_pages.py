@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import uuid
 import zipfile
 from datetime import timedelta
@@ -16,8 +15,8 @@ from dossier.db import transaction, utcnow
 from dossier.models import Route
 from dossier.services import users
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, page_post
-from tests.routing.conftest import ALL_KINDS, submit_delivered
+from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf, page_post, wait_until
+from tests.routing.conftest import submit_delivered
 
 
 @pytest.fixture
@@ -30,9 +29,8 @@ def settings(settings, prefect_harness):
 
 def dossier_body(name: str, sector: str, *partners: str, amount: str | None = None) -> dict:
     """The full dossier under another name and sector, asking only the given partners."""
-    body = full_dossier()
-    body["company"]["legal_name"], body["company"]["sector"] = name, sector
-    body["requests"] = [r for r in body["requests"] if r["partner"] in partners]
+    body = full_dossier(name=name, partners=partners)
+    body["company"]["sector"] = sector
     if amount:
         for r in body["requests"]:
             if r["partner"] == "cepac":
@@ -234,12 +232,12 @@ def test_changes_since_the_version_read_are_shown_with_field_labels(client, foun
     content["founders"][0]["role"] = "Présidente"
     r = client.put(f"/api/v1/dossiers/{dossier_id}", headers=founder, json=content)
     assert r.status_code == 200, r.text
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def delivered_version() -> int:
         with sessions() as db:
-            if db.get(Route, uuid.UUID(rid)).delivered_version == 2:
-                break
-        time.sleep(0.2)
+            return db.get(Route, uuid.UUID(rid)).delivered_version
+
+    wait_until(delivered_version, lambda v: v == 2, what="CEPAC to have version 2", timeout=60,
+               every=0.2)
 
     inbox = cepac.get("/reviewer").text
     assert "Non lu" in row_of(inbox, "Lumiphase")
