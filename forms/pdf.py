@@ -14,7 +14,7 @@ from weasyprint import CSS, HTML
 from forms import fetcher
 from forms.fetcher import ASSETS_DIR, ASSETS_URL, ForbiddenURL, SafeURLFetcher, safe_url_fetcher
 from forms.text import LANGS
-from forms.view import UI, cover_view, sections_view
+from forms.view import cover_view, sections_view, ui_words
 
 __all__ = [
     "ForbiddenURL",
@@ -24,7 +24,7 @@ __all__ = [
     "safe_url_fetcher",
 ]
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).parent / "templates"  # the app loads them too, as "forms/..."
 STYLESHEET = ASSETS_DIR / "dossier.css"
 
 
@@ -53,7 +53,7 @@ def render_dossier_html(content: Mapping[str, Any], *, attachments: Sequence[Map
                        content_hash=content_hash, generated_at=generated_at)
     return _environment().get_template("dossier.html.j2").render(
         lang=lang,
-        ui={key: text.get(lang) for key, text in UI.items()},
+        ui=ui_words(lang),
         cover=cover,
         sections=sections_view(content, attachments, lang, partners),
         assets_url=assets_url,

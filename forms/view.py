@@ -29,6 +29,13 @@ UI = {
     "empty": EMPTY,
     "colon": Text("\u202f:", ":"),
 }
+
+
+def ui_words(lang: str) -> dict[str, str]:
+    """The document's own words (UI) in one language, for the templates."""
+    return {key: text.get(lang) for key, text in UI.items()}
+
+
 NUMERIC = (Kind.MONEY, Kind.PERCENT, Kind.INTEGER)
 COVER_FACTS = ("company.siren", "company.address.city", "company.sector", "company.stage",
                "funding.total_need_eur")
