@@ -13,8 +13,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from app.web.common.texts import text
 from dossier.i18n import pick_lang
 from forms import definition
-from forms.pdf import TEMPLATES_DIR as FORMS_TEMPLATES
 from forms.formatting import format_date, format_datetime, format_money, format_pct, format_size
+from forms.pdf import TEMPLATES_DIR as FORMS_TEMPLATES
 from forms.view import ui_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[2] / "templates"))
