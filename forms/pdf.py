@@ -29,7 +29,8 @@ STYLESHEET = ASSETS_DIR / "dossier.css"
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The documents' Jinja2 environment (forms/templates): strict, autoescaped."""
     # Autoescape everywhere: founders' text is shown as text, never parsed as markup.
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -51,7 +52,7 @@ def render_dossier_html(content: Mapping[str, Any], *, attachments: Sequence[Map
     content = content if isinstance(content, Mapping) else {}
     cover = cover_view(content, lang=lang, partners=partners, version=version,
                        content_hash=content_hash, generated_at=generated_at)
-    return _environment().get_template("dossier.html.j2").render(
+    return environment().get_template("dossier.html.j2").render(
         lang=lang,
         ui=ui_words(lang),
         cover=cover,
