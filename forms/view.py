@@ -70,11 +70,10 @@ class Prose:
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its label and CSS classes (kind and key)."""
+    """A table column: its label and CSS classes (kind, key, and `num` for a number)."""
 
     label: str
     css: str
-    numeric: bool
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,8 @@ def _shown(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str 
 
 
 def _column(f: Field, lang: str) -> Column:
-    return Column(f.label.get(lang), f"k-{f.kind} c-{f.key}", f.kind in NUMERIC)
+    numeric = " num" if f.kind in NUMERIC else ""
+    return Column(f.label.get(lang), f"k-{f.kind} c-{f.key}{numeric}")
 
 
 def _sum(items: Sequence[Any], key: str) -> Decimal:
@@ -138,7 +138,7 @@ def _columns(f: Field, lang: str) -> list[Column]:
     for sub in f.items:
         columns.append(_column(sub, lang))
         if f.share_of and sub.key == f.total:
-            columns.append(Column(UI["share"].get(lang), "k-percent c-share", True))
+            columns.append(Column(UI["share"].get(lang), "k-percent c-share num"))
     return columns
 
 
