@@ -8,16 +8,21 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from app.web.common.texts import text
 from dossier.i18n import pick_lang
 from forms import definition
 from forms.formatting import format_date, format_datetime, format_money, format_pct, format_size
+from forms.pdf import TEMPLATES_DIR as FORMS_TEMPLATES
+from forms.view import ui_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[2] / "templates"))
 env = TEMPLATES.env
 env.autoescape = True
-env.globals.update(definition=definition)
+# The dossier's macros are shared with the PDF: forms/templates, loaded as "forms/<name>".
+env.loader = ChoiceLoader([env.loader, PrefixLoader({"forms": FileSystemLoader(FORMS_TEMPLATES)})])
+env.globals.update(definition=definition, dossier_ui=ui_words)
 
 
 def page_lang(request: Request) -> str:

@@ -48,8 +48,24 @@ AMOUNT_CODES = {"decimal_parsing", "decimal_type"}
 _TAIL_ROW = re.compile(r"\[\d+\]$")
 
 
+class _Ids:
+    """The ids of a help text and an error message, made from the element's id."""
+
+    id: str
+
+    @property
+    def help_id(self) -> str:
+        """Id of the help text."""
+        return "h-" + self.id
+
+    @property
+    def error_id(self) -> str:
+        """Id of the error message."""
+        return "e-" + self.id
+
+
 @dataclass
-class Widget:
+class Widget(_Ids):
     """One input with its label, help, value and error."""
 
     name: str
@@ -69,16 +85,6 @@ class Widget:
     share: str | None = None  # derived text under an amount (share of the need)
 
     @property
-    def help_id(self) -> str:
-        """Id of the help text."""
-        return "h-" + self.id
-
-    @property
-    def error_id(self) -> str:
-        """Id of the error message."""
-        return "e-" + self.id
-
-    @property
     def describedby(self) -> str:
         """The aria-describedby list: help, then error."""
         ids = [self.help_id] if self.help else []
@@ -96,7 +102,7 @@ class RowView:
 
 
 @dataclass
-class GroupView:
+class GroupView(_Ids):
     """A list of objects: its rows, a blank row for scripts, add and remove buttons."""
 
     path: str
@@ -112,16 +118,6 @@ class GroupView:
     total: str | None = None
     total_key: str | None = None
     share_of: str | None = None
-
-    @property
-    def help_id(self) -> str:
-        """Id of the help text."""
-        return "h-" + self.id
-
-    @property
-    def error_id(self) -> str:
-        """Id of the error message."""
-        return "e-" + self.id
 
 
 @dataclass
