@@ -425,32 +425,6 @@ def _versions_are_immutable(session: Session, _ctx: Any, _instances: Any) -> Non
             raise ValueError(f"{type(obj).__name__} rows are append-only")
 
 
-# The audit chain (dossier/audit.py imports these models, hence the imports at call time).
-@event.listens_for(Session, "before_flush")
-def _track_audit_records(session: Session, _ctx: Any, _instances: Any) -> None:
-    """Note new route events and access records: they join their dossier's chain at commit."""
-    from dossier.audit import track_new_records
-
-    track_new_records(session)
-
-
-@event.listens_for(Session, "before_commit")
-def _chain_audit_records(session: Session) -> None:
-    """Link this transaction's new records into their dossiers' audit chains."""
-    from dossier.audit import chain_pending
-
-    chain_pending(session)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_audit_records(session: Session, transaction: Any) -> None:
-    """Whatever the transaction's end, nothing of it waits to be chained any more."""
-    if transaction.parent is None:
-        from dossier.audit import forget_pending
-
-        forget_pending(session)
-
-
 class RateLimitCounter(Base):
     """One fixed-window counter of the rate limiter (login attempts), shared by every process."""
 
