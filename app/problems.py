@@ -13,6 +13,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.web.common.templating import render
+from app.web.common.texts import text
 from dossier.errors import Conflict, DomainError, FieldError, TooLarge, Unavailable
 from dossier.i18n import pick_lang, translate
 from storage import errors as storage_errors
@@ -39,9 +41,6 @@ def problem(request: Request, status: int, code: str, detail: str,
             headers: dict[str, str] | None = None) -> Response:
     """Build a problem+json response (an HTML page for page paths)."""
     if wants_html(request):
-        from app.web.common.templating import render
-        from app.web.common.texts import text
-
         lang = lang_of(request)
         title = text("not_found_title" if status == 404 else "error_title", lang)
         lines = [detail] + [f"{e['loc']} : {e['msg']}" for e in errors or []]

@@ -286,10 +286,11 @@ def _render_counts(url: str, render_log: Path, ids: list[uuid.UUID]) -> dict[str
 
 def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
          ) -> dict[str, Any]:
-    from banks import submission as submitting
+    from banks.submission import BankEligibility
     from bench.serve import count_renders
     from dossier.db import make_engine, make_sessionmaker
     from dossier.models import Dossier, User
+    from dossier.services import submission
     from workflows.documents import ensure_version_pdf
     from workflows.payloads import delivery_config
     from workflows.routing import _request, claim_due, send, settle
@@ -302,6 +303,7 @@ def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
     runtime = Runtime(sessions=make_sessionmaker(engine), store=_store(s3),
                       secret=SECRET.encode(), public_url="http://127.0.0.1:8000")
     set_runtime(runtime)
+    submission.use_eligibility(BankEligibility())
     t0 = datetime.now(UTC)
     started = time.monotonic()
     finished: list[float] = []
@@ -311,7 +313,7 @@ def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
         with runtime.sessions() as db, db.begin():
             dossier = db.get(Dossier, dossier_id)
             founder = db.get(User, dossier.owner_id)
-            version, _ = submitting.submit(db=db, dossier=dossier, user=founder, consent=True)
+            version, _ = submission.submit(db=db, dossier=dossier, user=founder, consent=True)
             version_id = version.id
         ensure_version_pdf(runtime, version_id)
         for item in claim_due(runtime, version_id=version_id):

@@ -17,8 +17,10 @@ from app.demo import seed_demo
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import AppSettings
+from banks.submission import BankEligibility
 from dossier.db import Base, make_engine, make_sessionmaker, transaction
 from dossier.models import RouteTally, User
+from dossier.services import submission
 from storage.filesystem import FilesystemStore
 from tests.s3server import S3Server, S3ServerError, start_s3_server
 from tests.smtp_server import SMTPServer
@@ -30,6 +32,8 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:54
 DEMO_PASSWORD = "demo1234"
 FIXTURES = Path(__file__).parent / "fixtures"
 KEEP_TABLES = {"partners", "users"}
+
+submission.use_eligibility(BankEligibility())  # as the app does at start-up, for service tests
 
 
 def service_missing(reason: str) -> None:

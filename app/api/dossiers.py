@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
@@ -13,14 +12,11 @@ from app.deps import (
     JsonBody,
     LangDep,
     SessionDep,
-    StateDep,
-    after_commit,
 )
 from app.openapi import DOSSIER_BODY, DossierOut, problems
 from app.rendering import dossier_pdf
 from dossier.services import dossiers, submission
 from dossier.services.access import AccessKind, record_access
-from dossier.services.partners import delivery_channels
 
 router = APIRouter(tags=["dossiers"])
 
@@ -51,16 +47,11 @@ def read(dossier_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
 
 @router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY,
             responses=problems(403, 404, 409, 413, 415))
-def replace(dossier_id: str, user: FounderUser, body: JsonBody, db: SessionDep,
-            state: StateDep) -> dict[str, Any]:
+def replace(dossier_id: str, user: FounderUser, body: JsonBody, db: SessionDep
+            ) -> dict[str, Any]:
     """Replace the content: the draft before submission, a new version (amendment) after."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-    before = dossier.current_version
-    submission.save(db=db, dossier=dossier, user=user, data=body,
-                    channels=delivery_channels(db=db))
-    if dossier.current_version != before:
-        amended = str(dossiers.latest_version(db=db, dossier=dossier).id)
-        after_commit(db, partial(state.dispatcher.submitted, amended))
+    submission.save(db=db, dossier=dossier, user=user, data=body)
     return dossiers.dossier_view(db=db, dossier=dossier)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
@@ -17,15 +16,13 @@ from app.deps import (
     LangDep,
     SessionDep,
     StateDep,
-    after_commit,
     json_model,
 )
 from app.openapi import ATTACHMENT_CONTENT, json_request, problems
-from banks import submission as submitting
 from dossier.errors import Forbidden, NotFound
 from dossier.models import Role
 from dossier.money import as_cents
-from dossier.services import dossiers, inbox, routes
+from dossier.services import attachments, dossiers, inbox, routes, submission
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
@@ -45,27 +42,24 @@ def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
     """Per partner: eligible or not, why, and which attachments are missing."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     return [v.model_dump(mode="json")
-            for v in submitting.eligibility(db=db, dossier=dossier, lang=lang)]
+            for v in submission.eligibility(db=db, dossier=dossier, lang=lang)]
 
 
 @router.post("/dossiers/{dossier_id}/submit", status_code=202,
              responses=problems(403, 404, 409), openapi_extra=json_request(SubmitIn))
 def submit(dossier_id: str, user: FounderUser,
-           body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep,
-           state: StateDep, lang: LangDep,
+           body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep, lang: LangDep,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
            ) -> dict[str, Any]:
     """Submit with consent; routing starts at once and runs in the background."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-    version, request = submitting.submit(db=db, dossier=dossier, user=user,
+    version, request = submission.submit(db=db, dossier=dossier, user=user,
                                          consent=body.consent, lang=lang,
                                          idempotency_key=idempotency_key)
     view = {"status": "submitted", "version": version.number, "dossier_id": dossier_id,
             "routing": "started" if request else "already_routed",
             "routes": [routes.route_summary(r) for r in
-                       submitting.routes_of(db=db, dossier=dossier).values()]}
-    if request is not None:
-        after_commit(db, partial(state.dispatcher.submitted, str(version.id)))
+                       submission.routes_of(db=db, dossier=dossier).values()]}
     return view
 
 
@@ -184,7 +178,7 @@ def route_attachment(route_id: str, attachment_id: str, user: CurrentUser, db: S
                      state: StateDep) -> StreamingResponse:
     """An attachment of the delivered version."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
-    item = routes.shared_attachment(db=db, route=route, attachment_id=attachment_id)
+    item = attachments.shared_attachment(db=db, route=route, attachment_id=attachment_id)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="api",
                   attachment=item)
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,

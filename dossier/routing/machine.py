@@ -41,16 +41,18 @@ class Transition:
     """An event type: the states it may leave, the state it reaches, who may fire it."""
 
     event: str
-    sources: frozenset[State]
+    sources: frozenset[State | None]  # None: a route not yet created (its first event)
     target: State | None  # None: an event that does not change the state
     actors: frozenset[Actor]
 
 
-def _t(event: str, sources: set[State], target: State | None, *actors: Actor) -> Transition:
+def _t(event: str, sources: set[State | None], target: State | None, *actors: Actor
+       ) -> Transition:
     return Transition(event, frozenset(sources), target, frozenset(actors))
 
 
 TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
+    _t("submitted", {None}, State.queued, Actor.founder),
     _t("delivered", {State.queued, State.delivery_failed}, State.delivered, Actor.system),
     _t("delivery_failed", {State.queued, State.delivery_failed}, State.delivery_failed,
        Actor.system),
@@ -78,15 +80,16 @@ def transition_for(event: str) -> Transition | None:
     return TRANSITIONS.get(event)
 
 
-def check(event: str, state: State | str, actor: Actor | str) -> State | None:
-    """The next state, or a reason code why the transition is illegal."""
+def check(event: str, state: State | str | None, actor: Actor | str) -> State | None:
+    """The next state (`state` None: a route being created), or why the transition is
+    illegal."""
     transition = TRANSITIONS.get(event)
     if transition is None:
         raise IllegalTransition("event_unknown", event=event, state=str(state))
     if Actor(actor) not in transition.actors:
         raise IllegalTransition("event_not_for_role", event=event, state=str(state),
                                 actor=str(actor))
-    if State(state) not in transition.sources:
+    if (State(state) if state is not None else None) not in transition.sources:
         raise IllegalTransition("event_not_from_state", event=event, state=str(state))
     return transition.target
 

@@ -34,7 +34,6 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
-from dossier.services import attachments
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
 
@@ -71,20 +70,20 @@ def lock(*, db: Session, route: Route) -> None:
 
 def fire(*, db: Session, route: Route, user: User | None, event: str,
          payload: dict[str, Any] | None = None, now: datetime | None = None) -> RouteEvent:
-    """Apply one transition of the declared machine, under the route's lock, and log it."""
+    """Apply one transition of the declared machine, under the route's lock, and log it.
+
+    A new route (no state yet) is created by its first event, `submitted`.
+    """
     now = now or utcnow()
     actor = actor_of(user)
-    lock(db=db, route=route)
+    source = route.state
+    if source is not None:
+        lock(db=db, route=route)
+        source = route.state
     try:
-        target = check(event, route.state, actor)
+        target = check(event, source, actor)
     except IllegalTransition as exc:
-        raise Conflict(exc.code, {**exc.ctx, "state": route.state}) from exc
-    row = RouteEvent(route_id=route.id, type=event, from_state=route.state,
-                     to_state=(target or State(route.state)).value,
-                     actor_id=user.id if user else None,
-                     actor_role=user.role if user else Actor.system.value,
-                     payload=payload or {}, created_at=now)
-    db.add(row)
+        raise Conflict(exc.code, {**exc.ctx, "state": str(source)}) from exc
     if target is not None:
         route.state = target.value
     if actor == Actor.reviewer and route.first_action_at is None:
@@ -92,6 +91,14 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
     if target in DECIDED_STATES:
         route.decided_at = now
     route.updated_at = now
+    if source is None:
+        db.add(route)
+        db.flush()  # the event needs the route's id
+    row = RouteEvent(route_id=route.id, type=event, from_state=source, to_state=route.state,
+                     actor_id=user.id if user else None,
+                     actor_role=user.role if user else Actor.system.value,
+                     payload=payload or {}, created_at=now)
+    db.add(row)
     db.flush()
     return row
 
@@ -179,15 +186,6 @@ def shared_attachment_ids(*, db: Session, route: Route) -> set[str]:
         DossierVersion.number == route.delivered_version)) if route.delivered_version else None
     shared = {str(a["id"]) for a in (version.attachments if version else [])}
     return shared | {str(aid) for m in messages(db=db, route=route) for aid in m.attachment_ids}
-
-
-def shared_attachment(*, db: Session, route: Route, attachment_id: str) -> Attachment:
-    """An attachment the route's partner received, cleared for download (NotFound otherwise)."""
-    item = attachments.get(db=db, dossier=route.dossier, attachment_id=attachment_id)
-    if str(item.id) not in shared_attachment_ids(db=db, route=route):
-        raise NotFound("attachment_not_found")
-    attachments.check_readable(item)
-    return item
 
 
 def messages(*, db: Session, route: Route) -> list[Message]:

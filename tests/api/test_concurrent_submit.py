@@ -19,7 +19,7 @@ def count(sessions, model) -> int:
 
 def test_two_sessions_that_both_read_before_writing_version_once(client, founder, sessions):
     """Both load the dossier, then submit together: the race that raised IntegrityError."""
-    dossier_id = client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
+    dossier_id = ready_dossier(client, founder, full_dossier())
     both_loaded = threading.Barrier(2, timeout=30)
 
     def submit_in_own_session() -> bool:

@@ -144,8 +144,9 @@ def test_submitted_version_is_a_hashed_snapshot_and_amendment_adds_one(client, f
     from dossier.db import transaction
     from dossier.models import DossierVersion
     from dossier.services import dossiers, submission, users
+    from tests.routing.conftest import ready_dossier
 
-    dossier_id = client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
+    dossier_id = ready_dossier(client, founder, full_dossier())
     with transaction(sessions) as db:
         user = users.get_by_email(db=db, email="founder@demo.example")
         dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)

@@ -26,12 +26,11 @@ from app.web.founder.common import (
     submitted,
 )
 from app.web.founder.widgets import MONEY_MESSAGE, error_messages
-from banks import submission as submitting
 from dossier.bounded_numbers import number_fits
 from dossier.errors import FieldError, Invalid
 from dossier.models import User
 from dossier.schema import DossierV1
-from dossier.services import dossiers
+from dossier.services import dossiers, submission
 from dossier.services.partners import instruments_by_partner, partner_names
 from dossier.services.submission import routes_of
 from dossier.validation import submission_errors
@@ -214,14 +213,10 @@ def _submit(state: AppState, user: User, dossier_id: str, lang: str) -> list[Fie
     try:
         with state.sessions() as db, db.begin():
             dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            version, request = submitting.submit(db=db, dossier=dossier, user=user,
-                                                 consent=True, lang=lang)
-            version_id = str(version.id) if request is not None else None
+            submission.submit(db=db, dossier=dossier, user=user, consent=True, lang=lang)
     except Invalid as exc:
         errors = exc.errors or [FieldError("requests", exc.code, exc.ctx)]
         return errors + _incomplete(state, user, dossier_id, errors)
-    if version_id is not None:
-        state.dispatcher.submitted(version_id)
     return []
 
 

@@ -31,7 +31,7 @@ from dossier.bounded_numbers import small_index
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
 from dossier.services import dossiers, submission
-from dossier.services.partners import delivery_channels, instruments_by_partner, list_partners
+from dossier.services.partners import instruments_by_partner, list_partners
 from dossier.validation import submission_errors
 from forms.definition import SECTIONS
 from forms.model import Section
@@ -111,7 +111,6 @@ def save_section(state: AppState, user: User, dossier_id: str, section: Section,
                  parsed: Parsed, *, dry_run: bool = False) -> Outcome:
     """Store the dossier with this section replaced; a refused draft stores nothing."""
     outcome = Outcome()
-    amended_id = None
     if dry_run:  # a submitted dossier is only checked while typing, never amended
         with state.sessions() as db:
             dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
@@ -129,18 +128,14 @@ def save_section(state: AppState, user: User, dossier_id: str, section: Section,
             dossiers.require_owner(user, dossier)
             data = merge(dossier.content, section, parsed.value)
             before = dossier.current_version
-            submission.save(db=db, dossier=dossier, user=user, data=data,
-                            channels=delivery_channels(db=db))
+            submission.save(db=db, dossier=dossier, user=user, data=data)
             if submitted(dossier):
                 if dossier.current_version != before:
-                    version = dossiers.latest_version(db=db, dossier=dossier)
-                    outcome.amended, amended_id = version.number, version.id
+                    outcome.amended = dossier.current_version
                 else:
                     outcome.unchanged = True
     except Invalid as exc:
         outcome.errors = exc.errors or [FieldError(section.key, exc.code, exc.ctx)]
-    if amended_id is not None:
-        state.dispatcher.submitted(str(amended_id))
     return outcome
 
 
