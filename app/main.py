@@ -65,8 +65,7 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     runtime = Runtime(sessions=sessions, store=store, secret=secret,
                       public_url=settings.public_url,
                       links=make_links(storage, secret=secret, public_url=settings.public_url),
-                      delivery_retries=settings.delivery_retries,
-                      delivery_retry_delay=settings.delivery_retry_delay)
+                      retry=settings.retry_policy())
     dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval,
                             reminder_interval=settings.reminder_interval,
                             retention_interval=settings.retention_interval,

@@ -316,6 +316,7 @@ class Delivery(Base):
     channel: Mapped[str] = mapped_column(String(32), default="portal")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int | None]  # the budget, fixed at the first attempt
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from dossier.db import utcnow
 from dossier.errors import NotFound
 from dossier.i18n import register
-from dossier.models import Dossier, Notification, Partner, Role, Route, RouteEvent, User
+from dossier.models import (
+    Delivery,
+    Dossier,
+    Notification,
+    Partner,
+    Role,
+    Route,
+    RouteEvent,
+    User,
+)
 from dossier.routing.machine import State
 from dossier.services.ids import parse_id
 
@@ -29,6 +38,7 @@ NOTICE_EVENTS = ("approved", "declined", "info_requested")
 REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
 FOUNDER_LINK = "/founder/dossiers/{dossier_id}"
+STAFF_LINK = "/staff"
 PARIS = ZoneInfo("Europe/Paris")
 SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
              "répondre. / Automatic message, please do not reply.")
@@ -245,6 +255,30 @@ def add(*, db: Session, notice: Notice) -> bool:
         body=notice.body, route_id=notice.route_id, dedupe_key=notice.dedupe_key,
         created_at=utcnow()).on_conflict_do_nothing(index_elements=["dedupe_key"])
     return db.execute(stmt.returning(Notification.__table__.c.id)).first() is not None
+
+
+def delivery_failed(*, db: Session, delivery: Delivery, route: Route, link_base: str) -> int:
+    """Tell every active staff user that a delivery failed for good; once each (dedupe key)."""
+    company = db.scalar(select(Dossier.company_name).where(Dossier.id == route.dossier_id))
+    company = company or "(sans nom)"
+    partner = db.scalar(select(Partner.name).where(Partner.code == delivery.partner_code))
+    partner = partner or delivery.partner_code
+    error = _clip(delivery.last_error or "", 500)
+    subject = _clip(f"Échec d'envoi : le dossier {company} n'a pas pu être transmis à "
+                    f"{partner}", 200)
+    body = _body(
+        f"Le dossier de {company} n'a pas pu être transmis à {partner} ({delivery.channel}) "
+        f"après {delivery.attempts} tentative(s). Dernière erreur :\n\n« {error} »\n\n"
+        f"Aucun nouvel essai automatique n'aura lieu. Vérifiez la configuration d'envoi du "
+        f"partenaire :",
+        f"{company}'s dossier could not be delivered to {partner} ({delivery.channel}) "
+        f"after {delivery.attempts} attempt(s); no further attempt will be made. Last error: "
+        f"{error}. Check the partner's delivery configuration.",
+        _link(link_base, STAFF_LINK))
+    staff = db.scalars(select(User.id).where(User.role == Role.staff, User.active.is_(True)))
+    return sum(add(db=db, notice=Notice(user_id, "delivery_failed", subject, body, route.id,
+                                        f"delivery:{delivery.id}:{user_id}"))
+               for user_id in staff)
 
 
 def create_due(*, db: Session, now: datetime, policy: Policy, link_base: str) -> dict[str, int]:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from dossier.db import transaction, utcnow
 from dossier.models import Delivery, RenderedDocument, Route, RouteEvent, RoutingRequest
 from dossier.services import delivery as deliveries
+from dossier.services.delivery import RetryPolicy
 from tests.helpers import full_dossier, ready_dossier, submit, wait_until
 from tests.routing.conftest import wait_routes
 from workflows.payloads import delivery_config
@@ -41,7 +42,7 @@ secret = bytes.fromhex(os.environ["WORKER_SECRET_HEX"])
 set_runtime(Runtime(
     sessions=make_sessionmaker(make_engine(os.environ["DATABASE_URL"])),
     store=FilesystemStore(Path(os.environ["WORKER_STORE_ROOT"]), secret=secret),
-    secret=secret, public_url="http://127.0.0.1:8000", delivery_retries=0))
+    secret=secret, public_url="http://127.0.0.1:8000"))
 print("worker:", reconcile(), flush=True)
 """
 
@@ -99,19 +100,6 @@ def assert_delivered_exactly_once(client, headers, dossier_id: str, sessions, we
     assert {a.webhook_id for a in webhook.attempts} == {str(cic.id)}
 
 
-def count_reconciliation_ticks(dispatcher, monkeypatch) -> list[None]:
-    """A list that grows by one each time the dispatcher has looked for due deliveries."""
-    ticks: list[None] = []
-    real = dispatcher._reconcile_if_due
-
-    def counted() -> None:
-        real()
-        ticks.append(None)
-
-    monkeypatch.setattr(dispatcher, "_reconcile_if_due", counted)
-    return ticks
-
-
 def closed_port() -> int:
     """A loopback port nobody listens on."""
     with socket.socket() as s:
@@ -121,35 +109,34 @@ def closed_port() -> int:
 
 # -- 1. a flaky partner ------------------------------------------------------------------
 def test_webhook_503_then_recovers_delivers_once(client, founder, webhook, sessions):
-    """Two 503s are absorbed by the task's retries: one delivery, one webhook-id, no failure."""
+    """Two 503s are retried by the outbox, one attempt a claim: one delivery, one webhook-id."""
     webhook.fail_next(2, status=503)
     dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
 
-    wait_routes(client, founder, dossier_id, all_delivered, timeout=30)
+    wait_routes(client, founder, dossier_id, all_delivered, timeout=120)
     assert [a.status for a in webhook.attempts] == [503, 503, 200]
-    assert cic_delivery(sessions).attempts == 1  # retried inside one claim
-    assert event_counts(sessions, "delivery_failed") == {}
+    assert cic_delivery(sessions).attempts == 3  # one POST per attempt, each counted
+    assert event_counts(sessions, "delivery_failed") == {"cic": 2}
     assert_delivered_exactly_once(client, founder, dossier_id, sessions, webhook)
 
 
-def test_webhook_down_past_retries_then_reconciliation_delivers_once(
-        client, founder, webhook, sessions, app, monkeypatch):
-    """503 beyond the retries: delivery_failed, still pending; after recovery, delivered once."""
+def test_webhook_down_then_reconciliation_delivers_once(client, founder, webhook, sessions,
+                                                        app):
+    """503: delivery_failed, pending until its backoff ends; after recovery, delivered once."""
+    runtime = app.state.dossier.runtime
+    runtime.retry = RetryPolicy(base=3600.0)  # the next attempt an hour away
     webhook.respond_with(503)
     dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
 
     wait_routes(client, founder, dossier_id,
                 lambda rs: {r["partner"]: r["state"] for r in rs}.get("cic") == "delivery_failed",
-                timeout=30)
-    tries = len(webhook.attempts)
-    assert tries == 1 + app.state.dossier.runtime.delivery_retries
+                timeout=120)
+    assert len(webhook.attempts) == 1
     failed = cic_delivery(sessions)
-    assert failed.status == "pending" and failed.next_attempt_at > utcnow()
-    ticks = count_reconciliation_ticks(app.state.dossier.dispatcher, monkeypatch)
-    # three reconciliation ticks pass: the backoff is respected, nothing re-sent
-    wait_until(lambda: ticks, lambda n: len(n) >= 3, what="three reconciliation ticks",
-               timeout=10)
-    assert len(webhook.attempts) == tries
+    assert failed.status == "pending" and failed.next_attempt_at > utcnow() + timedelta(
+        minutes=29)
+    app.state.dossier.dispatcher.run_pending()  # not due yet: nothing re-sent
+    assert len(webhook.attempts) == 1
     assert states(client, founder, dossier_id)["cic"] == "delivery_failed"
 
     webhook.respond_with(None)
@@ -157,7 +144,7 @@ def test_webhook_down_past_retries_then_reconciliation_delivers_once(
     app.state.dossier.dispatcher.run_pending()
 
     assert_delivered_exactly_once(client, founder, dossier_id, sessions, webhook)
-    assert len(webhook.attempts) == tries + 1
+    assert len(webhook.attempts) == 2
     assert cic_delivery(sessions).attempts == 2
     assert event_counts(sessions, "delivery_failed") == {"cic": 1}
 
