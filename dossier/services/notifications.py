@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_currency
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,9 +22,8 @@ from dossier.i18n import register
 from dossier.models import Dossier, Notification, Partner, Role, Route, RouteEvent, User
 from dossier.routing.machine import State
 from dossier.services.ids import parse_id
+from dossier.sla import late_sql, sla_by_partner
 
-DEFAULT_SLA_DAYS = 30
-AWAITING_REVIEWER = (State.delivered.value, State.opened.value, State.in_review.value)
 NOTICE_EVENTS = ("approved", "declined", "info_requested")
 REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
@@ -103,16 +102,14 @@ def _amount(value: Any, lang: str) -> str:
 
 
 def sla_notices(*, db: Session, now: datetime, policy: Policy, link_base: str) -> list[Notice]:
-    """Routes with no decision past their partner's SLA: one reminder per reviewer and period."""
+    """Late routes (see dossier.sla): one reminder per reviewer and period."""
     partners = {p.code: p for p in db.scalars(select(Partner))}
-    sla = {code: p.config.get("sla_days") or DEFAULT_SLA_DAYS for code, p in partners.items()}
+    sla = sla_by_partner(partners.values())
     if not sla:
         return []
-    late = or_(*(and_(Route.partner_code == code, Route.delivered_at < now - timedelta(days=days))
-                 for code, days in sla.items()))
     rows = db.execute(select(Route, Dossier.company_name)
                       .join(Dossier, Dossier.id == Route.dossier_id)
-                      .where(Route.state.in_(AWAITING_REVIEWER), Route.decided_at.is_(None), late)
+                      .where(Route.partner_code.in_(sla), late_sql(sla, now))
                       .order_by(Route.delivered_at)).all()
     if not rows:
         return []

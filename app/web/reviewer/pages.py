@@ -17,13 +17,14 @@ from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.reviewer import actions as reviewer_actions
 from app.web.reviewer import files as reviewer_files
-from app.web.reviewer.view import open_route, overdue, render_route, sla_days, state_label
+from app.web.reviewer.view import open_route, render_route, state_label
 from dossier.db import utcnow
 from dossier.models import Partner
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
 from dossier.services import inbox as inboxes
 from dossier.services import notes, routes
 from dossier.services.access import AccessKind, record_access
+from dossier.sla import late, sla_days
 from forms.enums import ENUMS
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +79,7 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
     for i in result["items"]:
         delivered = datetime.fromisoformat(i["delivered_at"]) if i["delivered_at"] else None
         items.append({**i, "delivered": delivered, "assignee": who.get(i["id"]),
-                      "overdue": overdue(i["state"], delivered, sla, now)})
+                      "overdue": late(i["state"], delivered, sla, now)})
     filters = {"q": q, "state": state, "sector": sector, "amount_min": amount_min,
                "amount_max": amount_max, "age": age}
     kept = {k: v for k, v in filters.items() if v}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -22,29 +21,15 @@ from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
 from dossier.services import inbox, notes, routes
 from dossier.services.partners import partner_names
+from dossier.sla import late, sla_days
 from forms import definition
 from forms.display import display_value
 from forms.formatting import format_money, format_pct
 from forms.view import cover_view, sections_view
 
-DEFAULT_SLA_DAYS = 30
 _INDEX = re.compile(r"\[(\d+)\]")
 DONE = ("opened", "in_review", "info_requested", "approved", "declined", "message", "note",
         "assigned")
-
-
-def sla_days(partner: Partner | None) -> int:
-    """The partner's agreed answer time in days."""
-    return int((partner.config or {}).get("sla_days") or DEFAULT_SLA_DAYS) if partner else \
-        DEFAULT_SLA_DAYS
-
-
-def overdue(route_state: str, delivered_at: datetime | None, sla: int,
-            now: datetime | None = None) -> bool:
-    """Delivered more than `sla` days ago and not decided."""
-    if delivered_at is None or State(route_state) in DECIDED_STATES:
-        return False
-    return ((now or utcnow()) - delivered_at).total_seconds() / 86400 > sla
 
 
 def state_label(state: str, lang: str) -> str:
@@ -234,7 +219,7 @@ def render_route(request: Request, *, db: Session, route: Route, user: User,
         messages=messages, notes=route_notes, people=people,
         colleagues=notes.colleagues(db=db, user=user),
         own_request=own_request, sla=sla,
-        overdue=overdue(route.state, route.delivered_at, sla),
+        overdue=late(route.state, route.delivered_at, sla, utcnow()),
         can={e: allowed(e, route.state) for e in
              ("in_review", "info_requested", "approved", "message")},
         decided=State(route.state) in DECIDED_STATES,
