@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from dossier.db import utcnow
 from dossier.errors import NotFound
 from dossier.i18n import register
+from dossier.labels import label
 from dossier.models import Dossier, Notification, Partner, Role, Route, RouteEvent, User
 from dossier.routing.machine import State
+from dossier.routing.payloads import DECLINE_REASON_LABELS
 from dossier.services.ids import parse_id
 from dossier.sla import late_sql, sla_by_partner
 
@@ -31,14 +33,6 @@ FOUNDER_LINK = "/founder/dossiers/{dossier_id}"
 PARIS = ZoneInfo("Europe/Paris")
 SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
              "répondre. / Automatic message, please do not reply.")
-DECLINE_REASONS = {
-    "out_of_scope": ("hors du périmètre du partenaire", "outside the partner's scope"),
-    "too_early": ("projet trop précoce", "too early"),
-    "insufficient_equity": ("fonds propres insuffisants", "insufficient equity"),
-    "risk_profile": ("profil de risque", "risk profile"),
-    "incomplete": ("dossier incomplet", "incomplete dossier"),
-    "other": ("autre motif", "other reason"),
-}
 
 register({"notification_not_found": {
     "fr": "Cette notification n'existe pas ou ne vous est pas destinée.",
@@ -176,6 +170,13 @@ def info_notices(*, db: Session, now: datetime, policy: Policy, link_base: str) 
     return notices
 
 
+def _reason(code: Any, lang: str) -> str:
+    """A decline reason in the founder's words, to sit inside a sentence."""
+    known = isinstance(code, str) and code in DECLINE_REASON_LABELS
+    words = label("decline_reason", code if known else "other", lang, "founder")
+    return words[:1].lower() + words[1:]
+
+
 def event_notice(event: RouteEvent, *, dossier: Dossier, partner: str,
                  link_base: str) -> Notice | None:
     """The founder's notice of a reviewer's decision or information request."""
@@ -191,7 +192,7 @@ def event_notice(event: RouteEvent, *, dossier: Dossier, partner: str,
         en = f"{partner} approved {company}'s funding request"
         en += f" for {_amount(amount, 'en')}." if amount else "."
     elif event.type == "declined":
-        fr_reason, en_reason = DECLINE_REASONS.get(p.get("reason"), DECLINE_REASONS["other"])
+        fr_reason, en_reason = (_reason(p.get("reason"), lang) for lang in ("fr", "en"))
         subject = f"{partner} a décliné le dossier {company}"
         fr = f"{partner} a décliné la demande de financement de {company} (motif : {fr_reason})."
         fr += f"\n\n« {_clip(str(p['comment']), 1500)} »" if p.get("comment") else ""

@@ -16,7 +16,7 @@ from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.reviewer import actions as reviewer_actions
 from app.web.reviewer import files as reviewer_files
-from app.web.reviewer.view import open_route, render_route, state_label
+from app.web.reviewer.view import open_route, render_route
 from dossier.db import utcnow
 from dossier.models import Partner
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
@@ -89,8 +89,7 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
     return render(request, "reviewer/inbox.html", items=items, total=result["total"],
                   page=page, pages=pages, page_url=page_url, filters=filters,
                   filtered=bool(kept), errors=errors, partner=partner, sla=sla,
-                  states=STATES, sectors=list(ENUMS["sector"]), ages=list(AGES),
-                  state_label=lambda s: state_label(s, lang))
+                  states=STATES, sectors=list(ENUMS["sector"]), ages=list(AGES))
 
 
 @router.get("/reviewer/routes/{rid}")

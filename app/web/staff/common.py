@@ -37,17 +37,6 @@ def days(value: float | None, lang: str) -> str:
     return "—" if value is None else format_decimal(value, "#,##0.0", locale=babel_locale(lang))
 
 
-STATES = {
-    "queued": ("En attente d'envoi", "Waiting to be sent"),
-    "delivery_failed": ("Envoi en échec", "Delivery failing"),
-    "delivered": ("Remis", "Delivered"),
-    "opened": ("Ouvert", "Opened"),
-    "in_review": ("En instruction", "In review"),
-    "info_requested": ("Compléments demandés", "Information requested"),
-    "approved": ("Accordé", "Approved"),
-    "declined": ("Refusé", "Declined"),
-    "withdrawn": ("Retiré", "Withdrawn"),
-}
 KINDS = {
     "public_advisor": ("Conseil public", "Public advisor"),
     "bank": ("Banque", "Bank"),

@@ -18,7 +18,7 @@ from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
-from app.web.staff.common import PARIS, STATES, StaffUser, days, number
+from app.web.staff.common import PARIS, StaffUser, days, number
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
@@ -109,7 +109,7 @@ def _join(parts: list[str], lang: str) -> str:
 def dashboard(request: Request, user: StaffUser, db: SessionDep, state: StateDep):
     """Funnel, per-partner table, amounts and stuck routes."""
     lang = page_lang(request)
-    return render(request, "staff/dashboard.html", section="dashboard", states=STATES,
+    return render(request, "staff/dashboard.html", section="dashboard",
                   number=lambda v: number(v, lang), days=lambda v: days(v, lang),
                   **_dashboard(state, db, lang))
 
