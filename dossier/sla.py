@@ -96,31 +96,20 @@ class SecondsBetween(FunctionElement):
     inherit_cache = True
 
 
-def _ends(element: FunctionElement, compiler: Any, **kw: Any) -> tuple[str, str]:
-    start, end = list(element.clauses)
-    return compiler.process(start, **kw), compiler.process(end, **kw)
+def _sql(element: type[FunctionElement], *, sqlite: str, postgresql: str) -> None:
+    """Compile `element(start, end)` from a template per dialect ({start}, {end})."""
+    def render(template: str) -> Any:
+        def compile_(node: FunctionElement, compiler: Any, **kw: Any) -> str:
+            start, end = (compiler.process(c, **kw) for c in node.clauses)
+            return template.format(start=start, end=end)
+        return compile_
+
+    compiles(element)(render(sqlite))
+    compiles(element, "postgresql")(render(postgresql))
 
 
-@compiles(DaysBetween)
-def _days_between_sqlite(element: DaysBetween, compiler: Any, **kw: Any) -> str:
-    start, end = _ends(element, compiler, **kw)
-    return f"(julianday({end}) - julianday({start}))"
-
-
-@compiles(DaysBetween, "postgresql")
-def _days_between_postgresql(element: DaysBetween, compiler: Any, **kw: Any) -> str:
-    start, end = _ends(element, compiler, **kw)
-    return f"(EXTRACT(EPOCH FROM ({end} - {start}))::float8 / 86400)"
-
-
-@compiles(SecondsBetween)
-def _seconds_between_sqlite(element: SecondsBetween, compiler: Any, **kw: Any) -> str:
-    start, end = _ends(element, compiler, **kw)
-    # julianday keeps milliseconds; rounding makes whole-millisecond differences exact
-    return f"round((julianday({end}) - julianday({start})) * 86400.0, 3)"
-
-
-@compiles(SecondsBetween, "postgresql")
-def _seconds_between_postgresql(element: SecondsBetween, compiler: Any, **kw: Any) -> str:
-    start, end = _ends(element, compiler, **kw)
-    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+_sql(DaysBetween, sqlite="(julianday({end}) - julianday({start}))",
+     postgresql="(EXTRACT(EPOCH FROM ({end} - {start}))::float8 / 86400)")
+# julianday keeps milliseconds; rounding makes whole-millisecond differences exact
+_sql(SecondsBetween, sqlite="round((julianday({end}) - julianday({start})) * 86400.0, 3)",
+     postgresql="EXTRACT(EPOCH FROM ({end} - {start}))")
