@@ -17,7 +17,9 @@ from dossier.i18n import register, translate
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009'’]+")
 _SHAPE = re.compile(r"(?P<sign>[+-]?)€?(?P<body>[\d., ]+?)(?:€|%)?")
-_GROUPS = re.compile(r"\d{1,3}(?:X\d{3})*")
+# Digits before the decimals: plain, or grouped by threes with one kind of mark.
+_WHOLE = re.compile(r"\d*|\d{1,3}([ .,])\d{3}(?:\1\d{3})*")
+_FRACTION = re.compile(r"\d*")
 
 register({
     "number_unreadable": {
@@ -72,26 +74,18 @@ def decimal_string(text: str) -> str:
 
 def _split(body: str, raw: str) -> tuple[str, str]:
     """Whole digits and fraction digits of a number body, its separators checked."""
-    marks = [c for c in body if not c.isdigit()]
-    decimal = _decimal_mark(body, marks, raw)
+    decimal = _decimal_mark(body, raw)
     whole, _, fraction = body.rpartition(decimal) if decimal else (body, "", "")
-    if decimal and not whole and not fraction:
+    if not (whole or fraction) or not _FRACTION.fullmatch(fraction) \
+            or not _WHOLE.fullmatch(whole):
         raise _unreadable(raw)
-    thousands = {c for c in whole if not c.isdigit()}
-    if len(thousands) > 1 or (fraction and not fraction.isdigit()):
-        raise _unreadable(raw)
-    if thousands:
-        if not _GROUPS.fullmatch(whole.replace(thousands.pop(), "X")):
-            raise _unreadable(raw)
-        whole = re.sub(r"\D", "", whole)
-    elif whole and not whole.isdigit():
-        raise _unreadable(raw)
-    return whole, fraction
+    return re.sub(r"\D", "", whole), fraction
 
 
-def _decimal_mark(body: str, marks: list[str], raw: str) -> str | None:
+def _decimal_mark(body: str, raw: str) -> str | None:
     """Which mark separates the decimals: the last of `,` and `.` when both are written;
     a single one unless it looks like a thousands group (`1,250`: refused as ambiguous)."""
+    marks = [c for c in body if not c.isdigit()]
     if "," in marks and "." in marks:
         last = "," if body.rfind(",") > body.rfind(".") else "."
         if marks.count(last) > 1:
@@ -100,14 +94,19 @@ def _decimal_mark(body: str, marks: list[str], raw: str) -> str | None:
     for mark in ",.":
         if marks.count(mark) == 1:
             whole, _, fraction = body.partition(mark)
-            if (" " not in whole and len(fraction) == 3 and 1 <= len(whole) <= 3
-                    and whole != "0" and fraction.isdigit()):
+            if _looks_grouped(whole, fraction):
                 short = fraction.rstrip("0") or "0"
                 raise NumberError("number_ambiguous", {
                     "typed": raw[:40], "whole": f"{whole}{fraction}",
                     "fraction_fr": f"{whole},{short}", "fraction_en": f"{whole}.{short}"})
             return mark
     return None
+
+
+def _looks_grouped(whole: str, fraction: str) -> bool:
+    """`1,250` or `12.500`: three digits after a lone mark may be a thousands group."""
+    return (len(fraction) == 3 and fraction.isdigit() and whole.isdigit()
+            and 1 <= len(whole) <= 3 and whole != "0")
 
 
 def _unreadable(raw: str) -> NumberError:

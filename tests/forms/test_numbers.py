@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dossier.errors import Invalid
@@ -66,6 +66,7 @@ amounts = st.decimals(min_value=Decimal("-999999999999.99"), max_value=Decimal("
                       places=2, allow_nan=False, allow_infinity=False)
 
 
+@settings(deadline=None)  # the first call loads Babel's locale data
 @given(amounts, st.sampled_from(["fr", "en"]))
 def test_a_formatted_amount_reads_back_the_same(amount, lang):
     assert parse_number(format_money(amount, lang)) == amount
