@@ -98,10 +98,7 @@ def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, 
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
     version = inbox.delivered_version(db=db, route=route)
     history = routes.events(db=db, route=route)
-    # The version the partner last read; if it never read one, the one delivered before.
-    unread = route.seen_version and route.seen_version != route.delivered_version
-    baseline = route.seen_version if unread else next(
-        (e.payload.get("previous") for e in reversed(history) if e.type == "updated"), None)
+    baseline = inbox.baseline_version(db=db, route=route, history=history)
     view = {**routes.route_summary(route),
             "dossier_id": str(route.dossier_id),
             "version": version.number if version else None,

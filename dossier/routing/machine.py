@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dossier.words import Words, declare
+
 
 class State(StrEnum):
     """Where one partner stands with one dossier."""
@@ -18,6 +20,27 @@ class State(StrEnum):
     approved = "approved"
     declined = "declined"
     withdrawn = "withdrawn"
+
+
+# One word per state and audience: reviewers "approve" (their button says so), founders and
+# staff read that funding was granted ("Accordé").
+STATE_LABELS = declare(State, {
+    State.queued: Words(("En attente d'envoi", "Waiting to be sent"),
+                        founder=("En cours d'envoi", "Being sent")),
+    State.delivery_failed: Words(("Envoi en échec", "Delivery failed"),
+                                 founder=("Envoi en reprise", "Delivery being retried")),
+    State.delivered: Words(("Reçu", "Received"), founder=("Reçu", "Delivered"),
+                           staff=("Remis", "Delivered")),
+    State.opened: Words(("Ouvert", "Opened")),
+    State.in_review: Words(("En instruction", "In review"),
+                           founder=("En cours d'examen", "In review")),
+    State.info_requested: Words(("Informations demandées", "Information requested"),
+                                founder=("Information demandée", "Information requested"),
+                                staff=("Compléments demandés", "Information requested")),
+    State.approved: Words(("Accordé", "Approved"), reviewer=("Approuvé", "Approved")),
+    State.declined: Words(("Refusé", "Declined")),
+    State.withdrawn: Words(("Retiré", "Withdrawn")),
+})
 
 
 class Actor(StrEnum):

@@ -10,11 +10,12 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from app.web.common.formdata import normalise_decimal, parse_section
+from app.web.common.formdata import parse_section
 from dossier.db import transaction
 from dossier.services import users
 from forms.definition import SECTIONS, section
 from forms.formatting import format_money, format_pct
+from forms.numbers import decimal_string
 from tests.conftest import DEMO_PASSWORD, login
 from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf, page_post, ready_dossier, tiny_png
 
@@ -61,7 +62,7 @@ def text_of(html: str, element_id: str) -> str:
     ("42,5 %", "42.5"), ("douze", "douze"), ("1,2,3", "1,2,3"),
 ])
 def test_amounts_typed_the_french_way_reach_the_service_as_decimal_strings(typed, sent):
-    assert normalise_decimal(typed) == sent
+    assert decimal_string(typed) == sent
 
 
 def test_blank_rows_are_dropped_and_errors_find_their_row_again():

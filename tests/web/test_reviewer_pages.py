@@ -106,7 +106,7 @@ def test_inbox_is_own_partner_filtered_searched_and_marked(client, founder, sess
     assert shown(q="inconnue") == [] and "Aucun dossier ne correspond" in cepac.get(
         "/reviewer", params={"q": "inconnue"}).text
     bad = cepac.get("/reviewer", params={"amount_min": "beaucoup"})
-    assert bad.status_code == 200 and "Montant non reconnu" in bad.text
+    assert bad.status_code == 200 and "« beaucoup » n&#39;est pas un nombre" in bad.text
     assert 'aria-invalid="true"' in bad.text
 
     # Opening a dossier marks it read and moves it to "opened".
@@ -180,7 +180,13 @@ def test_dossier_page_opens_and_its_forms_change_the_state(client, founder):
 
     r = cepac.post(f"/reviewer/routes/{rid}/decision",
                    data={"csrf": csrf, "outcome": "approve", "instrument": "bank_loan",
-                         "amount_eur": "180 000,00", "rate_pct": "3,5", "duration_months": "84",
+                         "amount_eur": "180,000", "rate_pct": "3,5", "duration_months": "84"})
+    assert r.status_code == 422 and "se lit de deux façons" in r.text
+    assert api_state(client, api, rid) == "info_requested"
+    # Typed as the wizard accepts it, with dots between the thousands.
+    r = cepac.post(f"/reviewer/routes/{rid}/decision",
+                   data={"csrf": csrf, "outcome": "approve", "instrument": "bank_loan",
+                         "amount_eur": "180.000,00", "rate_pct": "3,5", "duration_months": "84",
                          "conditions": "Caution personnelle."}, follow_redirects=False)
     assert r.status_code == 303, r.text
     decision = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()["routes"]

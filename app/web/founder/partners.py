@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import StateDep
 from app.state import AppState
 from app.web.common.deps import Csrf, FounderPage
-from app.web.common.formdata import display_decimal, dom_id, normalise_decimal
+from app.web.common.formdata import display_decimal, dom_id
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.founder.common import (
@@ -36,6 +36,7 @@ from dossier.services.submission import routes_of
 from dossier.validation import submission_errors
 from forms.definition import enum_label
 from forms.definition import field as definition_field
+from forms.numbers import decimal_string
 
 router = APIRouter(include_in_schema=False)
 PATH = "/founder/dossiers/{dossier_id}/partners"
@@ -111,7 +112,7 @@ def _requests(content: dict[str, Any], choice: Choice) -> tuple[list[dict[str, A
             item["instrument"] = choice.instrument[code]
         amount = choice.amount.get(code, "").strip()
         if amount:
-            item["amount_eur"] = normalise_decimal(amount)
+            item["amount_eur"] = decimal_string(amount)
         duration = re.sub(r"\s", "", choice.duration.get(code, ""))
         if duration:
             readable = duration.isascii() and duration.isdigit() and number_fits(duration)

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from app.web.common.formdata import dom_id, max_rows, normalise_decimal, row_name
-from dossier.bounded_numbers import decimal_fits
+from app.web.common.formdata import dom_id, max_rows, row_name
 from dossier.errors import FieldError
 from forms.definition import SECTIONS
 from forms.definition import field as definition_field
@@ -17,6 +16,7 @@ from forms.display import share_pct
 from forms.enums import ENUMS, PARTNER
 from forms.formatting import format_money, format_pct
 from forms.model import Field, Kind, Section
+from forms.numbers import NumberError, parse_number
 from forms.text import Text
 
 TEMPLATE_INDEX = "__i__"
@@ -178,10 +178,9 @@ def _decimal(text: Any) -> Decimal | None:
     if not isinstance(text, str) or not text.strip():
         return None
     try:
-        number = Decimal(normalise_decimal(text))
-    except ArithmeticError:
+        return parse_number(text)
+    except NumberError:
         return None
-    return number if decimal_fits(number) else None
 
 
 def _group(f: Field, values: Mapping[str, Any], rows: Mapping[str, int],
