@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, RootModel
 
-from app.openapi import AttachmentOut, json_request
+from app.openapi import AttachmentOut, RouteOut, json_request
 from dossier.routing.payloads import Approval, Decline, InfoRequest, MessageIn, NoPayload
 
 
@@ -27,14 +27,9 @@ class LinkOut(BaseModel):
     expires_in: int
 
 
-class RouteSummary(BaseModel):
-    """One partner's handling of a dossier."""
+class RouteSummary(RouteOut):
+    """One partner's handling of a dossier, with the version it has and the consent given."""
 
-    id: str
-    partner: str
-    state: str
-    decision: dict[str, Any] | None
-    updated_at: str
     delivered_version: int | None
     consent_at: str
     consent_version: int
