@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from app.api.schemas import LinkOut
 from app.attachments import store_upload
 from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
 from app.openapi import ATTACHMENT_CONTENT, AttachmentOut, problems
@@ -69,7 +70,7 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
     })
 
 
-@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link",
+@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link", response_model=LinkOut,
             responses=problems(404, 409))
 def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
          state: StateDep) -> dict[str, Any]:

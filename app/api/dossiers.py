@@ -13,7 +13,7 @@ from app.deps import (
     LangDep,
     SessionDep,
 )
-from app.openapi import DOSSIER_BODY, DossierOut, problems
+from app.openapi import DOSSIER_BODY, DossierOut, binary, problems
 from app.rendering import dossier_pdf
 from dossier.services import dossiers, submission
 from dossier.services.access import AccessKind, record_access
@@ -56,7 +56,7 @@ def replace(dossier_id: str, user: FounderUser, body: JsonBody, db: SessionDep
 
 
 @router.get("/dossiers/{dossier_id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}, **problems(404)})
+            responses={**binary("application/pdf"), **problems(404)})
 def pdf(dossier_id: str, user: CurrentUser, lang: LangDep, db: SessionDep) -> Response:
     """The dossier as a PDF (current content)."""
     dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)

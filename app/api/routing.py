@@ -9,6 +9,16 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StrictBool
 
+from app.api.schemas import (
+    EVENT_BODY,
+    MESSAGE_BODY,
+    EventOut,
+    InboxPage,
+    MessageOut,
+    RouteDetail,
+    RouteSummary,
+    SubmitOut,
+)
 from app.deps import (
     CurrentUser,
     FounderUser,
@@ -18,7 +28,8 @@ from app.deps import (
     StateDep,
     json_model,
 )
-from app.openapi import ATTACHMENT_CONTENT, json_request, problems
+from app.openapi import ATTACHMENT_CONTENT, binary, json_request, problems
+from banks.eligibility import Eligibility
 from dossier.errors import Forbidden, NotFound
 from dossier.models import Role
 from dossier.money import as_cents
@@ -36,7 +47,8 @@ class SubmitIn(BaseModel):
     consent: StrictBool = False  # JSON true only: "yes" or 1 is not consent
 
 
-@router.get("/dossiers/{dossier_id}/eligibility", responses=problems(404))
+@router.get("/dossiers/{dossier_id}/eligibility", response_model=list[Eligibility],
+            responses=problems(404))
 def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
                 lang: LangDep) -> list[dict[str, Any]]:
     """Per partner: eligible or not, why, and which attachments are missing."""
@@ -45,7 +57,7 @@ def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
             for v in submission.eligibility(db=db, dossier=dossier, lang=lang)]
 
 
-@router.post("/dossiers/{dossier_id}/submit", status_code=202,
+@router.post("/dossiers/{dossier_id}/submit", status_code=202, response_model=SubmitOut,
              responses=problems(403, 404, 409), openapi_extra=json_request(SubmitIn))
 def submit(dossier_id: str, user: FounderUser,
            body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep, lang: LangDep,
@@ -63,7 +75,8 @@ def submit(dossier_id: str, user: FounderUser,
     return view
 
 
-@router.post("/routes/{route_id}/withdraw", responses=problems(403, 404, 409))
+@router.post("/routes/{route_id}/withdraw", response_model=RouteSummary,
+             responses=problems(403, 404, 409))
 def withdraw(route_id: str, user: FounderUser, db: SessionDep) -> dict[str, Any]:
     """The founder withdraws from one partner: its reviewers lose access at once."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
@@ -71,7 +84,7 @@ def withdraw(route_id: str, user: FounderUser, db: SessionDep) -> dict[str, Any]
     return routes.route_summary(route)
 
 
-@router.get("/inbox", responses=problems(403))
+@router.get("/inbox", response_model=InboxPage, responses=problems(403))
 def reviewer_inbox(user: CurrentUser, db: SessionDep,
                    state: Annotated[str | None, Query(max_length=20)] = None,
                    q: Annotated[str | None, Query(max_length=200)] = None,
@@ -92,7 +105,7 @@ def reviewer_inbox(user: CurrentUser, db: SessionDep,
                        max_days=max_days, page=page, page_size=page_size)
 
 
-@router.get("/routes/{route_id}", responses=problems(404))
+@router.get("/routes/{route_id}", response_model=RouteDetail, responses=problems(404))
 def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     """The route, the content of the version the partner has, its attachments and events."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
@@ -114,15 +127,16 @@ def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, 
     return view
 
 
-@router.get("/routes/{route_id}/events", responses=problems(404))
+@router.get("/routes/{route_id}/events", response_model=list[EventOut],
+            responses=problems(404))
 def route_events(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
     """The route's append-only events."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
     return [routes.event_view(e) for e in routes.events(db=db, route=route)]
 
 
-@router.post("/routes/{route_id}/events", status_code=201,
-             responses=problems(403, 404, 409, 413, 415))
+@router.post("/routes/{route_id}/events", status_code=201, response_model=EventOut,
+             responses=problems(403, 404, 409, 413, 415), openapi_extra=EVENT_BODY)
 def post_event(route_id: str, user: CurrentUser, db: SessionDep,
                body: JsonBody) -> dict[str, Any]:
     """A reviewer's action: opened, in_review, info_requested, approved or declined."""
@@ -132,15 +146,16 @@ def post_event(route_id: str, user: CurrentUser, db: SessionDep,
     return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
 
 
-@router.get("/routes/{route_id}/messages", responses=problems(404))
+@router.get("/routes/{route_id}/messages", response_model=list[MessageOut],
+            responses=problems(404))
 def list_messages(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
     """Messages between the partner and the founder."""
     route = routes.get_for_user(db=db, route_id=route_id, user=user)
     return [routes.message_view(m) for m in routes.messages(db=db, route=route)]
 
 
-@router.post("/routes/{route_id}/messages", status_code=201,
-             responses=problems(403, 404, 409, 413, 415))
+@router.post("/routes/{route_id}/messages", status_code=201, response_model=MessageOut,
+             responses=problems(403, 404, 409, 413, 415), openapi_extra=MESSAGE_BODY)
 def post_message(route_id: str, user: CurrentUser, db: SessionDep,
                  body: JsonBody) -> dict[str, Any]:
     """Write to the other side; a founder's reply answers an information request."""
@@ -151,7 +166,7 @@ def post_message(route_id: str, user: CurrentUser, db: SessionDep,
 
 
 @router.get("/routes/{route_id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}, **problems(404)})
+            responses={**binary("application/pdf"), **problems(404)})
 def route_pdf(route_id: str, user: CurrentUser, db: SessionDep, state: StateDep
               ) -> StreamingResponse:
     """The PDF of the version delivered to this partner (rendered once per version)."""
