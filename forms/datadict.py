@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -173,17 +173,9 @@ def constraints(node: dict[str, Any]) -> list[str]:
         if any(_TWO_DECIMALS.search(b.get("pattern", "")) for b in branches):
             out.append("2 décimales au plus")
         return out
-    out = []
-    if "const" in node:
-        out.append(f"= {node['const']}")
-    if "minLength" in node and "maxLength" in node:
-        out.append(f"{_number(node['minLength'])} à {_number(node['maxLength'])} caractères")
-    elif "maxLength" in node:
-        out.append(f"{_number(node['maxLength'])} caractères au plus")
-    if "minItems" in node and "maxItems" in node:
-        out.append(f"{node['minItems']} à {node['maxItems']} éléments")
-    elif "maxItems" in node:
-        out.append(f"{node['maxItems']} éléments au plus")
+    out = [f"= {node['const']}"] if "const" in node else []
+    out += _range(node, "minLength", "maxLength", "caractères", _number)
+    out += _range(node, "minItems", "maxItems", "éléments", str)
     for key, sign in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤")):
         if key in node:
             out.append(f"{sign} {_number(node[key])}")
@@ -191,9 +183,19 @@ def constraints(node: dict[str, Any]) -> list[str]:
         out.append(FORMATS.get(node["format"], node["format"]))
     if "pattern" in node:
         out.append(f"motif {_code(node['pattern'])}")
-    if "default" in node and node["default"] is not None:
+    if node.get("default") is not None:
         out.append(f"par défaut {_code(node['default'])}")
     return out
+
+
+def _range(node: dict[str, Any], low: str, high: str, unit: str,
+           show: Callable[[Any], str]) -> list[str]:
+    """"a à b <unit>" or "b <unit> au plus" for a length or a count bound."""
+    if low in node and high in node:
+        return [f"{show(node[low])} à {show(node[high])} {unit}"]
+    if high in node:
+        return [f"{show(node[high])} {unit} au plus"]
+    return []
 
 
 def _rules(f: Field, node: dict[str, Any] | None) -> str:
