@@ -144,7 +144,7 @@ def test_submitted_version_is_a_hashed_snapshot_and_amendment_adds_one(client, f
     from dossier.db import transaction
     from dossier.models import DossierVersion
     from dossier.services import dossiers, submission, users
-    from tests.routing.conftest import ready_dossier
+    from tests.helpers import ready_dossier
 
     dossier_id = ready_dossier(client, founder, full_dossier())
     with transaction(sessions) as db:

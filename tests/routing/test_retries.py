@@ -16,8 +16,8 @@ from dossier.models import Delivery, Notification, Role, RouteEvent, User
 from dossier.services import delivery as deliveries
 from dossier.services.delivery import RetryPolicy
 from dossier.services.notifications import Policy
-from tests.routing.conftest import ready_dossier
-from tests.routing.test_faults import cic_delivery, expire_leases, submit
+from tests.helpers import full_dossier, submit
+from tests.routing.test_faults import cic_delivery, expire_leases
 from workflows.mail import MailSettings, send_pending
 from workflows.routing import claim_due, settle
 
@@ -64,7 +64,7 @@ def test_a_dead_endpoint_gets_the_budget_of_posts_then_staff_are_told_once(
     """Permanently 503: exactly max_attempts POSTs, one failure, one notice per staff user."""
     app.state.dossier.runtime.retry = QUICK
     webhook.respond_with(503)
-    submit(client, founder, ready_dossier(client, founder))
+    submit(client, founder, full_dossier(ask_cic=True))
 
     wait_until(lambda: cic_status(sessions) == "failed", what="the delivery given up")
     assert len(webhook.attempts) == QUICK.max_attempts
@@ -94,7 +94,7 @@ def test_retry_after_seconds_sets_the_earliest_next_attempt(client, founder, web
     """A 429 with Retry-After: 120 is not retried before 120 s, however short the backoff."""
     app.state.dossier.runtime.retry = QUICK
     webhook.fail_next(1, status=429, headers={"Retry-After": "120"})
-    submit(client, founder, ready_dossier(client, founder))
+    submit(client, founder, full_dossier(ask_cic=True))
 
     before = utcnow()
     wait_until(lambda: cic_status(sessions) == "pending" and webhook.attempts,
@@ -118,7 +118,7 @@ def test_retry_after_http_date_is_honoured_and_bounded(client, founder, webhook,
     app.state.dossier.runtime.retry = RetryPolicy(base=0.05, cap=0.1, retry_after_max=600)
     when = datetime.now(UTC) + timedelta(days=2)
     webhook.fail_next(1, status=503, headers={"Retry-After": format_datetime(when, usegmt=True)})
-    submit(client, founder, ready_dossier(client, founder))
+    submit(client, founder, full_dossier(ask_cic=True))
 
     before = utcnow()
     wait_until(lambda: cic_status(sessions) == "pending" and webhook.attempts,
@@ -132,7 +132,7 @@ def test_a_success_after_failures_stops_the_retries(client, founder, webhook, se
     """Two failures, then accepted: three POSTs, delivered, nobody notified, nothing more due."""
     app.state.dossier.runtime.retry = QUICK
     webhook.fail_next(2, status=503)
-    submit(client, founder, ready_dossier(client, founder))
+    submit(client, founder, full_dossier(ask_cic=True))
 
     wait_until(lambda: cic_status(sessions) == "delivered", what="the delivery")
     app.state.dossier.dispatcher.run_pending()
@@ -150,7 +150,7 @@ def test_concurrent_rounds_settling_the_last_attempt_notify_once(client, founder
     state.dispatcher.stop()  # the test plays the rounds itself
     runtime = state.runtime
     runtime.retry = RetryPolicy(max_attempts=1)
-    submit(client, founder, ready_dossier(client, founder))
+    submit(client, founder, full_dossier(ask_cic=True))
     [item] = [i for i in claim_due(runtime) if i["partner"] == "cic"]
     error = DeliveryError("partner answered HTTP 503", retryable=True, response_status=503)
     with transaction(sessions) as db:  # the lease ends while the attempt is still unsettled
