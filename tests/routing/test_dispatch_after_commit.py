@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +19,8 @@ def queued(app) -> list[str]:
 
 def versions(sessions, dossier_id: str) -> dict[int, str]:
     with sessions() as db:
-        rows = db.scalars(select(DossierVersion).where(DossierVersion.dossier_id == dossier_id))
+        rows = db.scalars(select(DossierVersion)
+                          .where(DossierVersion.dossier_id == uuid.UUID(dossier_id)))
         return {v.number: str(v.id) for v in rows}
 
 
