@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import select
 
@@ -12,13 +14,14 @@ from tests.routing.conftest import ready_dossier
 
 
 def queued(app) -> list[str]:
-    """The versions handed to the (not started) dispatcher so far."""
+    """The versions handed to the dispatcher so far (its thread is not started here)."""
     return app.state.dossier.dispatcher._take_queued()
 
 
 def versions(sessions, dossier_id: str) -> dict[int, str]:
     with sessions() as db:
-        rows = db.scalars(select(DossierVersion).where(DossierVersion.dossier_id == dossier_id))
+        rows = db.scalars(select(DossierVersion).where(
+            DossierVersion.dossier_id == uuid.UUID(dossier_id)))
         return {v.number: str(v.id) for v in rows}
 
 
