@@ -9,18 +9,19 @@ from sqlalchemy import select
 
 from dossier.models import DossierVersion, RouteEvent
 from dossier.routing.machine import IllegalTransition, State, check
-from tests.helpers import full_dossier, ready_dossier
+from tests.helpers import full_dossier
+from tests.routing.conftest import ready_dossier
 
 
 def queued(app) -> list[str]:
-    """The versions handed to the (not started) dispatcher so far."""
+    """The versions handed to the dispatcher so far (its thread is not started here)."""
     return app.state.dossier.dispatcher._take_queued()
 
 
 def versions(sessions, dossier_id: str) -> dict[int, str]:
     with sessions() as db:
-        rows = db.scalars(select(DossierVersion)
-                          .where(DossierVersion.dossier_id == uuid.UUID(dossier_id)))
+        rows = db.scalars(select(DossierVersion).where(
+            DossierVersion.dossier_id == uuid.UUID(dossier_id)))
         return {v.number: str(v.id) for v in rows}
 
 
