@@ -165,6 +165,21 @@ def checks(path: str) -> list[str]:
     return [w for m in found if (w := CHECKS[m.func.__qualname__])]
 
 
+def _sizes(node: dict[str, Any]) -> Iterator[str]:
+    for low, high, unit in (("minLength", "maxLength", "caractères"),
+                            ("minItems", "maxItems", "éléments")):
+        if low in node and high in node:
+            yield f"{_number(node[low])} à {_number(node[high])} {unit}"
+        elif high in node:
+            yield f"{_number(node[high])} {unit} au plus"
+
+
+def _bounds(node: dict[str, Any]) -> Iterator[str]:
+    for key, sign in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤")):
+        if key in node:
+            yield f"{sign} {_number(node[key])}"
+
+
 def constraints(node: dict[str, Any]) -> list[str]:
     """The schema's constraints on one value, in words."""
     branches = node.get("anyOf")
@@ -173,25 +188,13 @@ def constraints(node: dict[str, Any]) -> list[str]:
         if any(_TWO_DECIMALS.search(b.get("pattern", "")) for b in branches):
             out.append("2 décimales au plus")
         return out
-    out = []
-    if "const" in node:
-        out.append(f"= {node['const']}")
-    if "minLength" in node and "maxLength" in node:
-        out.append(f"{_number(node['minLength'])} à {_number(node['maxLength'])} caractères")
-    elif "maxLength" in node:
-        out.append(f"{_number(node['maxLength'])} caractères au plus")
-    if "minItems" in node and "maxItems" in node:
-        out.append(f"{node['minItems']} à {node['maxItems']} éléments")
-    elif "maxItems" in node:
-        out.append(f"{node['maxItems']} éléments au plus")
-    for key, sign in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤")):
-        if key in node:
-            out.append(f"{sign} {_number(node[key])}")
+    out = [f"= {node['const']}"] if "const" in node else []
+    out += [*_sizes(node), *_bounds(node)]
     if "format" in node:
         out.append(FORMATS.get(node["format"], node["format"]))
     if "pattern" in node:
         out.append(f"motif {_code(node['pattern'])}")
-    if "default" in node and node["default"] is not None:
+    if node.get("default") is not None:
         out.append(f"par défaut {_code(node['default'])}")
     return out
 
