@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -165,6 +165,21 @@ def checks(path: str) -> list[str]:
     return [w for m in found if (w := CHECKS[m.func.__qualname__])]
 
 
+def _sizes(node: dict[str, Any]) -> Iterator[str]:
+    for low, high, unit in (("minLength", "maxLength", "caractères"),
+                            ("minItems", "maxItems", "éléments")):
+        if low in node and high in node:
+            yield f"{_number(node[low])} à {_number(node[high])} {unit}"
+        elif high in node:
+            yield f"{_number(node[high])} {unit} au plus"
+
+
+def _bounds(node: dict[str, Any]) -> Iterator[str]:
+    for key, sign in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤")):
+        if key in node:
+            yield f"{sign} {_number(node[key])}"
+
+
 def constraints(node: dict[str, Any]) -> list[str]:
     """The schema's constraints on one value, in words."""
     branches = node.get("anyOf")
@@ -174,11 +189,7 @@ def constraints(node: dict[str, Any]) -> list[str]:
             out.append("2 décimales au plus")
         return out
     out = [f"= {node['const']}"] if "const" in node else []
-    out += _range(node, "minLength", "maxLength", "caractères", _number)
-    out += _range(node, "minItems", "maxItems", "éléments", str)
-    for key, sign in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤")):
-        if key in node:
-            out.append(f"{sign} {_number(node[key])}")
+    out += [*_sizes(node), *_bounds(node)]
     if "format" in node:
         out.append(FORMATS.get(node["format"], node["format"]))
     if "pattern" in node:
@@ -186,16 +197,6 @@ def constraints(node: dict[str, Any]) -> list[str]:
     if node.get("default") is not None:
         out.append(f"par défaut {_code(node['default'])}")
     return out
-
-
-def _range(node: dict[str, Any], low: str, high: str, unit: str,
-           show: Callable[[Any], str]) -> list[str]:
-    """"a à b <unit>" or "b <unit> au plus" for a length or a count bound."""
-    if low in node and high in node:
-        return [f"{show(node[low])} à {show(node[high])} {unit}"]
-    if high in node:
-        return [f"{show(node[high])} {unit} au plus"]
-    return []
 
 
 def _rules(f: Field, node: dict[str, Any] | None) -> str:
