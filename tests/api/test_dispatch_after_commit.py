@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from dossier.models import DossierVersion, RouteEvent
 from dossier.routing.machine import IllegalTransition, State, check
-from tests.helpers import full_dossier
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, ready_dossier
 
 
 def queued(app) -> list[str]:
