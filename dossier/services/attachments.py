@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
 from dossier.models import Attachment, Dossier, DossierStatus, User
 from dossier.services import objects
+from dossier.services.access import AccessKind, record_access
 from dossier.services.dossiers import require_owner
 from dossier.services.ids import parse_id
 
@@ -73,6 +74,16 @@ def get(*, db: Session, dossier: Dossier, attachment_id: uuid.UUID | str) -> Att
     if attachment is None or attachment.dossier_id != dossier.id:
         raise NotFound("attachment_not_found")
     return attachment
+
+
+def read(*, db: Session, dossier: Dossier, user: User, attachment_id: uuid.UUID | str,
+         via: str) -> Attachment:
+    """An attachment cleared for download, its reading logged for the founder."""
+    item = get(db=db, dossier=dossier, attachment_id=attachment_id)
+    check_readable(item)
+    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via=via,
+                  attachment=item)
+    return item
 
 
 def delete(*, db: Session, dossier: Dossier, user: User, attachment: Attachment) -> None:

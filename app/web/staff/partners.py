@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from app.deps import SessionDep
 from app.web.common.deps import Csrf
 from app.web.common.templating import page_lang, render
-from app.web.staff.common import CHANNELS, KINDS, StaffUser
+from app.web.staff.common import CHANNELS, KINDS, CatalogueUser
 from banks.catalogue import AttachmentKind, Instrument, PartnerSpec
 from banks.rules.messages import value_label
 from dossier.bounded_numbers import read_json
@@ -115,7 +115,7 @@ def _view(partner: Partner, lang: str) -> dict[str, Any]:
 
 
 @router.get("/staff/partners")
-def partners_page(request: Request, user: StaffUser, db: SessionDep,
+def partners_page(request: Request, user: CatalogueUser, db: SessionDep,
                   saved: Annotated[str | None, Query(max_length=40)] = None):
     """Every partner of the catalogue, in words."""
     lang = page_lang(request)
@@ -144,13 +144,13 @@ def _edit_page(request: Request, partner: Partner, values: dict[str, Any],
 
 
 @router.get("/staff/partners/{code}")
-def partner_form(request: Request, user: StaffUser, partner: PartnerDep):
+def partner_form(request: Request, user: CatalogueUser, partner: PartnerDep):
     """The edit form of one partner."""
     return _edit_page(request, partner, _form_values(partner), {})
 
 
 @router.post("/staff/partners/{code}", dependencies=[Csrf])
-async def partner_save(request: Request, user: StaffUser, db: SessionDep, partner: PartnerDep):
+async def partner_save(request: Request, user: CatalogueUser, db: SessionDep, partner: PartnerDep):
     """Validate the new terms with the catalogue's own model; save only when all is right."""
     lang = page_lang(request)
     form = await request.form()

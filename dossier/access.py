@@ -1,0 +1,181 @@
+"""The one gate: may this user do this action to this dossier or route (one policy table)."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dossier.errors import Forbidden, NotFound, Unauthorized
+from dossier.models import Dossier, Role, Route, User
+from dossier.routing.machine import VISIBLE_TO_PARTNER, State
+from dossier.services.ids import parse_id
+
+
+class Action(StrEnum):
+    """What a caller does; the object's state beyond visibility is the services' and the
+    route machine's to judge (a 409)."""
+
+    # a founder's dossier
+    read_dossier = "read_dossier"  # content, PDF, documents, eligibility, access log
+    edit_dossier = "edit_dossier"  # the wizard, PUT, the founder's pages of their dossier
+    submit_dossier = "submit_dossier"
+    choose_partners = "choose_partners"
+    upload_attachment = "upload_attachment"
+    delete_attachment = "delete_attachment"
+    # one partner's route
+    read_route = "read_route"  # detail, events, messages
+    download = "download"  # the route's PDF and the attachments the partner received
+    open_route = "open_route"  # reading it as its partner: `opened`, marked read
+    review = "review"  # any reviewer event of the machine (start, ask, decide)
+    ask_info = "ask_info"
+    decide = "decide"
+    withdraw = "withdraw"
+    write_message = "write_message"
+    write_note = "write_note"  # internal notes and assignment, within the partner
+    # no object: an area of the product
+    create_dossier = "create_dossier"
+    erase_account = "erase_account"
+    founder_pages = "founder_pages"
+    inbox = "inbox"
+    reviewer_pages = "reviewer_pages"
+    pipeline = "pipeline"
+    exports = "exports"
+    partner_catalogue = "partner_catalogue"
+    staff_pages = "staff_pages"
+
+
+class Relation(StrEnum):
+    """Who the caller is to the object."""
+
+    anonymous = "anonymous"
+    owner = "owner"  # the founder who owns the dossier
+    founder = "founder"  # another founder
+    partner_reviewer = "partner_reviewer"  # a reviewer of the route's partner
+    reviewer = "reviewer"  # a reviewer of another partner
+    staff = "staff"
+
+
+class Rule(StrEnum):
+    """A cell of the table."""
+
+    allow = "allow"
+    hidden = "hidden"  # 404, exactly as for an id that does not exist
+    forbidden = "forbidden"  # 403: a role that never does this, whatever the object
+    login = "login"  # 401 on the API, the login page for a page
+    delivered = "delivered"  # allowed while the route is visible to its partner, else hidden
+
+
+RELATIONS = tuple(Relation)
+A, H, F, L, V = Rule.allow, Rule.hidden, Rule.forbidden, Rule.login, Rule.delivered
+_FOUNDER_OWN = (L, A, H, F, F, F)
+_REVIEWER_OWN = (L, F, H, V, H, F)
+_FOUNDERS, _REVIEWERS, _STAFF = (L, A, A, F, F, F), (L, F, F, A, A, F), (L, F, F, F, F, A)
+
+# Columns: anonymous, owner, founder, partner_reviewer, reviewer, staff.
+POLICY: dict[Action, tuple[Rule, ...]] = {
+    Action.read_dossier: (L, A, H, H, H, A),  # reviewers read through their routes
+    Action.edit_dossier: _FOUNDER_OWN,
+    Action.submit_dossier: _FOUNDER_OWN,
+    Action.choose_partners: _FOUNDER_OWN,
+    Action.upload_attachment: _FOUNDER_OWN,
+    Action.delete_attachment: _FOUNDER_OWN,
+    Action.read_route: (L, A, H, V, H, A),
+    Action.download: (L, A, H, V, H, A),
+    Action.open_route: _REVIEWER_OWN,
+    Action.review: _REVIEWER_OWN,
+    Action.ask_info: _REVIEWER_OWN,
+    Action.decide: _REVIEWER_OWN,
+    Action.withdraw: _FOUNDER_OWN,
+    Action.write_message: (L, A, H, V, H, F),
+    Action.write_note: _REVIEWER_OWN,
+    Action.create_dossier: _FOUNDERS,
+    Action.erase_account: _FOUNDERS,
+    Action.founder_pages: _FOUNDERS,
+    Action.inbox: _REVIEWERS,
+    Action.reviewer_pages: _REVIEWERS,
+    Action.pipeline: _STAFF,
+    Action.exports: _STAFF,
+    Action.partner_catalogue: _STAFF,
+    Action.staff_pages: _STAFF,
+}
+# Which action each reviewer event of the route machine needs.
+EVENT_ACTIONS = {"opened": Action.open_route, "in_review": Action.review,
+                 "info_requested": Action.ask_info, "approved": Action.decide,
+                 "declined": Action.decide}
+
+
+def relation(user: User | None, *, dossier: Dossier | None = None,
+             route: Route | None = None) -> Relation:
+    """Who `user` is to the route (or dossier); for an area, owner and partner_reviewer stand
+    for any founder and any reviewer."""
+    if user is None:
+        return Relation.anonymous
+    if user.role == Role.staff:
+        return Relation.staff
+    if user.role == Role.founder:
+        owned = dossier or (route.dossier if route else None)
+        mine = owned is None or owned.owner_id == user.id
+        return Relation.owner if mine else Relation.founder
+    if user.role != Role.reviewer or dossier is not None:
+        return Relation.reviewer  # reviewers reach a dossier through their routes only
+    mine = route is None or route.partner_code == user.partner_code
+    return Relation.partner_reviewer if mine else Relation.reviewer
+
+
+def rule(action: Action, who: Relation, state: State | str | None = None) -> Rule:
+    """The table's answer, the route's state applied."""
+    cell = POLICY[action][RELATIONS.index(who)]
+    if cell == Rule.delivered:
+        return Rule.allow if state is None or State(state) in VISIBLE_TO_PARTNER else Rule.hidden
+    return cell
+
+
+def decide(user: User | None, action: Action, *, dossier: Dossier | None = None,
+           route: Route | None = None) -> Rule:
+    """May `user` do `action` to this object (or in this area)?"""
+    who = relation(user, dossier=dossier, route=route)
+    return rule(action, who, route.state if route is not None else None)
+
+
+def allows(user: User | None, action: Action, **objects: Any) -> bool:
+    """Whether the table lets `user` do `action`."""
+    return decide(user, action, **objects) == Rule.allow
+
+
+def require(user: User | None, action: Action, *, dossier: Dossier | None = None,
+            route: Route | None = None) -> None:
+    """Raise the refusal the table gives: 401, 403 or a 404 naming the object."""
+    answer = decide(user, action, dossier=dossier, route=route)
+    if answer == Rule.login:
+        raise Unauthorized("not_authenticated")
+    if answer == Rule.forbidden:
+        raise Forbidden("role_forbidden", {"role": user.role if user else None})
+    if answer == Rule.hidden:
+        raise NotFound("route_not_found" if route is not None else "dossier_not_found")
+
+
+def load_dossier(*, db: Session, dossier_id: uuid.UUID | str, user: User,
+                 action: Action) -> Dossier:
+    """The dossier once the table allows `action`; NotFound for what the caller may not see.
+
+    The role's own answer comes first: a 403 must not depend on whether the id exists.
+    """
+    require(user, action)
+    dossier = db.get(Dossier, parse_id(dossier_id, "dossier_not_found"))
+    if dossier is None:
+        raise NotFound("dossier_not_found")
+    require(user, action, dossier=dossier)
+    return dossier
+
+
+def load_route(*, db: Session, route_id: uuid.UUID | str, user: User, action: Action) -> Route:
+    """The route once the table allows `action`; NotFound for what the caller may not see."""
+    require(user, action)
+    route = db.get(Route, parse_id(route_id, "route_not_found"))
+    if route is None:
+        raise NotFound("route_not_found")
+    require(user, action, route=route)
+    return route
