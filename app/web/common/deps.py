@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData
 
 from app.deps import SessionDep, StateDep
 from app.web.common.security import csrf_ok, csrf_token
@@ -95,6 +96,11 @@ async def presented_csrf(request: Request) -> str | None:
     return presented
 
 
+async def posted_form(request: Request) -> FormData:
+    """The request's form, read once (a sync handler cannot await it)."""
+    return await request.form()
+
+
 PRE_SESSION_COOKIE = "du_presession"
 _PRE = "pre-session:"
 
@@ -134,3 +140,4 @@ ReviewerPage = Annotated[User, page_area(Action.reviewer_pages)]
 StaffPage = Annotated[User, page_area(Action.staff_pages)]
 Csrf = Depends(check_csrf)
 PreSessionCsrf = Depends(check_pre_session_csrf)
+PostedForm = Annotated[FormData, Depends(posted_form)]

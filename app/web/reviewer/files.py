@@ -9,9 +9,11 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
+from app.access_deps import ReviewerRoute
 from app.deps import SessionDep, StateDep
 from app.web.common.deps import ReviewerPage
 from app.zipstream import zip_stream
+from dossier.access import Action
 from dossier.errors import NotFound
 from dossier.filenames import sanitize_filename
 from dossier.models import Attachment, Route
@@ -21,6 +23,7 @@ from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
 
 router = APIRouter(include_in_schema=False)
+Received = ReviewerRoute(Action.download)
 
 
 def _slug(value: str | None) -> str:
@@ -29,9 +32,8 @@ def _slug(value: str | None) -> str:
 
 
 @router.get("/reviewer/routes/{rid}/attachments/{aid}")
-def attachment(rid: str, aid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+def attachment(route: Received, aid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
     """One attachment the partner received (with the dossier or in a message)."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     item = routes.shared_attachment(db=db, route=route, attachment_id=aid)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="web",
                   attachment=item)
@@ -51,9 +53,8 @@ def shared_files(*, db, route: Route) -> list[Attachment]:
 
 
 @router.get("/reviewer/routes/{rid}/attachments.zip")
-def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+def attachments_zip(route: Received, user: ReviewerPage, db: SessionDep, state: StateDep):
     """Every attachment the partner received, in one ZIP streamed as it is built."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     files = shared_files(db=db, route=route)
     for item in files:
         attachments.check_readable(item)  # the whole ZIP waits for every file's scan
@@ -69,9 +70,8 @@ def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDe
 
 
 @router.get("/reviewer/routes/{rid}/pdf")
-def route_pdf(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+def route_pdf(route: Received, user: ReviewerPage, db: SessionDep, state: StateDep):
     """The PDF of the version this partner has (rendered once per version)."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     version = inbox.delivered_version(db=db, route=route)
     if version is None:
         raise NotFound("route_not_found")

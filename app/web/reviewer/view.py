@@ -174,16 +174,6 @@ def field_errors(exc: DomainError, lang: str) -> dict[str, str]:
     return out
 
 
-def open_route(*, db: Session, route: Route, user: User) -> int | None:
-    """Opening the page: remember the baseline, mark read, fire `opened` when delivered."""
-    baseline = baseline_version(route, routes.events(db=db, route=route))
-    routes.lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
-    if route.state == State.delivered:
-        routes.fire(db=db, route=route, user=user, event="opened")
-    routes.mark_read(db=db, route=route, user=user)
-    return baseline
-
-
 def render_route(request: Request, *, db: Session, route: Route, user: User,
                  baseline: int | None = None, errors: dict[str, dict[str, str]] | None = None,
                  values: dict[str, Any] | None = None, status: int = 200,
