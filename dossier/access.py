@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -101,48 +100,65 @@ POLICY: dict[Action, tuple[Rule, ...]] = {
     Action.partner_catalogue: _STAFF,
     Action.staff_pages: _STAFF,
 }
-# Which action each reviewer event of the route machine needs.
-EVENT_ACTIONS = {"opened": Action.open_route, "in_review": Action.review,
-                 "info_requested": Action.ask_info, "approved": Action.decide,
-                 "declined": Action.decide}
+ROUTE_ACTIONS = frozenset({Action.read_route, Action.download, Action.open_route, Action.review,
+                           Action.ask_info, Action.decide, Action.withdraw,
+                           Action.write_message, Action.write_note})
 
 
 def relation(user: User | None, *, dossier: Dossier | None = None,
              route: Route | None = None) -> Relation:
-    """Who `user` is to the route (or dossier); for an area, owner and partner_reviewer stand
-    for any founder and any reviewer."""
+    """Who `user` is to the route or the dossier."""
     if user is None:
         return Relation.anonymous
     if user.role == Role.staff:
         return Relation.staff
     if user.role == Role.founder:
-        owned = dossier or (route.dossier if route else None)
-        mine = owned is None or owned.owner_id == user.id
-        return Relation.owner if mine else Relation.founder
-    if user.role != Role.reviewer or dossier is not None:
-        return Relation.reviewer  # reviewers reach a dossier through their routes only
-    mine = route is None or route.partner_code == user.partner_code
-    return Relation.partner_reviewer if mine else Relation.reviewer
+        owned = dossier or (route.dossier if route is not None else None)
+        return Relation.owner if owned is not None and owned.owner_id == user.id \
+            else Relation.founder
+    if user.role == Role.reviewer and route is not None \
+            and route.partner_code == user.partner_code:
+        return Relation.partner_reviewer
+    return Relation.reviewer  # reviewers reach a dossier through their routes only
+
+
+# The relations a role may have to an object: the role's own answer is theirs when they agree.
+ROLE_RELATIONS = {None: (Relation.anonymous,),
+                  Role.founder: (Relation.owner, Relation.founder),
+                  Role.reviewer: (Relation.partner_reviewer, Relation.reviewer),
+                  Role.staff: (Relation.staff,)}
 
 
 def rule(action: Action, who: Relation, state: State | str | None = None) -> Rule:
-    """The table's answer, the route's state applied."""
+    """The table's cell, the route's state applied (no state: the best case)."""
     cell = POLICY[action][RELATIONS.index(who)]
     if cell == Rule.delivered:
         return Rule.allow if state is None or State(state) in VISIBLE_TO_PARTNER else Rule.hidden
     return cell
 
 
+def role_answer(user: User | None, action: Action) -> Rule | None:
+    """The answer for the user's role whatever the object, if every relation of the role
+    gets the same one: then a refusal does not depend on whether an id exists."""
+    role = Role(user.role) if user is not None else None
+    cells = {rule(action, who) for who in ROLE_RELATIONS.get(role, (Relation.reviewer,))}
+    return cells.pop() if len(cells) == 1 else None
+
+
 def decide(user: User | None, action: Action, *, dossier: Dossier | None = None,
            route: Route | None = None) -> Rule:
-    """May `user` do `action` to this object (or in this area)?"""
+    """May `user` do `action` to this object? Without an object: in this area, or (for an
+    object action) whether the role alone already refuses."""
+    if dossier is None and route is None:
+        return role_answer(user, action) or Rule.allow
     who = relation(user, dossier=dossier, route=route)
     return rule(action, who, route.state if route is not None else None)
 
 
-def allows(user: User | None, action: Action, **objects: Any) -> bool:
+def allows(user: User | None, action: Action, *, dossier: Dossier | None = None,
+           route: Route | None = None) -> bool:
     """Whether the table lets `user` do `action`."""
-    return decide(user, action, **objects) == Rule.allow
+    return decide(user, action, dossier=dossier, route=route) == Rule.allow
 
 
 def require(user: User | None, action: Action, *, dossier: Dossier | None = None,
@@ -154,7 +170,8 @@ def require(user: User | None, action: Action, *, dossier: Dossier | None = None
     if answer == Rule.forbidden:
         raise Forbidden("role_forbidden", {"role": user.role if user else None})
     if answer == Rule.hidden:
-        raise NotFound("route_not_found" if route is not None else "dossier_not_found")
+        raise NotFound("route_not_found" if route is not None or action in ROUTE_ACTIONS
+                       else "dossier_not_found")
 
 
 def load_dossier(*, db: Session, dossier_id: uuid.UUID | str, user: User,

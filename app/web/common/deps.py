@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
+from app.access_deps import dossier_loader, loader, route_loader
 from app.deps import SessionDep, StateDep
 from app.web.common.security import csrf_ok, csrf_token
 from dossier import access
 from dossier.access import Action
 from dossier.errors import DomainError, Unauthorized
-from dossier.models import User
+from dossier.models import Dossier, Route, User
 from dossier.services import users
 
 SESSION_COOKIE = "du_session"
@@ -141,3 +142,22 @@ StaffPage = Annotated[User, page_area(Action.staff_pages)]
 Csrf = Depends(check_csrf)
 PreSessionCsrf = Depends(check_pre_session_csrf)
 PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def FounderDossier(action: Action = Action.edit_dossier) -> Any:
+    """Founder pages: the `{dossier_id}` dossier, if the founder may do `action` to it."""
+    return Annotated[Dossier, loader(dossier_loader, action, "dossier_id", FounderPage)]
+
+
+def FounderRoute(action: Action) -> Any:
+    """Founder pages: the `{route_id}` route of one of their dossiers."""
+    return Annotated[Route, loader(route_loader, action, "route_id", FounderPage)]
+
+
+def ReviewerRoute(action: Action) -> Any:
+    """Reviewer pages: the `{rid}` route, if the reviewer may do `action` to it."""
+    return Annotated[Route, loader(route_loader, action, "rid", ReviewerPage)]
+
+
+OwnDossierPage = FounderDossier(Action.edit_dossier)
+ReadDossierPage = FounderDossier(Action.read_dossier)

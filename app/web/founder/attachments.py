@@ -6,11 +6,17 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
-from app.access_deps import FounderDossier, ReadDossierPage
 from app.attachments import store_upload
 from app.deps import SessionDep, StateDep
 from app.state import AppState
-from app.web.common.deps import SESSION_COOKIE, Csrf, CsrfFailed, FounderPage
+from app.web.common.deps import (
+    SESSION_COOKIE,
+    Csrf,
+    CsrfFailed,
+    FounderDossier,
+    FounderPage,
+    ReadDossierPage,
+)
 from app.web.common.security import csrf_ok
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text

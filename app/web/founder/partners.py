@@ -10,10 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.access_deps import FounderDossier, ReadDossierPage
 from app.deps import SessionDep, StateDep, after_commit
 from app.state import AppState
-from app.web.common.deps import Csrf, FounderPage, PostedForm
+from app.web.common.deps import Csrf, FounderDossier, FounderPage, PostedForm, ReadDossierPage
 from app.web.common.formdata import display_decimal, dom_id, normalise_decimal
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text

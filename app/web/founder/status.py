@@ -11,10 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.access_deps import FounderRoute, ReadDossierPage
 from app.deps import SessionDep
 from app.rendering import dossier_pdf
-from app.web.common.deps import Csrf, FounderPage, PostedForm
+from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, ReadDossierPage
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.founder.common import dossier_url, progress, submitted

@@ -9,10 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.access_deps import OwnDossierPage
 from app.deps import SessionDep, StateDep, after_commit
 from app.state import AppState
-from app.web.common.deps import Csrf, FounderPage, PostedForm
+from app.web.common.deps import Csrf, FounderPage, OwnDossierPage, PostedForm
 from app.web.common.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.access_deps import ReviewerRoute
 from app.deps import SessionDep
-from app.web.common.deps import Csrf, ReviewerPage
+from app.web.common.deps import Csrf, ReviewerPage, ReviewerRoute
 from app.web.common.templating import page_lang
 from app.web.common.texts import text
 from app.web.reviewer.view import field_errors, render_route

@@ -9,9 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from app.access_deps import ReviewerRoute
 from app.deps import SessionDep, StateDep
-from app.web.common.deps import ReviewerPage
+from app.web.common.deps import ReviewerPage, ReviewerRoute
 from app.zipstream import zip_stream
 from dossier.access import Action
 from dossier.errors import NotFound

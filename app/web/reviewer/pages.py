@@ -11,9 +11,8 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 
-from app.access_deps import ReviewerRoute
 from app.deps import SessionDep
-from app.web.common.deps import ReviewerPage
+from app.web.common.deps import ReviewerPage, ReviewerRoute
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.reviewer import actions as reviewer_actions
