@@ -98,23 +98,22 @@ def reviewer_inbox(user: ReviewerUser, db: SessionDep,
 def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     """The route, the content of the version the partner has, its attachments and events;
     reading it is opening it, as on the reviewer's page."""
-    version = inbox.delivered_version(db=db, route=route)
     history = routes.events(db=db, route=route)
     # The version the partner last read; if it never read one, the one delivered before.
     unread = route.seen_version and route.seen_version != route.delivered_version
     baseline = route.seen_version if unread else next(
         (e.payload.get("previous") for e in reversed(history) if e.type == "updated"), None)
-    view = {**routes.route_summary(route),
+    routes.open_route(db=db, route=route, user=user, via="api")
+    version = inbox.delivered_version(db=db, route=route)
+    return {**routes.route_summary(route),
             "dossier_id": str(route.dossier_id),
             "version": version.number if version else None,
             "content_hash": version.content_hash if version else None,
             "content": version.content if version else None,
             "attachments": version.attachments if version else [],
             "changes": inbox.changes(db=db, route=route, baseline=baseline),
-            "events": [routes.event_view(e) for e in history],
+            "events": [routes.event_view(e) for e in routes.events(db=db, route=route)],
             "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)]}
-    routes.open_route(db=db, route=route, user=user, via="api")
-    return view
 
 
 @router.get("/routes/{route_id}/events", responses=problems(404))

@@ -56,6 +56,9 @@ def optional_user(request: Request, state: StateDep, db: SessionDep) -> User | N
         return None
     finally:
         db.commit()  # the connection goes back at once, as for the API's bearer
+    # Kept out of the request's transaction: a rollback must not expire what the page (or
+    # its error page) shows of the user.
+    db.expunge(user)
     request.state.user = user
     request.state.csrf = csrf_token(state.secret, token)
     return user
