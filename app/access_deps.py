@@ -36,14 +36,14 @@ def route_loader(db: Any, object_id: str, *, user: Any, action: Action) -> Route
     return access.load_route(db=db, route_id=object_id, user=user, action=action)
 
 
-def DossierFor(action: Action) -> Any:
-    """API: the `{dossier_id}` dossier, if the bearer may do `action` to it."""
-    return Annotated[Dossier, loader(dossier_loader, action, "dossier_id", CurrentUser)]
+def DossierFor(action: Action, user: Any = CurrentUser) -> Any:
+    """The `{dossier_id}` dossier, if `user` (the API's bearer by default) may do `action`."""
+    return Annotated[Dossier, loader(dossier_loader, action, "dossier_id", user)]
 
 
-def RouteFor(action: Action) -> Any:
-    """API: the `{route_id}` route, if the bearer may do `action` to it."""
-    return Annotated[Route, loader(route_loader, action, "route_id", CurrentUser)]
+def RouteFor(action: Action, user: Any = CurrentUser, param: str = "route_id") -> Any:
+    """The `{route_id}` (or `param`) route, if `user` may do `action` to it."""
+    return Annotated[Route, loader(route_loader, action, param, user)]
 
 
 ReadableDossier = DossierFor(Action.read_dossier)

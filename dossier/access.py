@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -176,23 +177,23 @@ def require(user: User | None, action: Action, *, dossier: Dossier | None = None
 
 def load_dossier(*, db: Session, dossier_id: uuid.UUID | str, user: User,
                  action: Action) -> Dossier:
-    """The dossier once the table allows `action`; NotFound for what the caller may not see.
-
-    The role's own answer comes first: a 403 must not depend on whether the id exists.
-    """
-    require(user, action)
-    dossier = db.get(Dossier, parse_id(dossier_id, "dossier_not_found"))
-    if dossier is None:
-        raise NotFound("dossier_not_found")
-    require(user, action, dossier=dossier)
-    return dossier
+    """The dossier once the table allows `action`; NotFound for what the caller may not see."""
+    return _load(db, Dossier, dossier_id, user, action)
 
 
 def load_route(*, db: Session, route_id: uuid.UUID | str, user: User, action: Action) -> Route:
     """The route once the table allows `action`; NotFound for what the caller may not see."""
+    return _load(db, Route, route_id, user, action)
+
+
+def _load(db: Session, model: type[Any], object_id: uuid.UUID | str, user: User,
+          action: Action) -> Any:
+    """The role's own answer first (a 403 must not depend on whether the id exists), then the
+    object's; a missing object is the same 404 as a hidden one."""
     require(user, action)
-    route = db.get(Route, parse_id(route_id, "route_not_found"))
-    if route is None:
-        raise NotFound("route_not_found")
-    require(user, action, route=route)
-    return route
+    gone = "route_not_found" if model is Route else "dossier_not_found"
+    row = db.get(model, parse_id(object_id, gone))
+    if row is None:
+        raise NotFound(gone)
+    require(user, action, **{"route" if model is Route else "dossier": row})
+    return row

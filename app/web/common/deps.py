@@ -9,13 +9,13 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
-from app.access_deps import dossier_loader, loader, route_loader
+from app.access_deps import DossierFor, RouteFor
 from app.deps import SessionDep, StateDep
 from app.web.common.security import csrf_ok, csrf_token
 from dossier import access
 from dossier.access import Action
 from dossier.errors import DomainError, Unauthorized
-from dossier.models import Dossier, Route, User
+from dossier.models import User
 from dossier.services import users
 
 SESSION_COOKIE = "du_session"
@@ -147,19 +147,19 @@ PreSessionCsrf = Depends(check_pre_session_csrf)
 PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
-def FounderDossier(action: Action = Action.edit_dossier) -> Any:
+def FounderDossier(action: Action) -> Any:
     """Founder pages: the `{dossier_id}` dossier, if the founder may do `action` to it."""
-    return Annotated[Dossier, loader(dossier_loader, action, "dossier_id", FounderPage)]
+    return DossierFor(action, FounderPage)
 
 
 def FounderRoute(action: Action) -> Any:
-    """Founder pages: the `{route_id}` route of one of their dossiers."""
-    return Annotated[Route, loader(route_loader, action, "route_id", FounderPage)]
+    """Founder pages: the `{route_id}` route, if the founder may do `action` to it."""
+    return RouteFor(action, FounderPage)
 
 
 def ReviewerRoute(action: Action) -> Any:
     """Reviewer pages: the `{rid}` route, if the reviewer may do `action` to it."""
-    return Annotated[Route, loader(route_loader, action, "rid", ReviewerPage)]
+    return RouteFor(action, ReviewerPage, "rid")
 
 
 OwnDossierPage = FounderDossier(Action.edit_dossier)
