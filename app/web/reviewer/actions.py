@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -98,34 +100,38 @@ def decide(route: ReviewerRoute(Action.decide), request: Request, user: Reviewer
     return failed or _done(route, body["type"])
 
 
+def _attempt(request: Request, db, route: Route, user: User, form: str, values: dict[str, Any],
+             act: Callable[[], Any], done: str) -> Response:
+    """Do the form's action; the page again with its errors, or back to the page's anchor."""
+    try:
+        act()
+    except (Conflict, Invalid) as exc:
+        return _failed(request, db, route, user, form, exc, values)
+    return _done(route, done, ANCHORS[form])
+
+
+ANCHORS = {"message": "#messages", "note": "#notes", "assign": "#assign"}
+
+
 @router.post("/reviewer/routes/{rid}/messages", dependencies=[Csrf])
 def write(route: ReviewerRoute(Action.write_message), request: Request, user: ReviewerPage,
           db: SessionDep, body: Long = ""):
     """A message to the founder."""
-    try:
-        routes.post_message(db=db, route=route, user=user, body={"body": body})
-    except (Conflict, Invalid) as exc:
-        return _failed(request, db, route, user, "message", exc, {"body": body})
-    return _done(route, "message", "#messages")
+    return _attempt(request, db, route, user, "message", {"body": body}, partial(
+        routes.post_message, db=db, route=route, user=user, body={"body": body}), "message")
 
 
 @router.post("/reviewer/routes/{rid}/notes", dependencies=[Csrf])
 def add_note(route: ReviewerRoute(Action.write_note), request: Request, user: ReviewerPage,
              db: SessionDep, body: Long = ""):
     """An internal note, seen only by the partner's reviewers."""
-    try:
-        notes.add_note(db=db, route=route, user=user, body=body)
-    except Invalid as exc:
-        return _failed(request, db, route, user, "note", exc, {"body": body})
-    return _done(route, "note", "#notes")
+    return _attempt(request, db, route, user, "note", {"body": body}, partial(
+        notes.add_note, db=db, route=route, user=user, body=body), "note")
 
 
 @router.post("/reviewer/routes/{rid}/assign", dependencies=[Csrf])
 def assign(route: ReviewerRoute(Action.write_note), request: Request, user: ReviewerPage,
            db: SessionDep, assignee: Short = ""):
     """Give the route to a colleague of the same partner (or to nobody)."""
-    try:
-        notes.assign(db=db, route=route, user=user, assignee_id=assignee)
-    except Invalid as exc:
-        return _failed(request, db, route, user, "assign", exc, {"assignee": assignee})
-    return _done(route, "assigned", "#assign")
+    return _attempt(request, db, route, user, "assign", {"assignee": assignee}, partial(
+        notes.assign, db=db, route=route, user=user, assignee_id=assignee), "assigned")
