@@ -9,7 +9,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.demo import seed_catalogue, seed_demo
+from app.http_limits import BoundedHttpToolsProtocol
+from app.migrate import upgrade
 from app.settings import AppSettings
+from banks.catalogue import DEFAULT_CATALOGUE
+from dossier.audit import verify
+from dossier.db import make_engine, make_sessionmaker, transaction
+from dossier.errors import DomainError
+from dossier.services import tallies, users
+from dossier.services.ids import parse_id
+from dossier.services.partners import list_partners, partner_view
+from workflows.deployments import DeploymentSettings, worker_command
+from workflows.deployments import deploy as register
+from workflows.runtime import get_runtime
+from workflows.storage_gc import check_once, sweep_once
 
 ROOT = Path(__file__).resolve().parents[1]
 cli = typer.Typer(help="Dossier unique de financement.", no_args_is_help=True)
@@ -31,8 +45,6 @@ console = Console()
 
 
 def _sessions():
-    from dossier.db import make_engine, make_sessionmaker
-
     return make_sessionmaker(make_engine(AppSettings().database_url))
 
 
@@ -55,7 +67,6 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     # uvicorn re-raises SIGTERM once it has shut down gracefully: leave through SystemExit
     # so that exit handlers run (Prefect's local server is stopped and waited for).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    from app.http_limits import BoundedHttpToolsProtocol
 
     settings = AppSettings()
     uvicorn.run("app.serving:create_served_app", factory=True, host=host or settings.host,
@@ -80,9 +91,6 @@ def _prefect_api_url() -> str:
 def deploy(pool: Annotated[str | None, typer.Option(
         help="Process work pool (default: ROUTING_WORK_POOL, else dossier)")] = None) -> None:
     """Register the routing and reminder flows as deployments on a Prefect work pool."""
-    from workflows.deployments import DeploymentSettings
-    from workflows.deployments import deploy as register
-
     url = _prefect_api_url()
     pool = pool or DeploymentSettings().routing_work_pool
     for name in register(pool):
@@ -99,8 +107,6 @@ def worker(pool: Annotated[str | None, typer.Option(
     """Start a Prefect worker that runs the pool's flow runs (`prefect worker start`)."""
     import os
 
-    from workflows.deployments import DeploymentSettings, worker_command
-
     _prefect_api_url()
     os.environ["PREFECT_WORKER_QUERY_SECONDS"] = str(poll)
     command = worker_command(pool or DeploymentSettings().routing_work_pool, name=name,
@@ -111,8 +117,6 @@ def worker(pool: Annotated[str | None, typer.Option(
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the migrations (Alembic) to DATABASE_URL."""
-    from app.migrate import upgrade
-
     upgrade(AppSettings().database_url, revision)
     console.print(f"[green]Database at {revision}.[/green]")
 
@@ -120,9 +124,6 @@ def db_upgrade(revision: str = "head") -> None:
 @db_cli.command("recount")
 def db_recount() -> None:
     """Rebuild the per-partner route tallies (inbox totals) from the routes."""
-    from dossier.db import transaction
-    from dossier.services import tallies
-
     with transaction(_sessions()) as db:
         rows = tallies.recount(db=db)
     console.print(f"[green]Route tallies rebuilt: {rows} partner/state counts.[/green]")
@@ -137,10 +138,6 @@ def users_add(
                                           confirmation_prompt=True)] = "",
 ) -> None:
     """Create an account."""
-    from dossier.db import transaction
-    from dossier.errors import DomainError
-    from dossier.services import users
-
     try:
         with transaction(_sessions()) as db:
             users.create_user(db=db, email=email, password=password, role=role,
@@ -158,10 +155,6 @@ def partners_load(path: Annotated[Path | None, typer.Argument(
     """Validate a catalogue file and load it into the database (no code change needed)."""
     from pydantic import ValidationError
 
-    from app.demo import seed_catalogue
-    from banks.catalogue import DEFAULT_CATALOGUE
-    from dossier.db import transaction
-
     try:
         with transaction(_sessions()) as db:
             count = seed_catalogue(db=db, path=path or DEFAULT_CATALOGUE)
@@ -174,8 +167,6 @@ def partners_load(path: Annotated[Path | None, typer.Argument(
 @partners_cli.command("show")
 def partners_show() -> None:
     """List the partners in the database."""
-    from dossier.services.partners import list_partners, partner_view
-
     table = Table(title="Partners")
     for column in ("code", "name", "kind", "instruments", "SLA (days)", "delivery"):
         table.add_column(column)
@@ -192,10 +183,6 @@ def partners_show() -> None:
 def audit_verify(dossier: Annotated[str | None, typer.Option(
         help="Only this dossier's chain (id)")] = None) -> None:
     """Walk the audit chains; exit 1 at the first broken link."""
-    from dossier.audit import verify
-    from dossier.errors import DomainError
-    from dossier.services.ids import parse_id
-
     try:
         only = parse_id(dossier, "dossier_not_found") if dossier else None
     except DomainError as exc:
@@ -214,7 +201,6 @@ def retention_run(dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Only list what would be warned and purged")] = False) -> None:
     """Warn about untouched drafts, purge what is due, delete the stored objects left."""
     from workflows.retention import run_once
-    from workflows.runtime import get_runtime
 
     report = run_once(get_runtime(), dry_run=dry_run)
     table = Table(title="Retention (dry run: nothing changed)" if dry_run else "Retention")
@@ -235,9 +221,6 @@ def storage_check(grace: Annotated[float, typer.Option(
                   ) -> None:
     """List objects no row references and rows whose object is missing; exit 1 if any."""
     from datetime import timedelta
-
-    from workflows.runtime import get_runtime
-    from workflows.storage_gc import check_once
 
     report = check_once(get_runtime(), grace=timedelta(seconds=grace))
     for key in report.orphans:  # soft wrap: a key stays on one line, for grep and copy
@@ -260,9 +243,6 @@ def storage_gc(
     """Delete the objects no row has referenced for longer than the grace period."""
     from datetime import timedelta
 
-    from workflows.runtime import get_runtime
-    from workflows.storage_gc import sweep_once
-
     report = sweep_once(get_runtime(), dry_run=dry_run,
                         grace=None if grace is None else timedelta(seconds=grace))
     verb = "would delete" if dry_run else "deleted"
@@ -275,9 +255,6 @@ def storage_gc(
 @cli.command()
 def demo() -> None:
     """Seed the partner catalogue and the demo accounts (password from DEMO_PASSWORD)."""
-    from app.demo import seed_demo
-    from dossier.db import transaction
-
     settings = AppSettings()
     with transaction(_sessions()) as db:
         accounts = seed_demo(db=db, password=settings.demo_password)

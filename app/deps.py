@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -32,8 +32,7 @@ def get_state(request: Request) -> AppState:
 
 
 def get_session(state: Annotated[AppState, Depends(get_state)]) -> Iterator[Session]:
-    """The request's one session: committed when the route returns without error, then its
-    `after_commit` callbacks run."""
+    """The request's one session: committed when the route returns without error."""
     with state.sessions() as session:
         try:
             yield session
@@ -41,16 +40,6 @@ def get_session(state: Annotated[AppState, Depends(get_state)]) -> Iterator[Sess
             session.rollback()
             raise
         session.commit()
-        for callback in session.info.pop(AFTER_COMMIT, []):
-            callback()
-
-
-AFTER_COMMIT = "after_commit"
-
-
-def after_commit(db: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once the request's transaction has committed (never if it rolls back)."""
-    db.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
 def get_store(state: Annotated[AppState, Depends(get_state)]) -> ObjectStore:

@@ -18,7 +18,10 @@ from app.state import AppState
 from app.throttle.guard import LoginGuard
 from app.throttle.hashing import HashingPool
 from app.throttle.login import LoginLimiter, LoginLimits, make_storage
+from banks.submission import BankEligibility
 from dossier.db import make_engine, make_sessionmaker
+from dossier.outbox import dispatch_after_commit
+from dossier.services import submission
 from storage.base import ObjectStore
 from storage.factory import make_links, make_store
 from storage.settings import StorageSettings
@@ -62,12 +65,13 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     runtime = Runtime(sessions=sessions, store=store, secret=secret,
                       public_url=settings.public_url,
                       links=make_links(storage, secret=secret, public_url=settings.public_url),
-                      delivery_retries=settings.delivery_retries,
-                      delivery_retry_delay=settings.delivery_retry_delay)
+                      retry=settings.retry_policy())
     dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval,
                             reminder_interval=settings.reminder_interval,
                             retention_interval=settings.retention_interval,
                             gc_interval=settings.storage_gc_interval)
+    dispatch_after_commit(sessions, dispatcher.submitted)  # the one post-commit hand-on
+    submission.use_eligibility(BankEligibility())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

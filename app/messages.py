@@ -10,8 +10,9 @@ MESSAGES = {
     "forbidden": {"fr": "Action non autorisée.", "en": "Action not allowed."},
     "conflict": {"fr": "Action impossible dans l'état actuel.",
                  "en": "This action does not fit the current state."},
-    "method_not_allowed": {"fr": "Méthode non autorisée sur cette adresse.",
-                           "en": "Method not allowed on this address."},
+    "method_not_allowed": {
+        "fr": "Méthode {method} non autorisée sur cette adresse ; méthodes acceptées : {allowed}.",
+        "en": "Method {method} not allowed on this address; allowed methods: {allowed}."},
     "http_error": {"fr": "Erreur de requête.", "en": "Request error."},
     "internal_error": {"fr": "Erreur interne ; l'équipe a été prévenue.",
                        "en": "Internal error; the team has been told."},

@@ -24,29 +24,41 @@ PROBLEM_DESCRIPTIONS = {
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for RFC 9457 problem answers with these statuses."""
-    schema = {"$ref": "#/components/schemas/Problem"}
+    schema = component(Problem)
     return {status: {"description": PROBLEM_DESCRIPTIONS[status],
                      "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
             for status in statuses}
 
 
-# An attachment's bytes are served with the type sniffed at upload.
-ATTACHMENT_CONTENT: dict[int | str, dict[str, Any]] = {200: {"content": {
-    media_type: {"schema": {"type": "string", "format": "binary"}}
-    for media_type in (*ACCEPTED, "application/octet-stream")}}}
+def binary(*media_types: str, description: str = "The file") -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a file answered as one of these media types."""
+    return {200: {"description": description, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}}
+        for media_type in media_types}}}
 
-DOSSIER_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DossierV1"}}},
-    }
-}
+
+# An attachment's bytes are served with the type sniffed at upload.
+ATTACHMENT_CONTENT = binary(*ACCEPTED, "application/octet-stream")
+
+# Schemas FastAPI cannot see (bodies read after authentication, problems): the document
+# carries them under components/schemas.
+COMPONENTS: dict[str, type[BaseModel]] = {}
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+
+def component(model: type[BaseModel]) -> dict[str, str]:
+    """A reference to the model's schema, which the document will carry."""
+    COMPONENTS[model.__name__] = model
+    return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
 
 
 def json_request(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` for a route reading its JSON body through `app.deps.json_model`."""
-    schema = model.model_json_schema()
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+    """`openapi_extra` for a route reading its JSON body itself (`app.deps.json_model`)."""
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": component(model)}}}}
+
+
+DOSSIER_BODY = json_request(DossierV1)
 
 
 class ProblemField(BaseModel):
@@ -108,7 +120,7 @@ class DossierOut(BaseModel):
 
 
 def install(app: FastAPI) -> None:
-    """Serve an OpenAPI document that includes the dossier content schema."""
+    """Serve an OpenAPI document that includes the schemas of `COMPONENTS`."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -116,12 +128,10 @@ def install(app: FastAPI) -> None:
         doc = get_openapi(title=app.title, version=app.version, description=app.description,
                           routes=app.routes)
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-        content = DossierV1.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(content.pop("$defs", {}))
-        schemas["DossierV1"] = content
-        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(problem.pop("$defs", {}))
-        schemas["Problem"] = problem
+        for name, model in COMPONENTS.items():
+            schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+            schemas.update(schema.pop("$defs", {}))
+            schemas[name] = schema
         app.openapi_schema = doc
         return doc
 

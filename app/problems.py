@@ -12,7 +12,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
+from app.web.common.templating import render
+from app.web.common.texts import text
 from dossier.errors import Conflict, DomainError, FieldError, TooLarge, Unavailable
 from dossier.i18n import pick_lang, translate
 from storage import errors as storage_errors
@@ -39,13 +42,10 @@ def problem(request: Request, status: int, code: str, detail: str,
             headers: dict[str, str] | None = None) -> Response:
     """Build a problem+json response (an HTML page for page paths)."""
     if wants_html(request):
-        from app.web.common.templating import render
-        from app.web.common.texts import text
-
         lang = lang_of(request)
         title = text("not_found_title" if status == 404 else "error_title", lang)
         lines = [detail] + [f"{e['loc']} : {e['msg']}" for e in errors or []]
-        return render(request, "error.html", status_code=status, title=title,
+        return render(request, "error.html", status_code=status, headers=headers, title=title,
                       message=" ".join(lines))
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code, "title": TITLES.get(status, "Error"), "status": status,
@@ -93,6 +93,33 @@ STORAGE_MAP: dict[type[Exception], type[DomainError]] = {
     storage_errors.StorageUnavailable: Unavailable,
 }
 
+# Database errors the caller may retry: what the log says, and the answer.
+DATABASE_ERRORS: tuple[tuple[type[Exception], str, DomainError], ...] = (
+    # DB-API "operational" errors: server down or restarting, connection lost, lock timeout.
+    (OperationalError, "database unavailable", Unavailable("database_unavailable")),
+    # Every pooled connection stayed busy for DB_POOL_TIMEOUT: say so fast, never queue on.
+    (PoolTimeout, "database pool exhausted", Unavailable("database_busy")),
+    # A row this request loaded was deleted or rewritten by a concurrent transaction that
+    # no lock serialised: the caller may retry and will see the new state.
+    (StaleDataError, "row changed", Conflict("concurrent_update")),
+    (ObjectDeletedError, "row changed", Conflict("concurrent_update")),
+    # A unique constraint lost a race the services did not serialise: the caller may retry.
+    (IntegrityError, "integrity error", Conflict("concurrent_update")),
+)
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the app answers at the request's path (under a mount, static files: GET
+    and HEAD)."""
+
+    def answers(route: Any, method: str) -> bool:
+        return ((method in ("GET", "HEAD") or not isinstance(route, Mount))
+                and route.matches({**request.scope, "method": method})[0] == Match.FULL)
+
+    return [m for m in METHODS if any(answers(r, m) for r in request.app.router.routes)]
+
 
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
@@ -114,31 +141,13 @@ def install(app: FastAPI) -> None:
         ctx = {"limit": getattr(exc, "limit", "")}
         return await domain_error(request, mapped(mapped.code, ctx))
 
-    @app.exception_handler(OperationalError)
-    async def database_error(request: Request, exc: OperationalError) -> Response:
-        # DB-API "operational" errors: server down or restarting, connection lost, lock timeout.
-        log.warning("database unavailable on %s: %s", request.url.path, exc.orig or exc)
-        return await domain_error(request, Unavailable("database_unavailable"))
+    async def database_error(request: Request, exc: Exception) -> Response:
+        what, answer = next((w, a) for kind, w, a in DATABASE_ERRORS if isinstance(exc, kind))
+        log.warning("%s on %s: %s", what, request.url.path, getattr(exc, "orig", None) or exc)
+        return await domain_error(request, answer)
 
-    @app.exception_handler(PoolTimeout)
-    async def pool_exhausted(request: Request, exc: PoolTimeout) -> Response:
-        # Every pooled connection stayed busy for DB_POOL_TIMEOUT: say so fast, never queue on.
-        log.warning("database pool exhausted on %s", request.url.path)
-        return await domain_error(request, Unavailable("database_busy"))
-
-    @app.exception_handler(StaleDataError)
-    @app.exception_handler(ObjectDeletedError)
-    async def row_changed_under_us(request: Request, exc: Exception) -> Response:
-        # A row this request loaded was deleted or rewritten by a concurrent transaction that
-        # no lock serialised: the caller may retry and will see the new state.
-        log.warning("row changed under %s: %s", request.url.path, exc)
-        return await domain_error(request, Conflict("concurrent_update"))
-
-    @app.exception_handler(IntegrityError)
-    async def constraint_error(request: Request, exc: IntegrityError) -> Response:
-        # A unique constraint lost a race the services did not serialise: the caller may retry.
-        log.warning("integrity error on %s: %s", request.url.path, exc.orig or exc)
-        return await domain_error(request, Conflict("concurrent_update"))
+    for kind, _what, _answer in DATABASE_ERRORS:
+        app.add_exception_handler(kind, database_error)
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -157,9 +166,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        lang = lang_of(request)
-        detail = translate(code, {}, lang, fallback=str(exc.detail))
-        return problem(request, exc.status_code, code, detail, headers=exc.headers)
+        headers, ctx = dict(exc.headers or {}), {}
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route matching the path only.
+            allowed = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
+            headers["Allow"] = ctx["allowed"] = allowed
+            ctx["method"] = request.method
+        detail = translate(code, ctx, lang_of(request), fallback=str(exc.detail))
+        return problem(request, exc.status_code, code, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:

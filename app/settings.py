@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from storage.clamd import Clamd
 from storage.signing import load_secret
+from workflows.runtime import DeliverySettings
 
 
-class AppSettings(BaseSettings):
+class AppSettings(DeliverySettings):
     """Everything the app reads from the environment (see the README's table)."""
 
     model_config = SettingsConfigDict(extra="ignore")
@@ -36,8 +37,6 @@ class AppSettings(BaseSettings):
     reminder_interval: float = 3600.0
     retention_interval: float = 86400.0  # the retention flow, daily (0: never)
     storage_gc_interval: float = 3600.0  # the storage sweep, hourly (0: never)
-    delivery_retries: int = 3
-    delivery_retry_delay: float = 2.0
     # Antivirus: uploads are streamed to clamd when CLAMD_SOCKET or CLAMD_HOST is set.
     clamd_host: str | None = None
     clamd_port: int = 3310

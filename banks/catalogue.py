@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from banks.channels import UnknownChannel, validate_config
 from dossier.money import NonNegativeMoney, PositiveMoney
 from dossier.schema.enums import Label, Sector, Stage
 
@@ -44,8 +45,6 @@ class Delivery(BaseModel):
 
     def model_post_init(self, context: object, /) -> None:
         """The channel is installed and its own config model accepts these settings."""
-        from banks.channels import UnknownChannel, validate_config
-
         try:
             validate_config(self.channel, self.model_dump(exclude_none=True))
         except UnknownChannel as exc:

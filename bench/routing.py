@@ -28,8 +28,7 @@ import psycopg
 from bench import database
 from bench.common import VAR, latency_summary, log, ratio, target
 from bench.services import SECRET, app_env, app_server, issue_tokens
-from tests.helpers import minimal_pdf
-from tests.routing.conftest import ALL_KINDS, six_partner_dossier
+from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf
 from tests.s3server import S3Server
 
 DB = "bench_routing"
@@ -72,8 +71,7 @@ def _prepare(url: str, s3: S3Server, count: int) -> list[uuid.UUID]:
     with transaction(make_sessionmaker(engine)) as db:
         seed_demo(db=db, password="demo1234")  # noqa: S106  (the documented demo password)
         founder = users.get_by_email(db=db, email="founder@demo.example")
-        body = six_partner_dossier()
-        body["company"]["legal_name"] = "Startup 00000"
+        body = full_dossier(name="Startup 00000", ask_cic=True)
         template = dossiers.create_draft(db=db, owner=founder, data=body)
         for kind, obj in stored.items():
             attachments.record(db=db, dossier=template, user=founder, kind=kind,
@@ -288,10 +286,11 @@ def _render_counts(url: str, render_log: Path, ids: list[uuid.UUID]) -> dict[str
 
 def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
          ) -> dict[str, Any]:
-    from banks import submission as submitting
+    from banks.submission import BankEligibility
     from bench.serve import count_renders
     from dossier.db import make_engine, make_sessionmaker
     from dossier.models import Dossier, User
+    from dossier.services import submission
     from workflows.documents import ensure_version_pdf
     from workflows.payloads import delivery_config
     from workflows.routing import _request, claim_due, send, settle
@@ -304,6 +303,7 @@ def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
     runtime = Runtime(sessions=make_sessionmaker(engine), store=_store(s3),
                       secret=SECRET.encode(), public_url="http://127.0.0.1:8000")
     set_runtime(runtime)
+    submission.use_eligibility(BankEligibility())
     t0 = datetime.now(UTC)
     started = time.monotonic()
     finished: list[float] = []
@@ -313,7 +313,7 @@ def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
         with runtime.sessions() as db, db.begin():
             dossier = db.get(Dossier, dossier_id)
             founder = db.get(User, dossier.owner_id)
-            version, _ = submitting.submit(db=db, dossier=dossier, user=founder, consent=True)
+            version, _ = submission.submit(db=db, dossier=dossier, user=founder, consent=True)
             version_id = version.id
         ensure_version_pdf(runtime, version_id)
         for item in claim_due(runtime, version_id=version_id):

@@ -28,9 +28,9 @@ from sqlalchemy import func, select
 
 from banks.channels.signing import generate_secret
 from bench.common import BENCH_DIR, VAR, latency_summary, log, machine, stamp
-from tests.helpers import minimal_pdf
+from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf, wait_until
 from tests.s3server import start_s3_server
-from tests.scale.cluster import KINDS, Cluster, database_url, six_partner_dossier, wait_for
+from tests.scale.cluster import Cluster, database_url
 from tests.webhook_receiver import WebhookReceiver
 
 PASSWORD = "soak-password-1"  # noqa: S105  (accounts of a throwaway database)
@@ -95,14 +95,13 @@ def founder_loop(api_url: str, people: Users, tally: Tally, until: float, rng: r
     """Create, fill, upload, edit, delete, submit; sometimes withdraw; sometimes erase."""
     http = client(api_url, people.new_founder(), PASSWORD)
     while time.monotonic() < until:
-        body = six_partner_dossier()
-        body["company"]["legal_name"] = f"Soak {uuid.uuid4().hex[:6]}"
+        body = full_dossier(name=f"Soak {uuid.uuid4().hex[:6]}", ask_cic=True)
         r = tally.call(http, "create", "POST", "/dossiers", json=body)
         if r is None or r.status_code != 201:
             continue
         did = r.json()["id"]
         ids = {}
-        for kind in KINDS:
+        for kind in ALL_KINDS:
             up = tally.call(http, "upload", "POST", f"/dossiers/{did}/attachments",
                             data={"kind": kind},
                             files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")})
@@ -202,7 +201,7 @@ def books(cluster: Cluster, sessions, webhook: WebhookReceiver) -> dict[str, Any
                 select(func.count()).select_from(RoutingRequest).where(
                     RoutingRequest.completed_at.is_(None)))
 
-    wait_for(settled, 600, "every delivery settled")
+    wait_until(settled, what="every delivery settled", timeout=600, every=0.5)
     with sessions() as db:
         twice = db.execute(select(RouteEvent.route_id, func.count())
                            .where(RouteEvent.type == "delivered")

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import wait_until
 from tests.s3server import start_s3_server
 from tests.scale.cluster import (
     Cluster,
@@ -38,7 +39,6 @@ from tests.scale.cluster import (
     batch_runs,
     delivery_counts,
     descendants,
-    wait_for,
 )
 
 PARTNERS = 6
@@ -152,7 +152,8 @@ def route_round(cluster: Cluster, sessions, workers: int, dossiers: int) -> dict
     for name in names:
         cluster.start_worker(name)
     for name in names:
-        wait_for(lambda n=name: "started!" in cluster.log_tail(n), 120, f"worker {name}")
+        wait_until(lambda n=name: "started!" in cluster.log_tail(n), what=f"worker {name}",
+                   timeout=120, every=0.5)
     runs_before = len(batch_runs(cluster.prefect_url))
     idle = measure_idle(cluster)
     load0 = os.getloadavg()[0]
@@ -169,13 +170,13 @@ def route_round(cluster: Cluster, sessions, workers: int, dossiers: int) -> dict
     started = time.monotonic()
     dispatcher.start()
     dispatcher.run_pending()  # the first top-up now, not one tick later
-    wait_for(lambda: delivery_counts(sessions) == {"delivered": target}, 3600,
-             "every delivery", every=0.2)
+    wait_until(lambda: delivery_counts(sessions) == {"delivered": target}, what="every delivery",
+               timeout=3600, every=0.2)
     elapsed = time.monotonic() - started
     dispatcher.stop()
     activity1 = database_activity(prefect_db)
-    wait_for(lambda: all(r.state.is_final() for r in batch_runs(cluster.prefect_url)), 300,
-             "the last flow runs to exit", every=0.2)
+    wait_until(lambda: all(r.state.is_final() for r in batch_runs(cluster.prefect_url)),
+               what="the last flow runs to exit", timeout=300, every=0.2)
     used = sampler.stop()
     for name in names:
         cluster.kill(name)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -139,6 +139,25 @@ def chain_pending(db: Session) -> None:
             head = digest
         conn.execute(update(AuditHead).where(AuditHead.dossier_id == dossier_id)
                      .values(seq=seq, hash=head, updated_at=utcnow()))
+
+
+@event.listens_for(Session, "before_flush")
+def _track_audit_records(session: Session, _ctx: Any, _instances: Any) -> None:
+    """Note new route events and access records: they join their dossier's chain at commit."""
+    track_new_records(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_audit_records(session: Session) -> None:
+    """Link this transaction's new records into their dossiers' audit chains."""
+    chain_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_audit_records(session: Session, transaction: Any) -> None:
+    """Whatever the transaction's end, nothing of it waits to be chained any more."""
+    if transaction.parent is None:
+        forget_pending(session)
 
 
 @dataclass(frozen=True)

@@ -36,63 +36,48 @@ class DomainError(Exception):
         self.errors = errors or []
         super().__init__(self.code)
 
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None,
+                          **kw: Any):
+        """`class NotFound(DomainError, status=404, code="not_found")`: its HTTP status and
+        default code (otherwise those of its base, or of its own class body)."""
+        super().__init_subclass__(**kw)
+        cls.status = status or cls.status
+        cls.code = code or cls.code
+
     def message(self, lang: str = "fr") -> str:
         """Human summary in the given language."""
         return translate(self.code, self.ctx, lang)
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, status=404, code="not_found"):
     """The thing does not exist, or is not yours to see."""
 
-    status = 404
-    code = "not_found"
 
-
-class Forbidden(DomainError):
+class Forbidden(DomainError, status=403, code="forbidden"):
     """The role does not allow this action."""
 
-    status = 403
-    code = "forbidden"
 
-
-class Unauthorized(DomainError):
+class Unauthorized(DomainError, status=401, code="unauthorized"):
     """No valid credentials."""
 
-    status = 401
-    code = "unauthorized"
 
-
-class Conflict(DomainError):
+class Conflict(DomainError, status=409, code="conflict"):
     """The action does not fit the current state."""
 
-    status = 409
-    code = "conflict"
 
-
-class Invalid(DomainError):
+class Invalid(DomainError, status=422, code="invalid"):
     """The input breaks one or more rules; `errors` names the fields."""
 
-    status = 422
-    code = "invalid"
 
-
-class TooLarge(DomainError):
+class TooLarge(DomainError, status=413, code="too_large"):
     """The upload or body is larger than allowed."""
 
-    status = 413
-    code = "too_large"
 
-
-class UnsupportedType(DomainError):
+class UnsupportedType(DomainError, status=415, code="unsupported_type"):
     """The uploaded bytes are not an accepted document type."""
 
-    status = 415
-    code = "unsupported_type"
 
-
-class Unavailable(DomainError):
+class Unavailable(DomainError, status=503, code="unavailable"):
     """A backing service (storage, database) does not answer."""
 
-    status = 503
-    code = "unavailable"
     retry_after = 2

@@ -302,23 +302,37 @@ def _check_csv(path: Path, head: bytes) -> str:
     sample, cut = read
     if (label := _markup_label(sample)) is not None:
         _refuse("unsupported_type", label)
-    if cut and "\n" in sample:
-        sample = sample[: sample.rindex("\n") + 1]  # drop a line cut by the sample's end
-    lines = [ln for ln in sample.splitlines() if ln.strip()][:CSV_LINES]
+    sample, lines = _whole_lines(sample, cut)
     if not any(d in ln for ln in lines for d in ",;"):
         _refuse("unsupported_type", "text/plain")
     bad_lines = []
     for delimiter in _delimiters("\n".join(lines)):
         try:
-            records = _records(sample, delimiter)
+            bad = _first_bad_line(sample, delimiter)
         except csv.Error:
             continue
-        widths = [w for _, w in records]
-        if len(widths) >= 2 and widths[0] >= 2 and len(set(widths)) == 1:
+        if bad is None:
             return CSV
-        bad = [n for n, w in records if w != widths[0]]
-        bad_lines.append(bad[0] if bad else (records[-1][0] + 1 if records else 1))
+        bad_lines.append(bad)
     raise UnsupportedType("csv_invalid", {"line": bad_lines[0] if bad_lines else 1})
+
+
+def _whole_lines(sample: str, cut: bool) -> tuple[str, list[str]]:
+    """The sample without a line cut by its end, and its first non-blank lines."""
+    if cut and "\n" in sample:
+        sample = sample[: sample.rindex("\n") + 1]
+    return sample, [ln for ln in sample.splitlines() if ln.strip()][:CSV_LINES]
+
+
+def _first_bad_line(sample: str, delimiter: str) -> int | None:
+    """None if the records form a table (two or more, of two or more fields, all as wide);
+    otherwise the line to blame: the first of another width, or the one after the records."""
+    records = _records(sample, delimiter)
+    widths = [w for _, w in records]
+    if len(widths) >= 2 and widths[0] >= 2 and len(set(widths)) == 1:
+        return None
+    bad = [n for n, w in records if w != widths[0]]
+    return bad[0] if bad else (records[-1][0] + 1 if records else 1)
 
 
 def _records(sample: str, delimiter: str) -> list[tuple[int, int]]:

@@ -32,10 +32,7 @@ def funding_plan(d: DossierV1, *, covered_eur: Decimal = ZERO) -> dict[str, Any]
     `covered_eur` is the amount covered by partners' decisions (routing); it counts with
     the obtained sources towards closing the plan.
     """
-    funding = d.funding
-    total = funding.total_need_eur if funding else None
-    sources = (funding.sources if funding else None) or []
-    uses = (funding.uses if funding else None) or []
+    total, sources, uses = _parts(d)
     sources_total, uses_total = _total(sources), _total(uses)
     obtained = _total([s for s in sources if s.status == "obtained"])
     requested = _total([s for s in sources if s.status == "requested"])
@@ -43,15 +40,8 @@ def funding_plan(d: DossierV1, *, covered_eur: Decimal = ZERO) -> dict[str, Any]
     remaining = None if total is None else max(total - obtained - covered, ZERO)
     return {
         "total_need_eur": _text(total),
-        "sources": [{
-            "type": _text_enum(s.type), "label": s.label, "amount_eur": _text(s.amount_eur),
-            "status": _text_enum(s.status), "partner": s.partner,
-            "share_pct": _text(share_pct(s.amount_eur, total)),
-        } for s in sources],
-        "uses": [{
-            "category": _text_enum(u.category), "label": u.label,
-            "amount_eur": _text(u.amount_eur), "share_pct": _text(share_pct(u.amount_eur, total)),
-        } for u in uses],
+        "sources": [_source_line(s, total) for s in sources],
+        "uses": [_use_line(u, total) for u in uses],
         "sources_total_eur": as_str(sources_total),
         "uses_total_eur": as_str(uses_total),
         "obtained_eur": as_str(obtained),
@@ -62,6 +52,24 @@ def funding_plan(d: DossierV1, *, covered_eur: Decimal = ZERO) -> dict[str, Any]
         "remaining_eur": _text(remaining),
         "closed": remaining is not None and remaining == 0,
     }
+
+
+def _parts(d: DossierV1) -> tuple[Decimal | None, list[Any], list[Any]]:
+    """The need, the sources and the uses of the plan (None and empty lists where missing)."""
+    if d.funding is None:
+        return None, [], []
+    return d.funding.total_need_eur, d.funding.sources or [], d.funding.uses or []
+
+
+def _source_line(s: Any, total: Decimal | None) -> dict[str, Any]:
+    return {"type": _text_enum(s.type), "label": s.label, "amount_eur": _text(s.amount_eur),
+            "status": _text_enum(s.status), "partner": s.partner,
+            "share_pct": _text(share_pct(s.amount_eur, total))}
+
+
+def _use_line(u: Any, total: Decimal | None) -> dict[str, Any]:
+    return {"category": _text_enum(u.category), "label": u.label,
+            "amount_eur": _text(u.amount_eur), "share_pct": _text(share_pct(u.amount_eur, total))}
 
 
 def _text_enum(value: Any) -> str | None:

@@ -234,7 +234,17 @@ class RouteTally(Base):
     n: Mapped[int] = mapped_column(BigInteger)
 
 
-class RouteEvent(Base):
+class ChainLink:
+    """A link of its dossier's audit chain, created when it happened (append-only); the
+    chain columns are filled at commit by dossier/audit.py."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chain_seq: Mapped[int | None]
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class RouteEvent(ChainLink, Base):
     """An append-only record of what happened to a route: actor, time, payload."""
 
     __tablename__ = "route_events"
@@ -250,14 +260,9 @@ class RouteEvent(Base):
         ForeignKey("users.id", ondelete="SET NULL"))
     actor_role: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Audit chain of the route's dossier (dossier/audit.py fills these at commit).
-    chain_seq: Mapped[int | None]
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    hash: Mapped[str | None] = mapped_column(String(64))
 
 
-class AccessRecord(Base):
+class AccessRecord(ChainLink, Base):
     """Someone other than the founder read the dossier, its PDF or attachments (append-only)."""
 
     __tablename__ = "access_records"
@@ -277,10 +282,6 @@ class AccessRecord(Base):
     object_name: Mapped[str | None] = mapped_column(String(255))
     version: Mapped[int | None]
     via: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    chain_seq: Mapped[int | None]
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditHead(Base):
@@ -315,6 +316,7 @@ class Delivery(Base):
     channel: Mapped[str] = mapped_column(String(32), default="portal")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int | None]  # the budget, fixed at the first attempt
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -423,32 +425,6 @@ def _versions_are_immutable(session: Session, _ctx: Any, _instances: Any) -> Non
     for obj in session.deleted:
         if isinstance(obj, RouteEvent | AccessRecord):
             raise ValueError(f"{type(obj).__name__} rows are append-only")
-
-
-# The audit chain (dossier/audit.py imports these models, hence the imports at call time).
-@event.listens_for(Session, "before_flush")
-def _track_audit_records(session: Session, _ctx: Any, _instances: Any) -> None:
-    """Note new route events and access records: they join their dossier's chain at commit."""
-    from dossier.audit import track_new_records
-
-    track_new_records(session)
-
-
-@event.listens_for(Session, "before_commit")
-def _chain_audit_records(session: Session) -> None:
-    """Link this transaction's new records into their dossiers' audit chains."""
-    from dossier.audit import chain_pending
-
-    chain_pending(session)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_audit_records(session: Session, transaction: Any) -> None:
-    """Whatever the transaction's end, nothing of it waits to be chained any more."""
-    if transaction.parent is None:
-        from dossier.audit import forget_pending
-
-        forget_pending(session)
 
 
 class RateLimitCounter(Base):

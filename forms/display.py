@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -50,30 +50,39 @@ def display_value(f: Field, value: Any, lang: str = "fr",
         return str(value)  # a draft may hold odd values: show them rather than fail
 
 
+def _integer(f: Field, value: Any, lang: str) -> str:
+    if f.unit is BYTES:
+        return format_size(value, lang)
+    shown = format_int(value, lang) if f.grouping else str(int(to_decimal(value)))
+    return f"{shown} {f.unit.get(lang)}" if f.unit else shown
+
+
+def _iban(value: Any) -> str:
+    compact = str(value).replace(" ", "").upper()
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def _choices(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str:
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(_choice(f, v, lang, partners) for v in values)
+
+
+# How each kind of field shows a value: (field, value, language, partner names) -> text.
+_SHOW: dict[Kind, Callable[[Field, Any, str, Mapping[str, str]], str]] = {
+    Kind.MONEY: lambda f, v, lang, p: format_money(v, lang),
+    Kind.PERCENT: lambda f, v, lang, p: format_pct(v, lang),
+    Kind.INTEGER: lambda f, v, lang, p: _integer(f, v, lang),
+    Kind.DATE: lambda f, v, lang, p: format_date(v, lang),
+    Kind.BOOLEAN: lambda f, v, lang, p: (YES if v else NO).get(lang),
+    Kind.ENUM: lambda f, v, lang, p: _choice(f, v, lang, p),
+    Kind.MULTI_ENUM: _choices,
+    Kind.IBAN: lambda f, v, lang, p: _iban(v),
+}
+
+
 def _display(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str:
-    kind = f.kind
-    if kind is Kind.MONEY:
-        return format_money(value, lang)
-    if kind is Kind.PERCENT:
-        return format_pct(value, lang)
-    if kind is Kind.INTEGER:
-        if f.unit is BYTES:
-            return format_size(value, lang)
-        shown = format_int(value, lang) if f.grouping else str(int(to_decimal(value)))
-        return f"{shown} {f.unit.get(lang)}" if f.unit else shown
-    if kind is Kind.DATE:
-        return format_date(value, lang)
-    if kind is Kind.BOOLEAN:
-        return (YES if value else NO).get(lang)
-    if kind is Kind.ENUM:
-        return _choice(f, value, lang, partners)
-    if kind is Kind.MULTI_ENUM:
-        values = value if isinstance(value, list | tuple) else [value]
-        return ", ".join(_choice(f, v, lang, partners) for v in values)
-    if kind is Kind.IBAN:
-        compact = str(value).replace(" ", "").upper()
-        return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
-    return str(value)
+    show = _SHOW.get(f.kind)
+    return show(f, value, lang, partners) if show else str(value)
 
 
 def _choice(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dossier.schema.enums import INSTRUMENT_LABELS
 from forms.text import Text
 
 T = Text
@@ -80,14 +81,7 @@ ENUMS: dict[str, dict[str, Text]] = {
         "requested": T("Sollicité", "Requested"),
         "obtained": T("Obtenu", "Obtained"),
     },
-    "instrument": {
-        "bank_loan": T("Prêt bancaire", "Bank loan"),
-        "honor_loan": T("Prêt d'honneur", "Honour loan"),
-        "equity": T("Fonds propres", "Equity"),
-        "guarantee": T("Garantie", "Guarantee"),
-        "grant": T("Subvention", "Grant"),
-        "advice": T("Orientation/conseil", "Guidance/advice"),
-    },
+    "instrument": {code: T(*words.pair()) for code, words in INSTRUMENT_LABELS.items()},
     "attachment_kind": {
         "kbis": T("Extrait Kbis", "Kbis extract"),
         "statuts": T("Statuts", "Articles of association"),

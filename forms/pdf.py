@@ -14,7 +14,7 @@ from weasyprint import CSS, HTML
 from forms import fetcher
 from forms.fetcher import ASSETS_DIR, ASSETS_URL, ForbiddenURL, SafeURLFetcher, safe_url_fetcher
 from forms.text import LANGS
-from forms.view import UI, cover_view, sections_view
+from forms.view import cover_view, sections_view, ui_words
 
 __all__ = [
     "ForbiddenURL",
@@ -24,12 +24,13 @@ __all__ = [
     "safe_url_fetcher",
 ]
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).parent / "templates"  # the app loads them too, as "forms/..."
 STYLESHEET = ASSETS_DIR / "dossier.css"
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The documents' Jinja2 environment (forms/templates): strict, autoescaped."""
     # Autoescape everywhere: founders' text is shown as text, never parsed as markup.
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -51,9 +52,9 @@ def render_dossier_html(content: Mapping[str, Any], *, attachments: Sequence[Map
     content = content if isinstance(content, Mapping) else {}
     cover = cover_view(content, lang=lang, partners=partners, version=version,
                        content_hash=content_hash, generated_at=generated_at)
-    return _environment().get_template("dossier.html.j2").render(
+    return environment().get_template("dossier.html.j2").render(
         lang=lang,
-        ui={key: text.get(lang) for key, text in UI.items()},
+        ui=ui_words(lang),
         cover=cover,
         sections=sections_view(content, attachments, lang, partners),
         assets_url=assets_url,

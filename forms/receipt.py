@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import HTML
 
 from forms import fetcher
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL
 from forms.formatting import format_datetime, format_money, format_size
-from forms.pdf import TEMPLATES_DIR
+from forms.pdf import environment
 from forms.text import LANGS, Text
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -58,12 +56,6 @@ UI = {
     "generated": Text("Document établi le", "Document generated on"),
     "unnamed": Text("Entreprise non renseignée", "Company not provided"),
 }
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def _moment(value: Any, lang: str) -> str:
@@ -107,7 +99,7 @@ def receipt_view(receipt: Mapping[str, Any], lang: str) -> dict[str, Any]:
 def render_receipt_html(receipt: Mapping[str, Any], *, lang: str = "fr") -> str:
     """The receipt as one HTML page (autoescaped: names are shown as text)."""
     lang = lang if lang in LANGS else "fr"
-    return _environment().get_template("receipt.html").render(
+    return environment().get_template("receipt.html").render(
         lang=lang, ui={k: v.get(lang) for k, v in UI.items()}, r=receipt_view(receipt, lang))
 
 

@@ -29,6 +29,13 @@ UI = {
     "empty": EMPTY,
     "colon": Text("\u202f:", ":"),
 }
+
+
+def ui_words(lang: str) -> dict[str, str]:
+    """The document's own words (UI) in one language, for the templates."""
+    return {key: text.get(lang) for key, text in UI.items()}
+
+
 NUMERIC = (Kind.MONEY, Kind.PERCENT, Kind.INTEGER)
 COVER_FACTS = ("company.siren", "company.address.city", "company.sector", "company.stage",
                "funding.total_need_eur")
@@ -63,11 +70,10 @@ class Prose:
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its label and CSS classes (kind and key)."""
+    """A table column: its label and CSS classes (kind, key, and `num` for a number)."""
 
     label: str
     css: str
-    numeric: bool
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,8 @@ def _shown(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str 
 
 
 def _column(f: Field, lang: str) -> Column:
-    return Column(f.label.get(lang), f"k-{f.kind} c-{f.key}", f.kind in NUMERIC)
+    numeric = " num" if f.kind in NUMERIC else ""
+    return Column(f.label.get(lang), f"k-{f.kind} c-{f.key}{numeric}")
 
 
 def _sum(items: Sequence[Any], key: str) -> Decimal:
@@ -125,35 +132,54 @@ def _sum(items: Sequence[Any], key: str) -> Decimal:
     return total
 
 
+def _columns(f: Field, lang: str) -> list[Column]:
+    """The list's columns, with a "share of the need" column after its total one."""
+    columns = []
+    for sub in f.items:
+        columns.append(_column(sub, lang))
+        if f.share_of and sub.key == f.total:
+            columns.append(Column(UI["share"].get(lang), "k-percent c-share num"))
+    return columns
+
+
+def _pct(amount: Any, whole: Any, lang: str) -> str | None:
+    share = share_pct(amount, whole)
+    return None if share is None else format_pct(share, lang)
+
+
+def _row(f: Field, item: Mapping[str, Any], whole: Any, lang: str,
+         partners: Mapping[str, str]) -> tuple[str | None, ...]:
+    cells: list[str | None] = []
+    for sub in f.items:
+        cells.append(_shown(sub, item.get(sub.key), lang, partners))
+        if f.share_of and sub.key == f.total:
+            cells.append(_pct(item.get(sub.key), whole, lang))
+    return tuple(cells)
+
+
+def _totals(f: Field, items: Sequence[Mapping[str, Any]], whole: Any, width: int,
+            lang: str) -> tuple[str | None, ...] | None:
+    """The totals row (with its share of the need), or None for a list without a total."""
+    if not (f.total and items):
+        return None
+    amount = _sum(items, f.total)
+    cells: list[str | None] = [UI["total"].get(lang)] + [None] * (width - 1)
+    at = next(i for i, sub in enumerate(f.items) if sub.key == f.total)
+    cells[at] = format_money(amount, lang)
+    if f.share_of:
+        cells[at + 1] = _pct(amount, whole, lang)
+    return tuple(cells)
+
+
 def _table(f: Field, content: Mapping[str, Any], lang: str,
            partners: Mapping[str, str]) -> Table:
     items = get_path(content, f.path)
     items = [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
     whole = get_path(content, f.share_of) if f.share_of else None
-    columns, rows = [], []
-    for sub in f.items:
-        columns.append(_column(sub, lang))
-        if f.share_of and sub.key == f.total:
-            columns.append(Column(UI["share"].get(lang), "k-percent c-share", True))
-    for item in items:
-        cells: list[str | None] = []
-        for sub in f.items:
-            cells.append(_shown(sub, item.get(sub.key), lang, partners))
-            if f.share_of and sub.key == f.total:
-                share = share_pct(item.get(sub.key), whole)
-                cells.append(None if share is None else format_pct(share, lang))
-        rows.append(tuple(cells))
-    totals = None
-    if f.total and items:
-        amount = _sum(items, f.total)
-        cells = [UI["total"].get(lang)] + [None] * (len(columns) - 1)
-        at = next(i for i, sub in enumerate(f.items) if sub.key == f.total)
-        cells[at] = format_money(amount, lang)
-        if f.share_of:
-            share = share_pct(amount, whole)
-            cells[at + 1] = None if share is None else format_pct(share, lang)
-        totals = tuple(cells)
-    return Table(f.label.get(lang), f.path, tuple(columns), tuple(rows), totals)
+    columns = _columns(f, lang)
+    rows = tuple(_row(f, item, whole, lang, partners) for item in items)
+    totals = _totals(f, items, whole, len(columns), lang)
+    return Table(f.label.get(lang), f.path, tuple(columns), rows, totals)
 
 
 def _blocks(fields: Sequence[Field], content: Mapping[str, Any], lang: str,

@@ -60,14 +60,8 @@ class ObjectStore(Protocol):
 
     def list_objects(self) -> Iterator[ObjectInfo]: ...
 
-    def signed_url(
-        self,
-        key: str,
-        *,
-        expires: timedelta = MAX_LINK_TTL,
-        filename: str | None = None,
-        content_type: str | None = None,
-    ) -> str: ...
+    def signed_url(self, key: str, *, expires: timedelta = MAX_LINK_TTL,
+                   filename: str | None = None, content_type: str | None = None) -> str: ...
 
     def check(self) -> None: ...
 

@@ -68,14 +68,8 @@ class FilesystemStore(SpoolingStore):
             except (FileNotFoundError, InvalidKey):  # deleted while listed, or not ours
                 continue
 
-    def signed_url(
-        self,
-        key: str,
-        *,
-        expires: timedelta = MAX_LINK_TTL,
-        filename: str | None = None,
-        content_type: str | None = None,
-    ) -> str:
+    def signed_url(self, key: str, *, expires: timedelta = MAX_LINK_TTL,
+                   filename: str | None = None, content_type: str | None = None) -> str:
         """An app URL carrying a token bound to this key, name and type."""
         expires_at = datetime.now(UTC) + check_ttl(expires)
         token = sign_link(self._secret, check_key(key), expires_at, filename, content_type)

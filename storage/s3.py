@@ -161,14 +161,8 @@ class S3Store(SpoolingStore):
                 with suppress(InvalidKey):  # not ours: left alone
                     yield ObjectInfo(check_key(item.object_name), item.last_modified)
 
-    def signed_url(
-        self,
-        key: str,
-        *,
-        expires: timedelta = MAX_LINK_TTL,
-        filename: str | None = None,
-        content_type: str | None = None,
-    ) -> str:
+    def signed_url(self, key: str, *, expires: timedelta = MAX_LINK_TTL,
+                   filename: str | None = None, content_type: str | None = None) -> str:
         """A presigned GET URL on this store's endpoint (an internal address, most often)."""
         return _presigned(self._client, self.bucket, key, expires, filename, content_type)
 

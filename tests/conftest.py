@@ -17,8 +17,10 @@ from app.demo import seed_demo
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import AppSettings
+from banks.submission import BankEligibility
 from dossier.db import Base, make_engine, make_sessionmaker, transaction
 from dossier.models import RouteTally, User
+from dossier.services import submission
 from storage.filesystem import FilesystemStore
 from tests.s3server import S3Server, S3ServerError, start_s3_server
 from tests.smtp_server import SMTPServer
@@ -30,6 +32,8 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:54
 DEMO_PASSWORD = "demo1234"
 FIXTURES = Path(__file__).parent / "fixtures"
 KEEP_TABLES = {"partners", "users"}
+
+submission.use_eligibility(BankEligibility())  # as the app does at start-up, for service tests
 
 
 def service_missing(reason: str) -> None:
@@ -74,14 +78,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         _drop_pg_database(admin, url)
 
 
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on the test database, with the catalogue and demo accounts seeded."""
-    eng = make_engine(database_url)
+def seeded_engine(url: str) -> Iterator[Engine]:
+    """An engine on a migrated database, with the catalogue and demo accounts seeded; disposed
+    when the fixture that yields from it ends."""
+    eng = make_engine(url)
     with transaction(make_sessionmaker(eng)) as db:
         seed_demo(db=db, password=DEMO_PASSWORD)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test database, with the catalogue and demo accounts seeded."""
+    yield from seeded_engine(database_url)
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from tests.helpers import submit, wait_until
 
 BIN = Path(sys.executable).parent
 DOSSIER = str(BIN / "dossier")
@@ -80,42 +81,29 @@ def live_server(home: Path, **settings: str) -> Iterator[Server]:
 
 
 def _wait_healthy(server: Server, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def healthy() -> bool:
         if server.proc.poll() is not None:
-            raise AssertionError(f"dossier serve exited:\n{server.log()}")
+            raise AssertionError("dossier serve exited")
         try:
-            if httpx.get(f"{server.base}/api/v1/health", timeout=1).status_code == 200:
-                return
+            return httpx.get(f"{server.base}/api/v1/health", timeout=1).status_code == 200
         except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError(f"dossier serve did not start:\n{server.log()}")
+            return False
 
-
-KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "pitch_deck", "cap_table",
-         "id_founder", "financial_statements")
+    try:
+        wait_until(healthy, what="dossier serve to answer", timeout=timeout, every=0.2)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{server.log()}") from None
 
 
 def submit_and_wait_delivered(base: str, timeout: float = 120) -> list[dict]:
     """The demo founder submits a full dossier through the API; its routes once all are
     delivered (the routing flows, hence Prefect, have run)."""
-    from tests.helpers import full_dossier, minimal_pdf
-
-    with httpx.Client(base_url=base + "/api/v1", timeout=60) as http:
-        token = http.post("/auth/token", data={"username": "founder@demo.example",
-                                               "password": "demo1234"}).json()["access_token"]
-        http.headers["Authorization"] = f"Bearer {token}"
-        dossier_id = http.post("/dossiers", json=full_dossier()).json()["id"]
-        for kind in KINDS:
-            r = http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
-                          files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")})
-            assert r.status_code == 201, r.text
-        submitted = http.post(f"/dossiers/{dossier_id}/submit", json={"consent": True})
-        assert submitted.status_code == 202, submitted.text
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            routes = http.get(f"/dossiers/{dossier_id}").json()["routes"]
-            if routes and all(r["state"] == "delivered" for r in routes):
-                return routes
-            time.sleep(0.5)
-        raise AssertionError(f"the routing flows never delivered: {routes}")
+    with httpx.Client(base_url=base, timeout=60) as http:
+        token = http.post("/api/v1/auth/token", data={"username": "founder@demo.example",
+                                                      "password": "demo1234"})
+        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        dossier_id = submit(http, {})["dossier_id"]
+        return wait_until(lambda: http.get(f"/api/v1/dossiers/{dossier_id}").json()["routes"],
+                          lambda routes: routes and all(r["state"] == "delivered"
+                                                        for r in routes),
+                          what="the routing flows to deliver", timeout=timeout, every=0.5)

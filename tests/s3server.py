@@ -10,12 +10,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import urllib3
 from minio import Minio
+
+from tests.helpers import wait_until
 
 ACCESS_KEY = "dossier-test"
 SECRET_KEY = "dossier-test-secret-0123456789"
@@ -171,8 +172,9 @@ class S3Server:
 
     def _wait_ready(self, timeout: float) -> None:
         """Poll until a bucket can be made and written (volumes take a moment)."""
-        client, deadline, last = self.client(), time.monotonic() + timeout, None
-        while time.monotonic() < deadline:
+        client = self.client()
+
+        def ready() -> bool | Exception:
             if self.process is None or self.process.poll() is not None:
                 raise S3ServerExited(f"weed exited; see {self.root / 'weed.log'}")
             try:
@@ -181,11 +183,15 @@ class S3Server:
                 client.put_object("readiness-probe", "probe", io.BytesIO(b"ok"), 2)
                 client.remove_object("readiness-probe", "probe")
                 client.remove_bucket("readiness-probe")
-                return
+                return True
             except Exception as exc:
-                last = exc
-                time.sleep(0.2)
-        raise S3ServerError(f"S3 server not ready after {timeout}s: {last!r}")
+                return exc
+
+        try:
+            wait_until(ready, lambda answer: answer is True, what="the S3 server to store",
+                       timeout=timeout, every=0.2)
+        except AssertionError as exc:
+            raise S3ServerError(str(exc)) from None
 
 
 def start_s3_server(root: Path, timeout: float = 60.0) -> S3Server:

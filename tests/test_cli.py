@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import json
+
 from typer.testing import CliRunner
 
 from app.cli import cli
+from banks.catalogue import DEFAULT_CATALOGUE
 from dossier.db import make_engine, make_sessionmaker
 from dossier.services import users
 
 
-def test_upgrade_demo_and_users_add(tmp_path, monkeypatch):
+def migrated(tmp_path, monkeypatch, **environment: str) -> tuple[CliRunner, str]:
+    """A CLI runner on a new SQLite database, `dossier db upgrade` done; the database URL."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("DEMO_PASSWORD", "autre-mot-de-passe")
+    for name, value in {"DATABASE_URL": url, **environment}.items():
+        monkeypatch.setenv(name, value)
     runner = CliRunner()
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    return runner, url
+
+
+def default_catalogue() -> dict:
+    """The default partner catalogue, as a file would hold it."""
+    return json.loads(DEFAULT_CATALOGUE.read_text("utf-8"))
+
+
+def test_upgrade_demo_and_users_add(tmp_path, monkeypatch):
+    runner, url = migrated(tmp_path, monkeypatch, DEMO_PASSWORD="autre-mot-de-passe")
     seeded = runner.invoke(cli, ["demo"])
     assert seeded.exit_code == 0, seeded.output
     assert "cepac@demo.example" in seeded.output
@@ -33,15 +47,8 @@ def test_upgrade_demo_and_users_add(tmp_path, monkeypatch):
 
 
 def test_partners_load_validates_the_file(tmp_path, monkeypatch):
-    import json
-
-    from banks.catalogue import DEFAULT_CATALOGUE
-
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    data = json.loads(DEFAULT_CATALOGUE.read_text("utf-8"))
+    runner, _ = migrated(tmp_path, monkeypatch)
+    data = default_catalogue()
     data["partners"][1]["sla_days"] = 9
     good = tmp_path / "catalogue.json"
     good.write_text(json.dumps(data), "utf-8")
@@ -55,16 +62,10 @@ def test_partners_load_validates_the_file(tmp_path, monkeypatch):
 
 
 def test_demo_never_reverts_a_loaded_catalogue(tmp_path, monkeypatch):
-    import json
-
-    from banks.catalogue import DEFAULT_CATALOGUE
     from dossier.models import Partner
 
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    data = json.loads(DEFAULT_CATALOGUE.read_text("utf-8"))
+    runner, url = migrated(tmp_path, monkeypatch)
+    data = default_catalogue()
     edited = next(p for p in data["partners"] if p["code"] == "cepac")
     edited["sla_days"], edited["name"] = 21, "Caisse d'Epargne CEPAC (edited)"
     missing = data["partners"].pop()["code"]
@@ -89,13 +90,9 @@ def test_storage_check_and_gc(tmp_path, monkeypatch):
     from dossier.models import Attachment, Dossier
     from storage.filesystem import FilesystemStore
 
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for name, value in {"DATABASE_URL": url, "SECRET_KEY": "cli-secret",
-                        "STORAGE_PATH": str(tmp_path / "objects")}.items():
-        monkeypatch.setenv(name, value)
     monkeypatch.setattr("workflows.runtime._current", None)  # built from this environment
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    runner, url = migrated(tmp_path, monkeypatch, SECRET_KEY="cli-secret",
+                           STORAGE_PATH=str(tmp_path / "objects"))
     store = FilesystemStore(tmp_path / "objects", secret=b"cli-secret")
     orphan = store.put_stream([b"written, never referenced"]).key
     kept = store.put_stream([b"an attachment's bytes"])

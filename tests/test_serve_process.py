@@ -7,12 +7,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.helpers import wait_until
 from tests.live import free_port, submit_and_wait_delivered
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,15 +68,6 @@ def _prefect_server(serve_pid: int) -> tuple[int, int]:
     raise AssertionError(f"no Prefect server among the children of {serve_pid}")
 
 
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
 def serve(tmp_path):
     """Start `dossier serve` on a fresh SQLite database and Prefect home; yields a starter."""
@@ -101,7 +92,7 @@ def serve(tmp_path):
         started.append(proc)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait(lambda: _answers(base), 180, "serve to answer")
+            wait_until(lambda: _answers(base), what="serve to answer", timeout=180, every=0.2)
         except AssertionError:
             print(log_path.read_text(errors="replace")[-3000:])
             raise
@@ -149,7 +140,8 @@ def test_the_prefect_server_ends_with_serve_however_serve_ends(serve, how):
 
 def _assert_ended(serve_pid: int, prefect_pid: int, prefect_port: int) -> None:
     try:
-        _wait(lambda: not _alive(prefect_pid), 20, "the Prefect server to end")
+        wait_until(lambda: not _alive(prefect_pid), what="the Prefect server to end", timeout=20,
+                   every=0.2)
     except AssertionError:
         os.kill(prefect_pid, signal.SIGKILL)  # a failing test leaves no orphan behind
         raise

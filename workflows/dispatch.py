@@ -13,6 +13,8 @@ from typing import Literal
 from dossier.services import delivery as deliveries
 from workflows.deployments import DeploymentLauncher
 from workflows.runtime import Runtime
+from workflows.storage_gc import sweep_once
+from workflows.visibility import DeliveriesFailed
 
 log = logging.getLogger(__name__)
 _STOP = "__stop__"
@@ -33,8 +35,6 @@ def _reconcile() -> object:
 
 def _outcomes(flow: Callable[..., object], *args: object) -> object:
     """Run a routing flow here; a run that failed deliveries still reports its outcomes."""
-    from workflows.visibility import DeliveriesFailed
-
     try:
         return flow(*args)
     except DeliveriesFailed as exc:  # settled in the outbox, shown in Prefect as Failed
@@ -55,8 +55,6 @@ def _reminders_due(runtime: Runtime) -> bool:
 
 
 def _sweep_store(runtime: Runtime) -> object:
-    from workflows.storage_gc import sweep_once
-
     return sweep_once(runtime)
 
 

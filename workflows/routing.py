@@ -6,13 +6,12 @@ import uuid
 from typing import Any
 
 from prefect import flow, task
-from prefect.tasks import exponential_backoff
 
 from banks.channels.base import DeliveryError, DeliveryRequest
 from banks.channels.registry import get_channel
 from dossier.errors import NotFound
-from dossier.models import RenderedDocument
 from dossier.services import delivery as deliveries
+from dossier.services.documents import rendered_pdf
 from workflows.documents import ensure_version_pdf
 from workflows.payloads import delivery_config, delivery_payload
 from workflows.runtime import Runtime, get_runtime
@@ -27,16 +26,9 @@ from workflows.visibility import (
 BATCH = 500
 
 
-def _retryable(_task: Any, _run: Any, state: Any) -> bool:
-    """Retry only deliveries that failed for a reason that may pass (5xx, timeouts)."""
-    exc = _error(state)
-    return not isinstance(exc, DeliveryError) or exc.retryable
-
-
-@task(name="send-to-partner", retries=3, retry_delay_seconds=exponential_backoff(2),
-      retry_jitter_factor=0.5, retry_condition_fn=_retryable, log_prints=False)
+@task(name="send-to-partner", log_prints=False)
 def send(request: dict[str, Any]) -> dict[str, Any]:
-    """Hand one delivery to its partner's channel (network I/O: the only retried step)."""
+    """Hand one delivery to its partner's channel: one attempt (the outbox schedules retries)."""
     channel = get_channel(request["config"].get("channel", "portal"))
     return channel.deliver(DeliveryRequest.model_validate(request)).model_dump()
 
@@ -49,13 +41,15 @@ def render(version_id: str) -> str:
 
 def claim_due(runtime: Runtime, *, version_id: uuid.UUID | None = None,
               limit: int = BATCH) -> list[dict[str, Any]]:
-    """Claim the deliveries that are due and describe them."""
+    """Claim the deliveries that are due and describe them (failing the lost, spent ones)."""
+    with runtime.sessions() as db, db.begin():
+        deliveries.give_up_lost(db=db, policy=runtime.retry, link_base=runtime.public_url)
     with runtime.sessions() as db:
         ids = deliveries.due(db=db, version_id=version_id, limit=limit)
     claimed = []
     for delivery_id in ids:
         with runtime.sessions() as db, db.begin():
-            if deliveries.claim(db=db, delivery_id=delivery_id):
+            if deliveries.claim(db=db, delivery_id=delivery_id, policy=runtime.retry):
                 claimed.append(deliveries.describe(db=db, delivery_id=delivery_id))
     return claimed
 
@@ -68,9 +62,12 @@ def settle(runtime: Runtime, item: dict[str, Any], error: BaseException | None,
         if error is None:
             deliveries.settle_delivered(db=db, delivery_id=delivery_id, detail=detail)
             return "delivered"
-        retryable = not isinstance(error, DeliveryError) or error.retryable
-        return deliveries.settle_failed(db=db, delivery_id=delivery_id, error=str(error),
-                                        retryable=retryable)
+        known = isinstance(error, DeliveryError)
+        return deliveries.settle_failed(
+            db=db, delivery_id=delivery_id, error=str(error),
+            retryable=not known or error.retryable,
+            retry_after=error.retry_after if known else None,
+            policy=runtime.retry, link_base=runtime.public_url)
 
 
 def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dict[str, int]:
@@ -90,9 +87,6 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
     for item in items:
         by_version.setdefault(item["version_id"], []).append(item)
     outcomes: dict[str, int] = {"claimed": len(items), "pdfs": len(by_version)}
-    sender = send.with_options(retries=runtime.delivery_retries,
-                               retry_delay_seconds=exponential_backoff(
-                                   runtime.delivery_retry_delay))
     sending = []
     for version, group in by_version.items():
         try:
@@ -111,7 +105,7 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
                 except NotFound:  # erased between its PDF and its payload
                     _count(outcomes, "gone")
                     continue
-                sending.append((item, sender.submit(request)))
+                sending.append((item, send.submit(request)))
     for item, future in sending:
         future.wait()
         state = future.state
@@ -120,7 +114,7 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
     rows = delivery_rows(runtime, items)
     publish_deliveries(rows)
     failed = [row for row in rows if row["failed"]]
-    if failed:  # settled in the outbox already: reconciliation retries what may pass
+    if failed:  # settled in the outbox already: reconciliation retries what is due
         raise DeliveriesFailed(failed, outcomes)
     return outcomes
 
@@ -132,7 +126,7 @@ def _count(outcomes: dict[str, int], status: str) -> None:
 def _request(runtime: Runtime, item: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     version_id = uuid.UUID(item["version_id"])
     with runtime.sessions() as db:
-        pdf = db.get(RenderedDocument, version_id)
+        pdf = rendered_pdf(db=db, version_id=version_id)
     if pdf is None:
         raise NotFound("dossier_not_found")
     return {"delivery_id": item["delivery_id"], "partner": item["partner"],

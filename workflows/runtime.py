@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.db import make_engine, make_sessionmaker
+from dossier.services.delivery import RetryPolicy
 from storage.base import ObjectStore
 from storage.factory import make_links, make_store
 from storage.links import DownloadLinks
@@ -16,17 +18,31 @@ from storage.settings import StorageSettings
 from storage.signing import load_secret
 
 
-class WorkflowSettings(BaseSettings):
-    """Environment of a flow run (the same variables as the API)."""
+class DeliverySettings(BaseSettings):
+    """DELIVERY_MAX_ATTEMPTS, and the backoff between them: DELIVERY_RETRY_DELAY doubling up
+    to DELIVERY_RETRY_CAP, or a partner's Retry-After up to DELIVERY_RETRY_AFTER_MAX (seconds)."""
 
     model_config = SettingsConfigDict(extra="ignore")
+
+    delivery_max_attempts: int = Field(8, ge=1, le=100)
+    delivery_retry_delay: float = Field(30.0, ge=0)
+    delivery_retry_cap: float = Field(3600.0, ge=0)
+    delivery_retry_after_max: float = Field(21600.0, ge=0)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The outbox's retry schedule."""
+        return RetryPolicy(max_attempts=self.delivery_max_attempts,
+                           base=self.delivery_retry_delay, cap=self.delivery_retry_cap,
+                           retry_after_max=self.delivery_retry_after_max)
+
+
+class WorkflowSettings(DeliverySettings):
+    """Environment of a flow run (the same variables as the API)."""
 
     database_url: str = "sqlite:///./var/dossier.db"
     secret_key: str = ""
     secret_key_file: Path = Path("./var/secret_key")
     public_url: str = "http://127.0.0.1:8000"
-    delivery_retries: int = 3
-    delivery_retry_delay: float = 2.0
 
 
 @dataclass
@@ -37,8 +53,7 @@ class Runtime:
     store: ObjectStore
     secret: bytes
     public_url: str
-    delivery_retries: int = 3
-    delivery_retry_delay: float = 2.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     links: DownloadLinks = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -65,7 +80,6 @@ def get_runtime() -> Runtime:
         _current = Runtime(
             sessions=make_sessionmaker(make_engine(settings.database_url)),
             store=make_store(storage, secret=secret), secret=secret,
-            public_url=settings.public_url, delivery_retries=settings.delivery_retries,
-            delivery_retry_delay=settings.delivery_retry_delay,
+            public_url=settings.public_url, retry=settings.retry_policy(),
             links=make_links(storage, secret=secret, public_url=settings.public_url))
     return _current

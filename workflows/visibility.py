@@ -7,9 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-
-from dossier.models import Delivery, DossierVersion
+from dossier.services import delivery as deliveries
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -38,12 +36,12 @@ def run_label(runtime: Runtime, items: Iterable[dict[str, Any]]) -> tuple[str, l
     versions = sorted({item["version_id"] for item in items})
     if len(versions) == 1:
         with runtime.sessions() as db:
-            version = db.get(DossierVersion, uuid.UUID(versions[0]))
+            version = deliveries.version_subject(db=db, version_id=uuid.UUID(versions[0]))
         if version is None:  # erased since its deliveries were claimed: nothing to name
             subject = "erased dossier"
         else:
-            company = ((version.content or {}).get("company") or {}).get("legal_name")
-            subject = f"{company or 'dossier'} v{version.number}"
+            company, number = version
+            subject = f"{company or 'dossier'} v{number}"
     else:
         subject = f"{len(versions)} versions"
     name = f"route {subject} → {', '.join(partners)}"
@@ -76,12 +74,9 @@ def delivery_rows(runtime: Runtime, items: Iterable[dict[str, Any]]) -> list[dic
     """The run's deliveries as they stand in the outbox after settling."""
     ids = [uuid.UUID(item["delivery_id"]) for item in items]
     with runtime.sessions() as db:
-        rows = db.scalars(select(Delivery).where(Delivery.id.in_(ids))
-                          .order_by(Delivery.partner_code)).all()
-        return [{"partner": d.partner_code, "channel": d.channel,
-                 "status": STATUS_LABELS.get(d.status, d.status), "attempts": d.attempts,
-                 "error": d.last_error or "", "failed": d.status not in NOT_FAILED}
-                for d in rows]
+        rows = deliveries.outcomes(db=db, delivery_ids=ids)
+    return [{**row, "status": STATUS_LABELS.get(row["status"], row["status"]),
+             "failed": row["status"] not in NOT_FAILED} for row in rows]
 
 
 def publish_deliveries(rows: list[dict[str, Any]]) -> None:

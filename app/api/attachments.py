@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.access_deps import DossierFor, ReadableDossier
+from app.api.schemas import LinkOut
 from app.attachments import store_upload
 from app.deps import CurrentUser, SessionDep, StateDep, StoreDep
 from app.openapi import ATTACHMENT_CONTENT, AttachmentOut, problems
@@ -65,7 +66,7 @@ def content(dossier: ReadableDossier, attachment_id: str, user: CurrentUser, db:
     })
 
 
-@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link",
+@router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link", response_model=LinkOut,
             responses=problems(404, 409))
 def link(dossier: ReadableDossier, attachment_id: str, user: CurrentUser, db: SessionDep,
          state: StateDep) -> dict[str, Any]:

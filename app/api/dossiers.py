@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
@@ -14,14 +13,11 @@ from app.deps import (
     JsonBody,
     LangDep,
     SessionDep,
-    StateDep,
-    after_commit,
 )
-from app.openapi import DOSSIER_BODY, DossierOut, problems
+from app.openapi import DOSSIER_BODY, DossierOut, binary, problems
 from app.rendering import dossier_pdf
 from dossier.services import dossiers, submission
 from dossier.services.access import AccessKind, record_access
-from dossier.services.partners import delivery_channels
 
 router = APIRouter(tags=["dossiers"])
 
@@ -51,20 +47,15 @@ def read(dossier: ReadableDossier, user: CurrentUser, db: SessionDep) -> dict[st
 
 @router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY,
             responses=problems(403, 404, 409, 413, 415))
-def replace(dossier: OwnedDossier, user: CurrentUser, body: JsonBody, db: SessionDep,
-            state: StateDep) -> dict[str, Any]:
+def replace(dossier: OwnedDossier, user: CurrentUser, body: JsonBody, db: SessionDep
+            ) -> dict[str, Any]:
     """Replace the content: the draft before submission, a new version (amendment) after."""
-    before = dossier.current_version
-    submission.save(db=db, dossier=dossier, user=user, data=body,
-                    channels=delivery_channels(db=db))
-    if dossier.current_version != before:
-        amended = str(dossiers.latest_version(db=db, dossier=dossier).id)
-        after_commit(db, partial(state.dispatcher.submitted, amended))
+    submission.save(db=db, dossier=dossier, user=user, data=body)
     return dossiers.dossier_view(db=db, dossier=dossier)
 
 
 @router.get("/dossiers/{dossier_id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}, **problems(404)})
+            responses={**binary("application/pdf"), **problems(404)})
 def pdf(dossier: ReadableDossier, user: CurrentUser, lang: LangDep, db: SessionDep
         ) -> Response:
     """The dossier as a PDF (current content)."""

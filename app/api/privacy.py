@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from app import privacy
 from app.deps import CurrentUser, StateDep, allowed_to, json_model
-from app.openapi import json_request, problems
+from app.openapi import binary, json_request, problems
 from dossier.access import Action
 from dossier.models import User
 
@@ -31,8 +31,8 @@ class ErasureOut(BaseModel):
 
 
 @router.get("/me/export", response_class=StreamingResponse,
-            responses={200: {"content": {"application/zip": {}},
-                             "description": "data.json and the attachment files"}})
+            responses=binary("application/zip",
+                             description="data.json and the attachment files"))
 def export(user: CurrentUser, state: StateDep) -> StreamingResponse:
     """Everything stored about the caller (account, dossiers, versions, routes, events,
     messages, consents, notifications) with the attachment files, as a ZIP."""

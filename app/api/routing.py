@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
@@ -11,6 +10,16 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StrictBool
 
 from app.access_deps import DossierFor, ReadableDossier, ReadableRoute, RouteFor
+from app.api.schemas import (
+    EVENT_BODY,
+    MESSAGE_BODY,
+    EventOut,
+    InboxPage,
+    MessageOut,
+    RouteDetail,
+    RouteSummary,
+    SubmitOut,
+)
 from app.deps import (
     CurrentUser,
     JsonBody,
@@ -18,15 +27,14 @@ from app.deps import (
     ReviewerUser,
     SessionDep,
     StateDep,
-    after_commit,
     json_model,
 )
-from app.openapi import ATTACHMENT_CONTENT, json_request, problems
-from banks import submission as submitting
+from app.openapi import ATTACHMENT_CONTENT, binary, json_request, problems
+from banks.eligibility import Eligibility
 from dossier.access import Action
 from dossier.errors import NotFound
 from dossier.money import as_cents
-from dossier.services import inbox, routes
+from dossier.services import attachments, inbox, routes, submission
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
@@ -40,34 +48,33 @@ class SubmitIn(BaseModel):
     consent: StrictBool = False  # JSON true only: "yes" or 1 is not consent
 
 
-@router.get("/dossiers/{dossier_id}/eligibility", responses=problems(404))
+@router.get("/dossiers/{dossier_id}/eligibility", response_model=list[Eligibility],
+            responses=problems(404))
 def eligibility(dossier: ReadableDossier, db: SessionDep, lang: LangDep) -> list[dict[str, Any]]:
     """Per partner: eligible or not, why, and which attachments are missing."""
     return [v.model_dump(mode="json")
-            for v in submitting.eligibility(db=db, dossier=dossier, lang=lang)]
+            for v in submission.eligibility(db=db, dossier=dossier, lang=lang)]
 
 
-@router.post("/dossiers/{dossier_id}/submit", status_code=202,
+@router.post("/dossiers/{dossier_id}/submit", status_code=202, response_model=SubmitOut,
              responses=problems(403, 404, 409), openapi_extra=json_request(SubmitIn))
 def submit(dossier: DossierFor(Action.submit_dossier), user: CurrentUser,
-           body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep,
-           state: StateDep, lang: LangDep,
+           body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep, lang: LangDep,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
            ) -> dict[str, Any]:
     """Submit with consent; routing starts at once and runs in the background."""
-    version, request = submitting.submit(db=db, dossier=dossier, user=user,
+    version, request = submission.submit(db=db, dossier=dossier, user=user,
                                          consent=body.consent, lang=lang,
                                          idempotency_key=idempotency_key)
     view = {"status": "submitted", "version": version.number, "dossier_id": str(dossier.id),
             "routing": "started" if request else "already_routed",
             "routes": [routes.route_summary(r) for r in
-                       submitting.routes_of(db=db, dossier=dossier).values()]}
-    if request is not None:
-        after_commit(db, partial(state.dispatcher.submitted, str(version.id)))
+                       submission.routes_of(db=db, dossier=dossier).values()]}
     return view
 
 
-@router.post("/routes/{route_id}/withdraw", responses=problems(403, 404, 409))
+@router.post("/routes/{route_id}/withdraw", response_model=RouteSummary,
+             responses=problems(403, 404, 409))
 def withdraw(route: RouteFor(Action.withdraw), user: CurrentUser, db: SessionDep
              ) -> dict[str, Any]:
     """The founder withdraws from one partner: its reviewers lose access at once."""
@@ -75,7 +82,7 @@ def withdraw(route: RouteFor(Action.withdraw), user: CurrentUser, db: SessionDep
     return routes.route_summary(route)
 
 
-@router.get("/inbox", responses=problems(403))
+@router.get("/inbox", response_model=InboxPage, responses=problems(403))
 def reviewer_inbox(user: ReviewerUser, db: SessionDep,
                    state: Annotated[str | None, Query(max_length=20)] = None,
                    q: Annotated[str | None, Query(max_length=200)] = None,
@@ -94,16 +101,11 @@ def reviewer_inbox(user: ReviewerUser, db: SessionDep,
                        max_days=max_days, page=page, page_size=page_size)
 
 
-@router.get("/routes/{route_id}", responses=problems(404))
+@router.get("/routes/{route_id}", response_model=RouteDetail, responses=problems(404))
 def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     """The route, the content of the version the partner has, its attachments and events;
     reading it is opening it, as on the reviewer's page."""
-    history = routes.events(db=db, route=route)
-    # The version the partner last read; if it never read one, the one delivered before.
-    unread = route.seen_version and route.seen_version != route.delivered_version
-    baseline = route.seen_version if unread else next(
-        (e.payload.get("previous") for e in reversed(history) if e.type == "updated"), None)
-    routes.open_route(db=db, route=route, user=user, via="api")
+    baseline = routes.open_route(db=db, route=route, user=user, via="api")
     version = inbox.delivered_version(db=db, route=route)
     return {**routes.route_summary(route),
             "dossier_id": str(route.dossier_id),
@@ -116,28 +118,30 @@ def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dic
             "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)]}
 
 
-@router.get("/routes/{route_id}/events", responses=problems(404))
+@router.get("/routes/{route_id}/events", response_model=list[EventOut],
+            responses=problems(404))
 def route_events(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
     """The route's append-only events."""
     return [routes.event_view(e) for e in routes.events(db=db, route=route)]
 
 
-@router.post("/routes/{route_id}/events", status_code=201,
-             responses=problems(403, 404, 409, 413, 415))
+@router.post("/routes/{route_id}/events", status_code=201, response_model=EventOut,
+             responses=problems(403, 404, 409, 413, 415), openapi_extra=EVENT_BODY)
 def post_event(route: RouteFor(Action.review), user: CurrentUser, db: SessionDep,
                body: JsonBody) -> dict[str, Any]:
     """A reviewer's action: opened, in_review, info_requested, approved or declined."""
     return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
 
 
-@router.get("/routes/{route_id}/messages", responses=problems(404))
+@router.get("/routes/{route_id}/messages", response_model=list[MessageOut],
+            responses=problems(404))
 def list_messages(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
     """Messages between the partner and the founder."""
     return [routes.message_view(m) for m in routes.messages(db=db, route=route)]
 
 
-@router.post("/routes/{route_id}/messages", status_code=201,
-             responses=problems(403, 404, 409, 413, 415))
+@router.post("/routes/{route_id}/messages", status_code=201, response_model=MessageOut,
+             responses=problems(403, 404, 409, 413, 415), openapi_extra=MESSAGE_BODY)
 def post_message(route: RouteFor(Action.write_message), user: CurrentUser, db: SessionDep,
                  body: JsonBody) -> dict[str, Any]:
     """Write to the other side; a founder's reply answers an information request."""
@@ -145,7 +149,7 @@ def post_message(route: RouteFor(Action.write_message), user: CurrentUser, db: S
 
 
 @router.get("/routes/{route_id}/pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}, **problems(404)})
+            responses={**binary("application/pdf"), **problems(404)})
 def route_pdf(route: RouteFor(Action.download), user: CurrentUser, db: SessionDep,
               state: StateDep) -> StreamingResponse:
     """The PDF of the version delivered to this partner (rendered once per version)."""
@@ -167,7 +171,7 @@ def route_pdf(route: RouteFor(Action.download), user: CurrentUser, db: SessionDe
 def route_attachment(route: RouteFor(Action.download), attachment_id: str, user: CurrentUser,
                      db: SessionDep, state: StateDep) -> StreamingResponse:
     """An attachment of the delivered version."""
-    item = routes.shared_attachment(db=db, route=route, attachment_id=attachment_id)
+    item = attachments.shared_attachment(db=db, route=route, attachment_id=attachment_id)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="api",
                   attachment=item)
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,

@@ -7,22 +7,19 @@ from dataclasses import dataclass
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.throttle import RetryLater
 from app.throttle.hashing import HashingPool
 from app.throttle.login import LoginLimiter
-from dossier.errors import DomainError, Unauthorized
+from dossier.errors import Unauthorized
 from dossier.models import User
 from dossier.services import users
 
 
-class LoginThrottled(DomainError):
+class LoginThrottled(RetryLater):
     """Too many failed logins for this account or from this address."""
 
     status = 429
     code = "too_many_attempts"
-
-    def __init__(self, retry_after: int):
-        super().__init__(ctx={"seconds": retry_after})
-        self.retry_after = retry_after
 
 
 @dataclass

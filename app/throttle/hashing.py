@@ -8,20 +8,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from dossier.errors import DomainError
+from app.throttle import RetryLater
 
 T = TypeVar("T")
 
 
-class HashingBusy(DomainError):
+class HashingBusy(RetryLater):
     """Every password-hashing slot stayed taken for the whole wait."""
 
     status = 503
     code = "login_busy"
-
-    def __init__(self, retry_after: int):
-        super().__init__(ctx={"seconds": retry_after})
-        self.retry_after = retry_after
 
 
 def default_workers() -> int:

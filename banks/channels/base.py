@@ -47,7 +47,8 @@ class DeliveryResult(BaseModel):
 
 
 class DeliveryError(Exception):
-    """A delivery that did not go through; `retryable` tells the workflow what to do."""
+    """A delivery that did not go through: `retryable` and the partner's `retry_after`
+    (seconds) tell the outbox whether and when to try again."""
 
     def __init__(self, detail: str, *, retryable: bool, response_status: int | None = None,
                  retry_after: float | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import ClassVar, Literal, cast
 from urllib.parse import urlsplit
 
@@ -78,9 +79,18 @@ def encode_body(request: DeliveryRequest) -> bytes:
     return pydantic_core.to_json(envelope)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
-    return float(value) if value.strip().isdigit() else None
+def retry_after(value: str, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delay-seconds or an HTTP date (RFC 9110)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is GMT, even written without its zone
+        when = when.replace(tzinfo=UTC)
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 def _classify(response: httpx.Response) -> DeliveryResult:
@@ -96,7 +106,7 @@ def _classify(response: httpx.Response) -> DeliveryResult:
     if snippet:
         detail += f": {snippet}"
     raise DeliveryError(detail, retryable=is_retryable_status(status), response_status=status,
-                        retry_after=_retry_after(response))
+                        retry_after=retry_after(response.headers.get("retry-after", "")))
 
 
 class WebhookChannel:
@@ -109,7 +119,7 @@ class WebhookChannel:
         self.timeout = timeout
 
     def deliver(self, request: DeliveryRequest) -> DeliveryResult:
-        """Send once; the caller (a Prefect task) owns retries and their schedule."""
+        """Send once; the outbox (dossier.services.delivery) owns retries and their schedule."""
         config = cast(WebhookConfig, delivery_config(self, request.config))
         body = encode_body(request)
         headers = {

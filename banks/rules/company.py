@@ -15,15 +15,10 @@ def territory(s: Subject) -> Check | None:
     where = s.rules.territory
     if where is None:
         return None
-    address = s.address
-    code, city, country = address.postal_code, address.city, address.country
+    code, city, country = s.address.postal_code, s.address.city, s.address.country
     kind = _KINDS.get(where, "departments") if isinstance(where, str) else "departments"
-    ctx: dict = {"postal_code": code, "city": city, "country": country}
-    if isinstance(where, list):
-        ctx["departments"] = list(where)
-    abroad = country is not None and country != "FR"
-    ctx["place"] = " ".join(x for x in (code, city, f"({country})" if abroad else None) if x)
-    if abroad:
+    ctx = _territory_context(where, code, city, country)
+    if country is not None and country != "FR":
         return Check("territory", False, f"territory_{kind}_outside", ctx)
     if country is None or (code is None and kind != "france"):
         return Check("territory", False, "unknown_territory", ctx)
@@ -37,6 +32,17 @@ def territory(s: Subject) -> Check | None:
         ctx["department"] = department_of(code)
         inside = ctx["department"] in where
     return Check("territory", inside, f"territory_{kind}_{'ok' if inside else 'outside'}", ctx)
+
+
+def _territory_context(where: str | list[str], code: str | None, city: str | None,
+                       country: str | None) -> dict:
+    """What a territory message shows: the address, its place, the partner's departments."""
+    ctx: dict = {"postal_code": code, "city": city, "country": country}
+    if isinstance(where, list):
+        ctx["departments"] = list(where)
+    abroad = country is not None and country != "FR"
+    ctx["place"] = " ".join(x for x in (code, city, f"({country})" if abroad else None) if x)
+    return ctx
 
 
 def age_in_years(created: date, today: date) -> int:

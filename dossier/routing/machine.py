@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dossier.words import Words, declare
+
 
 class State(StrEnum):
     """Where one partner stands with one dossier."""
@@ -18,6 +20,27 @@ class State(StrEnum):
     approved = "approved"
     declined = "declined"
     withdrawn = "withdrawn"
+
+
+# One word per state and audience: reviewers "approve" (their button says so), founders and
+# staff read that funding was granted ("Accordé").
+STATE_LABELS = declare(State, {
+    State.queued: Words(("En attente d'envoi", "Waiting to be sent"),
+                        founder=("En cours d'envoi", "Being sent")),
+    State.delivery_failed: Words(("Envoi en échec", "Delivery failed"),
+                                 founder=("Envoi en reprise", "Delivery being retried")),
+    State.delivered: Words(("Reçu", "Received"), founder=("Reçu", "Delivered"),
+                           staff=("Remis", "Delivered")),
+    State.opened: Words(("Ouvert", "Opened")),
+    State.in_review: Words(("En instruction", "In review"),
+                           founder=("En cours d'examen", "In review")),
+    State.info_requested: Words(("Informations demandées", "Information requested"),
+                                founder=("Information demandée", "Information requested"),
+                                staff=("Compléments demandés", "Information requested")),
+    State.approved: Words(("Accordé", "Approved"), reviewer=("Approuvé", "Approved")),
+    State.declined: Words(("Refusé", "Declined")),
+    State.withdrawn: Words(("Retiré", "Withdrawn")),
+})
 
 
 class Actor(StrEnum):
@@ -41,16 +64,18 @@ class Transition:
     """An event type: the states it may leave, the state it reaches, who may fire it."""
 
     event: str
-    sources: frozenset[State]
+    sources: frozenset[State | None]  # None: a route not yet created (its first event)
     target: State | None  # None: an event that does not change the state
     actors: frozenset[Actor]
 
 
-def _t(event: str, sources: set[State], target: State | None, *actors: Actor) -> Transition:
+def _t(event: str, sources: set[State | None], target: State | None, *actors: Actor
+       ) -> Transition:
     return Transition(event, frozenset(sources), target, frozenset(actors))
 
 
 TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
+    _t("submitted", {None}, State.queued, Actor.founder),
     _t("delivered", {State.queued, State.delivery_failed}, State.delivered, Actor.system),
     _t("delivery_failed", {State.queued, State.delivery_failed}, State.delivery_failed,
        Actor.system),
@@ -78,15 +103,16 @@ def transition_for(event: str) -> Transition | None:
     return TRANSITIONS.get(event)
 
 
-def check(event: str, state: State | str, actor: Actor | str) -> State | None:
-    """The next state, or a reason code why the transition is illegal."""
+def check(event: str, state: State | str | None, actor: Actor | str) -> State | None:
+    """The next state (`state` None: a route being created), or why the transition is
+    illegal."""
     transition = TRANSITIONS.get(event)
     if transition is None:
         raise IllegalTransition("event_unknown", event=event, state=str(state))
     if Actor(actor) not in transition.actors:
         raise IllegalTransition("event_not_for_role", event=event, state=str(state),
                                 actor=str(actor))
-    if State(state) not in transition.sources:
+    if (State(state) if state is not None else None) not in transition.sources:
         raise IllegalTransition("event_not_from_state", event=event, state=str(state))
     return transition.target
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dossier.money import Percent, PositiveMoney
 from dossier.schema.enums import Instrument
 from dossier.schema.types import LongText, Months, text
+from dossier.words import Words, declare
 
 Comment = text(5_000, multiline=True)
 Short = text(120)
@@ -24,6 +25,14 @@ class RequestKind(StrEnum):
     question = "question"
 
 
+REQUEST_KIND_LABELS = declare(RequestKind, {
+    RequestKind.missing_document: Words(("Pièce manquante", "Missing document")),
+    RequestKind.incorrect: Words(("Information incorrecte", "Incorrect information")),
+    RequestKind.outdated: Words(("Information à mettre à jour", "Outdated information")),
+    RequestKind.question: Words(("Question", "Question")),
+})
+
+
 class DeclineReason(StrEnum):
     """Why a partner declines."""
 
@@ -33,6 +42,20 @@ class DeclineReason(StrEnum):
     risk_profile = "risk_profile"
     incomplete = "incomplete"
     other = "other"
+
+
+# The partner's reviewer speaks of its own scope; the founder reads about the partner's.
+DECLINE_REASON_LABELS = declare(DeclineReason, {
+    DeclineReason.out_of_scope: Words(("Hors du périmètre du partenaire",
+                                       "Outside the partner's scope"),
+                                      reviewer=("Hors de notre périmètre", "Out of scope")),
+    DeclineReason.too_early: Words(("Projet trop précoce", "Too early")),
+    DeclineReason.insufficient_equity: Words(("Fonds propres insuffisants",
+                                              "Insufficient equity")),
+    DeclineReason.risk_profile: Words(("Profil de risque", "Risk profile")),
+    DeclineReason.incomplete: Words(("Dossier incomplet", "Incomplete dossier")),
+    DeclineReason.other: Words(("Autre motif", "Other reason")),
+})
 
 
 class _Payload(BaseModel):

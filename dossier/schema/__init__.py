@@ -1,17 +1,6 @@
-"""The dossier schema, version 1: models, enums and field types."""
+"""The dossier schema, version 1: models and field types (its enums: dossier.schema.enums)."""
 
 from dossier import messages as _messages  # noqa: F401  (registers the error messages)
-from dossier.schema.enums import (
-    Cluster,
-    Instrument,
-    Label,
-    LegalForm,
-    Sector,
-    SourceStatus,
-    SourceType,
-    Stage,
-    UseCategory,
-)
 from dossier.schema.models import (
     Address,
     BankAccount,
@@ -32,7 +21,6 @@ from dossier.schema.types import is_required, min_items, required
 __all__ = [
     "Address",
     "BankAccount",
-    "Cluster",
     "Company",
     "DossierV1",
     "Financials",
@@ -40,18 +28,10 @@ __all__ = [
     "Founder",
     "Funding",
     "HistoryYear",
-    "Instrument",
-    "Label",
-    "LegalForm",
     "PartnerRequest",
     "Project",
-    "Sector",
     "Source",
-    "SourceStatus",
-    "SourceType",
-    "Stage",
     "Use",
-    "UseCategory",
     "is_required",
     "min_items",
     "required",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dossier.words import Words, declare
+
 
 class LegalForm(StrEnum):
     """Forme juridique."""
@@ -108,3 +110,13 @@ class Instrument(StrEnum):
     guarantee = "guarantee"
     grant = "grant"
     advice = "advice"
+
+
+INSTRUMENT_LABELS = declare(Instrument, {
+    Instrument.bank_loan: Words(("Prêt bancaire", "Bank loan")),
+    Instrument.honor_loan: Words(("Prêt d'honneur", "Honour loan")),
+    Instrument.equity: Words(("Fonds propres", "Equity")),
+    Instrument.guarantee: Words(("Garantie", "Guarantee")),
+    Instrument.grant: Words(("Subvention", "Grant")),
+    Instrument.advice: Words(("Orientation/conseil", "Guidance/advice")),
+})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, get_args, get_origin
 
@@ -27,6 +28,52 @@ def join(prefix: str, name: str | int) -> str:
 
 
 # --- cross-field rules ---
+
+@dataclass(frozen=True)
+class CrossFieldRule:
+    """One rule between fields, in words: its error code, the fields it checks."""
+
+    code: str
+    paths: tuple[str, ...]
+    fr: str
+    en: str
+
+
+# What the functions below check, for the data dictionary (docs/dossier.md, forms/datadict.py).
+CROSS_FIELD_RULES = (
+    CrossFieldRule("siret_siren_mismatch", ("company.siret",),
+                   "Le SIRET commence par le SIREN.", "The SIRET starts with the SIREN."),
+    CrossFieldRule("duplicate_label", ("company.labels",),
+                   "Chaque label une seule fois.", "Each label once."),
+    CrossFieldRule("equity_over_100", ("founders[].equity_pct",),
+                   "Les parts des fondateurs totalisent 100 % au plus.",
+                   "The founders' shares add up to 100% at most."),
+    CrossFieldRule("duplicate_year", ("financials.history[].year", "financials.forecast[].year"),
+                   "Chaque année une seule fois dans l'historique, de même dans le prévisionnel.",
+                   "Each year once in the track record, and once in the forecast."),
+    CrossFieldRule("uses_unbalanced", ("funding.uses",),
+                   "La somme des emplois égale le besoin total, au centime près.",
+                   "The uses add up to the total need, to the cent."),
+    CrossFieldRule("sources_unbalanced", ("funding.sources",),
+                   "La somme des ressources égale le besoin total, au centime près.",
+                   "The sources add up to the total need, to the cent."),
+    CrossFieldRule("unknown_partner", ("funding.sources[].partner", "requests[].partner"),
+                   "Le partenaire figure au catalogue des partenaires.",
+                   "The partner is in the partner catalogue."),
+    CrossFieldRule("duplicate_partner", ("requests[].partner",),
+                   "Chaque partenaire est sollicité une seule fois.",
+                   "Each partner is requested once."),
+    CrossFieldRule("instrument_not_offered", ("requests[].instrument",),
+                   "L'instrument est l'un de ceux que le partenaire propose (catalogue).",
+                   "The instrument is one the partner offers (catalogue)."),
+    CrossFieldRule("amount_required", ("requests[].amount_eur",),
+                   "Montant obligatoire, sauf pour une demande de conseil (advice).",
+                   "Amount required, except for an advice request."),
+    CrossFieldRule("amount_not_applicable", ("requests[].amount_eur",),
+                   "Pas de montant pour une demande de conseil (advice).",
+                   "No amount for an advice request."),
+)
+
 
 def rule_errors(d: DossierV1, *, partners: Partners | None = None) -> list[FieldError]:
     """Every cross-field rule whose fields are all present (and partner rules if given)."""

@@ -8,8 +8,8 @@ import uuid
 from sqlalchemy.orm import Session
 
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
-from dossier.models import Attachment, Dossier, DossierStatus, User
-from dossier.services import objects
+from dossier.models import Attachment, Dossier, DossierStatus, Route, User
+from dossier.services import objects, routes
 from dossier.services.access import AccessKind, record_access
 from dossier.services.dossiers import require_owner
 from dossier.services.ids import parse_id
@@ -113,3 +113,12 @@ def set_scan_status(*, db: Session, attachment_id: uuid.UUID, status: ScanStatus
     db.flush()
     objects.release(db=db, keys=[attachment.storage_key])
     return attachment.storage_key
+
+
+def shared_attachment(*, db: Session, route: Route, attachment_id: str) -> Attachment:
+    """An attachment the route's partner received, cleared for download (NotFound otherwise)."""
+    item = get(db=db, dossier=route.dossier, attachment_id=attachment_id)
+    if str(item.id) not in routes.shared_attachment_ids(db=db, route=route):
+        raise NotFound("attachment_not_found")
+    check_readable(item)
+    return item

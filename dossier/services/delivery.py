@@ -1,9 +1,17 @@
-"""Deliveries: claim one under a lease, settle it exactly once, close the outbox row."""
+"""Deliveries: claim one under a lease, settle it exactly once, retry on one schedule.
+
+This module owns delivery retries: each claim is one attempt, counted on the row with the
+budget it was given; a failed attempt gets its next attempt time here (backoff, or the
+partner's Retry-After if later), and once the budget is spent the delivery fails, once,
+and staff are told. Flows only run what is due.
+"""
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,11 +21,36 @@ from sqlalchemy.orm import Session
 from dossier.db import utcnow
 from dossier.models import Delivery, DossierVersion, Route, RoutingRequest
 from dossier.routing.machine import CLOSED_STATES, State
+from dossier.services import notifications
 from dossier.services.routes import fire
 
 LEASE = timedelta(minutes=5)
-MAX_ROUNDS = 8
 CLAIMABLE = ("pending", "in_flight")
+LOST = "no answer to the last attempt (its worker was lost)"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The one retry schedule: at most `max_attempts`, `base` seconds doubling up to `cap`.
+
+    A partner's Retry-After makes the next attempt later still, up to `retry_after_max`.
+    """
+
+    max_attempts: int = 8
+    base: float = 30.0
+    cap: float = 3600.0
+    retry_after_max: float = 21600.0
+
+    def delay(self, attempts: int, retry_after: float | None = None) -> timedelta:
+        """The wait after the `attempts`-th failure: jittered backoff, or Retry-After."""
+        backoff = min(self.cap, self.base * 2 ** max(attempts - 1, 0))
+        seconds = backoff * random.uniform(0.5, 1.0)  # noqa: S311  (spread, not secrecy)
+        if retry_after is not None:
+            seconds = max(seconds, min(max(retry_after, 0.0), self.retry_after_max))
+        return timedelta(seconds=seconds)
+
+
+DEFAULT_POLICY = RetryPolicy()
 
 
 def due(*, db: Session, now: datetime | None = None, limit: int = 500,
@@ -33,16 +66,32 @@ def due(*, db: Session, now: datetime | None = None, limit: int = 500,
     return list(db.scalars(stmt))
 
 
-def claim(*, db: Session, delivery_id: uuid.UUID, now: datetime | None = None) -> bool:
-    """Take a delivery for one attempt; False if someone else holds it or it is settled."""
+def claim(*, db: Session, delivery_id: uuid.UUID, now: datetime | None = None,
+          policy: RetryPolicy = DEFAULT_POLICY) -> bool:
+    """Take a delivery for one attempt within its budget; False if taken, settled or spent."""
     now = now or utcnow()
+    budget = func.coalesce(Delivery.max_attempts, policy.max_attempts)
     result = db.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.status.in_(CLAIMABLE),
-               or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
-        .values(status="in_flight", next_attempt_at=now + LEASE, attempts=Delivery.attempts + 1)
+               or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+               Delivery.attempts < budget)
+        .values(status="in_flight", next_attempt_at=now + LEASE, attempts=Delivery.attempts + 1,
+                max_attempts=budget)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
+
+
+def give_up_lost(*, db: Session, now: datetime | None = None,
+                 policy: RetryPolicy = DEFAULT_POLICY, link_base: str = "") -> int:
+    """Fail the deliveries whose last attempt died with its worker (lease over, budget spent)."""
+    now = now or utcnow()
+    ids = list(db.scalars(select(Delivery.id).where(
+        Delivery.status == "in_flight", Delivery.next_attempt_at <= now,
+        Delivery.attempts >= func.coalesce(Delivery.max_attempts, policy.max_attempts))))
+    return sum(settle_failed(db=db, delivery_id=delivery_id, error=LOST, retryable=False,
+                             policy=policy, link_base=link_base, now=now) == "failed"
+               for delivery_id in ids)
 
 
 def describe(*, db: Session, delivery_id: uuid.UUID) -> dict[str, Any]:
@@ -83,31 +132,59 @@ def settle_delivered(*, db: Session, delivery_id: uuid.UUID, detail: str = "",
 
 
 def settle_failed(*, db: Session, delivery_id: uuid.UUID, error: str, retryable: bool,
-                  now: datetime | None = None) -> str:
-    """Record a failed attempt: retry later with backoff, or give up; returns the new status."""
+                  retry_after: float | None = None, policy: RetryPolicy = DEFAULT_POLICY,
+                  link_base: str = "", now: datetime | None = None) -> str:
+    """Record a failed attempt: due again later, or failed for good; returns the new status.
+
+    Only the attempt in flight is settled, by one conditional update: a delivery fails, and
+    staff hear of it, once, however many rounds settle it concurrently (on SQLite too, where
+    the row lock is a no-op).
+    """
     now = now or utcnow()
     delivery = _locked(db, delivery_id)
-    if delivery is None or delivery.status == "delivered":
+    if delivery is None:
         return "delivered"
-    delivery.last_error = error[:500]
-    if retryable and delivery.attempts < MAX_ROUNDS:
-        delivery.status = "pending"
-        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    if delivery.status != "in_flight":
+        return delivery.status
+    if retryable and delivery.attempts < (delivery.max_attempts or policy.max_attempts):
+        status, next_at = "pending", now + policy.delay(delivery.attempts, retry_after)
     else:
-        delivery.status, delivery.next_attempt_at = "failed", None
+        status, next_at = "failed", None
+    settled = db.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "in_flight",
+                               Delivery.attempts == delivery.attempts)
+        .values(status=status, next_attempt_at=next_at, last_error=error[:500])
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.refresh(delivery)
+    if not settled:  # another round settled this attempt, or a newer one is in flight
+        return delivery.status
     route = _locked_route(db, delivery.route_id)
     if route.state in (State.queued, State.delivery_failed):
         fire(db=db, route=route, user=None, event="delivery_failed", now=now,
              payload={"attempt": delivery.attempts, "error": error[:200],
                       "final": delivery.status == "failed"})
+    if delivery.status == "failed":
+        notifications.delivery_failed(db=db, delivery=delivery, route=route,
+                                      link_base=link_base)
     _maybe_complete(db, delivery.request_id, now)
     db.flush()
     return delivery.status
 
 
-def backoff(attempt: int, base: float = 30.0, cap: float = 3600.0) -> timedelta:
-    """Exponential backoff with full jitter between reconciliation rounds."""
-    return timedelta(seconds=random.uniform(base / 2, min(cap, base * 2 ** attempt)))  # noqa: S311
+def outcomes(*, db: Session, delivery_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
+    """Deliveries as they stand after settling, by partner."""
+    rows = db.scalars(select(Delivery).where(Delivery.id.in_(list(delivery_ids)))
+                      .order_by(Delivery.partner_code))
+    return [{"partner": d.partner_code, "channel": d.channel, "status": d.status,
+             "attempts": d.attempts, "error": d.last_error or ""} for d in rows]
+
+
+def version_subject(*, db: Session, version_id: uuid.UUID) -> tuple[str | None, int] | None:
+    """The company's name and the number of a version; None if it is gone."""
+    version = db.get(DossierVersion, version_id)
+    if version is None:
+        return None
+    return ((version.content or {}).get("company") or {}).get("legal_name"), version.number
 
 
 def pending_requests(*, db: Session, limit: int = 100) -> list[uuid.UUID]:

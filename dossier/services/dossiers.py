@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 from dossier import access, content_cache
 from dossier.access import Action
 from dossier.db import utcnow
-from dossier.errors import Conflict, FieldError, Invalid
+from dossier.errors import Conflict
 from dossier.models import Dossier, DossierStatus, DossierVersion, Role, Route, User
 from dossier.schema import DossierV1
 from dossier.services.partners import instruments_by_partner
+from dossier.services.plan import tracked_plan
+from dossier.services.routes import route_summary
 from dossier.validation import (
-    content_hash,
     dump_content,
-    submission_errors,
     validate_draft,
 )
 
@@ -71,38 +71,6 @@ def set_content(dossier: Dossier, content: DossierV1) -> None:
     dossier.updated_at = utcnow()
 
 
-def make_version(*, db: Session, dossier: Dossier, user: User,
-                 content: DossierV1) -> DossierVersion:
-    """Store an immutable snapshot with its content hash (none if nothing changed)."""
-    errors = submission_errors(content, partners=instruments_by_partner(db=db))
-    if errors:
-        raise Invalid("dossier_incomplete", {"count": len(errors)}, errors=errors)
-    from dossier.services.attachments import READABLE
-
-    held = [a.filename for a in dossier.attachments if a.scan_status not in READABLE]
-    if held:  # partners must never receive bytes the antivirus has not cleared
-        raise Invalid("attachments_not_scanned", {"filenames": ", ".join(held)},
-                      errors=[FieldError("attachments", "attachments_not_scanned",
-                                         {"filenames": ", ".join(held)})])
-    digest = content_hash(content)
-    if dossier.current_version:
-        last = latest_version(db=db, dossier=dossier)
-        if last.content_hash == digest:
-            return last
-    number = (dossier.current_version or 0) + 1
-    version = DossierVersion(
-        dossier_id=dossier.id, number=number, content=dump_content(content),
-        content_hash=digest, created_by=user.id,
-        attachments=[attachment_view(a) for a in dossier.attachments],
-    )
-    db.add(version)
-    set_content(dossier, content)
-    dossier.current_version = number
-    dossier.status = DossierStatus.submitted.value
-    db.flush()
-    return version
-
-
 def latest_version(*, db: Session, dossier: Dossier) -> DossierVersion:
     """The newest version of a submitted dossier."""
     version = db.scalar(select(DossierVersion).where(
@@ -126,9 +94,6 @@ def attachment_view(attachment: Any) -> dict[str, Any]:
 def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:
     """The shape of GET /dossiers/{id}."""
     content, done = content_cache.validated(dossier.content)
-    from dossier.services.plan import tracked_plan
-    from dossier.services.routes import route_summary
-
     routes = list(db.scalars(select(Route).where(Route.dossier_id == dossier.id)
                              .order_by(Route.partner_code)))
     return {

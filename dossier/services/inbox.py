@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from dossier.db import utcnow
 from dossier.diff import diff
-from dossier.models import Dossier, DossierVersion, Route
+from dossier.models import Dossier, DossierVersion, Route, RouteEvent
 from dossier.money import as_str, from_cents
 from dossier.routing.machine import DECIDED_STATES, VISIBLE_TO_PARTNER
 from dossier.services import tallies
@@ -30,43 +31,17 @@ def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None 
     delivery (`min_days` at least, `max_days` at most).
     """
     now = now or utcnow()
-    states = {s.value for s in VISIBLE_TO_PARTNER}
-    if state:
-        states = {state} & states
-    where = [Route.partner_code == partner]
-    if amount_min_cents is not None:
-        where.append(Route.amount_cents >= amount_min_cents)
-    if amount_max_cents is not None:
-        where.append(Route.amount_cents <= amount_max_cents)
-    if min_days is not None:
-        where.append(Route.delivered_at <= now - timedelta(days=min_days))
-    if max_days is not None:
-        where.append(Route.delivered_at >= now - timedelta(days=max_days))
-    about_dossier = []
-    if q:
-        about_dossier.append(func.lower(Dossier.company_name).contains(q.strip().lower(),
-                                                                        autoescape=True))
-    if sector:
-        about_dossier.append(Dossier.sector == sector)
-    decided = {s.value for s in DECIDED_STATES}
-    parts = [(sorted(states - decided), (Route.delivered_at.asc().nulls_last(), Route.id)),
-             (sorted(states & decided), (Route.updated_at.desc(), Route.id.desc()))]
+    where = [Route.partner_code == partner, *_bounds(Route.amount_cents, amount_min_cents,
+                                                     amount_max_cents),
+             *_waited(now, min_days, max_days)]
+    about_dossier = _about_dossier(q, sector)
     # Without filters the stored tallies give the totals; a filter needs a real count.
     tally = None if len(where) > 1 or about_dossier else tallies.counts(db=db, partner=partner)
     offset, wanted, total, rows = (page - 1) * page_size, page_size, 0, []
-    for part_states, order in parts:
-        if not part_states:
-            continue
+    for part_states, order in _parts(state):
         scope = [*where, Route.state.in_(part_states)]
-        if tally is not None:
-            count = sum(tally.get(s, 0) for s in part_states)
-        else:
-            # Every route has its dossier: count routes alone unless a filter reads the dossier.
-            counted = select(func.count()).select_from(Route).where(*scope)
-            if about_dossier:
-                counted = counted.join(Dossier, Dossier.id == Route.dossier_id).where(
-                    *about_dossier)
-            count = db.scalar(counted) or 0
+        count = (sum(tally.get(s, 0) for s in part_states) if tally is not None
+                 else _count(db, scope, about_dossier))
         total += count
         if wanted and offset < count:
             rows += db.execute(select(*INBOX_COLUMNS)
@@ -77,6 +52,52 @@ def inbox(*, db: Session, partner: str, state: str | None = None, q: str | None 
         offset = max(0, offset - count)
     return {"items": [inbox_item(row, now) for row in rows],
             "page": page, "page_size": page_size, "total": total}
+
+
+def _bounds(column: Any, low: int | None, high: int | None) -> list[ColumnElement[bool]]:
+    """`column` between `low` and `high`, inclusive; either may be left out."""
+    return ([column >= low] if low is not None else []) + \
+        ([column <= high] if high is not None else [])
+
+
+def _waited(now: datetime, min_days: float | None,
+            max_days: float | None) -> list[ColumnElement[bool]]:
+    """Delivered at least `min_days` and at most `max_days` ago."""
+    earliest = now - timedelta(days=max_days) if max_days is not None else None
+    latest = now - timedelta(days=min_days) if min_days is not None else None
+    return _bounds(Route.delivered_at, earliest, latest)
+
+
+def _about_dossier(q: str | None, sector: str | None) -> list[ColumnElement[bool]]:
+    """Filters on the dossier: words of the company name, the sector."""
+    found = []
+    if q:
+        found.append(func.lower(Dossier.company_name).contains(q.strip().lower(),
+                                                               autoescape=True))
+    if sector:
+        found.append(Dossier.sector == sector)
+    return found
+
+
+def _parts(state: str | None) -> list[tuple[list[str], tuple[Any, ...]]]:
+    """The states shown, in two parts: awaiting a decision (longest waiting first), then
+    decided (latest first); a part with no state left is dropped."""
+    states = {s.value for s in VISIBLE_TO_PARTNER}
+    if state:
+        states = {state} & states
+    decided = {s.value for s in DECIDED_STATES}
+    parts = [(sorted(states - decided), (Route.delivered_at.asc().nulls_last(), Route.id)),
+             (sorted(states & decided), (Route.updated_at.desc(), Route.id.desc()))]
+    return [(part, order) for part, order in parts if part]
+
+
+def _count(db: Session, scope: list[ColumnElement[bool]],
+           about_dossier: list[ColumnElement[bool]]) -> int:
+    """Routes in scope; every route has its dossier, so the join only when a filter reads it."""
+    counted = select(func.count()).select_from(Route).where(*scope)
+    if about_dossier:
+        counted = counted.join(Dossier, Dossier.id == Route.dossier_id).where(*about_dossier)
+    return db.scalar(counted) or 0
 
 
 # The columns an inbox line shows: loading whole Route objects cost more than the query.
@@ -106,6 +127,19 @@ def delivered_version(*, db: Session, route: Route) -> DossierVersion | None:
     return db.scalar(select(DossierVersion).where(
         DossierVersion.dossier_id == route.dossier_id,
         DossierVersion.number == route.delivered_version))
+
+
+def baseline_version(*, db: Session, route: Route,
+                     history: list[RouteEvent] | None = None) -> int | None:
+    """The version the partner last read, for "what changed since": the one it saw when it
+    has not read the current one, else the one delivered before the last update."""
+    if route.seen_version and route.seen_version != route.delivered_version:
+        return route.seen_version
+    if history is None:
+        history = list(db.scalars(select(RouteEvent).where(RouteEvent.route_id == route.id)
+                                  .order_by(RouteEvent.created_at, RouteEvent.id)))
+    return next((e.payload.get("previous") for e in reversed(history) if e.type == "updated"),
+                None)
 
 
 def changes(*, db: Session, route: Route, baseline: int | None) -> dict[str, Any] | None:

@@ -12,34 +12,37 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_currency
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
 from dossier.errors import NotFound
 from dossier.i18n import register
-from dossier.models import Dossier, Notification, Partner, Role, Route, RouteEvent, User
+from dossier.labels import label
+from dossier.models import (
+    Delivery,
+    Dossier,
+    Notification,
+    Partner,
+    Role,
+    Route,
+    RouteEvent,
+    User,
+)
 from dossier.routing.machine import State
+from dossier.routing.payloads import DECLINE_REASON_LABELS
 from dossier.services.ids import parse_id
+from dossier.sla import late_sql, sla_by_partner
 
-DEFAULT_SLA_DAYS = 30
-AWAITING_REVIEWER = (State.delivered.value, State.opened.value, State.in_review.value)
 NOTICE_EVENTS = ("approved", "declined", "info_requested")
 REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
 FOUNDER_LINK = "/founder/dossiers/{dossier_id}"
+STAFF_LINK = "/staff"
 PARIS = ZoneInfo("Europe/Paris")
 SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
              "répondre. / Automatic message, please do not reply.")
-DECLINE_REASONS = {
-    "out_of_scope": ("hors du périmètre du partenaire", "outside the partner's scope"),
-    "too_early": ("projet trop précoce", "too early"),
-    "insufficient_equity": ("fonds propres insuffisants", "insufficient equity"),
-    "risk_profile": ("profil de risque", "risk profile"),
-    "incomplete": ("dossier incomplet", "incomplete dossier"),
-    "other": ("autre motif", "other reason"),
-}
 
 register({"notification_not_found": {
     "fr": "Cette notification n'existe pas ou ne vous est pas destinée.",
@@ -103,16 +106,14 @@ def _amount(value: Any, lang: str) -> str:
 
 
 def sla_notices(*, db: Session, now: datetime, policy: Policy, link_base: str) -> list[Notice]:
-    """Routes with no decision past their partner's SLA: one reminder per reviewer and period."""
+    """Late routes (see dossier.sla): one reminder per reviewer and period."""
     partners = {p.code: p for p in db.scalars(select(Partner))}
-    sla = {code: p.config.get("sla_days") or DEFAULT_SLA_DAYS for code, p in partners.items()}
+    sla = sla_by_partner(partners.values())
     if not sla:
         return []
-    late = or_(*(and_(Route.partner_code == code, Route.delivered_at < now - timedelta(days=days))
-                 for code, days in sla.items()))
     rows = db.execute(select(Route, Dossier.company_name)
                       .join(Dossier, Dossier.id == Route.dossier_id)
-                      .where(Route.state.in_(AWAITING_REVIEWER), Route.decided_at.is_(None), late)
+                      .where(Route.partner_code.in_(sla), late_sql(sla, now))
                       .order_by(Route.delivered_at)).all()
     if not rows:
         return []
@@ -179,6 +180,13 @@ def info_notices(*, db: Session, now: datetime, policy: Policy, link_base: str) 
     return notices
 
 
+def _reason(code: Any, lang: str) -> str:
+    """A decline reason in the founder's words, to sit inside a sentence."""
+    known = isinstance(code, str) and code in DECLINE_REASON_LABELS
+    words = label("decline_reason", code if known else "other", lang, "founder")
+    return words[:1].lower() + words[1:]
+
+
 def event_notice(event: RouteEvent, *, dossier: Dossier, partner: str,
                  link_base: str) -> Notice | None:
     """The founder's notice of a reviewer's decision or information request."""
@@ -194,7 +202,7 @@ def event_notice(event: RouteEvent, *, dossier: Dossier, partner: str,
         en = f"{partner} approved {company}'s funding request"
         en += f" for {_amount(amount, 'en')}." if amount else "."
     elif event.type == "declined":
-        fr_reason, en_reason = DECLINE_REASONS.get(p.get("reason"), DECLINE_REASONS["other"])
+        fr_reason, en_reason = (_reason(p.get("reason"), lang) for lang in ("fr", "en"))
         subject = f"{partner} a décliné le dossier {company}"
         fr = f"{partner} a décliné la demande de financement de {company} (motif : {fr_reason})."
         fr += f"\n\n« {_clip(str(p['comment']), 1500)} »" if p.get("comment") else ""
@@ -245,6 +253,30 @@ def add(*, db: Session, notice: Notice) -> bool:
         body=notice.body, route_id=notice.route_id, dedupe_key=notice.dedupe_key,
         created_at=utcnow()).on_conflict_do_nothing(index_elements=["dedupe_key"])
     return db.execute(stmt.returning(Notification.__table__.c.id)).first() is not None
+
+
+def delivery_failed(*, db: Session, delivery: Delivery, route: Route, link_base: str) -> int:
+    """Tell every active staff user that a delivery failed for good; once each (dedupe key)."""
+    company = db.scalar(select(Dossier.company_name).where(Dossier.id == route.dossier_id))
+    company = company or "(sans nom)"
+    partner = db.scalar(select(Partner.name).where(Partner.code == delivery.partner_code))
+    partner = partner or delivery.partner_code
+    error = _clip(delivery.last_error or "", 500)
+    subject = _clip(f"Échec d'envoi : le dossier {company} n'a pas pu être transmis à "
+                    f"{partner}", 200)
+    body = _body(
+        f"Le dossier de {company} n'a pas pu être transmis à {partner} ({delivery.channel}) "
+        f"après {delivery.attempts} tentative(s). Dernière erreur :\n\n« {error} »\n\n"
+        f"Aucun nouvel essai automatique n'aura lieu. Vérifiez la configuration d'envoi du "
+        f"partenaire :",
+        f"{company}'s dossier could not be delivered to {partner} ({delivery.channel}) "
+        f"after {delivery.attempts} attempt(s); no further attempt will be made. Last error: "
+        f"{error}. Check the partner's delivery configuration.",
+        _link(link_base, STAFF_LINK))
+    staff = db.scalars(select(User.id).where(User.role == Role.staff, User.active.is_(True)))
+    return sum(add(db=db, notice=Notice(user_id, "delivery_failed", subject, body, route.id,
+                                        f"delivery:{delivery.id}:{user_id}"))
+               for user_id in staff)
 
 
 def create_due(*, db: Session, now: datetime, policy: Policy, link_base: str) -> dict[str, int]:

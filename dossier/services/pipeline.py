@@ -12,41 +12,17 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, and_, case, cast, func, literal, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import BigInteger, case, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 
-from dossier.db import UTCDateTime, utcnow
+from dossier.db import utcnow
 from dossier.models import Dossier, Partner, Route
 from dossier.money import as_str, from_cents
 from dossier.routing.machine import DECIDED_STATES, State
+from dossier.sla import DaysBetween, breached_sql, late_sql, sla_by_partner
 
 COUNTED = ("in_review", "info_requested", "approved", "declined", "withdrawn")
-OPEN_STATES = ("delivered", "opened", "in_review", "info_requested")
-DEFAULT_SLA_DAYS = 30
-
-
-class DaysBetween(FunctionElement):
-    """Days (fractional) from the first timestamp to the second; NULL if either is NULL."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(DaysBetween)
-def _days_between_sqlite(element: DaysBetween, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return (f"(julianday({compiler.process(end, **kw)}) - "
-            f"julianday({compiler.process(start, **kw)}))")
-
-
-@compiles(DaysBetween, "postgresql")
-def _days_between_postgresql(element: DaysBetween, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return (f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
-            f"{compiler.process(start, **kw)}))::float8 / 86400)")
 
 
 def _days(delta: timedelta) -> float:
@@ -55,32 +31,6 @@ def _days(delta: timedelta) -> float:
 
 def _median(values: list[float]) -> float | None:
     return round(median(values), 2) if values else None
-
-
-def breached(route: Route, sla_days: int, now: datetime) -> bool:
-    """Delivered, and decided (or still undecided) later than the partner's SLA."""
-    if route.delivered_at is None or route.state == State.withdrawn:
-        return False
-    end = route.decided_at or now
-    return _days(end - route.delivered_at) > sla_days
-
-
-def sla_days(partners: Mapping[str, Partner]) -> dict[str, int]:
-    """Partner code -> SLA in days (30 when the catalogue says nothing)."""
-    return {code: p.config.get("sla_days") or DEFAULT_SLA_DAYS for code, p in partners.items()}
-
-
-def _sla_case(sla: Mapping[str, int]) -> ColumnElement[Any]:
-    if not sla:
-        return literal(DEFAULT_SLA_DAYS)
-    return case(sla, value=Route.partner_code, else_=DEFAULT_SLA_DAYS)
-
-
-def _breached_sql(sla: Mapping[str, int], now: datetime) -> ColumnElement[bool]:
-    """`breached()` as a SQL condition."""
-    end = func.coalesce(Route.decided_at, literal(now, UTCDateTime()))
-    return and_(Route.delivered_at.is_not(None), Route.state != State.withdrawn.value,
-                DaysBetween(Route.delivered_at, end) > _sla_case(sla))
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -95,7 +45,7 @@ def pipeline(*, db: Session, now: datetime | None = None) -> dict[str, Any]:
                                .group_by(Dossier.status)).all())
     partners = {p.code: p for p in db.scalars(select(Partner).order_by(Partner.code))}
     lines = {code: _empty_line(code) for code in partners}
-    for row in db.execute(_per_partner(sla_days(partners), now)):
+    for row in db.execute(_per_partner(sla_by_partner(partners.values()), now)):
         line = lines.setdefault(row.partner_code, _empty_line(row.partner_code))
         line.update(routed=row.routed, opened=row.opened, sla_breaches=row.sla_breaches,
                     **{state: getattr(row, state) for state in COUNTED})
@@ -123,7 +73,7 @@ def _per_partner(sla: Mapping[str, int], now: datetime) -> Any:
         func.sum(Route.amount_cents).label("requested_cents"),
         func.sum(case((Route.state == State.approved.value, approved_cents))
                  ).label("approved_cents"),
-        _count_if(_breached_sql(sla, now)).label("sla_breaches"),
+        _count_if(breached_sql(sla, now)).label("sla_breaches"),
     ).group_by(Route.partner_code)
 
 
@@ -157,13 +107,13 @@ def _rounded(value: float | None) -> float | None:
 
 def stuck_routes(*, db: Session, now: datetime | None = None,
                  limit: int | None = None) -> list[dict[str, Any]]:
-    """Open routes past their partner's SLA, longest waiting first (the first `limit`)."""
+    """Late routes (see dossier.sla), longest waiting first (the first `limit`)."""
     now = now or utcnow()
-    sla = sla_days({p.code: p for p in db.scalars(select(Partner))})
+    sla = sla_by_partner(db.scalars(select(Partner)))
     stmt = (select(Route.id, Route.dossier_id, Route.partner_code, Route.state,
                    Route.delivered_at, Dossier.company_name)
             .join(Dossier, Dossier.id == Route.dossier_id)
-            .where(Route.state.in_(OPEN_STATES), _breached_sql(sla, now))
+            .where(late_sql(sla, now))
             .order_by(Route.delivered_at.asc(), Route.id).limit(limit))
     return [{"route_id": str(row.id), "dossier_id": str(row.dossier_id),
              "company": row.company_name, "partner": row.partner_code, "state": row.state,
@@ -172,11 +122,10 @@ def stuck_routes(*, db: Session, now: datetime | None = None,
 
 
 def count_stuck(*, db: Session, now: datetime | None = None) -> int:
-    """How many open routes are past their partner's SLA."""
+    """How many routes are late (see dossier.sla)."""
     now = now or utcnow()
-    sla = sla_days({p.code: p for p in db.scalars(select(Partner))})
-    return db.scalar(select(func.count()).select_from(Route).where(
-        Route.state.in_(OPEN_STATES), _breached_sql(sla, now))) or 0
+    sla = sla_by_partner(db.scalars(select(Partner)))
+    return db.scalar(select(func.count()).select_from(Route).where(late_sql(sla, now))) or 0
 
 
 def export_rows(*, db: Session) -> Iterator[dict[str, Any]]:

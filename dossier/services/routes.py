@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dossier import access
 from dossier.access import Action
 from dossier.db import utcnow
-from dossier.errors import Conflict, FieldError, Invalid, NotFound
+from dossier.errors import Conflict, FieldError, Invalid
 from dossier.locks import hold
 from dossier.models import (
     Attachment,
@@ -34,7 +34,7 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
-from dossier.services import attachments
+from dossier.services import inbox
 from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
@@ -55,20 +55,20 @@ def lock(*, db: Session, route: Route) -> None:
 
 def fire(*, db: Session, route: Route, user: User | None, event: str,
          payload: dict[str, Any] | None = None, now: datetime | None = None) -> RouteEvent:
-    """Apply one transition of the declared machine, under the route's lock, and log it."""
+    """Apply one transition of the declared machine, under the route's lock, and log it.
+
+    A new route (no state yet) is created by its first event, `submitted`.
+    """
     now = now or utcnow()
     actor = actor_of(user)
-    lock(db=db, route=route)
+    source = route.state
+    if source is not None:
+        lock(db=db, route=route)
+        source = route.state
     try:
-        target = check(event, route.state, actor)
+        target = check(event, source, actor)
     except IllegalTransition as exc:
-        raise Conflict(exc.code, {**exc.ctx, "state": route.state}) from exc
-    row = RouteEvent(route_id=route.id, type=event, from_state=route.state,
-                     to_state=(target or State(route.state)).value,
-                     actor_id=user.id if user else None,
-                     actor_role=user.role if user else Actor.system.value,
-                     payload=payload or {}, created_at=now)
-    db.add(row)
+        raise Conflict(exc.code, {**exc.ctx, "state": str(source)}) from exc
     if target is not None:
         route.state = target.value
     if actor == Actor.reviewer and route.first_action_at is None:
@@ -76,6 +76,14 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
     if target in DECIDED_STATES:
         route.decided_at = now
     route.updated_at = now
+    if source is None:
+        db.add(route)
+        db.flush()  # the event needs the route's id
+    row = RouteEvent(route_id=route.id, type=event, from_state=source, to_state=route.state,
+                     actor_id=user.id if user else None,
+                     actor_role=user.role if user else Actor.system.value,
+                     payload=payload or {}, created_at=now)
+    db.add(row)
     db.flush()
     return row
 
@@ -108,9 +116,11 @@ def mark_read(*, db: Session, route: Route, user: User) -> None:
         db.flush()
 
 
-def open_route(*, db: Session, route: Route, user: User, via: str) -> None:
+def open_route(*, db: Session, route: Route, user: User, via: str) -> int | None:
     """A reading of the route, by page or API alike: logged for the founder and, by its
-    partner, `opened` once delivered and the current version marked read."""
+    partner, `opened` once delivered and the current version marked read. Returns the
+    version the reader had before (the baseline of "what changed")."""
+    baseline = inbox.baseline_version(db=db, route=route)
     if access.allows(user, Action.open_route, route=route):
         lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
         if route.state == State.delivered:
@@ -118,6 +128,7 @@ def open_route(*, db: Session, route: Route, user: User, via: str) -> None:
         mark_read(db=db, route=route, user=user)
     record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via=via,
                   version=route.delivered_version)
+    return baseline
 
 
 def withdraw(*, db: Session, route: Route, user: User, reason: str | None = None) -> RouteEvent:
@@ -174,15 +185,6 @@ def shared_attachment_ids(*, db: Session, route: Route) -> set[str]:
         DossierVersion.number == route.delivered_version)) if route.delivered_version else None
     shared = {str(a["id"]) for a in (version.attachments if version else [])}
     return shared | {str(aid) for m in messages(db=db, route=route) for aid in m.attachment_ids}
-
-
-def shared_attachment(*, db: Session, route: Route, attachment_id: str) -> Attachment:
-    """An attachment the route's partner received, cleared for download (NotFound otherwise)."""
-    item = attachments.get(db=db, dossier=route.dossier, attachment_id=attachment_id)
-    if str(item.id) not in shared_attachment_ids(db=db, route=route):
-        raise NotFound("attachment_not_found")
-    attachments.check_readable(item)
-    return item
 
 
 def messages(*, db: Session, route: Route) -> list[Message]:

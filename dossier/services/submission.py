@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,8 +23,63 @@ from dossier.models import (
     User,
 )
 from dossier.money import as_cents
-from dossier.routing.machine import CLOSED_STATES, Actor, State
-from dossier.services.dossiers import make_version, parse_content, require_owner, update_draft
+from dossier.outbox import route_after_commit
+from dossier.ports import EligibilityPort, Verdict
+from dossier.routing.machine import CLOSED_STATES, State
+from dossier.schema import DossierV1
+from dossier.services.attachments import READABLE
+from dossier.services.dossiers import (
+    attachment_view,
+    latest_version,
+    parse_content,
+    require_owner,
+    set_content,
+    update_draft,
+)
+from dossier.services.partners import delivery_channels, instruments_by_partner, list_partners
+from dossier.services.routes import fire
+from dossier.validation import content_hash, dump_content, submission_errors
+
+_port: list[EligibilityPort] = []  # the one implementation, wired in at start-up
+
+
+def use_eligibility(port: EligibilityPort) -> None:
+    """Wire in the implementation of the eligibility port (the app and tests, at start-up)."""
+    _port[:] = [port]
+
+
+def eligibility(*, db: Session, dossier: Dossier, lang: str = "fr",
+                today: date | None = None) -> list[Verdict]:
+    """Every active partner's verdict on the dossier, requested partners first."""
+    if not _port:
+        raise RuntimeError("no eligibility port: call submission.use_eligibility at start-up")
+    return list(_port[0].verdicts(
+        partners=list_partners(db=db), content=DossierV1.model_validate(dossier.content),
+        attachment_kinds={a.kind for a in dossier.attachments}, lang=lang,
+        today=today or date.today()))
+
+
+def refusals(*, db: Session, dossier: Dossier, lang: str) -> list[FieldError]:
+    """Why partners not yet routed would refuse the dossier: unmet rules, missing files."""
+    content = DossierV1.model_validate(dossier.content)
+    already = routes_of(db=db, dossier=dossier)
+    verdicts = {v.partner: v for v in eligibility(db=db, dossier=dossier, lang=lang)}
+    errors = []
+    for index, request in enumerate(content.requests or []):
+        verdict = verdicts.get(request.partner)
+        if verdict is None or request.partner in already:
+            continue
+        errors += _refused(f"requests[{index}].partner", request.partner, verdict)
+    return errors
+
+
+def _refused(loc: str, partner: str, verdict: Verdict) -> list[FieldError]:
+    errors = [FieldError(loc, "partner_ineligible", {"partner": partner, "reason": r.message})
+              for r in verdict.reasons if not r.ok]
+    if verdict.missing:
+        errors.append(FieldError(loc, "attachments_missing",
+                                 {"partner": partner, "kinds": ", ".join(verdict.missing)}))
+    return errors
 
 
 def routes_of(*, db: Session, dossier: Dossier) -> dict[str, Route]:
@@ -53,24 +108,29 @@ def replayed(*, db: Session, dossier: Dossier, idempotency_key: str | None
                                                   DossierVersion.number == number))
 
 
-def submit(*, db: Session, dossier: Dossier, user: User, consent: bool,
-           channels: Mapping[str, str], now: datetime | None = None,
-           idempotency_key: str | None = None
-           ) -> tuple[DossierVersion, RoutingRequest | None]:
+def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: str = "fr",
+           idempotency_key: str | None = None, channels: Mapping[str, str] | None = None,
+           now: datetime | None = None) -> tuple[DossierVersion, RoutingRequest | None]:
     """Freeze a version and route it to every requested partner not yet routed.
 
-    `channels` maps partner code to its delivery channel. Submitting the same version again,
-    or with an Idempotency-Key already used on this dossier, routes nothing twice: it returns
-    the version and no new routing request.
+    Partners that would refuse the dossier (asked through the eligibility port) stop the
+    submission, each with its reasons. `channels` maps partner code to its delivery channel
+    (the catalogue's by default). Submitting the same version again, or with an
+    Idempotency-Key already used on this dossier, routes nothing twice: it returns the
+    version and no new routing request. The version is routed once the transaction commits.
     """
     require_owner(user, dossier)
-    if consent is not True:
-        raise Invalid("consent_required", errors=[FieldError("consent", "consent_required")])
-    lock(db=db, dossier=dossier)
+    lock(db=db, dossier=dossier)  # before reading: a concurrent submit may be ahead
     done = replayed(db=db, dossier=dossier, idempotency_key=idempotency_key)
     if done is not None:
         return done, None
+    errors = refusals(db=db, dossier=dossier, lang=lang)
+    if errors:
+        raise Invalid("submission_refused", {"count": len(errors)}, errors=errors)
+    if consent is not True:
+        raise Invalid("consent_required", errors=[FieldError("consent", "consent_required")])
     now = now or utcnow()
+    channels = delivery_channels(db=db) if channels is None else channels
     content = parse_content(db=db, data=dossier.content)
     version = make_version(db=db, dossier=dossier, user=user, content=content)
     existing = routes_of(db=db, dossier=dossier)
@@ -80,22 +140,48 @@ def submit(*, db: Session, dossier: Dossier, user: User, consent: bool,
     request = _outbox(db=db, version=version, kind="submit")
     for item in new_requests:
         route = Route(
-            dossier_id=dossier.id, partner_code=item.partner, state=State.queued.value,
+            dossier_id=dossier.id, partner_code=item.partner,
             instrument=str(item.instrument), amount_cents=as_cents(item.amount_eur),
-            consent_version=version.number, consent_at=now, created_at=now, updated_at=now,
+            consent_version=version.number, consent_at=now, created_at=now,
         )
-        db.add(route)
-        db.flush()
-        db.add(RouteEvent(route_id=route.id, type="submitted", to_state=State.queued.value,
-                          actor_id=user.id, actor_role=Actor.founder.value, created_at=now,
-                          payload={"version": version.number, "consent": True,
-                                   "instrument": route.instrument,
-                                   **({"idempotency_key": idempotency_key}
-                                      if idempotency_key else {})}))
+        fire(db=db, route=route, user=user, event="submitted", now=now,
+             payload={"version": version.number, "consent": True,
+                      "instrument": route.instrument,
+                      **({"idempotency_key": idempotency_key} if idempotency_key else {})})
         _delivery(db=db, request=request, version=version, route=route,
                   event_type="dossier.submitted", channel=channels.get(item.partner, "portal"))
     db.flush()
     return version, request
+
+
+def make_version(*, db: Session, dossier: Dossier, user: User,
+                 content: DossierV1) -> DossierVersion:
+    """Store an immutable snapshot with its content hash (none if nothing changed)."""
+    errors = submission_errors(content, partners=instruments_by_partner(db=db))
+    if errors:
+        raise Invalid("dossier_incomplete", {"count": len(errors)}, errors=errors)
+    held = [a.filename for a in dossier.attachments if a.scan_status not in READABLE]
+    if held:  # partners must never receive bytes the antivirus has not cleared
+        raise Invalid("attachments_not_scanned", {"filenames": ", ".join(held)},
+                      errors=[FieldError("attachments", "attachments_not_scanned",
+                                         {"filenames": ", ".join(held)})])
+    digest = content_hash(content)
+    if dossier.current_version:
+        last = latest_version(db=db, dossier=dossier)
+        if last.content_hash == digest:
+            return last
+    number = (dossier.current_version or 0) + 1
+    version = DossierVersion(
+        dossier_id=dossier.id, number=number, content=dump_content(content),
+        content_hash=digest, created_by=user.id,
+        attachments=[attachment_view(a) for a in dossier.attachments],
+    )
+    db.add(version)
+    set_content(dossier, content)
+    dossier.current_version = number
+    dossier.status = DossierStatus.submitted.value
+    db.flush()
+    return version
 
 
 def propagate_amendment(*, db: Session, dossier: Dossier, version: DossierVersion,
@@ -113,8 +199,6 @@ def propagate_amendment(*, db: Session, dossier: Dossier, version: DossierVersio
         _delivery(db=db, request=request, version=version, route=route,
                   event_type="dossier.updated", channel=channels.get(route.partner_code, "portal"))
         if route.state == State.info_requested:
-            from dossier.services.routes import fire
-
             fire(db=db, route=route, user=user, event="info_answered",
                  payload={"version": version.number, "by": "amendment"}, now=now)
     db.flush()
@@ -122,7 +206,7 @@ def propagate_amendment(*, db: Session, dossier: Dossier, version: DossierVersio
 
 
 def save(*, db: Session, dossier: Dossier, user: User, data: Any,
-         channels: Mapping[str, str]) -> Dossier:
+         channels: Mapping[str, str] | None = None) -> Dossier:
     """PUT: replace a draft, or amend a submitted dossier."""
     require_owner(user, dossier)
     lock(db=db, dossier=dossier)
@@ -133,7 +217,7 @@ def save(*, db: Session, dossier: Dossier, user: User, data: Any,
 
 
 def amend(*, db: Session, dossier: Dossier, user: User, data: Any,
-          channels: Mapping[str, str]) -> DossierVersion | None:
+          channels: Mapping[str, str] | None = None) -> DossierVersion | None:
     """A new version of a submitted dossier, delivered as an update (None if unchanged)."""
     require_owner(user, dossier)
     before = dossier.current_version
@@ -141,7 +225,8 @@ def amend(*, db: Session, dossier: Dossier, user: User, data: Any,
     version = make_version(db=db, dossier=dossier, user=user, content=content)
     if version.number == before:
         return None
-    propagate_amendment(db=db, dossier=dossier, version=version, user=user, channels=channels)
+    propagate_amendment(db=db, dossier=dossier, version=version, user=user,
+                        channels=delivery_channels(db=db) if channels is None else channels)
     return version
 
 
@@ -149,6 +234,7 @@ def _outbox(*, db: Session, version: DossierVersion, kind: str) -> RoutingReques
     request = RoutingRequest(version_id=version.id, kind=kind)
     db.add(request)
     db.flush()
+    route_after_commit(db, version.id)
     return request
 
 

@@ -68,3 +68,28 @@ def test_the_serving_process_collects_garbage_less_often(client):
 
     assert client.get("/api/v1/health").status_code == 200  # the lifespan has run
     assert gc.get_threshold() == GC_THRESHOLDS
+
+
+def test_a_wrong_method_on_an_api_path_names_every_allowed_one(client):
+    """GET and PUT are two routes: the answer lists both, not the first one found."""
+    r = client.delete("/api/v1/dossiers/42", headers={"Accept-Language": "en"})
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, PUT"
+    assert r.headers["content-type"].startswith("application/problem+json")
+    problem = r.json()
+    assert (problem["status"], problem["code"]) == (405, "method_not_allowed")
+    assert problem["detail"] == ("Method DELETE not allowed on this address; "
+                                 "allowed methods: GET, PUT.")
+    r = client.patch("/api/v1/routes/42/events", headers={"Accept-Language": "fr"})
+    assert r.headers["allow"] == "GET, POST"
+    assert r.json()["detail"] == ("Méthode PATCH non autorisée sur cette adresse ; "
+                                  "méthodes acceptées : GET, POST.")
+
+
+def test_a_wrong_method_on_a_page_names_every_allowed_one(client):
+    r = client.request("DELETE", "/login", headers={"Accept-Language": "fr"})
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, POST"
+    assert r.headers["content-type"].startswith("text/html")
+    assert ("Méthode DELETE non autorisée sur cette adresse ; "
+            "méthodes acceptées : GET, POST.") in r.text

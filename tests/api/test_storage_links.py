@@ -10,10 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dossier.services import objects
-from storage.filesystem import FilesystemStore
-from storage.s3 import S3Store
 from storage.signing import sign_link
-from tests.helpers import assert_storage_consistent, minimal_pdf
+from tests.helpers import assert_storage_consistent, filesystem_or_s3, minimal_pdf
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -21,11 +19,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.fixture(params=["filesystem", "s3"])
 def store(request, tmp_path):
     """The app's object store: a folder, or a bucket of this test's own on the S3 server."""
-    if request.param == "filesystem":
-        return FilesystemStore(tmp_path / "objects", secret=b"test-secret")
-    server = request.getfixturevalue("s3_server")
-    return S3Store(server.endpoint, server.access_key, server.secret_key,
-                   f"t-{uuid.uuid4().hex[:16]}", spool_dir=tmp_path / "spool")
+    return filesystem_or_s3(request, tmp_path)
 
 
 def attach(client, founder, dossier_id: str, data: bytes) -> dict:

@@ -8,8 +8,7 @@ import pytest
 
 from dossier.db import transaction
 from dossier.services import delivery
-from tests.helpers import full_dossier
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, submit
 
 
 @dataclass
@@ -32,12 +31,7 @@ def deliver_all(sessions) -> None:
 @pytest.fixture
 def delivered(client, founder, sessions) -> Delivered:
     """A dossier asking CEPAC and BPMed, submitted and delivered to both."""
-    body = full_dossier()
-    body["requests"] = [r for r in body["requests"] if r["partner"] in ("cepac", "bpmed")]
-    dossier_id = ready_dossier(client, founder, body)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
+    dossier_id = submit(client, founder, full_dossier(partners=["cepac", "bpmed"]))["dossier_id"]
     deliver_all(sessions)
     view = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()
     assert {x["state"] for x in view["routes"]} == {"delivered"}

@@ -28,6 +28,14 @@ def run_verify(database_url: str, monkeypatch, *args: str):
     return CliRunner().invoke(cli, ["audit", "verify", *args])
 
 
+def verify_breaks_at(database_url: str, monkeypatch, table: str, record_id) -> str:
+    """`dossier audit verify` fails, naming this record as the first broken link; its output."""
+    result = run_verify(database_url, monkeypatch)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"broken link in {table} {record_id} "), result.output
+    return result.output
+
+
 def live_history(client, founder, delivered) -> None:
     """Reviewers read and act, the founder answers: events and readings interleave."""
     cepac, rid = login(client, "cepac@demo.example"), delivered.routes["cepac"]
@@ -106,10 +114,8 @@ def test_an_edited_event_payload_is_the_first_broken_link(
     assert (broken.table, broken.id, broken.field) == ("route_events", str(target.id), "hash")
     assert broken.found == target.hash and broken.expected != target.hash
     assert broken.seq == target.chain_seq and broken.dossier_id == delivered.dossier_id
-    result = run_verify(database_url, monkeypatch)
-    assert result.exit_code == 1
-    assert result.output.startswith(f"broken link in route_events {target.id} ")
-    assert f"expected {broken.expected}, found {target.hash}" in result.output
+    output = verify_breaks_at(database_url, monkeypatch, "route_events", target.id)
+    assert f"expected {broken.expected}, found {target.hash}" in output
 
 
 def test_an_edited_access_time_is_the_first_broken_link(
@@ -121,10 +127,8 @@ def test_an_edited_access_time_is_the_first_broken_link(
     tamper(sessions, "UPDATE access_records SET created_at = :at WHERE id = :id",
            at=target.created_at - timedelta(days=3), id=target.id)
 
-    result = run_verify(database_url, monkeypatch)
-    assert result.exit_code == 1
-    assert result.output.startswith(f"broken link in access_records {target.id} ")
-    assert f"#{target.chain_seq}): hash expected" in result.output
+    output = verify_breaks_at(database_url, monkeypatch, "access_records", target.id)
+    assert f"#{target.chain_seq}): hash expected" in output
 
 
 def test_a_record_deleted_in_the_middle_is_caught(

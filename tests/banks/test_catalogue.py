@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from banks.catalogue import DEFAULT_CATALOGUE, EligibilityRules, PartnerSpec, load_catalogue
-from dossier.schema import Stage
+from dossier.schema.enums import Stage
 
 SPEC_CODES = {"bdf", "cepac", "ca-alpes-provence", "cic", "bnp-paribas", "bpmed", "ampa",
               "mi-honor-loan"}

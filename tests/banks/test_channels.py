@@ -12,7 +12,8 @@ import pytest
 
 from banks.channels import DeliveryError, DeliveryRequest, get_channel
 from banks.channels.signing import generate_secret
-from banks.channels.webhook import WebhookChannel
+from banks.channels.webhook import WebhookChannel, retry_after
+from dossier.services.delivery import RetryPolicy
 from tests.webhook_receiver import WebhookReceiver
 
 SECRET = generate_secret()
@@ -164,3 +165,21 @@ def test_the_portal_delivers_without_leaving_the_app():
                           config={"channel": "portal", "url": None, "secret_env": None})
     result = get_channel("portal").deliver(req)
     assert (result.status, result.channel, result.response_status) == ("delivered", "portal", None)
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    assert retry_after("120", now) == 120
+    assert retry_after("Sat, 05 Dec 2026 12:05:00 GMT", now) == 300
+    assert retry_after("Sat, 05 Dec 2026 11:00:00 GMT", now) == 0  # already past
+    assert retry_after("", now) is None and retry_after("soon", now) is None
+
+
+def test_the_retry_schedule_doubles_up_to_its_cap_and_honours_retry_after():
+    policy = RetryPolicy(max_attempts=8, base=30, cap=3600, retry_after_max=600)
+    for attempts, full in [(1, 30), (2, 60), (3, 120), (7, 1920), (8, 3600), (20, 3600)]:
+        delay = policy.delay(attempts).total_seconds()
+        assert full / 2 <= delay <= full
+    assert policy.delay(1, retry_after=120).total_seconds() == 120
+    assert policy.delay(1, retry_after=10**6).total_seconds() == 600  # bounded
+    assert 15 <= policy.delay(1, retry_after=1).total_seconds() <= 30  # never sooner

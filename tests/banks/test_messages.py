@@ -10,7 +10,8 @@ from banks.catalogue import EligibilityRules
 from banks.eligibility import evaluate
 from banks.rules.messages import MESSAGES, VALUE_LABELS, render
 from dossier.i18n import MESSAGES as ALL_MESSAGES
-from dossier.schema import DossierV1, Instrument, Label, Sector, Stage
+from dossier.schema import DossierV1
+from dossier.schema.enums import Instrument, Label, Sector, Stage
 
 TODAY = date(2026, 6, 1)
 

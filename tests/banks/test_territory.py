@@ -58,15 +58,19 @@ def test_a_shared_postal_code_needs_the_city():
     assert in_metropole_amp("13013", None) is True  # only Marseille has this code
 
 
-@pytest.mark.parametrize(("raw", "normalised"), [
-    ("Saint-Paul-lès-Durance", "saint paul les durance"),
-    ("ST PAUL LES DURANCE", "saint paul les durance"),
-    ("Ste-Marguerite", "sainte marguerite"),
-    ("Berre-l’Étang", "berre l etang"),
-    ("Le Puy-Sainte-Réparade", "puy sainte reparade"),
-    ("Marseille Cedex 08", "marseille"),
-    ("Marseille 2ème arrondissement", "marseille"),
-])
+# As typed -> as compared: accents, case, saints, articles, CEDEX and districts go.
+CITY_NAMES = {
+    "Saint-Paul-lès-Durance": "saint paul les durance",
+    "ST PAUL LES DURANCE": "saint paul les durance",
+    "Ste-Marguerite": "sainte marguerite",
+    "Berre-l’Étang": "berre l etang",
+    "Le Puy-Sainte-Réparade": "puy sainte reparade",
+    "Marseille Cedex 08": "marseille",
+    "Marseille 2ème arrondissement": "marseille",
+}
+
+
+@pytest.mark.parametrize(("raw", "normalised"), CITY_NAMES.items())
 def test_city_names_are_normalised(raw, normalised):
     assert normalise_city(raw) == normalised
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,12 +11,11 @@ from hypothesis import strategies as st
 from dossier.funding import funding_plan, share_pct
 from dossier.schema import DossierV1
 from dossier.validation import validate_draft
-
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "dossier_full.json"
+from tests.helpers import full_dossier
 
 
 def full() -> DossierV1:
-    return validate_draft(json.loads(FIXTURE.read_text("utf-8"), parse_float=Decimal))
+    return validate_draft(full_dossier(decimals=True))
 
 
 def test_share_of_each_source_and_use():

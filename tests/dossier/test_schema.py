@@ -6,7 +6,6 @@ import copy
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,21 +20,17 @@ from dossier.validation import (
     submission_errors,
     validate_draft,
 )
+from tests.helpers import OFFERS, full_dossier
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "dossier_full.json"
 TODAY = date(2026, 3, 1)
-PARTNERS = {
-    "bdf": frozenset({"advice"}),
-    "cepac": frozenset({"bank_loan", "guarantee"}),
-    "bpmed": frozenset({"bank_loan", "guarantee"}),
-    "ampa": frozenset({"equity"}),
-    "mi-honor-loan": frozenset({"honor_loan"}),
-}
+PARTNERS = OFFERS
 
 
-def full() -> dict[str, Any]:
-    """The full fixture as the API reads it (numbers as Decimal)."""
-    return json.loads(FIXTURE.read_text("utf-8"), parse_float=Decimal)
+def validated(changes: dict[str, Any] | None = None) -> DossierV1:
+    """The full fixture as the API reads it (numbers as Decimal), with these dotted-path
+    changes, validated as a draft against the partners' offers."""
+    return validate_draft(full_dossier(decimals=True, changes=changes), partners=PARTNERS,
+                          today=TODAY)
 
 
 def locs(exc: pytest.ExceptionInfo[Invalid]) -> list[tuple[str, str]]:
@@ -43,7 +38,7 @@ def locs(exc: pytest.ExceptionInfo[Invalid]) -> list[tuple[str, str]]:
 
 
 def test_full_fixture_validates_and_is_ready_to_submit():
-    d = validate_draft(full(), partners=PARTNERS, today=TODAY)
+    d = validated()
     assert submission_errors(d, partners=PARTNERS) == []
     progress = completeness(d)
     assert progress["ready"] is True
@@ -85,7 +80,7 @@ def test_partial_company_is_a_valid_draft_and_submission_names_the_gaps():
 
 
 def test_submission_names_fields_inside_list_items():
-    data = full()
+    data = full_dossier(decimals=True)
     del data["founders"][0]["email"]
     data["requests"] = []
     data["financials"]["forecast"][1].pop("headcount")
@@ -98,7 +93,7 @@ def test_submission_names_fields_inside_list_items():
 
 
 def test_a_loan_request_needs_its_amount_even_in_a_draft():
-    data = full()
+    data = full_dossier(decimals=True)
     del data["requests"][0]["amount_eur"]
     with pytest.raises(Invalid) as exc:
         validate_draft(data, partners=PARTNERS, today=TODAY)
@@ -106,7 +101,7 @@ def test_a_loan_request_needs_its_amount_even_in_a_draft():
 
 
 def test_submission_checks_partners_against_the_current_catalogue():
-    d = validate_draft(full(), today=TODAY)  # parsed without a catalogue
+    d = validate_draft(full_dossier(decimals=True), today=TODAY)  # parsed without a catalogue
     shrunk = {k: v for k, v in PARTNERS.items() if k != "bpmed"}
     errors = [(e.loc, e.code) for e in submission_errors(d, partners=shrunk)]
     assert errors == [("funding.sources[4].partner", "unknown_partner"),
@@ -127,13 +122,10 @@ def test_cross_field_rules_wait_until_their_fields_are_present():
 
 
 def test_identifiers_are_normalised():
-    data = full()
-    data["company"]["siren"] = " 843 152 760 "
-    data["company"]["siret"] = "843 152 760 00016"
-    data["company"]["naf_code"] = "2670z"
-    data["bank_account"]["iban"] = "fr76 1131 5000 0108 0123 4567 852"
-    data["bank_account"]["bic"] = "cepafrpp131"
-    d = validate_draft(data, partners=PARTNERS, today=TODAY)
+    d = validated({"company.siren": " 843 152 760 ", "company.siret": "843 152 760 00016",
+                   "company.naf_code": "2670z",
+                   "bank_account.iban": "fr76 1131 5000 0108 0123 4567 852",
+                   "bank_account.bic": "cepafrpp131"})
     assert (d.company.siren, d.company.siret) == ("843152760", "84315276000016")
     assert d.company.naf_code == "26.70Z"
     assert d.bank_account.iban == "FR7611315000010801234567852"
@@ -141,28 +133,24 @@ def test_identifiers_are_normalised():
 
 
 def test_text_is_stripped_and_multiline_only_where_allowed():
-    data = full()
-    data["company"]["legal_name"] = "  Lumiphase\u00a0 "
-    data["project"]["innovation"] = "Ligne 1\r\n\tLigne 2"
-    d = validate_draft(data, partners=PARTNERS, today=TODAY)
+    d = validated({"company.legal_name": "  Lumiphase\u00a0 ",
+                   "project.innovation": "Ligne 1\r\n\tLigne 2"})
     assert d.company.legal_name == "Lumiphase"
     assert d.project.innovation == "Ligne 1\n\tLigne 2"
 
 
 def test_markup_is_kept_as_plain_text():
-    data = full()
-    data["project"]["summary"] = "<b>Laser</b> <script>alert('x')</script> & co"
-    data["project"]["innovation"] = '<img src="file:///etc/passwd">'
-    data["company"]["legal_name"] = "Lumi<phase> & Cie"
-    d = validate_draft(data, partners=PARTNERS, today=TODAY)
-    content = dump_content(d)
+    content = dump_content(validated({
+        "project.summary": "<b>Laser</b> <script>alert('x')</script> & co",
+        "project.innovation": '<img src="file:///etc/passwd">',
+        "company.legal_name": "Lumi<phase> & Cie"}))
     assert content["project"]["summary"] == "<b>Laser</b> <script>alert('x')</script> & co"
     assert content["project"]["innovation"] == '<img src="file:///etc/passwd">'
     assert content["company"]["legal_name"] == "Lumi<phase> & Cie"
 
 
 def test_dump_content_writes_money_as_strings_and_drops_absent_fields():
-    data = full()
+    data = full_dossier(decimals=True)
     data["funding"]["total_need_eur"] = 1329243
     data["company"]["share_capital_eur"] = Decimal("150000")
     content = dump_content(validate_draft(data, partners=PARTNERS, today=TODAY))
@@ -172,12 +160,12 @@ def test_dump_content_writes_money_as_strings_and_drops_absent_fields():
     assert "phone" not in content["founders"][2]
     assert "amount_eur" not in content["requests"][4]
     assert validate_draft(content, partners=PARTNERS, today=TODAY) == validate_draft(
-        full(), partners=PARTNERS, today=TODAY)
+        full_dossier(decimals=True), partners=PARTNERS, today=TODAY)
 
 
 def test_canonical_json_and_hash_ignore_input_spelling():
-    a = validate_draft(full(), today=TODAY)
-    data = full()
+    a = validate_draft(full_dossier(decimals=True), today=TODAY)
+    data = full_dossier(decimals=True)
     data["funding"]["total_need_eur"] = 1329243  # same amount, other spelling
     data["company"]["siren"] = "843 152 760"
     data = dict(reversed(list(data.items())))  # other key order
@@ -189,13 +177,13 @@ def test_canonical_json_and_hash_ignore_input_spelling():
     assert text.startswith('{"bank_account":{"bic":"CEPAFRPP131","holder":"Lumiphase SAS",')
     assert '"schema_version":1}' in text and "Technopôle" in text
     assert json.loads(text)["funding"]["total_need_eur"] == "1329243.00"
-    changed = copy.deepcopy(full())
+    changed = copy.deepcopy(full_dossier(decimals=True))
     changed["company"]["headcount"] = 15
     assert content_hash(validate_draft(changed, today=TODAY)) != content_hash(a)
 
 
 def test_a_stored_dossier_loads_without_context():
-    content = dump_content(validate_draft(full(), partners=PARTNERS, today=TODAY))
+    content = dump_content(validated())
     assert DossierV1.model_validate(content).company.legal_name == "Lumiphase"
 
 

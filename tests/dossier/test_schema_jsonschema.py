@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 
 from dossier.validation import dossier_json_schema
-
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "dossier_full.json"
+from tests.helpers import full_dossier
 
 
 def validator() -> jsonschema.Draft202012Validator:
@@ -18,10 +16,6 @@ def validator() -> jsonschema.Draft202012Validator:
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-
-
-def full() -> dict:
-    return json.loads(FIXTURE.read_text("utf-8"))
 
 
 def test_schema_is_valid_and_identified():
@@ -33,7 +27,7 @@ def test_schema_is_valid_and_identified():
 
 
 def test_full_fixture_validates():
-    assert list(validator().iter_errors(full())) == []
+    assert list(validator().iter_errors(full_dossier())) == []
 
 
 def test_required_lists_come_from_the_markers():
@@ -65,13 +59,13 @@ def test_money_is_a_string_with_a_pattern_or_a_number():
     (("company", "extra"), 1),
 ])
 def test_schema_refuses_what_the_api_refuses(path, value):
-    data = full()
+    data = full_dossier()
     data[path[0]][path[1]] = value
     assert list(validator().iter_errors(data))
 
 
 def test_schema_requires_what_submission_requires():
-    data = full()
+    data = full_dossier()
     del data["company"]["siret"]
     data["requests"][0].pop("amount_eur")
     data["requests"][4]["amount_eur"] = "10.00"
@@ -82,7 +76,7 @@ def test_schema_requires_what_submission_requires():
 
 
 def test_optional_fields_accept_null_and_absence():
-    data = full()
+    data = full_dossier()
     data["company"]["website"] = None
     del data["bank_account"]
     assert list(validator().iter_errors(data)) == []

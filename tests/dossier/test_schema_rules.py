@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,33 +15,20 @@ from dossier.errors import FieldError, Invalid
 from dossier.i18n import MESSAGES, translate
 from dossier.schema import DossierV1
 from dossier.validation import submission_errors, validate_draft
+from tests.helpers import OFFERS, full_dossier, set_path
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "dossier_full.json"
 TODAY = date(2026, 3, 1)
-PARTNERS = {
-    "bdf": frozenset({"advice"}),
-    "cepac": frozenset({"bank_loan", "guarantee"}),
-    "bpmed": frozenset({"bank_loan", "guarantee"}),
-    "ampa": frozenset({"equity"}),
-    "mi-honor-loan": frozenset({"honor_loan"}),
-}
-
-
-def full() -> dict[str, Any]:
-    return json.loads(FIXTURE.read_text("utf-8"), parse_float=Decimal)
+PARTNERS = OFFERS
 
 
 def setter(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
     """A mutation that sets a dotted path ("funding.sources.0.amount_eur") in the data."""
-    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    return lambda data: set_path(data, path, value)
 
-    def mutate(data: dict[str, Any]) -> None:
-        node: Any = data
-        for part in parents:
-            node = node[part]
-        node[last] = value
 
-    return mutate
+def at(path: str, value: Any, code: str) -> tuple[Callable[[dict[str, Any]], None], str, str]:
+    """A case: the value set at the dotted path is refused there, with this code."""
+    return setter(path, value), re.sub(r"\.(\d+)", r"[\1]", path), code
 
 
 def remover(path: str) -> Callable[[dict[str, Any]], None]:
@@ -57,132 +44,88 @@ def remover(path: str) -> Callable[[dict[str, Any]], None]:
 
 
 CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
-    "siren_luhn": (setter("company.siren", "843152761"), "company.siren", "siren_invalid"),
-    "siren_letters": (setter("company.siren", "84315276A"), "company.siren", "siren_invalid"),
-    "siret_luhn": (setter("company.siret", "84315276000017"), "company.siret", "siret_invalid"),
-    "siret_other_siren": (setter("company.siret", "73282932000074"), "company.siret",
-                          "siret_siren_mismatch"),
-    "iban_checksum": (setter("bank_account.iban", "FR7611315000010801234567853"),
-                      "bank_account.iban", "iban_invalid"),
-    "iban_rib_key": (setter("bank_account.iban", "FR2511315000010801234567800"),
-                     "bank_account.iban", "iban_invalid"),
-    "bic": (setter("bank_account.bic", "CEPAXXPP"), "bank_account.bic", "bic_invalid"),
+    "siren_luhn": at("company.siren", "843152761", "siren_invalid"),
+    "siren_letters": at("company.siren", "84315276A", "siren_invalid"),
+    "siret_luhn": at("company.siret", "84315276000017", "siret_invalid"),
+    "siret_other_siren": at("company.siret", "73282932000074", "siret_siren_mismatch"),
+    "iban_checksum": at("bank_account.iban", "FR7611315000010801234567853", "iban_invalid"),
+    "iban_rib_key": at("bank_account.iban", "FR2511315000010801234567800", "iban_invalid"),
+    "bic": at("bank_account.bic", "CEPAXXPP", "bic_invalid"),
     "uses_unbalanced": (setter("funding.uses.0.amount_eur", "520000.01"), "funding.uses",
                         "uses_unbalanced"),
     "sources_unbalanced": (setter("funding.sources.0.amount_eur", "69999.99"),
                            "funding.sources", "sources_unbalanced"),
     "equity_over_100": (setter("founders.2.equity_pct", "25.01"), "founders", "equity_over_100"),
-    "equity_pct_over_100": (setter("founders.2.equity_pct", "100.5"), "founders[2].equity_pct",
-                            "less_than_equal"),
-    "negative_amount": (setter("funding.uses.1.amount_eur", "-1"), "funding.uses[1].amount_eur",
-                        "greater_than"),
-    "zero_amount": (setter("funding.sources.2.amount_eur", 0), "funding.sources[2].amount_eur",
-                    "greater_than"),
-    "negative_capital": (setter("company.share_capital_eur", -1), "company.share_capital_eur",
-                         "greater_than_equal"),
-    "non_numeric": (setter("funding.total_need_eur", "douze"), "funding.total_need_eur",
-                    "decimal_parsing"),
-    "french_decimal_comma": (setter("funding.total_need_eur", "1 329 243,00"),
-                             "funding.total_need_eur", "decimal_parsing"),
-    "three_decimals": (setter("funding.sources.2.amount_eur", Decimal("300000.005")),
-                       "funding.sources[2].amount_eur", "decimal_max_places"),
-    "thirteen_digits": (setter("funding.total_need_eur", "1000000000000"),
-                        "funding.total_need_eur", "decimal_whole_digits"),
-    "nan": (setter("funding.total_need_eur", Decimal("NaN")), "funding.total_need_eur",
-            "finite_number"),
-    "nan_float": (setter("financials.history.0.net_income_eur", float("nan")),
-                  "financials.history[0].net_income_eur", "finite_number"),
-    "infinity_string": (setter("funding.total_need_eur", "Infinity"), "funding.total_need_eur",
-                        "finite_number"),
-    "boolean_amount": (setter("funding.total_need_eur", True), "funding.total_need_eur",
-                       "decimal_type"),
-    "boolean_headcount": (setter("company.headcount", True), "company.headcount", "int_type"),
-    "text_headcount": (setter("company.headcount", "douze"), "company.headcount", "int_parsing"),
-    "huge_name": (setter("company.legal_name", "L" * 10_000), "company.legal_name",
-                  "string_too_long"),
-    "empty_name": (setter("company.legal_name", "   "), "company.legal_name", "string_too_short"),
-    "nul_in_name": (setter("company.legal_name", "Lumi\x00phase"), "company.legal_name",
-                    "control_characters"),
-    "newline_in_name": (setter("company.legal_name", "Lumi\nphase"), "company.legal_name",
-                        "control_characters"),
-    "escape_in_summary": (setter("project.summary", "Laser \x1b[31mrouge"), "project.summary",
-                          "control_characters"),
-    "lone_surrogate": (setter("founders.0.last_name", "Roux\ud800"), "founders[0].last_name",
-                       "control_characters"),
-    "long_summary": (setter("project.summary", "x" * 1001), "project.summary",
-                     "string_too_long"),
-    "future_creation": (setter("company.creation_date", "2026-03-02"), "company.creation_date",
-                        "date_in_future"),
-    "bad_date": (setter("company.creation_date", "2021-02-30"), "company.creation_date",
-                 "date_from_datetime_parsing"),
-    "timestamp_date": (setter("company.creation_date", 1615766400), "company.creation_date",
-                       "date_type"),
-    "future_history_year": (setter("financials.history.2.year", 2027),
-                            "financials.history[2].year", "year_in_future"),
-    "duplicate_history_year": (setter("financials.history.1.year", 2023),
-                               "financials.history[1].year", "duplicate_year"),
-    "duplicate_forecast_year": (setter("financials.forecast.4.year", 2026),
-                                "financials.forecast[4].year", "duplicate_year"),
+    "equity_pct_over_100": at("founders.2.equity_pct", "100.5", "less_than_equal"),
+    "negative_amount": at("funding.uses.1.amount_eur", "-1", "greater_than"),
+    "zero_amount": at("funding.sources.2.amount_eur", 0, "greater_than"),
+    "negative_capital": at("company.share_capital_eur", -1, "greater_than_equal"),
+    "non_numeric": at("funding.total_need_eur", "douze", "decimal_parsing"),
+    "french_decimal_comma": at("funding.total_need_eur", "1 329 243,00", "decimal_parsing"),
+    "three_decimals": at("funding.sources.2.amount_eur", Decimal("300000.005"),
+                         "decimal_max_places"),
+    "thirteen_digits": at("funding.total_need_eur", "1000000000000", "decimal_whole_digits"),
+    "nan": at("funding.total_need_eur", Decimal("NaN"), "finite_number"),
+    "nan_float": at("financials.history.0.net_income_eur", float("nan"), "finite_number"),
+    "infinity_string": at("funding.total_need_eur", "Infinity", "finite_number"),
+    "boolean_amount": at("funding.total_need_eur", True, "decimal_type"),
+    "boolean_headcount": at("company.headcount", True, "int_type"),
+    "text_headcount": at("company.headcount", "douze", "int_parsing"),
+    "huge_name": at("company.legal_name", "L" * 10_000, "string_too_long"),
+    "empty_name": at("company.legal_name", "   ", "string_too_short"),
+    "nul_in_name": at("company.legal_name", "Lumi\x00phase", "control_characters"),
+    "newline_in_name": at("company.legal_name", "Lumi\nphase", "control_characters"),
+    "escape_in_summary": at("project.summary", "Laser \x1b[31mrouge", "control_characters"),
+    "lone_surrogate": at("founders.0.last_name", "Roux\ud800", "control_characters"),
+    "long_summary": at("project.summary", "x" * 1001, "string_too_long"),
+    "future_creation": at("company.creation_date", "2026-03-02", "date_in_future"),
+    "bad_date": at("company.creation_date", "2021-02-30", "date_from_datetime_parsing"),
+    "timestamp_date": at("company.creation_date", 1615766400, "date_type"),
+    "future_history_year": at("financials.history.2.year", 2027, "year_in_future"),
+    "duplicate_history_year": at("financials.history.1.year", 2023, "duplicate_year"),
+    "duplicate_forecast_year": at("financials.forecast.4.year", 2026, "duplicate_year"),
     "four_history_years": (
         lambda d: d["financials"]["history"].append(dict(d["financials"]["history"][0])),
         "financials.history", "too_long"),
     "duplicate_label": (setter("company.labels", ["jei", "jei"]), "company.labels[1]",
                         "duplicate_label"),
     "unknown_label": (setter("company.labels", ["jei", "nobel"]), "company.labels[1]", "enum"),
-    "partner_twice": (setter("requests.1.partner", "cepac"), "requests[1].partner",
-                      "duplicate_partner"),
-    "unknown_partner": (setter("requests.0.partner", "banque-inconnue"), "requests[0].partner",
-                        "unknown_partner"),
-    "unknown_source_partner": (setter("funding.sources.2.partner", "fonds-x"),
-                               "funding.sources[2].partner", "unknown_partner"),
-    "instrument_not_offered": (setter("requests.2.instrument", "bank_loan"),
-                               "requests[2].instrument", "instrument_not_offered"),
+    "partner_twice": at("requests.1.partner", "cepac", "duplicate_partner"),
+    "unknown_partner": at("requests.0.partner", "banque-inconnue", "unknown_partner"),
+    "unknown_source_partner": at("funding.sources.2.partner", "fonds-x", "unknown_partner"),
+    "instrument_not_offered": at("requests.2.instrument", "bank_loan", "instrument_not_offered"),
     "loan_without_amount": (remover("requests.0.amount_eur"), "requests[0].amount_eur",
                             "amount_required"),
-    "advice_with_amount": (setter("requests.4.amount_eur", "1000"), "requests[4].amount_eur",
-                           "amount_not_applicable"),
-    "unknown_instrument": (setter("requests.0.instrument", "loan"), "requests[0].instrument",
-                           "enum"),
-    "extra_field": (setter("company.ceo", "Camille"), "company.ceo", "extra_forbidden"),
-    "extra_top_field": (setter("notes", "hello"), "notes", "extra_forbidden"),
-    "email": (setter("founders.1.email", "karim@"), "founders[1].email", "email_invalid"),
-    "phone": (setter("founders.0.phone", "12 34"), "founders[0].phone", "phone_invalid"),
-    "phone_fr_too_short": (setter("founders.0.phone", "+33 6 12 34 56"), "founders[0].phone",
-                           "phone_invalid"),
-    "url_scheme": (setter("company.website", "ftp://lumiphase.fr"), "company.website",
-                   "url_scheme"),
-    "url_javascript": (setter("company.website", "javascript:alert(1)"), "company.website",
-                       "url_scheme"),
-    "url_relative": (setter("company.website", "www.lumiphase.fr"), "company.website",
-                     "url_parsing"),
-    "naf": (setter("company.naf_code", "26.7Z"), "company.naf_code", "naf_code_invalid"),
-    "postal_code": (setter("company.address.postal_code", "1301"),
-                    "company.address.postal_code", "postal_code_invalid"),
-    "country": (setter("company.address.country", "ZZ"), "company.address.country",
-                "country_invalid"),
-    "country_format": (setter("company.address.country", "FRA"), "company.address.country",
-                       "string_pattern_mismatch"),
-    "legal_form": (setter("company.legal_form", "GIE"), "company.legal_form", "enum"),
-    "schema_version": (setter("schema_version", 2), "schema_version", "literal_error"),
-    "full_time": (setter("founders.0.full_time", "sometimes"), "founders[0].full_time",
-                  "bool_parsing"),
-    "company_not_object": (setter("company", "Lumiphase"), "company", "model_type"),
-    "founders_not_list": (setter("founders", {"first_name": "Camille"}), "founders",
-                          "list_type"),
+    "advice_with_amount": at("requests.4.amount_eur", "1000", "amount_not_applicable"),
+    "unknown_instrument": at("requests.0.instrument", "loan", "enum"),
+    "extra_field": at("company.ceo", "Camille", "extra_forbidden"),
+    "extra_top_field": at("notes", "hello", "extra_forbidden"),
+    "email": at("founders.1.email", "karim@", "email_invalid"),
+    "phone": at("founders.0.phone", "12 34", "phone_invalid"),
+    "phone_fr_too_short": at("founders.0.phone", "+33 6 12 34 56", "phone_invalid"),
+    "url_scheme": at("company.website", "ftp://lumiphase.fr", "url_scheme"),
+    "url_javascript": at("company.website", "javascript:alert(1)", "url_scheme"),
+    "url_relative": at("company.website", "www.lumiphase.fr", "url_parsing"),
+    "naf": at("company.naf_code", "26.7Z", "naf_code_invalid"),
+    "postal_code": at("company.address.postal_code", "1301", "postal_code_invalid"),
+    "country": at("company.address.country", "ZZ", "country_invalid"),
+    "country_format": at("company.address.country", "FRA", "string_pattern_mismatch"),
+    "legal_form": at("company.legal_form", "GIE", "enum"),
+    "schema_version": at("schema_version", 2, "literal_error"),
+    "full_time": at("founders.0.full_time", "sometimes", "bool_parsing"),
+    "company_not_object": at("company", "Lumiphase", "model_type"),
+    "founders_not_list": at("founders", {"first_name": "Camille"}, "list_type"),
     "eleven_founders": (lambda d: d["founders"].extend([{}] * 8), "founders", "too_long"),
-    "duration": (setter("requests.0.duration_months", 0), "requests[0].duration_months",
-                 "greater_than_equal"),
-    "forecast_year": (setter("financials.forecast.0.year", 1850), "financials.forecast[0].year",
-                      "greater_than_equal"),
-    "partner_code_format": (setter("requests.0.partner", "CEPAC!"), "requests[0].partner",
-                            "string_pattern_mismatch"),
-    "name_not_text": (setter("company.legal_name", 42), "company.legal_name", "string_type"),
+    "duration": at("requests.0.duration_months", 0, "greater_than_equal"),
+    "forecast_year": at("financials.forecast.0.year", 1850, "greater_than_equal"),
+    "partner_code_format": at("requests.0.partner", "CEPAC!", "string_pattern_mismatch"),
+    "name_not_text": at("company.legal_name", 42, "string_type"),
 }
 
 
 def errors_of(name: str) -> list[FieldError]:
     mutate, _, _ = CASES[name]
-    data = full()
+    data = full_dossier(decimals=True)
     mutate(data)
     with pytest.raises(Invalid) as exc:
         validate_draft(data, partners=PARTNERS, today=TODAY)
@@ -205,7 +148,7 @@ def assert_renders(error: FieldError) -> None:
 
 
 def test_ctx_is_json_safe():
-    data = full()
+    data = full_dossier(decimals=True)
     data["founders"][2]["equity_pct"] = "25.01"
     data["funding"]["total_need_eur"] = 0
     with pytest.raises(Invalid) as exc:
@@ -215,7 +158,7 @@ def test_ctx_is_json_safe():
 
 
 def test_several_errors_are_reported_at_once():
-    data = full()
+    data = full_dossier(decimals=True)
     data["company"]["siren"] = "123"
     data["bank_account"]["iban"] = "FR00"
     data["funding"]["uses"][0]["amount_eur"] = "1.001"
@@ -227,7 +170,7 @@ def test_several_errors_are_reported_at_once():
 
 
 def test_advice_needs_no_amount():
-    data = full()
+    data = full_dossier(decimals=True)
     assert data["requests"][4] == {"partner": "bdf", "instrument": "advice"}
     d = validate_draft(data, partners=PARTNERS, today=TODAY)
     assert d.requests[4].amount_eur is None
@@ -235,13 +178,13 @@ def test_advice_needs_no_amount():
 
 
 def test_equity_at_exactly_100_is_fine():
-    data = full()
+    data = full_dossier(decimals=True)
     data["founders"][2]["equity_pct"] = "25.00"
     validate_draft(data, partners=PARTNERS, today=TODAY)
 
 
 def test_french_numbers_and_phones_that_are_accepted():
-    data = full()
+    data = full_dossier(decimals=True)
     data["founders"][0]["phone"] = "+33 (0)6 12 34 56 78"
     data["founders"][1]["phone"] = "04.91.11.22.33"
     data["founders"][2]["phone"] = "+49 30 1234567"
@@ -251,7 +194,7 @@ def test_french_numbers_and_phones_that_are_accepted():
 
 
 def test_messages_give_the_figures():
-    data = full()
+    data = full_dossier(decimals=True)
     data["company"]["siret"] = "73282932000074"
     data["funding"]["uses"][0]["amount_eur"] = "520000.01"
     data["funding"]["sources"][0]["amount_eur"] = "69000.00"
@@ -271,7 +214,7 @@ def test_messages_give_the_figures():
 
 
 def test_enum_choices_are_listed_without_english_glue():
-    data = full()
+    data = full_dossier(decimals=True)
     data["company"]["stage"] = "unicorn"
     with pytest.raises(Invalid) as exc:
         validate_draft(data, partners=PARTNERS, today=TODAY)

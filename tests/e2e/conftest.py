@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from app.main import create_app
 from app.settings import AppSettings
 from storage.filesystem import FilesystemStore
 from tests.conftest import service_missing
+from tests.helpers import wait_until
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -44,11 +44,7 @@ def live_server(engine, database_url, prefect_harness, tmp_path_factory) -> Iter
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("live server did not start")
-        time.sleep(0.05)
+    wait_until(lambda: server.started, what="the live server to start", every=0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(30)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 
 from playwright.sync_api import expect
 
 from forms.definition import SECTIONS
 from tests.e2e.conftest import login, shot
 from tests.e2e.wizard_filler import fill_section
-from tests.helpers import full_dossier, minimal_pdf
+from tests.helpers import full_dossier, minimal_pdf, wait_until
 
 COMPANY = "Photonique des Calanques"
 FOUNDER_EMAIL = "camille@calanques.example"
@@ -112,14 +111,16 @@ def choose_partners_and_submit(page, status_url: str) -> None:
     expect(page).to_have_url(re.compile(re.escape(status_url) + r"(\?.*)?$"))
 
 
-def wait_until(page, condition, timeout: float = 90.0) -> None:
+def reload_until(page, condition, timeout: float = 90.0) -> None:
     """Reload until the condition holds (routing runs in the background)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the page never reached the expected state: {page.url}")
-        page.wait_for_timeout(500)
+    def holds() -> bool:
+        if condition():
+            return True
         page.reload()
+        return False
+
+    wait_until(holds, what=f"the page {page.url} to reach the expected state", timeout=timeout,
+               every=0.5)
 
 
 def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_page, tmp_path,
@@ -133,7 +134,7 @@ def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_
     summary = founder.locator(".route-summary")
     for name in ("CEPAC", "Banque Populaire", "Marseille Innovation"):
         expect(summary).to_contain_text(name)
-    wait_until(founder, lambda: summary.locator(".badge.delivered").count() == 3)
+    reload_until(founder, lambda: summary.locator(".badge.delivered").count() == 3)
     shot(founder, "12-status-submitted")
 
     reviewer = new_page()

@@ -23,21 +23,14 @@ def api_login(client: httpx.Client, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def submit(client, headers, body: dict, partners: list[str]) -> dict[str, str]:
-    """Submit a ready dossier to these partners; their route ids by partner, once delivered."""
-    body["requests"] = [r for r in body["requests"] if r["partner"] in partners]
-    return submit_delivered(client, headers, body)[1]
-
-
 @pytest.fixture
 def world(live_server, new_page):
     """One dossier sent to CEPAC and BPMED, another sent to CEPAC only, with a CEPAC note."""
     with httpx.Client(base_url=live_server, timeout=30) as client:
         founder = api_login(client, "founder@demo.example")
-        shared = submit(client, founder, full_dossier(), ["cepac", "bpmed"])
-        body = full_dossier()
-        body["company"]["legal_name"] = CEPAC_ONLY
-        only_cepac = submit(client, founder, body, ["cepac"])
+        _, shared = submit_delivered(client, founder, full_dossier(partners=["cepac", "bpmed"]))
+        _, only_cepac = submit_delivered(client, founder,
+                                         full_dossier(name=CEPAC_ONLY, partners=["cepac"]))
     cepac = new_page()
     login(cepac, live_server, "cepac@demo.example")
     cepac.goto(f"{live_server}/reviewer/routes/{shared['cepac']}")

@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from app.demo import seed_demo
 from app.migrate import upgrade
-from dossier.db import make_engine, make_sessionmaker, transaction
 from dossier.models import Delivery, Route, RouteEvent, RoutingRequest
 from dossier.services import delivery as deliveries
-from tests.conftest import DEMO_PASSWORD, service_missing
-from tests.helpers import assert_storage_consistent
+from tests.conftest import seeded_engine, service_missing
+from tests.helpers import (
+    assert_storage_consistent,
+    full_dossier,
+    ready_dossier,
+    submit,
+    wait_until,
+)
 from tests.pgcluster import PostgresCluster, PostgresClusterError, start_cluster
 from tests.routing.conftest import (  # noqa: F401  (fixtures)
-    ready_dossier,
+    settings,
     wait_routes,
     webhook,
 )
@@ -56,19 +59,7 @@ def database_url(cluster: PostgresCluster) -> str:
 @pytest.fixture(scope="module")
 def engine(database_url: str):
     """An engine on it, with the catalogue and demo accounts."""
-    eng = make_engine(database_url)
-    with transaction(make_sessionmaker(eng)) as db:
-        seed_demo(db=db, password=DEMO_PASSWORD)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def settings(settings, prefect_harness):
-    """Route in the background, with quick retries and reconciliation."""
-    return settings.model_copy(update={"routing_in_background": True,
-                                       "delivery_retry_delay": 0.2,
-                                       "reconcile_interval": 0.5})
+    yield from seeded_engine(database_url)
 
 
 @pytest.fixture
@@ -97,7 +88,8 @@ def test_cluster_restart_mid_routing_delivers_every_route_exactly_once(
         client, founder, webhook, sessions, store, cluster, short_lease, monkeypatch,  # noqa: F811
         caplog):
     """Down while a webhook is in flight and two dossiers wait: 503s, then each route once."""
-    dossier_ids = [ready_dossier(client, founder) for _ in range(DOSSIERS)]
+    dossier_ids = [ready_dossier(client, founder, full_dossier(ask_cic=True))
+                   for _ in range(DOSSIERS)]
 
     # The first partner POST is held until the database is down, so its settle meets the outage.
     arrived, database_down = threading.Event(), threading.Event()
@@ -112,9 +104,7 @@ def test_cluster_restart_mid_routing_delivers_every_route_exactly_once(
     monkeypatch.setattr(webhook, "_handle", handle)
     caplog.set_level(logging.ERROR, logger="workflows.dispatch")
     for dossier_id in dossier_ids:
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                        json={"consent": True})
-        assert r.status_code == 202, r.text
+        submit(client, founder, dossier_id=dossier_id)
     assert arrived.wait(60), "no delivery reached the partner"
 
     cluster.stop("fast")
@@ -124,10 +114,11 @@ def test_cluster_restart_mid_routing_delivers_every_route_exactly_once(
         assert r.status_code == 503, r.text
         assert r.json()["code"] == "database_unavailable"
         webhook.wait_for(1)  # the partner answered; the worker can no longer record it
-        failed = wait_for_log(caplog, "failed")
+        wait_until(lambda: [r for r in caplog.records if r.name == "workflows.dispatch"
+                            and "failed" in r.getMessage()],
+                   what="the background worker to meet the outage (a dispatcher error)")
     finally:
         cluster.start()
-    assert failed, "the background worker never met the outage"
 
     for dossier_id in dossier_ids:
         wait_routes(client, founder, dossier_id, all_delivered, timeout=60)
@@ -147,12 +138,3 @@ def test_cluster_restart_mid_routing_delivers_every_route_exactly_once(
     assert len(webhook.received) == DOSSIERS  # the re-sent POST kept its id: received once
     assert max(d.attempts for d in hooks) == 2  # the interrupted one, retaken after its lease
 
-
-def wait_for_log(caplog, word: str, timeout: float = 30.0) -> bool:
-    """Wait until the dispatcher logs an error containing `word`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(word in r.getMessage() for r in caplog.records if r.name == "workflows.dispatch"):
-            return True
-        time.sleep(0.1)
-    return False

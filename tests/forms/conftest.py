@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import copy
 import io
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from forms.pdf import render_dossier_pdf
-
-FULL_DOSSIER = Path(__file__).parents[1] / "fixtures" / "dossier_full.json"
+from tests.helpers import full_dossier
 
 PARTNERS = {
     "bdf": "Banque de France",
@@ -45,7 +42,7 @@ ATTACHMENTS = [
 @pytest.fixture
 def dossier() -> dict[str, Any]:
     """The shared complete dossier (tests/fixtures/dossier_full.json), a fresh copy."""
-    return copy.deepcopy(json.loads(FULL_DOSSIER.read_text(encoding="utf-8")))
+    return full_dossier()
 
 
 @pytest.fixture
@@ -63,7 +60,7 @@ def attachments() -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def full_pdf() -> tuple[dict[str, Any], bytes]:
     """The full dossier and its PDF, rendered once for the whole session."""
-    content = json.loads(FULL_DOSSIER.read_text(encoding="utf-8"))
+    content = full_dossier()
     pdf = render_dossier_pdf(
         content, attachments=ATTACHMENTS, partners=PARTNERS, version=3,
         content_hash="b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c",

@@ -100,4 +100,4 @@ def test_money_in_tables_is_french(full_pdf, full_text):
 
 def test_stylesheet_and_templates_are_parsed_once():
     assert pdf_module._stylesheet() is pdf_module._stylesheet()
-    assert pdf_module._environment() is pdf_module._environment()
+    assert pdf_module.environment() is pdf_module.environment()

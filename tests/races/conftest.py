@@ -7,13 +7,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
 
-from dossier.db import transaction
-from dossier.models import Delivery
-from dossier.services import delivery
 from tests.conftest import login
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, settle_deliveries, submit
 
 TRIALS = 20
 
@@ -48,20 +44,14 @@ def reviewers(client) -> Callable[[str], dict[str, str]]:
 
 @pytest.fixture
 def delivered_routes(client, founder, sessions) -> Iterator[Callable[[], tuple[str, str]]]:
-    """A source of fresh delivered routes: (partner, route id), five per submitted dossier."""
+    """A source of fresh delivered routes: (partner, route id), six per submitted dossier."""
     spare: list[tuple[str, str]] = []
 
     def next_route() -> tuple[str, str]:
         if not spare:
-            dossier_id = ready_dossier(client, founder)
-            r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                            json={"consent": True})
-            assert r.status_code == 202, r.text
-            with transaction(sessions) as db:
-                pending = db.scalars(select(Delivery.id).where(Delivery.status == "pending"))
-                for delivery_id in list(pending):
-                    delivery.settle_delivered(db=db, delivery_id=delivery_id)
-            spare.extend((x["partner"], x["id"]) for x in r.json()["routes"])
+            answer = submit(client, founder, full_dossier(ask_cic=True))
+            settle_deliveries(sessions)
+            spare.extend((x["partner"], x["id"]) for x in answer["routes"])
         return spare.pop()
 
     yield next_route

@@ -13,9 +13,8 @@ from app.main import create_app
 from dossier.db import make_engine
 from dossier.models import DossierVersion
 from tests.conftest import login
-from tests.helpers import assert_storage_consistent, full_dossier, minimal_pdf
+from tests.helpers import assert_storage_consistent, full_dossier, minimal_pdf, submit
 from tests.races.conftest import TRIALS, race
-from tests.routing.conftest import ready_dossier
 
 POOL = 2  # connections: fewer than the concurrent requests, as on a busy day
 
@@ -30,12 +29,6 @@ def small_pool(settings, database_url, sessions, store):
     engine.dispose()
 
 
-def named(i: int) -> dict:
-    body = full_dossier()
-    body["company"]["legal_name"] = f"Photonis Sud {i}"
-    return body
-
-
 def test_thirty_concurrent_puts_on_two_connections_all_succeed(small_pool, sessions):
     """Each PUT held the auth session's connection while asking for a second: with 30 at
     once every connection was held and they all timed out (500s after 30 s)."""
@@ -43,7 +36,7 @@ def test_thirty_concurrent_puts_on_two_connections_all_succeed(small_pool, sessi
     founder = login(client, "founder@demo.example")
     draft = client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
     answers = race(*[partial(client.put, f"/api/v1/dossiers/{draft}", headers=founder,
-                             json=named(i)) for i in range(30)])
+                             json=full_dossier(name=f"Photonis Sud {i}")) for i in range(30)])
     assert [r.status_code for r in answers] == [200] * 30, {r.text for r in answers}
     final = client.get(f"/api/v1/dossiers/{draft}", headers=founder).json()
     assert final["content"]["company"]["legal_name"] in {f"Photonis Sud {i}" for i in range(30)}
@@ -56,8 +49,8 @@ def test_puts_racing_uploads_many_times(small_pool, sessions, store):
     draft = client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
     url = f"/api/v1/dossiers/{draft}"
     for trial in range(TRIALS):
-        answers = race(*[partial(client.put, url, headers=founder, json=named(i))
-                         for i in range(3)],
+        answers = race(*[partial(client.put, url, headers=founder,
+                                 json=full_dossier(name=f"Photonis Sud {i}")) for i in range(3)],
                        *[partial(client.post, f"{url}/attachments", headers=founder,
                                  data={"kind": "kbis"},
                                  files={"file": ("k.pdf", minimal_pdf(f"T{trial}-{n}"),
@@ -71,11 +64,9 @@ def test_puts_racing_uploads_many_times(small_pool, sessions, store):
 def test_concurrent_amendments_number_versions_without_gaps(small_pool, sessions):
     client, _ = small_pool
     founder = login(client, "founder@demo.example")
-    dossier_id = ready_dossier(client, founder, full_dossier())
-    assert client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                       json={"consent": True}).status_code == 202
+    dossier_id = submit(client, founder)["dossier_id"]
     answers = race(*[partial(client.put, f"/api/v1/dossiers/{dossier_id}", headers=founder,
-                             json=named(i)) for i in range(20)])
+                             json=full_dossier(name=f"Photonis Sud {i}")) for i in range(20)])
     assert [r.status_code for r in answers] == [200] * 20, {r.text for r in answers}
     with sessions() as db:
         numbers = sorted(db.scalars(select(DossierVersion.number)))

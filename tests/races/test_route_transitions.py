@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from functools import partial
 
@@ -14,6 +13,7 @@ from dossier.errors import Conflict, NotFound
 from dossier.models import Dossier, Route, RouteEvent, User
 from dossier.services import routes
 from dossier.services.access import AccessKind, record_access
+from tests.helpers import wait_until
 from tests.races.conftest import TRIALS, race
 
 APPROVE = {"type": "approved", "instrument": "bank_loan", "amount_eur": "100000.00"}
@@ -187,11 +187,10 @@ def log_a_read(sessions, route_id: str, partner: str, outcome: list) -> None:
 
 def wait_until_a_backend_waits_for_a_lock(sessions, timeout: float = 10.0) -> None:
     """Poll pg_stat_activity until some session of this database waits on a row lock."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def lock_waits() -> int:
         with sessions() as db:
-            if db.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                              "current_database() AND wait_event_type = 'Lock'")):
-                return
-        time.sleep(0.02)
-    raise AssertionError("the reader never waited for the erasure's lock")
+            return db.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                  "current_database() AND wait_event_type = 'Lock'"))
+
+    wait_until(lock_waits, what="the reader to wait for the erasure's lock", timeout=timeout,
+               every=0.02)

@@ -21,9 +21,8 @@ from dossier.db import transaction, utcnow
 from dossier.models import Attachment, Dossier, DossierVersion, RenderedDocument
 from dossier.services import retention, users
 from tests.conftest import login
-from tests.helpers import assert_storage_consistent, full_dossier, minimal_pdf
+from tests.helpers import assert_storage_consistent, minimal_pdf, ready_dossier, submit
 from tests.retention.conftest import two_partner_body
-from tests.routing.conftest import ready_dossier
 
 TRIALS = 20
 PASSWORD = "race-founder-pw"
@@ -98,10 +97,14 @@ def new_founder(client, sessions) -> tuple[uuid.UUID, dict[str, str]]:
     return user.id, login(client, email, PASSWORD)
 
 
-def new_dossier(client, headers) -> str:
-    r = client.post("/api/v1/dossiers", headers=headers, json=full_dossier())
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
+def founder_copy(client, sessions, label: str) -> tuple[uuid.UUID, str, bytes]:
+    """A new founder's draft holding new bytes, the copy a race takes away: the founder's id,
+    the draft's id, the bytes."""
+    data = minimal_pdf(f"{label} {uuid.uuid4().hex}")
+    user_id, headers = new_founder(client, sessions)
+    dossier_id = ready_dossier(client, headers, kinds=())
+    assert upload(client, headers, dossier_id, data).status_code == 201
+    return user_id, dossier_id, data
 
 
 def unreferenced(sessions, store) -> set[str]:
@@ -129,23 +132,38 @@ def assert_kept(client, headers, dossier_id: str, answer, data: bytes) -> str:
     return attachment_id
 
 
-def test_delete_in_one_dossier_while_another_uploads_the_same_bytes(client, founder, sessions,
-                                                                   store):
-    mine, theirs = new_dossier(client, founder), new_dossier(client, founder)
+def assert_uploads_kept(client, headers, dossier_id: str,
+                        race_once: Callable[[int], tuple[object, bytes]]
+                        ) -> list[tuple[str, bytes]]:
+    """Run `race_once(trial)` TRIALS times: it races an upload of some bytes to the dossier
+    against something else and returns (that upload's answer, the bytes). Every upload is
+    kept; the kept attachments' ids with their bytes."""
     kept, lost = [], []
     for trial in range(TRIALS):
+        uploaded, data = race_once(trial)
+        try:
+            kept.append((assert_kept(client, headers, dossier_id, uploaded, data), data))
+        except AssertionError as exc:
+            lost.append(f"trial {trial}: {exc}")
+    assert not lost, f"{len(lost)}/{TRIALS} uploads lost: {lost}"
+    return kept
+
+
+def test_delete_in_one_dossier_while_another_uploads_the_same_bytes(client, founder, sessions,
+                                                                   store):
+    mine, theirs = (ready_dossier(client, founder, kinds=()) for _ in range(2))
+
+    def race_once(trial: int) -> tuple[object, bytes]:
         data = minimal_pdf(f"shared {trial} {uuid.uuid4().hex}")
         first = upload(client, founder, mine, data)
         assert first.status_code == 201, first.text
         url = f"/api/v1/dossiers/{mine}/attachments/{first.json()['id']}"
-        deleted, uploaded = together(lambda u=url: client.delete(u, headers=founder),
-                                     lambda d=data: upload(client, founder, theirs, d))
+        deleted, uploaded = together(lambda: client.delete(url, headers=founder),
+                                     lambda: upload(client, founder, theirs, data))
         assert deleted.status_code == 204, deleted.text
-        try:
-            kept.append((assert_kept(client, founder, theirs, uploaded, data), data))
-        except AssertionError as exc:
-            lost.append(f"trial {trial}: {exc}")
-    assert not lost, f"{len(lost)}/{TRIALS} uploads lost: {lost}"
+        return uploaded, data
+
+    kept = assert_uploads_kept(client, founder, theirs, race_once)
     assert_storage_consistent(sessions, store, sweep=True)
     for attachment_id, data in kept:  # the sweep took nothing that is referenced
         assert download(client, founder, theirs, attachment_id) == data
@@ -157,7 +175,7 @@ def test_delete_and_upload_racing_a_sweep_with_no_grace(client, founder, session
     def sweep():
         return objects.sweep(sessions=sessions, store=store, grace=timedelta(0))
 
-    mine, theirs = new_dossier(client, founder), new_dossier(client, founder)
+    mine, theirs = (ready_dossier(client, founder, kinds=()) for _ in range(2))
     for trial in range(TRIALS):
         data = minimal_pdf(f"swept {trial} {uuid.uuid4().hex}")
         first = upload(client, founder, mine, data)
@@ -172,15 +190,13 @@ def test_delete_and_upload_racing_a_sweep_with_no_grace(client, founder, session
 
 def test_retention_purge_while_another_dossier_uploads_the_same_bytes(client, founder,
                                                                      sessions, store):
-    theirs = new_dossier(client, founder)
+    theirs = ready_dossier(client, founder, kinds=())
     policy = retention.Policy(draft_warn_days=1, draft_purge_days=1)
     long_ago = utcnow() - timedelta(days=30)
-    lost, took, lasted = [], [], []
-    for trial in range(TRIALS):
-        data = minimal_pdf(f"purged {trial} {uuid.uuid4().hex}")
-        _, headers = new_founder(client, sessions)
-        doomed = new_dossier(client, headers)
-        assert upload(client, headers, doomed, data).status_code == 201
+    took, lasted = [], []
+
+    def race_once(trial: int) -> tuple[object, bytes]:
+        _, doomed, data = founder_copy(client, sessions, f"purged {trial}")
         with transaction(sessions) as db:  # untouched for a month, warned long ago
             db.execute(update(Dossier).where(Dossier.id == uuid.UUID(doomed))
                        .values(updated_at=long_ago, warned_at=long_ago + timedelta(days=1)))
@@ -191,35 +207,30 @@ def test_retention_purge_while_another_dossier_uploads_the_same_bytes(client, fo
 
         report, uploaded = together(
             timed(purge, took),
-            aimed(lambda d=data: upload(client, founder, theirs, d), took, lasted))
+            aimed(lambda: upload(client, founder, theirs, data), took, lasted))
         assert not isinstance(report, BaseException), repr(report)
         assert (uuid.UUID(doomed), retention.Reason.draft_inactive) in report.purged
-        try:
-            assert_kept(client, founder, theirs, uploaded, data)
-        except AssertionError as exc:
-            lost.append(f"trial {trial}: {exc}")
-    assert not lost, f"{len(lost)}/{TRIALS} uploads lost: {lost}"
+        return uploaded, data
+
+    assert_uploads_kept(client, founder, theirs, race_once)
     assert_storage_consistent(sessions, store)
 
 
 def test_erasure_while_another_dossier_uploads_the_same_bytes(client, app, founder, sessions,
                                                              store):
     state = app.state.dossier
-    theirs = new_dossier(client, founder)
-    lost, took, lasted = [], [], []
-    for trial in range(TRIALS):
-        data = minimal_pdf(f"erased {trial} {uuid.uuid4().hex}")
-        user_id, headers = new_founder(client, sessions)
-        assert upload(client, headers, new_dossier(client, headers), data).status_code == 201
+    theirs = ready_dossier(client, founder, kinds=())
+    took, lasted = [], []
+
+    def race_once(trial: int) -> tuple[object, bytes]:
+        user_id, _, data = founder_copy(client, sessions, f"erased {trial}")
         erased, uploaded = together(
-            timed(lambda u=user_id: erase(state, user_id=u, password=PASSWORD), took),
-            aimed(lambda d=data: upload(client, founder, theirs, d), took, lasted))
+            timed(lambda: erase(state, user_id=user_id, password=PASSWORD), took),
+            aimed(lambda: upload(client, founder, theirs, data), took, lasted))
         assert not isinstance(erased, BaseException) and len(erased) == 1, repr(erased)
-        try:
-            assert_kept(client, founder, theirs, uploaded, data)
-        except AssertionError as exc:
-            lost.append(f"trial {trial}: {exc}")
-    assert not lost, f"{len(lost)}/{TRIALS} uploads lost: {lost}"
+        return uploaded, data
+
+    assert_uploads_kept(client, founder, theirs, race_once)
     assert_storage_consistent(sessions, store)
 
 
@@ -244,10 +255,7 @@ def test_erasure_while_the_dossier_is_routed_leaves_no_pdf(client, app, sessions
     for trial in range(TRIALS):
         user_id, headers = new_founder(client, sessions)
         name = f"Racecar {trial} {uuid.uuid4().hex[:6]}"
-        dossier_id = ready_dossier(client, headers, two_partner_body(name))
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=headers,
-                        json={"consent": True})
-        assert r.status_code == 202, r.text
+        dossier_id = submit(client, headers, two_partner_body(name))["dossier_id"]
         with sessions() as db:
             version_id = db.scalar(select(DossierVersion.id)
                                    .where(DossierVersion.dossier_id == uuid.UUID(dossier_id)))

@@ -25,8 +25,7 @@ from dossier.models import (
 from dossier.services import users
 from dossier.services.delivery import settle_delivered
 from tests.conftest import login
-from tests.helpers import full_dossier
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, submit
 from workflows.documents import ensure_version_pdf
 
 PASSWORD = "secret-founder-pw"
@@ -56,10 +55,7 @@ def make_founder(client, sessions):
 
 def two_partner_body(name: str = "Lumiphase") -> dict:
     """The full dossier, asking CEPAC and Banque Populaire only."""
-    body = full_dossier()
-    body["company"]["legal_name"] = name
-    body["requests"] = [r for r in body["requests"] if r["partner"] in ("cepac", "bpmed")]
-    return body
+    return full_dossier(name=name, partners=["cepac", "bpmed"])
 
 
 def backdate(sessions, dossier_id: str | uuid.UUID, at: datetime) -> None:
@@ -82,10 +78,7 @@ def deliver_all(sessions, dossier_id: str) -> dict[str, str]:
 
 def decided_dossier(client, headers, sessions, runtime, name: str = "Lumiphase") -> dict:
     """Submitted to two partners, read, discussed and decided by both; its PDF rendered."""
-    dossier_id = ready_dossier(client, headers, two_partner_body(name))
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=headers,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
+    dossier_id = submit(client, headers, two_partner_body(name))["dossier_id"]
     routes = deliver_all(sessions, dossier_id)
     with sessions() as db:
         version_id = db.scalar(select(DossierVersion.id)

@@ -17,26 +17,27 @@ from dossier.audit import verify
 from dossier.db import transaction
 from dossier.models import ApiToken, DeletedDossier, User
 from storage.errors import ObjectMissing
-from storage.filesystem import FilesystemStore
 from storage.s3 import S3Store
-from tests.helpers import minimal_pdf, page_post
+from tests.helpers import (
+    ALL_KINDS,
+    filesystem_or_s3,
+    minimal_pdf,
+    page_post,
+    ready_dossier,
+    upload_pdf,
+)
 from tests.retention.conftest import (
     PASSWORD,
     decided_dossier,
     rows_left,
     stored_keys_of,
 )
-from tests.routing.conftest import ALL_KINDS
 
 
 @pytest.fixture(params=["filesystem", "s3"])
 def store(request, tmp_path):
     """The app's object store: a folder, or a bucket of this test's own on the S3 server."""
-    if request.param == "filesystem":
-        return FilesystemStore(tmp_path / "objects", secret=b"test-secret")
-    server = request.getfixturevalue("s3_server")
-    return S3Store(server.endpoint, server.access_key, server.secret_key,
-                   f"t-{uuid.uuid4().hex[:16]}", spool_dir=tmp_path / "spool")
+    return filesystem_or_s3(request, tmp_path)
 
 
 def assert_gone(store, key: str, request) -> None:
@@ -112,12 +113,8 @@ def test_erasure_removes_rows_objects_account_and_sessions(client, app, make_fou
     founder, neighbour = make_founder(), make_founder()
     runtime = app.state.dossier.runtime
     erased = decided_dossier(client, founder.headers, sessions, runtime)
-    draft = client.post("/api/v1/dossiers", headers=founder.headers,
-                        json={"schema_version": 1}).json()["id"]
-    own = client.post(f"/api/v1/dossiers/{draft}/attachments", headers=founder.headers,
-                      files={"file": ("mine.pdf", minimal_pdf("only mine"), "application/pdf")},
-                      data={"kind": "other"})
-    assert own.status_code == 201, own.text
+    draft = ready_dossier(client, founder.headers, {"schema_version": 1}, kinds=())
+    upload_pdf(client, founder.headers, draft, "other", "only mine", "mine.pdf")
     # The neighbour uploads the same Kbis bytes: that object must survive the erasure.
     kept = decided_dossier(client, neighbour.headers, sessions, runtime, name="Voisine")
     shared = stored_keys_of(sessions, erased["id"]) & stored_keys_of(sessions, kept["id"])

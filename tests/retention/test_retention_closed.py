@@ -12,6 +12,7 @@ from dossier.audit import verify
 from dossier.db import transaction, utcnow
 from dossier.models import AuditHead, DeletedDossier, Dossier
 from dossier.services import notifications, retention
+from tests.helpers import submit
 from tests.retention.conftest import (
     backdate,
     decided_dossier,
@@ -20,7 +21,6 @@ from tests.retention.conftest import (
     stored_keys_of,
     two_partner_body,
 )
-from tests.routing.conftest import ready_dossier
 
 POLICY = retention.Policy(closed_months=36)
 
@@ -51,9 +51,7 @@ def test_closed_dossier_is_purged_after_the_retention_period(client, app, make_f
     with transaction(sessions) as db:  # decision notices, tied to the routes
         assert notifications.create_due(db=db, now=utcnow(), policy=notifications.Policy(),
                                         link_base="https://dossier.example")
-    still_open = ready_dossier(client, founder.headers, two_partner_body("Encore ouvert"))
-    assert client.post(f"/api/v1/dossiers/{still_open}/submit", headers=founder.headers,
-                       json={"consent": True}).status_code == 202
+    still_open = submit(client, founder.headers, two_partner_body("Encore ouvert"))["dossier_id"]
     deliver_all(sessions, still_open)
     left = rows_left(sessions, closed["id"])
     assert all(left[k] for k in ("versions", "attachments", "routes", "events", "messages",
@@ -83,9 +81,7 @@ def test_closed_dossier_is_purged_after_the_retention_period(client, app, make_f
 
 def test_a_withdrawn_everywhere_dossier_counts_as_closed(client, make_founder, sessions, store):
     founder = make_founder()
-    dossier_id = ready_dossier(client, founder.headers, two_partner_body("Retiré"))
-    assert client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder.headers,
-                       json={"consent": True}).status_code == 202
+    dossier_id = submit(client, founder.headers, two_partner_body("Retiré"))["dossier_id"]
     routes = deliver_all(sessions, dossier_id)
     first = client.post(f"/api/v1/routes/{routes['cepac']}/withdraw", headers=founder.headers)
     assert first.status_code == 200, first.text

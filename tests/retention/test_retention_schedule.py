@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import timedelta
 
@@ -10,7 +9,7 @@ from sqlalchemy import update
 
 from dossier.db import transaction, utcnow
 from dossier.models import DeletedDossier, Dossier
-from tests.helpers import minimal_pdf
+from tests.helpers import ready_dossier, upload_pdf, wait_until
 from tests.retention.conftest import backdate, stored_keys_of
 from workflows.dispatch import Dispatcher
 from workflows.retention import delete_objects, purge_dossiers, retention_due, warn_drafts
@@ -19,12 +18,8 @@ from workflows.retention import delete_objects, purge_dossiers, retention_due, w
 def test_flow_steps_warn_purge_and_delete(client, app, make_founder, sessions, store):
     runtime = app.state.dossier.runtime
     founder = make_founder()
-    dossier_id = client.post("/api/v1/dossiers", headers=founder.headers,
-                             json={"schema_version": 1}).json()["id"]
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder.headers,
-                    files={"file": ("a.pdf", minimal_pdf("flow"), "application/pdf")},
-                    data={"kind": "other"})
-    assert r.status_code == 201, r.text
+    dossier_id = ready_dossier(client, founder.headers, {"schema_version": 1}, kinds=())
+    upload_pdf(client, founder.headers, dossier_id, "other", "flow", "a.pdf")
     (key,) = stored_keys_of(sessions, dossier_id)
     assert not retention_due(runtime)
 
@@ -52,18 +47,19 @@ def test_the_dispatcher_runs_retention_periodically(app):
                             launcher=None)
     dispatcher.start()
     try:
-        deadline = time.monotonic() + 5
-        while len(runs) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(runs) >= 2
+        wait_until(lambda: runs, lambda seen: len(seen) >= 2, what="two retention runs",
+                   timeout=5, every=0.02)
     finally:
         dispatcher.stop()
-    off = Dispatcher(app.state.dossier.runtime, interval=0.05, reminder_interval=0,
-                     retain=lambda _rt: runs.append(1), launcher=None)
+    ticks: list[int] = []  # a 0.05 s periodic job: proof the dispatcher's loop has moved on
+    off = Dispatcher(app.state.dossier.runtime, interval=0.05, reminder_interval=0.05,
+                     reminders_due=lambda _rt: ticks.append(1), retain=lambda _rt: runs.append(1),
+                     launcher=None)
     count = len(runs)
     off.start()
-    try:
-        time.sleep(0.3)
+    try:  # past twice the 0.2 s interval that ran retention above
+        wait_until(lambda: ticks, lambda seen: len(seen) >= 8, what="eight dispatcher ticks",
+                   timeout=5, every=0.02)
     finally:
         off.stop()
     assert len(runs) == count  # retention_interval defaults to 0: never

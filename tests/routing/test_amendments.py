@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 from sqlalchemy import func, select
 
 from dossier.models import Delivery, DossierVersion, RoutingRequest
 from tests.conftest import login
-from tests.routing.conftest import six_partner_dossier, submit_delivered
+from tests.helpers import full_dossier, wait_until
+from tests.routing.conftest import submit_delivered
 
 
 def wait_delivered_versions(client, headers, route_of: dict[str, str], expected: dict[str, int],
                             timeout: float = 60.0) -> dict[str, dict]:
     """Poll each route until the partner has the expected version; routes by partner."""
-    deadline = time.monotonic() + timeout
-    while True:
-        routes = {code: client.get(f"/api/v1/routes/{rid}", headers=headers).json()
-                  for code, rid in route_of.items()}
-        if {c: r["delivered_version"] for c, r in routes.items()} == expected:
-            return routes
-        if time.monotonic() > deadline:
-            raise AssertionError(f"versions never reached {expected}: {routes}")
-        time.sleep(0.2)
+    return wait_until(
+        lambda: {code: client.get(f"/api/v1/routes/{rid}", headers=headers).json()
+                 for code, rid in route_of.items()},
+        lambda routes: {c: r["delivered_version"] for c, r in routes.items()} == expected,
+        what=f"the partners to have versions {expected}", timeout=timeout, every=0.2)
 
 
 def count(sessions, model, *where) -> int:
@@ -33,7 +29,7 @@ def count(sessions, model, *where) -> int:
 
 
 def test_amendment_is_delivered_as_an_update_to_undecided_partners(client, founder, sessions):
-    body = six_partner_dossier()
+    body = full_dossier(ask_cic=True)
     body["company"]["headcount"] = 8
     dossier_id, route_of = submit_delivered(client, founder, body)
     reviewers = {code: login(client, f"{code}@demo.example")
@@ -103,7 +99,7 @@ def test_amendment_is_delivered_as_an_update_to_undecided_partners(client, found
 
 
 def test_unchanged_or_incomplete_put_changes_nothing(client, founder, sessions):
-    body = six_partner_dossier()
+    body = full_dossier(ask_cic=True)
     dossier_id, route_of = submit_delivered(client, founder, body)
     before = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()
 
@@ -111,7 +107,7 @@ def test_unchanged_or_incomplete_put_changes_nothing(client, founder, sessions):
     assert same.status_code == 200, same.text
     assert same.json()["version"] == 1
 
-    incomplete = six_partner_dossier()
+    incomplete = full_dossier(ask_cic=True)
     incomplete["company"]["headcount"] = 30
     del incomplete["project"]["summary"]
     r = client.put(f"/api/v1/dossiers/{dossier_id}", headers=founder, json=incomplete)

@@ -14,7 +14,7 @@ from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterNam
 from typer.testing import CliRunner
 
 from app.cli import cli
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, submit
 from workflows.deployments import (
     FLOWS,
     DeploymentLauncher,
@@ -33,13 +33,10 @@ def settings(settings):
     return settings.model_copy(update={"routing_in_background": False})
 
 
-def submit(client, founder, count: int) -> None:
+def submit_six_partner_dossiers(client, founder, count: int) -> None:
     """Submit `count` six-partner dossiers (six deliveries each)."""
     for _ in range(count):
-        dossier_id = ready_dossier(client, founder)
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                        json={"consent": True})
-        assert r.status_code == 202, r.text
+        submit(client, founder, full_dossier(ask_cic=True))
 
 
 def launcher(batch: int, queued_runs: int = 4, **kwargs) -> DeploymentLauncher:
@@ -64,7 +61,7 @@ def test_deploy_registers_every_flow_on_a_process_pool(prefect_harness):
 def test_top_up_starts_batch_runs_for_what_is_due_and_counts_those_waiting(
         client, founder, sessions, prefect_harness):
     deploy(POOL)
-    submit(client, founder, 2)  # 12 deliveries due
+    submit_six_partner_dossiers(client, founder, 2)  # 12 deliveries due
     real = launcher(batch=5)
     try:
         assert real.top_up(sessions) == 3  # ceil(12 / 5) runs, each claiming up to 5
@@ -88,7 +85,7 @@ def test_top_up_keeps_at_most_the_queued_runs_and_nothing_when_nothing_is_due(
     capped = launcher(batch=2, queued_runs=4, trigger=lambda n, p: started.append((n, p)),
                       queued=lambda: 1)
     assert capped.top_up(sessions) == 0 and started == []  # nothing due: Prefect not asked
-    submit(client, founder, 2)
+    submit_six_partner_dossiers(client, founder, 2)
     assert capped.top_up(sessions) == 3  # 12 due wants 6 runs; 4 at most, 1 already waits
     assert started == [("reconcile-routing/dossier", {"limit": 2})] * 3
 
@@ -102,7 +99,7 @@ def test_with_a_prefect_server_submissions_start_runs_not_local_flows(client, fo
                             reminder_interval=0, launcher=launcher(
                                 batch=100, trigger=lambda n, p: started.append((n, p)),
                                 queued=lambda: 0))
-    submit(client, founder, 1)
+    submit_six_partner_dossiers(client, founder, 1)
     dispatcher.submitted("any-version")
     dispatcher.run_pending()
     assert started[0] == ("reconcile-routing/dossier", {"limit": 100})

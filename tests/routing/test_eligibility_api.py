@@ -7,20 +7,11 @@ import uuid
 from sqlalchemy import func, select
 
 from dossier.models import Delivery, Dossier, DossierVersion, Route, RoutingRequest
-from tests.helpers import full_dossier, minimal_pdf
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, ready_dossier
 
 PARTNERS = {"bdf", "cepac", "ca-alpes-provence", "cic", "bnp-paribas", "bpmed", "ampa",
             "mi-honor-loan"}
 REQUESTED = ["ampa", "bdf", "bpmed", "cepac", "mi-honor-loan"]
-
-
-def upload(client, headers, dossier_id: str, kind: str) -> None:
-    """Attach a small PDF of this kind."""
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=headers,
-                    files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")},
-                    data={"kind": kind})
-    assert r.status_code == 201, r.text
 
 
 def nothing_stored(sessions, dossier_id: str) -> None:
@@ -33,9 +24,7 @@ def nothing_stored(sessions, dossier_id: str) -> None:
 
 
 def test_eligibility_lists_every_partner_with_reasons_in_both_languages(client, founder):
-    dossier_id = client.post("/api/v1/dossiers", headers=founder,
-                             json=full_dossier()).json()["id"]
-    upload(client, founder, dossier_id, "kbis")
+    dossier_id = ready_dossier(client, founder, kinds=["kbis"])
     fr = client.get(f"/api/v1/dossiers/{dossier_id}/eligibility", headers=founder)
     en = client.get(f"/api/v1/dossiers/{dossier_id}/eligibility",
                     headers={**founder, "Accept-Language": "en-GB,en;q=0.9"})
@@ -118,11 +107,8 @@ def test_refused_submissions_name_the_request_and_store_nothing(client, founder,
 
 
 def test_missing_attachments_refuse_submission_with_the_kinds(client, founder, sessions):
-    body = full_dossier()
-    body["requests"] = [r for r in body["requests"] if r["partner"] in ("cepac", "bdf")]
-    dossier_id = client.post("/api/v1/dossiers", headers=founder, json=body).json()["id"]
-    for kind in ("kbis", "statuts"):
-        upload(client, founder, dossier_id, kind)
+    dossier_id = ready_dossier(client, founder, full_dossier(partners=["cepac", "bdf"]),
+                               kinds=["kbis", "statuts"])
     r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
                     json={"consent": True})
     assert r.status_code == 422, r.text

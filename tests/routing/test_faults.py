@@ -19,7 +19,9 @@ from sqlalchemy import func, select, update
 from dossier.db import transaction, utcnow
 from dossier.models import Delivery, RenderedDocument, Route, RouteEvent, RoutingRequest
 from dossier.services import delivery as deliveries
-from tests.routing.conftest import ready_dossier, wait_routes
+from dossier.services.delivery import RetryPolicy
+from tests.helpers import full_dossier, ready_dossier, submit, wait_until
+from tests.routing.conftest import wait_routes
 from workflows.payloads import delivery_config
 from workflows.routing import _request, claim_due, reconcile, render, send, settle
 
@@ -40,21 +42,12 @@ secret = bytes.fromhex(os.environ["WORKER_SECRET_HEX"])
 set_runtime(Runtime(
     sessions=make_sessionmaker(make_engine(os.environ["DATABASE_URL"])),
     store=FilesystemStore(Path(os.environ["WORKER_STORE_ROOT"]), secret=secret),
-    secret=secret, public_url="http://127.0.0.1:8000", delivery_retries=0))
+    secret=secret, public_url="http://127.0.0.1:8000"))
 print("worker:", reconcile(), flush=True)
 """
 
 
 # -- helpers -------------------------------------------------------------------------------
-def submit(client, headers, dossier_id: str, key: str | None = None) -> dict:
-    """POST /submit with consent; assert the 202."""
-    extra = {"Idempotency-Key": key} if key else {}
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers={**headers, **extra},
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    return r.json()
-
-
 def all_delivered(routes: list) -> bool:
     """Every route has reached `delivered`."""
     return len(routes) == PARTNERS and all(r["state"] == "delivered" for r in routes)
@@ -116,34 +109,34 @@ def closed_port() -> int:
 
 # -- 1. a flaky partner ------------------------------------------------------------------
 def test_webhook_503_then_recovers_delivers_once(client, founder, webhook, sessions):
-    """Two 503s are absorbed by the task's retries: one delivery, one webhook-id, no failure."""
+    """Two 503s are retried by the outbox, one attempt a claim: one delivery, one webhook-id."""
     webhook.fail_next(2, status=503)
-    dossier_id = ready_dossier(client, founder)
-    submit(client, founder, dossier_id)
+    dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
 
-    wait_routes(client, founder, dossier_id, all_delivered, timeout=30)
+    wait_routes(client, founder, dossier_id, all_delivered, timeout=120)
     assert [a.status for a in webhook.attempts] == [503, 503, 200]
-    assert cic_delivery(sessions).attempts == 1  # retried inside one claim
-    assert event_counts(sessions, "delivery_failed") == {}
+    assert cic_delivery(sessions).attempts == 3  # one POST per attempt, each counted
+    assert event_counts(sessions, "delivery_failed") == {"cic": 2}
     assert_delivered_exactly_once(client, founder, dossier_id, sessions, webhook)
 
 
-def test_webhook_down_past_retries_then_reconciliation_delivers_once(
-        client, founder, webhook, sessions, app):
-    """503 beyond the retries: delivery_failed, still pending; after recovery, delivered once."""
+def test_webhook_down_then_reconciliation_delivers_once(client, founder, webhook, sessions,
+                                                        app):
+    """503: delivery_failed, pending until its backoff ends; after recovery, delivered once."""
+    runtime = app.state.dossier.runtime
+    runtime.retry = RetryPolicy(base=3600.0)  # the next attempt an hour away
     webhook.respond_with(503)
-    dossier_id = ready_dossier(client, founder)
-    submit(client, founder, dossier_id)
+    dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
 
     wait_routes(client, founder, dossier_id,
                 lambda rs: {r["partner"]: r["state"] for r in rs}.get("cic") == "delivery_failed",
-                timeout=30)
-    tries = len(webhook.attempts)
-    assert tries == 1 + app.state.dossier.runtime.delivery_retries
+                timeout=120)
+    assert len(webhook.attempts) == 1
     failed = cic_delivery(sessions)
-    assert failed.status == "pending" and failed.next_attempt_at > utcnow()
-    time.sleep(1.5)  # three reconciliation ticks: the backoff is respected, nothing re-sent
-    assert len(webhook.attempts) == tries
+    assert failed.status == "pending" and failed.next_attempt_at > utcnow() + timedelta(
+        minutes=29)
+    app.state.dossier.dispatcher.run_pending()  # not due yet: nothing re-sent
+    assert len(webhook.attempts) == 1
     assert states(client, founder, dossier_id)["cic"] == "delivery_failed"
 
     webhook.respond_with(None)
@@ -151,7 +144,7 @@ def test_webhook_down_past_retries_then_reconciliation_delivers_once(
     app.state.dossier.dispatcher.run_pending()
 
     assert_delivered_exactly_once(client, founder, dossier_id, sessions, webhook)
-    assert len(webhook.attempts) == tries + 1
+    assert len(webhook.attempts) == 2
     assert cic_delivery(sessions).attempts == 2
     assert event_counts(sessions, "delivery_failed") == {"cic": 1}
 
@@ -162,8 +155,7 @@ def test_worker_killed_after_claims_and_a_post_reconciliation_completes(
     """Abandoned claims wait for their lease, then complete; the re-sent webhook keeps its id."""
     state = app.state.dossier
     state.dispatcher.stop()  # this test plays the worker itself
-    dossier_id = ready_dossier(client, founder)
-    submit(client, founder, dossier_id)
+    dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
 
     # The worker claims everything, settles two portal deliveries, POSTs the webhook and dies.
     items = claim_due(state.runtime)
@@ -201,8 +193,7 @@ def test_worker_process_killed_mid_delivery_reconciliation_completes(
     """SIGKILL of a real worker while its POST is in flight: redelivered once, same webhook-id."""
     state = app.state.dossier
     state.dispatcher.stop()  # the worker subprocess is the only router until it dies
-    dossier_id = ready_dossier(client, founder)
-    submit(client, founder, dossier_id)
+    dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
 
     arrived = threading.Event()
     real_handle = webhook._handle
@@ -266,17 +257,15 @@ def test_submit_while_orchestrator_unreachable_routes_once_it_is_back(
         return run
 
     dispatcher.route, dispatcher.reconcile = unreachable(real_route), unreachable(real_reconcile)
-    dossier_id = ready_dossier(client, founder)
+    dossier_id = ready_dossier(client, founder, full_dossier(ask_cic=True))
     started = time.monotonic()
-    body = submit(client, founder, dossier_id)
+    body = submit(client, founder, dossier_id=dossier_id)
     assert time.monotonic() - started < 2.0  # the request only enqueues; it never waits
     assert body["routing"] == "started"
     assert {r["state"] for r in body["routes"]} == {"queued"}
 
-    deadline = time.monotonic() + 20
-    while len(failures) < 2 and time.monotonic() < deadline:  # the submit run and a reconcile
-        time.sleep(0.1)
-    assert len(failures) >= 2, failures
+    # the submit run and a reconcile
+    wait_until(lambda: failures, lambda seen: len(seen) >= 2, what="two failed runs", timeout=20)
     assert set(states(client, founder, dossier_id).values()) == {"queued"}
     with sessions() as db:
         assert db.scalar(select(func.count()).select_from(Delivery)
@@ -294,15 +283,15 @@ def test_submit_while_orchestrator_unreachable_routes_once_it_is_back(
 def test_resubmitting_the_same_version_routes_nothing_twice(client, founder, webhook, sessions,
                                                             app):
     """The same version and Idempotency-Key submitted again: no new request, route or POST."""
-    dossier_id = ready_dossier(client, founder)
-    first = submit(client, founder, dossier_id, key="submit-once")
-    again = submit(client, founder, dossier_id, key="submit-once")
+    dossier_id = ready_dossier(client, founder, full_dossier(ask_cic=True))
+    first = submit(client, founder, dossier_id=dossier_id, key="submit-once")
+    again = submit(client, founder, dossier_id=dossier_id, key="submit-once")
     assert first["routing"] == "started" and again["routing"] == "already_routed"
     assert again["version"] == first["version"] == 1
     wait_routes(client, founder, dossier_id, all_delivered, timeout=30)
 
-    late = submit(client, founder, dossier_id, key="submit-once")
-    other_key = submit(client, founder, dossier_id, key="another-click")
+    late = submit(client, founder, dossier_id=dossier_id, key="submit-once")
+    other_key = submit(client, founder, dossier_id=dossier_id, key="another-click")
     assert late["routing"] == other_key["routing"] == "already_routed"
     assert {r["state"] for r in late["routes"]} == {"delivered"}
     app.state.dossier.dispatcher.run_pending()
@@ -341,8 +330,7 @@ def test_reconciliation_is_not_starved_by_a_stream_of_submissions(client, founde
     feeder = threading.Thread(target=other_founders, daemon=True)
     feeder.start()
     try:
-        dossier_id = ready_dossier(client, founder)
-        submit(client, founder, dossier_id)
+        dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
         wait_routes(client, founder, dossier_id, all_delivered, timeout=15)
     finally:
         stop.set()

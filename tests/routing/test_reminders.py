@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import smtplib
 import time
 import uuid
@@ -13,7 +14,7 @@ from dossier.db import transaction, utcnow
 from dossier.models import Route
 from dossier.services import notifications
 from tests.conftest import login
-from tests.routing.conftest import ready_dossier
+from tests.helpers import full_dossier, submit, wait_until
 from workflows.dispatch import Dispatcher
 from workflows.mail import MailSettings, is_transient, send_pending
 from workflows.reminders import reminders_due, sla_reminders
@@ -31,10 +32,7 @@ def settings(settings):
 @pytest.fixture
 def routes(client, founder, app) -> dict[str, str]:
     """A dossier submitted and delivered to six partners: route id by partner code."""
-    dossier_id = ready_dossier(client, founder)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
+    dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
     app.state.dossier.dispatcher.run_pending()
     listed = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()["routes"]
     assert {x["state"] for x in listed} == {"delivered"}, listed
@@ -205,12 +203,12 @@ def test_the_dispatcher_runs_reminders_periodically_when_something_is_due(app):
                             remind=lambda: runs.append(1), reminders_due=is_due)
     dispatcher.start()
     try:
-        time.sleep(0.5)
-        assert 1 <= len(checks) <= 3 and runs == []  # checked cheaply, nothing run
+        wait_until(lambda: list(checks), lambda seen: len(seen) >= 3,
+                   what="three checks for due reminders", timeout=5, every=0.02)
+        # checked cheaply (once per reminder_interval, not per 0.05 s tick), nothing run
+        assert all(b - a >= 0.18 for a, b in itertools.pairwise(checks[:3])), checks
+        assert runs == []
         due[0] = True
-        deadline = time.monotonic() + 5
-        while not runs and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert runs
+        wait_until(lambda: runs, what="the reminders run", timeout=5, every=0.02)
     finally:
         dispatcher.stop()

@@ -8,25 +8,15 @@ from datetime import timedelta
 from dossier.db import utcnow
 from dossier.models import Route
 from tests.conftest import login
-from tests.helpers import full_dossier, minimal_pdf
-from tests.routing.conftest import ALL_KINDS, ready_dossier, wait_routes
+from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf, ready_dossier, submit
+from tests.routing.conftest import wait_routes
 
 
 def dossier_body(name: str, sector: str, *partners: str) -> dict:
     """The full dossier under another name and sector, asking only the given partners."""
-    body = full_dossier()
-    body["company"]["legal_name"], body["company"]["sector"] = name, sector
-    body["requests"] = [r for r in body["requests"] if r["partner"] in partners]
+    body = full_dossier(name=name, partners=partners)
+    body["company"]["sector"] = sector
     return body
-
-
-def submit(client, founder, body: dict) -> str:
-    """Submit a ready dossier with consent; its id."""
-    dossier_id = ready_dossier(client, founder, body)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    return dossier_id
 
 
 def delivered(client, founder, dossier_id: str) -> dict[str, str]:
@@ -37,7 +27,7 @@ def delivered(client, founder, dossier_id: str) -> dict[str, str]:
 
 
 def test_inbox_is_own_partner_filtered_sorted_and_paginated(client, founder, sessions):
-    ids = {name: submit(client, founder, dossier_body(name, sector, *partners))
+    ids = {name: submit(client, founder, dossier_body(name, sector, *partners))["dossier_id"]
            for name, sector, partners in (("Lumiphase", "photonics", ("cepac", "bpmed")),
                                           ("Biotope Santé", "health", ("cepac",)),
                                           ("Numeria_Lab", "digital", ("cepac",)))}
@@ -111,7 +101,8 @@ def test_inbox_is_own_partner_filtered_sorted_and_paginated(client, founder, ses
 
 
 def test_route_detail_files_messages_and_withdrawal(client, founder, sessions):
-    dossier_id = submit(client, founder, dossier_body("Lumiphase", "photonics", "cepac", "bpmed"))
+    dossier_id = submit(client, founder,
+                        dossier_body("Lumiphase", "photonics", "cepac", "bpmed"))["dossier_id"]
     later = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder,
                         files={"file": ("later.pdf", minimal_pdf("later"), "application/pdf")},
                         data={"kind": "other"})

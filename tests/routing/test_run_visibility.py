@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -18,44 +17,35 @@ from prefect.client.schemas.filters import (
     FlowRunFilterTags,
 )
 
-from tests.routing.conftest import (
-    ready_dossier,
-    six_partner_dossier,
-    submit_delivered,
-    wait_routes,
-)
+from tests.helpers import full_dossier, submit, wait_until
+from tests.routing.conftest import submit_delivered, wait_routes
 
 PARTNERS = sorted({"cepac", "bpmed", "ampa", "mi-honor-loan", "bdf", "cic"})
 
 
 def _route_run(since: datetime, timeout: float = 60.0):
     """The route-submission run that took the CIC delivery, once it has finished."""
-    deadline = time.monotonic() + timeout
     with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            runs = client.read_flow_runs(
+        [run] = wait_until(
+            lambda: client.read_flow_runs(
                 flow_filter=FlowFilter(name=FlowFilterName(any_=["route-submission"])),
                 flow_run_filter=FlowRunFilter(
                     tags=FlowRunFilterTags(all_=["partner:cic"]),
-                    start_time=FlowRunFilterStartTime(after_=since)))
-            if runs and runs[0].state and runs[0].state.is_final():
-                [run] = runs
-                artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
-                    flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
-                return run, artifacts
-            time.sleep(0.3)
-    raise AssertionError(f"no finished route-submission run tagged partner:cic: {runs}")
+                    start_time=FlowRunFilterStartTime(after_=since))),
+            lambda runs: runs and runs[0].state and runs[0].state.is_final(),
+            what="a finished route-submission run tagged partner:cic", timeout=timeout,
+            every=0.3)
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+        return run, artifacts
 
 
 def test_a_failed_delivery_fails_the_named_tagged_run_and_shows_in_its_table(
         client, founder, webhook, sessions):
     since = datetime.now(UTC)
     webhook.respond_with(400)  # the partner refuses: given up at once, not retried
-    body = six_partner_dossier()
-    dossier_id = ready_dossier(client, founder, body)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
+    body = full_dossier(ask_cic=True)
+    dossier_id = submit(client, founder, body)["dossier_id"]
     wait_routes(client, founder, dossier_id,
                 lambda rs: {x["partner"]: x["state"] for x in rs}.get("cic") == "delivery_failed")
 

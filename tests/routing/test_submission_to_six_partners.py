@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from dossier.models import Delivery, RenderedDocument
 from tests.conftest import login
-from tests.routing.conftest import ready_dossier, wait_routes
+from tests.helpers import full_dossier, submit
+from tests.routing.conftest import wait_routes
 from workflows import documents
 
 PARTNERS = {"cepac", "bpmed", "ampa", "mi-honor-loan", "bdf", "cic"}
@@ -20,11 +21,9 @@ def test_six_partners_receive_decide_and_the_plan_is_tracked(client, founder, we
     real_render = documents.render_dossier_pdf
     monkeypatch.setattr(documents, "render_dossier_pdf",
                         lambda *a, **k: renders.append(1) or real_render(*a, **k))
-    dossier_id = ready_dossier(client, founder)
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    assert r.json()["status"] == "submitted" and r.json()["version"] == 1
+    answer = submit(client, founder, full_dossier(ask_cic=True))
+    dossier_id = answer["dossier_id"]
+    assert answer["status"] == "submitted" and answer["version"] == 1
 
     routes = wait_routes(client, founder, dossier_id,
                          lambda rs: all(x["state"] == "delivered" for x in rs))
@@ -78,8 +77,7 @@ def test_six_partners_receive_decide_and_the_plan_is_tracked(client, founder, we
 
 
 def test_illegal_transitions_are_refused(client, founder, webhook):
-    dossier_id = ready_dossier(client, founder)
-    client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder, json={"consent": True})
+    dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
     routes = wait_routes(client, founder, dossier_id,
                          lambda rs: all(x["state"] == "delivered" for x in rs))
     cepac_route = next(x["id"] for x in routes if x["partner"] == "cepac")

@@ -25,12 +25,10 @@ import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from tests.helpers import full_dossier, minimal_pdf
+from tests.helpers import full_dossier, ready_dossier, submit, wait_until
 
 BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
-         "pitch_deck", "cap_table", "id_founder")
 POOL = "dossier-scale"
 
 
@@ -43,14 +41,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def six_partner_dossier() -> dict[str, Any]:
-    """The full dossier, also asking CIC (the webhook partner): six routes."""
-    body = full_dossier()
-    body["requests"].append({"partner": "cic", "instrument": "bank_loan",
-                             "amount_eur": "100000.00", "duration_months": 60})
-    return body
 
 
 def admin_url() -> str:
@@ -240,15 +230,17 @@ class Cluster:
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
 
     def _wait_http(self, name: str, url: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def ready() -> bool:
             if self.processes[name].poll() is not None:
                 raise ClusterError(f"{name} exited:\n{self.log_tail(name)}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            time.sleep(0.5)
-        raise ClusterError(f"{name} not ready after {timeout}s:\n{self.log_tail(name)}")
+                return httpx.get(url, timeout=2).status_code == 200
+            return False
+
+        try:
+            wait_until(ready, what=f"{name} to answer", timeout=timeout, every=0.5)
+        except AssertionError as exc:
+            raise ClusterError(f"{exc}:\n{self.log_tail(name)}") from None
 
 
 # -- a founder's side, through the API -----------------------------------------------------
@@ -256,10 +248,10 @@ class Founder:
     """The demo founder on the cluster's API: prepares and submits dossiers."""
 
     def __init__(self, api_url: str, threads: int = 3):
-        self.http = httpx.Client(base_url=api_url, timeout=120,
+        self.http = httpx.Client(base_url=api_url.removesuffix("/api/v1"), timeout=120,
                                  limits=httpx.Limits(max_connections=threads * 2))
-        token = self.http.post("/auth/token", data={"username": "founder@demo.example",
-                                                    "password": "demo1234"})
+        token = self.http.post("/api/v1/auth/token", data={"username": "founder@demo.example",
+                                                           "password": "demo1234"})
         token.raise_for_status()
         self.http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         self.threads = threads
@@ -269,28 +261,16 @@ class Founder:
         self.http.close()
 
     def prepare(self, count: int) -> list[str]:
-        """Create `count` complete dossiers with every attachment, not submitted yet."""
+        """Create `count` complete six-partner dossiers with every attachment, not submitted."""
         with ThreadPoolExecutor(self.threads) as pool:
-            return list(pool.map(lambda _: self._ready_dossier(), range(count)))
+            return list(pool.map(lambda _: ready_dossier(self.http, {}, full_dossier(
+                ask_cic=True)), range(count)))
 
     def submit(self, dossier_ids: list[str]) -> None:
         """Submit them all with consent, as fast as the API takes them."""
-        def one(dossier_id: str) -> None:
-            r = self.http.post(f"/dossiers/{dossier_id}/submit", json={"consent": True})
-            assert r.status_code == 202, r.text
         with ThreadPoolExecutor(self.threads) as pool:
-            list(pool.map(one, dossier_ids))
-
-    def _ready_dossier(self) -> str:
-        created = self.http.post("/dossiers", json=six_partner_dossier())
-        assert created.status_code == 201, created.text
-        dossier_id = created.json()["id"]
-        for kind in KINDS:
-            r = self.http.post(f"/dossiers/{dossier_id}/attachments", data={"kind": kind},
-                               files={"file": (f"{kind}.pdf", minimal_pdf(kind),
-                                               "application/pdf")})
-            assert r.status_code == 201, r.text
-        return dossier_id
+            list(pool.map(lambda dossier_id: submit(self.http, {}, dossier_id=dossier_id),
+                          dossier_ids))
 
 
 # -- what the database says ----------------------------------------------------------------
@@ -301,17 +281,6 @@ def delivery_counts(sessions) -> dict[str, int]:
     with sessions() as db:
         return dict(db.execute(select(Delivery.status, func.count())
                                .group_by(Delivery.status)).all())
-
-
-def wait_for(predicate, timeout: float, what: str, every: float = 0.5):
-    """Poll until predicate() is truthy; return its value or fail naming `what`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 # -- what Prefect says ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from banks.channels.signing import generate_secret
 from dossier.db import make_engine, make_sessionmaker, transaction, utcnow
 from dossier.models import Delivery, Partner, Route, RouteEvent, RoutingRequest
+from tests.helpers import wait_until
 from tests.scale.cluster import (
     Cluster,
     ClusterError,
@@ -32,7 +33,6 @@ from tests.scale.cluster import (
     drop_database,
     executed_by,
     task_runs_per_flow_run,
-    wait_for,
 )
 from tests.webhook_receiver import WebhookReceiver
 
@@ -120,8 +120,8 @@ def assert_delivered_exactly_once(sessions, webhook: WebhookReceiver, routes: in
 def work_by_worker(prefect_url: str) -> tuple[Counter, dict[str, str]]:
     """Task runs (renders, webhook sends) per worker, from Prefect's own records."""
     finished = [str(r.id) for r in batch_runs(prefect_url) if r.state.is_completed()]
-    owners = wait_for(lambda: (e := executed_by(prefect_url)) and set(finished) <= set(e) and e,
-                      120, "a worker event for every completed run")
+    owners = wait_until(lambda: executed_by(prefect_url), lambda e: e and set(finished) <= set(e),
+                        what="a worker event for every completed run", timeout=120, every=0.5)
     tasks = task_runs_per_flow_run(prefect_url, finished)
     work: Counter = Counter()
     for run_id in finished:
@@ -139,8 +139,8 @@ def test_two_workers_route_200_dossiers_each_route_delivered_once(cluster, webho
     founder.close()
 
     total = DOSSIERS * PARTNERS
-    wait_for(lambda: delivery_counts(sessions) == {"delivered": total}, 1200,
-             f"{total} deliveries delivered")
+    wait_until(lambda: delivery_counts(sessions), lambda c: c == {"delivered": total},
+               what=f"{total} deliveries delivered", timeout=1200, every=0.5)
     elapsed = time.monotonic() - started
     assert_delivered_exactly_once(sessions, webhook, total)
 
@@ -178,8 +178,8 @@ def test_a_worker_killed_mid_run_the_other_and_reconciliation_finish(cluster, we
                     return name, str(run.id)
         return None
 
-    victim, killed_run = wait_for(running_with_claims, 600,
-                                  "a batch running on a worker with claims in flight", 0.2)
+    victim, killed_run = wait_until(running_with_claims, timeout=600, every=0.2,
+                                    what="a batch running on a worker with claims in flight")
     killed_at = utcnow()
     cluster.kill(victim)
     [survivor] = [w for w in WORKERS if w != victim]
@@ -193,7 +193,8 @@ def test_a_worker_killed_mid_run_the_other_and_reconciliation_finish(cluster, we
             return 0
         return counts.get("in_flight", 0)
 
-    abandoned = wait_for(only_abandoned_claims_left, 900, "the survivor to finish the rest", 1)
+    abandoned = wait_until(only_abandoned_claims_left, what="the survivor to finish the rest",
+                           timeout=900, every=1)
     assert abandoned > 0  # the kill did interrupt a batch
     with sessions() as db:
         held = db.scalars(select(Delivery.next_attempt_at)
@@ -205,8 +206,8 @@ def test_a_worker_killed_mid_run_the_other_and_reconciliation_finish(cluster, we
         db.execute(update(Delivery).where(Delivery.status == "in_flight")
                    .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
     total = (DOSSIERS + SECOND_WAVE) * PARTNERS
-    wait_for(lambda: delivery_counts(sessions) == {"delivered": total}, 600,
-             "reconciliation to deliver the abandoned claims")
+    wait_until(lambda: delivery_counts(sessions), lambda c: c == {"delivered": total},
+               what="reconciliation to deliver the abandoned claims", timeout=600, every=0.5)
     assert_delivered_exactly_once(sessions, webhook, total)
 
     runs = {str(r.id): r for r in batch_runs(url)}

@@ -10,7 +10,6 @@ the ampa reviewer at the route A withdrew from its partner.
 from __future__ import annotations
 
 import io
-import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -27,8 +26,7 @@ from dossier.db import Base, transaction
 from dossier.models import Notification, User
 from dossier.services import notifications, users
 from tests.conftest import DEMO_PASSWORD, KEEP_TABLES
-from tests.helpers import full_dossier, minimal_pdf
-from tests.routing.conftest import ALL_KINDS
+from tests.helpers import full_dossier, submit, wait_until
 from workflows.routing import claim_due, settle
 
 ACTORS = ("anonymous", "owner", "other_founder", "reviewer", "other_reviewer",
@@ -113,25 +111,6 @@ def signed_in(app, name: str, email: str | None, route_id: str,
     return Actor(name, email, api, web, csrf, route_id, set(forbidden or ()))
 
 
-def _dossier(client: TestClient, headers, company: str, partners: tuple[str, ...],
-             prefix: str) -> str:
-    body = full_dossier()
-    body["company"]["legal_name"] = company
-    body["requests"] = [r for r in body["requests"] if r["partner"] in partners]
-    r = client.post("/api/v1/dossiers", headers=headers, json=body)
-    assert r.status_code == 201, r.text
-    dossier_id = r.json()["id"]
-    for kind in ALL_KINDS:
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=headers,
-                        files={"file": (f"{prefix}-{kind}.pdf", minimal_pdf(f"{prefix} {kind}"),
-                                        "application/pdf")}, data={"kind": kind})
-        assert r.status_code == 201, r.text
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=headers,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    return dossier_id
-
-
 def route_now(app) -> None:
     """Deliver every due route at once to the portal inbox (no Prefect needed)."""
     runtime = app.state.dossier.runtime
@@ -155,9 +134,8 @@ def _notification(sessions, user_id: uuid.UUID, route_id: str, key: str) -> str:
 
 def _export_job(app, staff_id: uuid.UUID) -> str:
     job = JOBS.start(owner=staff_id, fmt="csv", sessions=app.state.dossier.sessions)
-    deadline = time.monotonic() + 30
-    while job.status not in ("done", "failed") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: job.status, lambda status: status in ("done", "failed"),
+               what="the export job to finish", every=0.05)
     assert job.status == "done"
     return job.id
 
@@ -170,8 +148,10 @@ def build_world(app, client: TestClient) -> World:
                           role="founder")
     actors = {name: signed_in(app, name, EMAILS.get(name), "") for name in ACTORS}
     head = {name: dict(actor.api.headers) for name, actor in actors.items()}
-    dossier_a = _dossier(client, head["owner"], COMPANY_A, ("cepac", "bpmed", "ampa"), "alpha")
-    dossier_b = _dossier(client, head["other_founder"], COMPANY_B, ("bpmed",), "beta")
+    dossier_a = submit(client, head["owner"], full_dossier(
+        name=COMPANY_A, partners=("cepac", "bpmed", "ampa")), tag="alpha")["dossier_id"]
+    dossier_b = submit(client, head["other_founder"], full_dossier(
+        name=COMPANY_B, partners=("bpmed",)), tag="beta")["dossier_id"]
     route_now(app)
     routes_a = {r["partner"]: r["id"] for r in _ok(client.get(
         f"/api/v1/dossiers/{dossier_a}", headers=head["owner"]))["routes"]}

@@ -14,15 +14,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from dossier.db import transaction
-from dossier.models import Attachment, Delivery
-from dossier.services import delivery
+from dossier.models import Attachment
 from storage.clamd import Clamd
 from tests.clamd_server import EICAR, FakeClamd, closed_port
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, page_post
-
-ALL_KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
-             "pitch_deck", "cap_table", "id_founder")
+from tests.helpers import (
+    ALL_KINDS,
+    minimal_pdf,
+    page_post,
+    ready_dossier,
+    settle_deliveries,
+    submit,
+)
 
 
 @pytest.fixture
@@ -49,10 +52,6 @@ def upload(client, headers, dossier_id: str, data: bytes, kind: str = "kbis"):
                        data={"kind": kind})
 
 
-def draft(client, founder) -> str:
-    return client.post("/api/v1/dossiers", headers=founder, json=full_dossier()).json()["id"]
-
-
 def stored_objects(store) -> list:
     return [p for p in store.root.rglob("*") if p.is_file()] if store.root.exists() else []
 
@@ -75,7 +74,7 @@ def test_client_speaks_instream(clamd, tmp_path):
 
 
 def test_clean_upload_is_scanned_and_served(client, founder, clamd):
-    dossier_id = draft(client, founder)
+    dossier_id = ready_dossier(client, founder, kinds=())
     r = upload(client, founder, dossier_id, minimal_pdf("propre"))
     assert r.status_code == 201 and r.json()["scan_status"] == "clean"
     assert clamd.streams == [minimal_pdf("propre")]
@@ -87,7 +86,7 @@ def test_clean_upload_is_scanned_and_served(client, founder, clamd):
 
 
 def test_infected_upload_is_refused_and_nothing_is_kept(client, founder, sessions, store):
-    dossier_id = draft(client, founder)
+    dossier_id = ready_dossier(client, founder, kinds=())
     r = upload(client, founder, dossier_id, infected_pdf())
     assert r.status_code == 422, r.text
     problem = r.json()
@@ -102,7 +101,7 @@ def test_infected_upload_is_refused_and_nothing_is_kept(client, founder, session
 def test_unreachable_clamd_stores_an_error_that_holds_downloads_and_submission(
         client, founder, settings, app):
     app.state.dossier.settings = settings.model_copy(update={"clamd_port": closed_port()})
-    dossier_id = draft(client, founder)
+    dossier_id = ready_dossier(client, founder, kinds=())
     r = upload(client, founder, dossier_id, minimal_pdf())
     assert r.status_code == 201 and r.json()["scan_status"] == "error"
     base = f"/api/v1/dossiers/{dossier_id}/attachments/{r.json()['id']}"
@@ -120,7 +119,7 @@ def test_unreachable_clamd_stores_an_error_that_holds_downloads_and_submission(
 
 
 def test_downloads_wait_while_the_scan_is_pending(client, founder, clamd):
-    dossier_id = draft(client, founder)
+    dossier_id = ready_dossier(client, founder, kinds=())
     clamd.hold()
     answer = {}
     uploading = threading.Thread(target=lambda: answer.update(
@@ -140,16 +139,12 @@ def test_downloads_wait_while_the_scan_is_pending(client, founder, clamd):
 
 
 def test_partner_and_founder_page_downloads_are_held_until_clean(client, founder, sessions):
-    dossier_id = draft(client, founder)
+    dossier_id = ready_dossier(client, founder, kinds=())
     ids = {kind: upload(client, founder, dossier_id, minimal_pdf(kind), kind).json()["id"]
            for kind in ALL_KINDS}
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    with transaction(sessions) as db:
-        for delivery_id in db.scalars(select(Delivery.id)):
-            delivery.settle_delivered(db=db, delivery_id=delivery_id)
-    route_id = next(x["id"] for x in r.json()["routes"] if x["partner"] == "cepac")
+    answer = submit(client, founder, dossier_id=dossier_id)
+    settle_deliveries(sessions)
+    route_id = next(x["id"] for x in answer["routes"] if x["partner"] == "cepac")
     set_status(sessions, ids["kbis"], "pending")  # e.g. a rescan after new signatures
 
     reviewer = login(client, "cepac@demo.example")

@@ -21,14 +21,17 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import func, inspect, select
 
-from dossier.db import Base, transaction
-from dossier.models import Delivery
-from dossier.services import delivery
+from dossier.db import Base
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, page_post, tiny_png
+from tests.helpers import (
+    full_dossier,
+    minimal_pdf,
+    page_post,
+    settle_deliveries,
+    submit,
+    tiny_png,
+)
 
-ALL_KINDS = ("kbis", "statuts", "business_plan", "forecast", "rib", "financial_statements",
-             "pitch_deck", "cap_table", "id_founder")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200 + b"This program cannot be run"
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -351,20 +354,9 @@ def test_bad_input_is_refused_and_stores_nothing(case: Bad, ctx, sessions, store
 
 def delivered_route(client, founder, sessions, body: dict | None = None) -> str:
     """Submit a complete dossier and mark every delivery done; the CEPAC route's id."""
-    dossier_id = client.post("/api/v1/dossiers", headers=founder,
-                             json=body or full_dossier()).json()["id"]
-    for kind in ALL_KINDS:
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder,
-                        files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")},
-                        data={"kind": kind})
-        assert r.status_code == 201, r.text
-    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
-                    json={"consent": True})
-    assert r.status_code == 202, r.text
-    with transaction(sessions) as db:
-        for delivery_id in db.scalars(select(Delivery.id)):
-            delivery.settle_delivered(db=db, delivery_id=delivery_id)
-    return next(x["id"] for x in r.json()["routes"] if x["partner"] == "cepac")
+    answer = submit(client, founder, body)
+    settle_deliveries(sessions)
+    return next(x["id"] for x in answer["routes"] if x["partner"] == "cepac")
 
 
 def event(body: dict[str, Any], status: int, names: str) -> tuple[Send, int, str]:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from tests.helpers import page_post
+from tests.helpers import page_post, wait_until
 from tests.live import Server, live_server
 
 MB = 1024 * 1024
@@ -53,8 +53,9 @@ def health_stays_live(server: Server) -> Iterator[list[float]]:
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
-    while not delays and poller.is_alive():  # polling has started before the hostile request
-        time.sleep(0.01)
+    # polling has started before the hostile request
+    wait_until(lambda: delays or not poller.is_alive(), what="the first /health answer",
+               every=0.01)
     try:
         yield delays
     finally:

@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -58,6 +59,12 @@ def test_objects_are_not_public(s3_server):
     assert response.status_code == 403
 
 
+def every_call(store, key: str) -> list[Callable[[], object]]:
+    """Each operation of the store that reaches the server, on this object (or a new one)."""
+    return [store.check, lambda: store.put_stream([b"new"]), lambda: store.open(key),
+            lambda: store.exists(key), lambda: store.delete(key)]
+
+
 @pytest.mark.parametrize(
     "keys", [("dossier-test", "wrong-secret"), ("nobody", "dossier-test-secret-0123456789")]
 )
@@ -66,13 +73,7 @@ def test_wrong_credentials_are_reported_as_unavailable(s3_server, keys):
     stored = good.put_stream([DATA])
     bad = make(s3_server, access_key=keys[0], secret_key=keys[1], bucket=good.bucket)
 
-    for call in (
-        bad.check,
-        lambda: bad.put_stream([b"new"]),
-        lambda: bad.open(stored.key),
-        lambda: bad.exists(stored.key),
-        lambda: bad.delete(stored.key),
-    ):
+    for call in every_call(bad, stored.key):
         with pytest.raises(StorageUnavailable, match="credentials"):
             call()
     assert good.exists(stored.key)
@@ -102,13 +103,7 @@ def test_stopped_server_is_unavailable_quickly_then_recovers(s3_server, tmp_path
 
     s3_server.stop()
     try:
-        for call in (
-            store.check,
-            lambda: store.put_stream([b"while down"]),
-            lambda: store.open(stored.key),
-            lambda: store.exists(stored.key),
-            lambda: store.delete(stored.key),
-        ):
+        for call in every_call(store, stored.key):
             started = time.monotonic()
             with pytest.raises(StorageUnavailable):
                 call()

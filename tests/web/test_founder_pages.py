@@ -10,14 +10,14 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from app.web.common.formdata import normalise_decimal, parse_section
+from app.web.common.formdata import parse_section
 from dossier.db import transaction
 from dossier.services import users
 from forms.definition import SECTIONS, section
 from forms.formatting import format_money, format_pct
+from forms.numbers import decimal_string
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, minimal_pdf, page_post, tiny_png
-from tests.routing.conftest import ALL_KINDS
+from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf, page_post, ready_dossier, tiny_png
 
 FOUNDER = "founder@demo.example"
 
@@ -48,18 +48,6 @@ def content(client, headers, dossier_id: str) -> dict:
     return r.json()["content"]
 
 
-def api_dossier(client, headers, body: dict | None = None, kinds=()) -> str:
-    """A draft made through the API (the same services), with documents of these kinds."""
-    dossier_id = client.post("/api/v1/dossiers", headers=headers,
-                             json=body if body is not None else full_dossier()).json()["id"]
-    for kind in kinds:
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=headers,
-                        files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")},
-                        data={"kind": kind})
-        assert r.status_code == 201, r.text
-    return dossier_id
-
-
 def text_of(html: str, element_id: str) -> str:
     match = re.search(rf'id="{re.escape(element_id)}"[^>]*>([^<]*)<', html)
     return match.group(1) if match else ""
@@ -74,7 +62,7 @@ def text_of(html: str, element_id: str) -> str:
     ("42,5 %", "42.5"), ("douze", "douze"), ("1,2,3", "1,2,3"),
 ])
 def test_amounts_typed_the_french_way_reach_the_service_as_decimal_strings(typed, sent):
-    assert normalise_decimal(typed) == sent
+    assert decimal_string(typed) == sent
 
 
 def test_blank_rows_are_dropped_and_errors_find_their_row_again():
@@ -275,7 +263,7 @@ def test_upload_list_replace_and_delete_documents(client, founder, store):
 def test_partner_page_explains_each_partners_verdict(client, founder):
     body = full_dossier()
     body["company"]["stage"] = "growth"
-    dossier_id = api_dossier(client, founder, body, kinds=("kbis", "statuts"))
+    dossier_id = ready_dossier(client, founder, body, kinds=("kbis", "statuts"))
     page_login(client)
     html = client.get(f"/founder/dossiers/{dossier_id}/partners").text
     for name in ("Banque de France", "Caisse d&#39;Epargne CEPAC", "Crédit Agricole Alpes",
@@ -294,7 +282,7 @@ def test_partner_page_explains_each_partners_verdict(client, founder):
 def test_submission_needs_consent_for_every_chosen_partner(client, founder):
     body = full_dossier()
     body["requests"] = []
-    dossier_id = api_dossier(client, founder, body, kinds=ALL_KINDS)
+    dossier_id = ready_dossier(client, founder, body, kinds=ALL_KINDS)
     csrf = page_login(client)
     url = f"/founder/dossiers/{dossier_id}/partners"
     choice = {"csrf": csrf, "choose": ["cepac", "bdf"], "instrument.cepac": "bank_loan",
@@ -325,8 +313,8 @@ def test_submission_needs_consent_for_every_chosen_partner(client, founder):
 
 
 def test_submission_refusal_names_what_to_fix(client, founder):
-    dossier_id = api_dossier(client, founder, {"company": {"legal_name": "Tôt"}},
-                             kinds=("kbis",))
+    dossier_id = ready_dossier(client, founder, {"company": {"legal_name": "Tôt"}},
+                               kinds=("kbis",))
     csrf = page_login(client)
     r = client.post(f"/founder/dossiers/{dossier_id}/partners", data={
         "csrf": csrf, "choose": ["bdf"], "instrument.bdf": "advice", "consent": ["bdf"],
@@ -340,7 +328,7 @@ def test_submission_refusal_names_what_to_fix(client, founder):
 
 def submitted_dossier(client, founder, app) -> tuple[str, dict[str, str], str]:
     """A dossier submitted through the pages and delivered; its id, route ids, CSRF token."""
-    dossier_id = api_dossier(client, founder, kinds=ALL_KINDS)
+    dossier_id = ready_dossier(client, founder, kinds=ALL_KINDS)
     csrf = page_login(client)
     r = client.post(f"/founder/dossiers/{dossier_id}/partners", data={
         "csrf": csrf, "choose": ["cepac", "bpmed", "ampa", "mi-honor-loan", "bdf"],
@@ -461,7 +449,7 @@ def test_pdf_and_deposit_receipt(client, founder, app, prefect_harness):
 
 
 def test_a_draft_has_no_receipt(client, founder):
-    dossier_id = api_dossier(client, founder)
+    dossier_id = ready_dossier(client, founder, kinds=())
     page_login(client)
     assert client.get(f"/founder/dossiers/{dossier_id}/receipt.pdf").status_code == 409
     assert "Voir le dossier" in client.get(f"/founder/dossiers/{dossier_id}").text

@@ -6,7 +6,6 @@ import csv
 import html
 import io
 import re
-import time
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -20,7 +19,7 @@ from dossier.models import Dossier, Partner, Role, Route
 from dossier.services import users
 from forms.formatting import format_money
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import page_post
+from tests.helpers import page_post, wait_until
 
 SVG = "{http://www.w3.org/2000/svg}"
 STAFF_PATHS = ("/staff", "/staff/charts/funnel.svg", "/staff/export.csv", "/staff/export.xlsx",
@@ -162,13 +161,9 @@ def test_exports_download_the_same_files_as_the_api(client, pipeline_data):
 
 
 def wait_done(client, job_url: str, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = client.get(f"{job_url}/status").json()
-        if status["status"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError("the export never finished")
+    return wait_until(lambda: client.get(f"{job_url}/status").json(),
+                      lambda status: status["status"] in ("done", "failed"),
+                      what="the export to finish", timeout=timeout, every=0.05)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -3,8 +3,8 @@
 An input is named after the dossier path it fills, with row numbers for lists of objects:
 `company.siren`, `company.address.city`, `founders[0].email`, `funding.uses[2].amount_eur`.
 These names are exactly the `loc` of the services' FieldErrors, so an error finds its input.
-People type French numbers (`1 329 243,00`); they reach the services as decimal strings
-(`1329243.00`), never as floats.
+People type French numbers (`1 329 243,00`); forms.numbers reads them, and they reach the
+services as decimal strings (`1329243.00`), never as floats.
 """
 
 from __future__ import annotations
@@ -18,19 +18,16 @@ from typing import Any, Protocol
 from babel.numbers import format_decimal
 from pydantic import BaseModel
 
-from dossier.bounded_numbers import MAX_INDEX, decimal_fits, number_fits, small_index
+from dossier.bounded_numbers import MAX_INDEX, decimal_fits, small_index
 from dossier.errors import FieldError, Invalid
 from dossier.schema import DossierV1
 from forms.display import get_path
 from forms.model import Field, Kind, Section
+from forms.numbers import NumberError, decimal_string, parse_number
 from forms.text import babel_locale
 
 _ROW = re.compile(r"\[(\d+)\]")
-_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
-_INTEGER = re.compile(r"-?\d+")
-_GROUPED = re.compile(r"-?\d{1,3}([.,]\d{3})+")
 _FR_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 NUMERIC_KINDS = (Kind.MONEY, Kind.PERCENT)
 
 
@@ -42,25 +39,16 @@ class FormLike(Protocol):
     def __iter__(self) -> Iterator[Any]: ...
 
 
-# --- numbers as people type them ---
+# --- numbers as people type them (read by forms.numbers) ---
 
-def normalise_decimal(text: str) -> str:
-    """`1 329 243,00` / `1.329.243,00` / `1,329,243.00` / `42,5 %` -> `1329243.00`, `42.5`.
-
-    Whatever cannot be read is returned as typed (stripped), so the service explains it.
-    """
-    raw = text.strip()
-    compact = _SPACES.sub("", raw).replace("€", "").replace("%", "").replace("\u2212", "-")
-    commas, dots = compact.count(","), compact.count(".")
-    if commas and dots:  # the separator written last is the decimal one
-        decimal_sep = "," if compact.rfind(",") > compact.rfind(".") else "."
-        thousands = "." if decimal_sep == "," else ","
-        compact = compact.replace(thousands, "").replace(decimal_sep, ".")
-    elif (commas > 1 or dots > 1) and _GROUPED.fullmatch(compact):  # thousands separators
-        compact = compact.replace(",", "").replace(".", "")
-    elif commas == 1:
-        compact = compact.replace(",", ".")
-    return compact if _DECIMAL.fullmatch(compact) else raw
+def whole_number(text: str) -> int | str:
+    """`12 500` -> 12500; anything else as typed, so the schema explains it."""
+    try:
+        number = parse_number(text)
+    except NumberError:
+        return text
+    whole = number is not None and number.as_tuple().exponent == 0
+    return int(number) if whole else text
 
 
 def display_decimal(value: Any, lang: str) -> str:
@@ -81,11 +69,9 @@ def _to_json(f: Field, raw: str) -> Any:
     if not text.strip():
         return None
     if f.kind in NUMERIC_KINDS:
-        return normalise_decimal(text)
+        return decimal_string(text)
     if f.kind is Kind.INTEGER:
-        compact = _SPACES.sub("", text)
-        fits = _INTEGER.fullmatch(compact) and number_fits(compact)
-        return int(compact) if fits else text  # the schema explains what it cannot read
+        return whole_number(text)
     if f.kind is Kind.BOOLEAN:
         return {"true": True, "false": False}.get(text, text)
     if f.kind is Kind.DATE:

@@ -8,16 +8,22 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from app.web.common.texts import text
 from dossier.i18n import pick_lang
+from dossier.labels import AUDIENCES, label
 from forms import definition
 from forms.formatting import format_date, format_datetime, format_money, format_pct, format_size
+from forms.pdf import TEMPLATES_DIR as FORMS_TEMPLATES
+from forms.view import ui_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[2] / "templates"))
 env = TEMPLATES.env
 env.autoescape = True
-env.globals.update(definition=definition)
+# The dossier's macros are shared with the PDF: forms/templates, loaded as "forms/<name>".
+env.loader = ChoiceLoader([env.loader, PrefixLoader({"forms": FileSystemLoader(FORMS_TEMPLATES)})])
+env.globals.update(definition=definition, dossier_ui=ui_words)
 
 
 def page_lang(request: Request) -> str:
@@ -33,6 +39,8 @@ def render(request: Request, template: str, status_code: int = 200,
     """Render a page with the common context: language, user, CSRF token, helpers."""
     lang = page_lang(request)
     user = getattr(request.state, "user", None)
+    area = template.split("/", 1)[0]
+    audience = area if area in AUDIENCES else None
 
     def money(value: Any) -> str:
         return "" if value in (None, "") else format_money(value, lang)
@@ -49,6 +57,8 @@ def render(request: Request, template: str, status_code: int = 200,
         "size": lambda v: format_size(v, lang) if v is not None else "",
         "label": lambda path: definition.label(path, lang),
         "enum_label": lambda name, value: definition.enum_label(name, value, lang),
+        # a state, instrument, decline reason or request kind, as this page's reader says it
+        "word": lambda name, code: label(name, code, lang, audience),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context},
                                       status_code=status_code, headers=headers)

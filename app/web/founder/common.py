@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.web.common.templating import env
-from banks.submission import eligibility
 from dossier import content_cache
 from dossier.errors import NotFound
 from dossier.models import Dossier
 from dossier.services.partners import list_partners
-from dossier.services.submission import is_submitted
+from dossier.services.submission import eligibility, is_submitted
 from forms.definition import SECTIONS, Section, enum_label
 from forms.text import Text
 
@@ -127,7 +126,7 @@ class PartnerMeter:
 
 
 def partner_meters(db: Session, dossier: Dossier, lang: str) -> list[PartnerMeter]:
-    """Every active partner's verdict (banks.submission.eligibility), catalogue order."""
+    """Every active partner's verdict (submission.eligibility), catalogue order."""
     catalogue = {p.code: p for p in list_partners(db=db)}
     meters = []
     for verdict in eligibility(db=db, dossier=dossier, lang=lang):

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import SessionDep, StateDep, after_commit
-from app.state import AppState
+from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderDossier, FounderPage, PostedForm, ReadDossierPage
-from app.web.common.formdata import display_decimal, dom_id, normalise_decimal
+from app.web.common.formdata import display_decimal, dom_id
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.founder.common import (
@@ -26,7 +24,6 @@ from app.web.founder.common import (
     submitted,
 )
 from app.web.founder.widgets import MONEY_MESSAGE, error_messages
-from banks import submission as submitting
 from dossier.access import Action
 from dossier.bounded_numbers import number_fits
 from dossier.errors import FieldError, Invalid
@@ -38,6 +35,7 @@ from dossier.services.submission import routes_of
 from dossier.validation import submission_errors
 from forms.definition import enum_label
 from forms.definition import field as definition_field
+from forms.numbers import decimal_string
 
 router = APIRouter(include_in_schema=False)
 PATH = "/founder/dossiers/{dossier_id}/partners"
@@ -114,7 +112,7 @@ def _requests(content: dict[str, Any], choice: Choice) -> tuple[list[dict[str, A
             item["instrument"] = choice.instrument[code]
         amount = choice.amount.get(code, "").strip()
         if amount:
-            item["amount_eur"] = normalise_decimal(amount)
+            item["amount_eur"] = decimal_string(amount)
         duration = re.sub(r"\s", "", choice.duration.get(code, ""))
         if duration:
             readable = duration.isascii() and duration.isdigit() and number_fits(duration)
@@ -206,16 +204,12 @@ def _save_choice(db: SessionDep, user: User, dossier: Dossier, choice: Choice
     return order, []
 
 
-def _submit(db: SessionDep, state: AppState, user: User, dossier: Dossier, lang: str
-            ) -> list[FieldError]:
+def _submit(db: SessionDep, user: User, dossier: Dossier, lang: str) -> list[FieldError]:
     try:
-        version, request = submitting.submit(db=db, dossier=dossier, user=user, consent=True,
-                                             lang=lang)
+        submission.submit(db=db, dossier=dossier, user=user, consent=True, lang=lang)
     except Invalid as exc:
         errors = exc.errors or [FieldError("requests", exc.code, exc.ctx)]
         return errors + _incomplete(db, dossier, errors)
-    if request is not None:
-        after_commit(db, partial(state.dispatcher.submitted, str(version.id)))
     return []
 
 
@@ -238,7 +232,7 @@ def _consent_problems(db: SessionDep, choice: Choice, order: list[str], problems
 
 @router.post(PATH, dependencies=[Csrf])
 def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: SessionDep,
-           state: StateDep, form: PostedForm) -> Response:
+           form: PostedForm) -> Response:
     """Save the partners chosen (draft); with `_action=submit`, check consent and submit.
 
     One transaction: the dossier is held from the reading of its content to the submission,
@@ -256,7 +250,7 @@ def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: Se
     elif form.get("_action") == "submit":
         _consent_problems(db, choice, order, problems, lang)
         if not problems.count:
-            _sort_errors(_submit(db, state, user, dossier, lang), order, problems, lang,
+            _sort_errors(_submit(db, user, dossier, lang), order, problems, lang,
                          str(dossier.id))
         if not problems.count:
             return RedirectResponse(dossier_url(dossier, "?submitted=1"), status_code=303)

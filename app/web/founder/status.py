@@ -20,6 +20,7 @@ from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
 from dossier.access import Action
 from dossier.errors import DomainError, NotFound
+from dossier.labels import label
 from dossier.models import Dossier, Route
 from dossier.routing.machine import OPEN_STATES, State, transition_for
 from dossier.services import dossiers, routes
@@ -79,7 +80,7 @@ def _terms(payload: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     if payload.get("conditions"):
         out.append((t("fo.conditions"), payload["conditions"]))
     if payload.get("reason"):
-        out.append((t("fo.reason"), text(f"fo.decline.{payload['reason']}", lang)))
+        out.append((t("fo.reason"), label("decline_reason", payload["reason"], lang, "founder")))
     if payload.get("comment"):
         out.append((t("fo.comment"), payload["comment"]))
     return out
@@ -96,12 +97,12 @@ def _timeline(events: list[Any], lang: str) -> list[TimelineItem]:
         if e.type == "info_requested":
             kind = payload.get("request_kind")
             if kind:
-                lines.append(text(f"fo.request_kind.{kind}", lang))
+                lines.append(label("request_kind", kind, lang, "founder"))
             if payload.get("message"):
                 lines.append(payload["message"])
         elif e.type in ("approved", "declined"):
             colon = text("fo.colon", lang)
-            lines = [f"{label}{colon} {value}" for label, value in _terms(payload, lang)]
+            lines = [f"{name}{colon} {value}" for name, value in _terms(payload, lang)]
         items.append(TimelineItem(e.created_at, title, lines, e.type))
     return items
 

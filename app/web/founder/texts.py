@@ -256,18 +256,6 @@ ACCESS_VIA: dict[str, tuple[str, str]] = {
     "api": ("par l'API", "through the API"),
 }
 
-STATES: dict[str, tuple[str, str]] = {
-    "queued": ("En cours d'envoi", "Being sent"),
-    "delivery_failed": ("Envoi en reprise", "Delivery being retried"),
-    "delivered": ("Reçu", "Delivered"),
-    "opened": ("Ouvert", "Opened"),
-    "in_review": ("En cours d'examen", "In review"),
-    "info_requested": ("Information demandée", "Information requested"),
-    "approved": ("Accordé", "Approved"),
-    "declined": ("Refusé", "Declined"),
-    "withdrawn": ("Retiré", "Withdrawn"),
-}
-
 EVENTS: dict[str, tuple[str, str]] = {
     "submitted": ("Dossier déposé (version {version})", "Dossier submitted (version {version})"),
     "delivered": ("Dossier reçu par le partenaire", "Dossier delivered to the partner"),
@@ -284,31 +272,12 @@ EVENTS: dict[str, tuple[str, str]] = {
     "message": ("Message", "Message"),
 }
 
-REQUEST_KINDS: dict[str, tuple[str, str]] = {
-    "missing_document": ("Pièce manquante", "Missing document"),
-    "incorrect": ("Information incorrecte", "Incorrect information"),
-    "outdated": ("Information à mettre à jour", "Outdated information"),
-    "question": ("Question", "Question"),
-}
-
-DECLINE_REASONS: dict[str, tuple[str, str]] = {
-    "out_of_scope": ("Hors du périmètre du partenaire", "Outside the partner's scope"),
-    "too_early": ("Projet trop précoce", "Too early"),
-    "insufficient_equity": ("Fonds propres insuffisants", "Insufficient equity"),
-    "risk_profile": ("Profil de risque", "Risk profile"),
-    "incomplete": ("Dossier incomplet", "Incomplete dossier"),
-    "other": ("Autre motif", "Other reason"),
-}
-
 
 def _prefixed(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return {f"{prefix}{k}": v for k, v in table.items()}
 
 
 register(TEXTS)
-register(_prefixed("fo.state.", STATES))
 register(_prefixed("fo.event.", EVENTS))
-register(_prefixed("fo.request_kind.", REQUEST_KINDS))
-register(_prefixed("fo.decline.", DECLINE_REASONS))
 register(_prefixed("fo.access_kind.", ACCESS_KINDS))
 register(_prefixed("fo.access_via.", ACCESS_VIA))

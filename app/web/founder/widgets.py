@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from app.web.common.formdata import dom_id, max_rows, normalise_decimal, row_name
-from dossier.bounded_numbers import decimal_fits
+from app.web.common.formdata import dom_id, max_rows, row_name
 from dossier.errors import FieldError
 from forms.definition import SECTIONS
 from forms.definition import field as definition_field
@@ -17,6 +16,7 @@ from forms.display import share_pct
 from forms.enums import ENUMS, PARTNER
 from forms.formatting import format_money, format_pct
 from forms.model import Field, Kind, Section
+from forms.numbers import NumberError, parse_number
 from forms.text import Text
 
 TEMPLATE_INDEX = "__i__"
@@ -48,8 +48,24 @@ AMOUNT_CODES = {"decimal_parsing", "decimal_type"}
 _TAIL_ROW = re.compile(r"\[\d+\]$")
 
 
+class _Ids:
+    """The ids of a help text and an error message, made from the element's id."""
+
+    id: str
+
+    @property
+    def help_id(self) -> str:
+        """Id of the help text."""
+        return "h-" + self.id
+
+    @property
+    def error_id(self) -> str:
+        """Id of the error message."""
+        return "e-" + self.id
+
+
 @dataclass
-class Widget:
+class Widget(_Ids):
     """One input with its label, help, value and error."""
 
     name: str
@@ -69,16 +85,6 @@ class Widget:
     share: str | None = None  # derived text under an amount (share of the need)
 
     @property
-    def help_id(self) -> str:
-        """Id of the help text."""
-        return "h-" + self.id
-
-    @property
-    def error_id(self) -> str:
-        """Id of the error message."""
-        return "e-" + self.id
-
-    @property
     def describedby(self) -> str:
         """The aria-describedby list: help, then error."""
         ids = [self.help_id] if self.help else []
@@ -96,7 +102,7 @@ class RowView:
 
 
 @dataclass
-class GroupView:
+class GroupView(_Ids):
     """A list of objects: its rows, a blank row for scripts, add and remove buttons."""
 
     path: str
@@ -112,16 +118,6 @@ class GroupView:
     total: str | None = None
     total_key: str | None = None
     share_of: str | None = None
-
-    @property
-    def help_id(self) -> str:
-        """Id of the help text."""
-        return "h-" + self.id
-
-    @property
-    def error_id(self) -> str:
-        """Id of the error message."""
-        return "e-" + self.id
 
 
 @dataclass
@@ -182,10 +178,9 @@ def _decimal(text: Any) -> Decimal | None:
     if not isinstance(text, str) or not text.strip():
         return None
     try:
-        number = Decimal(normalise_decimal(text))
-    except ArithmeticError:
+        return parse_number(text)
+    except NumberError:
         return None
-    return number if decimal_fits(number) else None
 
 
 def _group(f: Field, values: Mapping[str, Any], rows: Mapping[str, int],

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.deps import SessionDep, StateDep, after_commit
-from app.state import AppState
+from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderPage, OwnDossierPage, PostedForm
 from app.web.common.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
 from app.web.common.templating import page_lang, render
@@ -31,7 +29,7 @@ from dossier.bounded_numbers import small_index
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
 from dossier.services import dossiers, submission
-from dossier.services.partners import delivery_channels, instruments_by_partner, list_partners
+from dossier.services.partners import instruments_by_partner, list_partners
 from dossier.validation import submission_errors
 from forms.definition import SECTIONS
 from forms.model import Section
@@ -117,15 +115,14 @@ def check_section(db: SessionDep, dossier: Dossier, section: Section, parsed: Pa
     return Outcome(errors=submission_errors(content, partners=instruments_by_partner(db=db)))
 
 
-def save_section(db: SessionDep, state: AppState, user: User, dossier: Dossier,
-                 section: Section, parsed: Parsed) -> Outcome:
+def save_section(db: SessionDep, user: User, dossier: Dossier, section: Section,
+                 parsed: Parsed) -> Outcome:
     """Store the dossier with this section replaced; a refused draft stores nothing."""
     outcome = Outcome()
     data = merge(dossier.content, section, parsed.value)
     before = dossier.current_version
     try:
-        submission.save(db=db, dossier=dossier, user=user, data=data,
-                        channels=delivery_channels(db=db))
+        submission.save(db=db, dossier=dossier, user=user, data=data)
     except Invalid as exc:
         db.rollback()  # nothing else of the request's is pending: the user was read and let go
         return Outcome(errors=exc.errors or [FieldError(section.key, exc.code, exc.ctx)])
@@ -133,9 +130,7 @@ def save_section(db: SessionDep, state: AppState, user: User, dossier: Dossier,
         return outcome
     if dossier.current_version == before:
         return Outcome(unchanged=True)
-    version = dossiers.latest_version(db=db, dossier=dossier)
-    after_commit(db, partial(state.dispatcher.submitted, str(version.id)))
-    return Outcome(amended=version.number)
+    return Outcome(amended=dossier.current_version)
 
 
 def _action(form: Any) -> tuple[str, str | None, int | None]:
@@ -169,7 +164,7 @@ def _target(dossier: Dossier, section: Section, action: str, list_path: str | No
 
 @router.post("/founder/dossiers/{dossier_id}/edit/{section_key}", dependencies=[Csrf])
 def save(dossier: OwnDossierPage, section_key: str, request: Request, user: FounderPage,
-         db: SessionDep, state: StateDep, form: PostedForm) -> Response:
+         db: SessionDep, form: PostedForm) -> Response:
     """Save the section (whole); then stay, go on, or add/remove a row of a list."""
     section = section_of(section_key)
     if section.uploaded:
@@ -180,7 +175,7 @@ def save(dossier: OwnDossierPage, section_key: str, request: Request, user: Foun
         action = "save"
     remove = (list_path, row) if action == "remove" and list_path in lists else None
     parsed = parse_section(section, form, remove=remove)
-    outcome = save_section(db, state, user, dossier, section, parsed)
+    outcome = save_section(db, user, dossier, section, parsed)
     if outcome.errors:
         rows = dict(parsed.rows)
         if action == "add":
@@ -193,7 +188,7 @@ def save(dossier: OwnDossierPage, section_key: str, request: Request, user: Foun
 
 @router.post("/founder/dossiers/{dossier_id}/autosave/{section_key}", dependencies=[Csrf])
 def autosave(dossier: OwnDossierPage, section_key: str, request: Request, user: FounderPage,
-             db: SessionDep, state: StateDep, form: PostedForm) -> JSONResponse:
+             db: SessionDep, form: PostedForm) -> JSONResponse:
     """Save the draft as the founder types; the answer names each error by its input."""
     section = section_of(section_key)
     if section.uploaded:
@@ -202,7 +197,7 @@ def autosave(dossier: OwnDossierPage, section_key: str, request: Request, user: 
     lang = page_lang(request)
     dry = submitted(dossier)
     outcome = (check_section(db, dossier, section, parsed) if dry
-               else save_section(db, state, user, dossier, section, parsed))
+               else save_section(db, user, dossier, section, parsed))
     done = progress(dossier)
     messages = error_messages(outcome.errors, lang)
     body = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
@@ -19,17 +18,12 @@ from dossier.access import Action
 from dossier.errors import Conflict, Invalid
 from dossier.models import Route, User
 from dossier.services import notes, routes
+from forms.numbers import typed_decimals
 
 router = APIRouter(include_in_schema=False)
 Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=20_000)]
 STATUS = {Conflict: 409, Invalid: 422}
-
-
-def _number(value: str) -> str | None:
-    """A typed number as the API reads it: no spaces, a dot for decimals, no unit."""
-    cleaned = re.sub(r"[\s\u00a0\u202f€%]", "", value or "").replace(",", ".")
-    return cleaned or None
 
 
 def _done(route: Route, what: str, anchor: str = "") -> RedirectResponse:
@@ -85,8 +79,12 @@ def decide(route: ReviewerRoute(Action.decide), request: Request, user: Reviewer
               "duration_months": duration_months, "conditions": conditions,
               "reason": reason, "comment": comment}
     if outcome == "approve":
-        body = {"type": "approved", "instrument": instrument, "amount_eur": _number(amount_eur),
-                "rate_pct": _number(rate_pct), "duration_months": _number(duration_months),
+        try:
+            numbers = typed_decimals({"amount_eur": amount_eur, "rate_pct": rate_pct,
+                                      "duration_months": duration_months})
+        except Invalid as exc:
+            return _failed(request, db, route, user, "decision", exc, values, outcome)
+        body = {"type": "approved", "instrument": instrument, **numbers,
                 "conditions": conditions.strip() or None}
     elif outcome == "decline":
         body = {"type": "declined", "reason": reason, "comment": comment.strip() or None}

@@ -33,7 +33,7 @@ def _slug(value: str | None) -> str:
 @router.get("/reviewer/routes/{rid}/attachments/{aid}")
 def attachment(route: Received, aid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
     """One attachment the partner received (with the dossier or in a message)."""
-    item = routes.shared_attachment(db=db, route=route, attachment_id=aid)
+    item = attachments.shared_attachment(db=db, route=route, attachment_id=aid)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="web",
                   attachment=item)
     return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -17,14 +16,16 @@ from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.reviewer import actions as reviewer_actions
 from app.web.reviewer import files as reviewer_files
-from app.web.reviewer.view import baseline_version, overdue, render_route, sla_days, state_label
+from app.web.reviewer.view import render_route
 from dossier.access import Action
 from dossier.db import utcnow
 from dossier.models import Partner
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
 from dossier.services import inbox as inboxes
 from dossier.services import notes, routes
+from dossier.sla import late, sla_days
 from forms.enums import ENUMS
+from forms.numbers import NumberError, parse_number
 
 router = APIRouter(include_in_schema=False)
 router.include_router(reviewer_actions.router)
@@ -37,15 +38,11 @@ Q = Annotated[str, Query(max_length=200)]
 
 
 def euros_to_cents(value: str) -> int | None:
-    """A French or English amount typed in a filter, in cents; ValueError if unreadable."""
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", value or "").replace(",", ".")
-    if not cleaned:
+    """An amount typed in a filter, in cents; NumberError or ValueError if unreadable."""
+    amount = parse_number(value)
+    if amount is None:
         return None
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(value) from exc
-    if not amount.is_finite() or amount < 0 or amount > Decimal(10) ** 12:
+    if amount < 0 or amount > Decimal(10) ** 12:
         raise ValueError(value)
     return int(amount * 100)
 
@@ -61,6 +58,8 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
     for name, raw in (("amount_min", amount_min), ("amount_max", amount_max)):
         try:
             bounds[name] = euros_to_cents(raw)
+        except NumberError as exc:
+            bounds[name], errors[name] = None, exc.message(lang)
         except ValueError:
             bounds[name], errors[name] = None, text("rv_bad_amount", lang)
     min_days, max_days = AGES.get(age, (None, None))
@@ -78,7 +77,7 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
     for i in result["items"]:
         delivered = datetime.fromisoformat(i["delivered_at"]) if i["delivered_at"] else None
         items.append({**i, "delivered": delivered, "assignee": who.get(i["id"]),
-                      "overdue": overdue(i["state"], delivered, sla, now)})
+                      "overdue": late(i["state"], delivered, sla, now)})
     filters = {"q": q, "state": state, "sector": sector, "amount_min": amount_min,
                "amount_max": amount_max, "age": age}
     kept = {k: v for k, v in filters.items() if v}
@@ -90,15 +89,13 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
     return render(request, "reviewer/inbox.html", items=items, total=result["total"],
                   page=page, pages=pages, page_url=page_url, filters=filters,
                   filtered=bool(kept), errors=errors, partner=partner, sla=sla,
-                  states=STATES, sectors=list(ENUMS["sector"]), ages=list(AGES),
-                  state_label=lambda s: state_label(s, lang))
+                  states=STATES, sectors=list(ENUMS["sector"]), ages=list(AGES))
 
 
 @router.get("/reviewer/routes/{rid}")
 def route_page(route: ReviewerRoute(Action.open_route), request: Request, user: ReviewerPage,
                db: SessionDep, done: Q = "", decision: Q = ""):
     """The dossier as sent, what changed, files, forms; opening it marks it read."""
-    baseline = baseline_version(route, routes.events(db=db, route=route))
-    routes.open_route(db=db, route=route, user=user, via="web")
+    baseline = routes.open_route(db=db, route=route, user=user, via="web")
     return render_route(request, db=db, route=route, user=user, baseline=baseline,
                         done=done, decision=decision)

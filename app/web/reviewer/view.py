@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass, fields
 from typing import Any
 
 from fastapi import Request
@@ -16,40 +16,22 @@ from app.web.common.texts import text
 from app.web.reviewer import texts as reviewer_texts  # noqa: F401  (registers the texts)
 from dossier.db import utcnow
 from dossier.errors import DomainError, FieldError
+from dossier.labels import label
 from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEvent, User
 from dossier.routing.machine import DECIDED_STATES, TRANSITIONS, State
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
 from dossier.services import inbox, notes, routes
 from dossier.services.partners import partner_names
+from dossier.sla import late, sla_days
 from forms import definition
 from forms.display import display_value
 from forms.formatting import format_money, format_pct
-from forms.view import cover_view, sections_view
+from forms.view import Cover, SectionView, cover_view, sections_view
 
-DEFAULT_SLA_DAYS = 30
 _INDEX = re.compile(r"\[(\d+)\]")
 DONE = ("opened", "in_review", "info_requested", "approved", "declined", "message", "note",
         "assigned")
-
-
-def sla_days(partner: Partner | None) -> int:
-    """The partner's agreed answer time in days."""
-    return int((partner.config or {}).get("sla_days") or DEFAULT_SLA_DAYS) if partner else \
-        DEFAULT_SLA_DAYS
-
-
-def overdue(route_state: str, delivered_at: datetime | None, sla: int,
-            now: datetime | None = None) -> bool:
-    """Delivered more than `sla` days ago and not decided."""
-    if delivered_at is None or State(route_state) in DECIDED_STATES:
-        return False
-    return ((now or utcnow()) - delivered_at).total_seconds() / 86400 > sla
-
-
-def state_label(state: str, lang: str) -> str:
-    """A route state in words."""
-    return text(f"rv_state_{state}", lang)
 
 
 def allowed(event: str, state: str) -> bool:
@@ -106,10 +88,10 @@ def _event_detail(row: RouteEvent, lang: str) -> list[str]:
     p = row.payload or {}
     lines: list[str] = []
     if row.type == "info_requested":
-        lines.append(text(f"rv_rk_{p.get('request_kind')}", lang))
+        lines.append(label("request_kind", p.get("request_kind", ""), lang, "reviewer"))
         lines.append(p.get("message") or "")
     elif row.type == "declined":
-        lines.append(text(f"rv_dr_{p.get('reason')}", lang))
+        lines.append(label("decline_reason", p.get("reason", ""), lang, "reviewer"))
         if p.get("comment"):
             lines.append(p["comment"])
     elif row.type == "approved":
@@ -125,7 +107,7 @@ def decision_terms(p: dict[str, Any], lang: str) -> str:
     """Instrument, amount, rate and duration of an approval, in one line."""
     parts = []
     if p.get("instrument"):
-        parts.append(definition.enum_label("instrument", p["instrument"], lang))
+        parts.append(label("instrument", p["instrument"], lang, "reviewer"))
     if p.get("amount_eur"):
         parts.append(format_money(p["amount_eur"], lang))
     if p.get("rate_pct"):
@@ -150,20 +132,11 @@ def timeline(rows: list[RouteEvent], lang: str, people: dict, partner_name: str
     return out
 
 
-def baseline_version(route: Route, history: list[RouteEvent]) -> int | None:
-    """The version the partner last read (as GET /routes/{rid} computes it)."""
-    unread = route.seen_version and route.seen_version != route.delivered_version
-    if unread:
-        return route.seen_version
-    return next((e.payload.get("previous") for e in reversed(history) if e.type == "updated"),
-                None)
-
-
 def field_errors(exc: DomainError, lang: str) -> dict[str, str]:
     """Messages by form field; `_` holds a message about the whole action."""
     if exc.code == "event_not_from_state":
         return {"_": text("rv_not_from_state", lang).format(
-            state=state_label(exc.ctx.get("state", ""), lang))}
+            state=label("state", exc.ctx.get("state", ""), lang, "reviewer"))}
     out: dict[str, str] = {}
     for e in exc.errors or [FieldError("_", exc.code, exc.ctx)]:
         key = e.loc.split(".")[0].split("[")[0] or "_"
@@ -174,68 +147,168 @@ def field_errors(exc: DomainError, lang: str) -> dict[str, str]:
     return out
 
 
+@dataclass
+class DossierPart:
+    """The dossier as the partner has it, and what changed since the version it last read."""
+
+    version: DossierVersion | None
+    cover: Cover | None
+    sections: list[SectionView]
+    files: list[dict[str, Any]]
+    shared: set[str]
+    new_files: set[str]
+    changes: dict[str, Any] | None
+    change_rows: list[dict[str, str]]
+
+
+@dataclass
+class Thread:
+    """What was said and done: the timeline, messages with their files, internal notes."""
+
+    events: list[dict[str, Any]]
+    messages: list[Any]
+    message_files: dict[str, Attachment]
+    notes: list[Any]
+    people: dict[Any, User]
+    colleagues: list[User]
+
+
+@dataclass
+class Forms:
+    """The reviewer's forms: which are open, their choices, and a refused post's errors."""
+
+    can: dict[str, bool]
+    decided: bool
+    decision_view: dict[str, Any] | None
+    request_kinds: list[str]
+    decline_reasons: list[str]
+    instruments: list[str]
+    errors: dict[str, dict[str, str]]
+    values: dict[str, Any]
+    done: str | None
+    decision: str | None
+
+
+@dataclass
+class RoutePage:
+    """The dossier page of one route, for the template reviewer/route.html."""
+
+    route: Route
+    partner: Partner | None
+    partner_name: str
+    own_request: dict[str, Any]
+    sla: int
+    overdue: bool
+    dossier: DossierPart
+    thread: Thread
+    forms: Forms
+
+    def context(self) -> dict[str, Any]:
+        """The template's variables (the parts' fields side by side)."""
+        head = {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("dossier", "thread", "forms")}
+        parts = (self.dossier, self.thread, self.forms)
+        return head | {f.name: getattr(p, f.name) for p in parts for f in fields(p)}
+
+
+def dossier_part(db: Session, route: Route, version: DossierVersion | None, lang: str,
+                 names: dict[str, str], baseline: int | None) -> DossierPart:
+    """The delivered version in sections, its files, and the changes since `baseline`."""
+    content = version.content if version else {}
+    files = list(version.attachments) if version else []
+    changes = inbox.changes(db=db, route=route, baseline=baseline)
+    shared = {str(a["id"]) for a in files}
+    return DossierPart(
+        version=version,
+        cover=_cover(version, lang, names),
+        sections=[s for s in sections_view(content, files, lang, names)
+                  if s.key != "attachments"],
+        files=files, shared=shared,
+        new_files=shared - _files_of(db, route, changes["from_version"]) if changes else set(),
+        changes=changes, change_rows=change_rows(changes, lang, names))
+
+
+def _cover(version: DossierVersion | None, lang: str, names: dict[str, str]) -> Cover:
+    if version is None:
+        return cover_view({}, lang=lang, partners=names)
+    return cover_view(version.content, lang=lang, partners=names, version=version.number,
+                      content_hash=version.content_hash, generated_at=version.created_at)
+
+
+def _files_of(db: Session, route: Route, number: int) -> set[str]:
+    """Ids of the attachments of one version of the route's dossier."""
+    old = db.scalar(select(DossierVersion).where(DossierVersion.dossier_id == route.dossier_id,
+                                                 DossierVersion.number == number))
+    return {str(a["id"]) for a in (old.attachments if old else [])}
+
+
+def thread(db: Session, route: Route, user: User, lang: str, partner_name: str,
+           history: list[RouteEvent]) -> Thread:
+    """The timeline, the messages and the notes, with the people who wrote them."""
+    messages = routes.messages(db=db, route=route)
+    route_notes = notes.notes(db=db, route=route, user=user)
+    people = notes.people(db=db, ids=[e.actor_id for e in history]
+                          + [m.author_id for m in messages]
+                          + [n.author_id for n in route_notes] + [route.assigned_to_id])
+    attached = {aid for m in messages for aid in m.attachment_ids}
+    message_files = {str(a.id): a for a in db.scalars(select(Attachment).where(
+        Attachment.dossier_id == route.dossier_id)) if str(a.id) in attached}
+    return Thread(events=timeline(history, lang, people, partner_name), messages=messages,
+                  message_files=message_files, notes=route_notes, people=people,
+                  colleagues=notes.colleagues(db=db, user=user))
+
+
+def forms(route: Route, partner: Partner | None, *, errors: dict[str, dict[str, str]] | None,
+          values: dict[str, Any] | None, done: str | None, decision: str | None) -> Forms:
+    """The forms' state: allowed actions, choices, and the errors of a refused post."""
+    return Forms(
+        can={e: allowed(e, route.state) for e in
+             ("in_review", "info_requested", "approved", "message")},
+        decided=State(route.state) in DECIDED_STATES,
+        decision_view=routes.decision_view(route),
+        request_kinds=[k.value for k in RequestKind],
+        decline_reasons=[r.value for r in DeclineReason],
+        instruments=_instruments(partner),
+        errors=errors or {}, values=values or {},
+        done=done if done in DONE else None,
+        decision=decision if decision in ("approve", "decline") else None)
+
+
+def _instruments(partner: Partner | None) -> list[str]:
+    """The instruments the partner offers (every one when its catalogue entry names none)."""
+    offered = (partner.config.get("instruments") if partner else None) or []
+    return [i.value for i in Instrument if i.value in offered] or [i.value for i in Instrument]
+
+
+def route_page(db: Session, route: Route, user: User, lang: str, *,
+               baseline: int | None = None, **form_state: Any) -> RoutePage:
+    """Everything the dossier page of one route shows."""
+    names = partner_names(db=db)
+    partner = db.get(Partner, route.partner_code)
+    history = routes.events(db=db, route=route)
+    if baseline is None:
+        baseline = inbox.baseline_version(db=db, route=route, history=history)
+    partner_name = names.get(route.partner_code, "")
+    sla = sla_days(partner)
+    version = inbox.delivered_version(db=db, route=route)
+    content = version.content if version else {}
+    own_request = next((r for r in content.get("requests", [])
+                        if isinstance(r, dict) and r.get("partner") == route.partner_code), {})
+    return RoutePage(
+        route=route, partner=partner, partner_name=partner_name, own_request=own_request,
+        sla=sla, overdue=late(route.state, route.delivered_at, sla, utcnow()),
+        dossier=dossier_part(db, route, version, lang, names, baseline),
+        thread=thread(db, route, user, lang, partner_name, history),
+        forms=forms(route, partner, **form_state))
+
+
 def render_route(request: Request, *, db: Session, route: Route, user: User,
                  baseline: int | None = None, errors: dict[str, dict[str, str]] | None = None,
                  values: dict[str, Any] | None = None, status: int = 200,
                  done: str | None = None, decision: str | None = None) -> HTMLResponse:
     """The dossier page of one route: the dossier, changes, files, forms, messages, notes."""
     lang = page_lang(request)
-    names = partner_names(db=db)
-    partner = db.get(Partner, route.partner_code)
-    version = inbox.delivered_version(db=db, route=route)
-    content = version.content if version else {}
-    files = list(version.attachments) if version else []
-    history = routes.events(db=db, route=route)
-    if baseline is None:
-        baseline = baseline_version(route, history)
-    changes = inbox.changes(db=db, route=route, baseline=baseline)
-    before_files: set[str] = set()
-    if changes:
-        old = db.scalar(select(DossierVersion).where(
-            DossierVersion.dossier_id == route.dossier_id,
-            DossierVersion.number == changes["from_version"]))
-        before_files = {str(a["id"]) for a in (old.attachments if old else [])}
-    new_files = {str(a["id"]) for a in files} - before_files if changes else set()
-    messages = routes.messages(db=db, route=route)
-    route_notes = notes.notes(db=db, route=route, user=user)
-    people = notes.people(db=db, ids=[e.actor_id for e in history]
-                          + [m.author_id for m in messages]
-                          + [n.author_id for n in route_notes] + [route.assigned_to_id])
-    shared = {str(a["id"]) for a in files}
-    message_files = {str(a.id): a for a in db.scalars(select(Attachment).where(
-        Attachment.dossier_id == route.dossier_id))
-        if any(str(a.id) in m.attachment_ids for m in messages)}
-    own_request = next((r for r in content.get("requests", [])
-                        if isinstance(r, dict) and r.get("partner") == route.partner_code), {})
-    sla = sla_days(partner)
-    return render(
-        request, "reviewer/route.html", status_code=status,
-        route=route, partner=partner, partner_name=names.get(route.partner_code, ""),
-        version=version, state_label=lambda s: state_label(s, lang),
-        cover=cover_view(content, lang=lang, partners=names,
-                         version=version.number if version else None,
-                         content_hash=version.content_hash if version else None,
-                         generated_at=version.created_at if version else None),
-        sections=[s for s in sections_view(content, files, lang, names)
-                  if s.key != "attachments"],
-        files=files, new_files=new_files, shared=shared, message_files=message_files,
-        changes=changes, change_rows=change_rows(changes, lang, names),
-        events=timeline(history, lang, people, names.get(route.partner_code, "")),
-        messages=messages, notes=route_notes, people=people,
-        colleagues=notes.colleagues(db=db, user=user),
-        own_request=own_request, sla=sla,
-        overdue=overdue(route.state, route.delivered_at, sla),
-        can={e: allowed(e, route.state) for e in
-             ("in_review", "info_requested", "approved", "message")},
-        decided=State(route.state) in DECIDED_STATES,
-        decision_view=routes.decision_view(route),
-        decision_terms=lambda p: decision_terms(p, lang),
-        request_kinds=[k.value for k in RequestKind],
-        decline_reasons=[r.value for r in DeclineReason],
-        instruments=[i.value for i in Instrument
-                     if i.value in (partner.config.get("instruments") if partner else [])]
-        or [i.value for i in Instrument],
-        errors=errors or {}, values=values or {},
-        done=done if done in DONE else None,
-        decision=decision if decision in ("approve", "decline") else None,
-    )
+    page = route_page(db, route, user, lang, baseline=baseline, errors=errors, values=values,
+                      done=done, decision=decision)
+    return render(request, "reviewer/route.html", status_code=status,
+                  decision_terms=lambda p: decision_terms(p, lang), **page.context())

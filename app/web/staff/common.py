@@ -31,17 +31,6 @@ def days(value: float | None, lang: str) -> str:
     return "—" if value is None else format_decimal(value, "#,##0.0", locale=babel_locale(lang))
 
 
-STATES = {
-    "queued": ("En attente d'envoi", "Waiting to be sent"),
-    "delivery_failed": ("Envoi en échec", "Delivery failing"),
-    "delivered": ("Remis", "Delivered"),
-    "opened": ("Ouvert", "Opened"),
-    "in_review": ("En instruction", "In review"),
-    "info_requested": ("Compléments demandés", "Information requested"),
-    "approved": ("Accordé", "Approved"),
-    "declined": ("Refusé", "Declined"),
-    "withdrawn": ("Retiré", "Withdrawn"),
-}
 KINDS = {
     "public_advisor": ("Conseil public", "Public advisor"),
     "bank": ("Banque", "Bank"),
@@ -116,9 +105,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "Amounts requested and approved, by partner"),
     "staff_stuck": ("Demandes en retard", "Stuck requests"),
     "staff_stuck_help": (
-        "Demandes toujours ouvertes au-delà du délai de réponse (SLA) du partenaire, "
-        "les plus anciennes d'abord.",
-        "Requests still open past the partner's answer time (SLA), longest waiting first."),
+        "Demandes qui attendent la réponse du partenaire au-delà de son délai (SLA), les "
+        "plus anciennes d'abord ; une demande d'informations au porteur de projet suspend "
+        "le retard tant qu'il n'a pas répondu.",
+        "Requests awaiting the partner's answer past its answer time (SLA), longest waiting "
+        "first; while the founder owes an answer, the request is not late."),
     "staff_stuck_more": ("Les {shown} demandes qui attendent depuis le plus longtemps, sur "
                          "{total} en retard (toutes les demandes : export CSV).",
                          "The {shown} requests waiting longest, of {total} past their SLA "

@@ -18,10 +18,11 @@ from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
-from app.web.staff.common import PARIS, STATES, ExportsUser, StaffUser, days, number
+from app.web.staff.common import PARIS, ExportsUser, StaffUser, days, number
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
+from dossier.sla import sla_by_partner
 from forms.formatting import format_money
 from forms.text import babel_locale
 
@@ -66,8 +67,7 @@ def _partner_lines(data: dict[str, Any], names: dict[str, str]) -> list[dict[str
 def _dashboard(state: AppState, db: Session, lang: str) -> dict[str, Any]:
     data = state.pipeline.get(db)
     names = catalogue.partner_names(db=db)
-    sla = {p.code: p.config.get("sla_days")
-           for p in catalogue.list_partners(db=db, active_only=False)}
+    sla = sla_by_partner(catalogue.list_partners(db=db, active_only=False))
     lines = _partner_lines(data, names)
     counted = ("routed", "opened", "in_review", "info_requested", "approved", "declined",
                "sla_breaches")
@@ -109,7 +109,7 @@ def _join(parts: list[str], lang: str) -> str:
 def dashboard(request: Request, user: StaffUser, db: SessionDep, state: StateDep):
     """Funnel, per-partner table, amounts and stuck routes."""
     lang = page_lang(request)
-    return render(request, "staff/dashboard.html", section="dashboard", states=STATES,
+    return render(request, "staff/dashboard.html", section="dashboard",
                   number=lambda v: number(v, lang), days=lambda v: days(v, lang),
                   **_dashboard(state, db, lang))
 

@@ -1,21 +1,10 @@
-"""Small builders shared by tests."""
+"""Small valid files: a one-page PDF, a PNG."""
 
 from __future__ import annotations
 
-import copy
 import io
-import json
 import struct
 import zlib
-from pathlib import Path
-from typing import Any
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def full_dossier() -> dict[str, Any]:
-    """A complete, valid dossier (a fresh copy)."""
-    return copy.deepcopy(json.loads((FIXTURES / "dossier_full.json").read_text("utf-8")))
 
 
 def minimal_pdf(text: str = "Kbis") -> bytes:
@@ -53,31 +42,3 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
                                                               0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def form_csrf(client, path: str = "/login") -> str:
-    """The CSRF token of the login or sign-up form, as a browser gets it (cookie included)."""
-    import re
-
-    page = client.get(path)
-    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-
-
-def page_post(client, path: str, data: dict[str, str], **kwargs):
-    """POST the login or sign-up form the way a browser does: with its CSRF token."""
-    return client.post(path, data={**data, "csrf": form_csrf(client, path)}, **kwargs)
-
-
-def assert_storage_consistent(sessions, store, *, sweep: bool = False) -> None:
-    """`dossier storage check` finds no orphan and no missing object (after a sweep with grace
-    0 if asked: then no released object may remain either)."""
-    from datetime import timedelta
-
-    from dossier.services import objects
-
-    if sweep:
-        objects.sweep(sessions=sessions, store=store, grace=timedelta(0))
-    report = objects.check(sessions=sessions, store=store)
-    assert report.ok, f"orphans {report.orphans}, missing {report.missing}"
-    if sweep:
-        assert report.released == 0

@@ -1,0 +1,28 @@
+"""The one lookup of the words for a route state, an instrument, a decline reason or a
+request kind (each declared beside its enum)."""
+
+from __future__ import annotations
+
+from dossier.routing.machine import STATE_LABELS
+from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
+from dossier.schema.enums import INSTRUMENT_LABELS
+from dossier.words import AUDIENCES, Words
+
+__all__ = ["AUDIENCES", "LABELS", "label"]
+
+LABELS: dict[str, dict[str, Words]] = {
+    "state": STATE_LABELS,
+    "instrument": INSTRUMENT_LABELS,
+    "decline_reason": DECLINE_REASON_LABELS,
+    "request_kind": REQUEST_KIND_LABELS,
+}
+
+
+def label(name: str, code: str, lang: str = "fr", audience: str | None = None) -> str:
+    """The words for `code` of the enum `name` in `lang`, as `audience` (founder, reviewer,
+    staff) reads them; the code itself when it has none (never fails)."""
+    found = LABELS.get(name, {}).get(str(code))
+    if found is None:
+        return str(code)
+    fr, en = found.pair(audience)
+    return en if lang == "en" else fr
