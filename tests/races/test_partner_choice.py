@@ -8,9 +8,8 @@ from functools import partial
 from fastapi.testclient import TestClient
 
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import full_dossier, minimal_pdf, page_post
+from tests.helpers import full_dossier, page_post, ready_dossier
 from tests.races.conftest import TRIALS, race
-from tests.routing.conftest import ALL_KINDS
 
 TERMS = {"cepac": ("bank_loan", "200 000,00"), "bpmed": ("bank_loan", "150 000,00")}
 
@@ -29,13 +28,7 @@ def draft(client: TestClient, founder: dict[str, str]) -> str:
     """A complete draft asking no partner yet, with every document."""
     body = full_dossier()
     body["requests"] = []
-    dossier_id = client.post("/api/v1/dossiers", headers=founder, json=body).json()["id"]
-    for kind in ALL_KINDS:
-        r = client.post(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder,
-                        files={"file": (f"{kind}.pdf", minimal_pdf(kind), "application/pdf")},
-                        data={"kind": kind})
-        assert r.status_code == 201, r.text
-    return dossier_id
+    return ready_dossier(client, founder, body)
 
 
 def choose_and_submit(browser: TestClient, csrf: str, dossier_id: str, partner: str):
