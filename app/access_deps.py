@@ -1,6 +1,10 @@
 """Dependencies that load a dossier or a route once, in the request's session, and ask the
 policy table (dossier.access) whether the caller may do the action to it (the API's here;
-the pages' in app/web/common/deps.py, with the same loader)."""
+the pages' in app/web/common/deps.py, with the same loader).
+
+A handler declares its user and body before the object: FastAPI resolves dependencies in
+order, so the caller is authenticated and the body bounded before any lookup (an endless
+body on a route that does not exist is a 413, not a 404 once it is all read)."""
 
 from __future__ import annotations
 

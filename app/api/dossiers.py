@@ -47,7 +47,7 @@ def read(dossier: ReadableDossier, user: CurrentUser, db: SessionDep) -> dict[st
 
 @router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY,
             responses=problems(403, 404, 409, 413, 415))
-def replace(dossier: OwnedDossier, user: CurrentUser, body: JsonBody, db: SessionDep
+def replace(user: CurrentUser, body: JsonBody, dossier: OwnedDossier, db: SessionDep
             ) -> dict[str, Any]:
     """Replace the content: the draft before submission, a new version (amendment) after."""
     submission.save(db=db, dossier=dossier, user=user, data=body)

@@ -58,8 +58,8 @@ def eligibility(dossier: ReadableDossier, db: SessionDep, lang: LangDep) -> list
 
 @router.post("/dossiers/{dossier_id}/submit", status_code=202, response_model=SubmitOut,
              responses=problems(403, 404, 409), openapi_extra=json_request(SubmitIn))
-def submit(dossier: DossierFor(Action.submit_dossier), user: CurrentUser,
-           body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep, lang: LangDep,
+def submit(user: CurrentUser, body: Annotated[SubmitIn, json_model(SubmitIn)],
+           dossier: DossierFor(Action.submit_dossier), db: SessionDep, lang: LangDep,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
            ) -> dict[str, Any]:
     """Submit with consent; routing starts at once and runs in the background."""
@@ -127,8 +127,8 @@ def route_events(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
 
 @router.post("/routes/{route_id}/events", status_code=201, response_model=EventOut,
              responses=problems(403, 404, 409, 413, 415), openapi_extra=EVENT_BODY)
-def post_event(route: RouteFor(Action.review), user: CurrentUser, db: SessionDep,
-               body: JsonBody) -> dict[str, Any]:
+def post_event(user: CurrentUser, body: JsonBody, route: RouteFor(Action.review),
+               db: SessionDep) -> dict[str, Any]:
     """A reviewer's action: opened, in_review, info_requested, approved or declined."""
     return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
 
@@ -142,8 +142,8 @@ def list_messages(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
 
 @router.post("/routes/{route_id}/messages", status_code=201, response_model=MessageOut,
              responses=problems(403, 404, 409, 413, 415), openapi_extra=MESSAGE_BODY)
-def post_message(route: RouteFor(Action.write_message), user: CurrentUser, db: SessionDep,
-                 body: JsonBody) -> dict[str, Any]:
+def post_message(user: CurrentUser, body: JsonBody, route: RouteFor(Action.write_message),
+                 db: SessionDep) -> dict[str, Any]:
     """Write to the other side; a founder's reply answers an information request."""
     return routes.message_view(routes.post_message(db=db, route=route, user=user, body=body))
 
