@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from app.state import AppState
 from app.uploads import Upload, receive_upload
+from dossier import access
+from dossier.access import Action
 from dossier.errors import FieldError, Invalid
 from dossier.filetypes import sniff, with_extension
 from dossier.models import User
-from dossier.services import attachments, dossiers, objects
+from dossier.services import attachments, objects
 from dossier.services.attachments import ScanStatus
 from dossier.services.dossiers import attachment_view
 from storage.base import StoredObject
@@ -35,7 +37,8 @@ async def store_upload(request: Request, *, state: AppState, user: User, dossier
 
     def check_access() -> None:
         with state.sessions() as db:
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            dossier = access.load_dossier(db=db, dossier_id=dossier_id, user=user,
+                                         action=Action.upload_attachment)
             attachments.check_can_upload(dossier=dossier, user=user)
 
     await run_in_threadpool(check_access)
@@ -67,7 +70,8 @@ def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[
                                     sha256=upload.sha256)
 
     def record(db: Session, stored: StoredObject) -> dict[str, Any]:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        dossier = access.load_dossier(db=db, dossier_id=dossier_id, user=user,
+                                         action=Action.upload_attachment)
         item = attachments.record(
             db=db, dossier=dossier, user=user, kind=kind, filename=filename,
             content_type=content_type, size=stored.size, sha256=stored.sha256,

@@ -13,10 +13,12 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from app.state import AppState
+from dossier import access
+from dossier.access import Action
 from dossier.bounded_numbers import read_json
-from dossier.errors import Forbidden, Unauthorized, UnsupportedType
+from dossier.errors import Unauthorized, UnsupportedType
 from dossier.i18n import pick_lang
-from dossier.models import Role, User
+from dossier.models import User
 from dossier.services import users
 from storage.base import ObjectStore
 
@@ -75,18 +77,19 @@ def get_current_user(db: SessionDep, token: Annotated[str | None, Depends(oauth2
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def role_required(*roles: Role):
-    """A dependency that admits only the given roles."""
+def allowed_to(action: Action) -> Any:
+    """A `Depends` admitting the callers the policy table lets do `action` (an area)."""
 
     def check(user: CurrentUser) -> User:
-        if user.role not in roles:
-            raise Forbidden("role_forbidden", {"role": user.role})
+        access.require(user, action)
         return user
 
-    return check
+    return Depends(check)
 
 
-FounderUser = Annotated[User, Depends(role_required(Role.founder))]
+FounderUser = Annotated[User, allowed_to(Action.create_dossier)]
+StaffUser = Annotated[User, allowed_to(Action.pipeline)]
+ReviewerUser = Annotated[User, allowed_to(Action.inbox)]
 
 
 PARSE_IN_THREAD_BYTES = 64 * 1024  # larger bodies are parsed off the event loop

@@ -7,9 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from app.deps import CurrentUser, SessionDep
+from app.access_deps import ReadableDossier
+from app.deps import SessionDep
 from app.openapi import problems
-from dossier.services import dossiers
 from dossier.services.access import access_log, access_view
 
 router = APIRouter(tags=["dossiers"])
@@ -41,7 +41,7 @@ class AccessLogOut(BaseModel):
 
 @router.get("/dossiers/{dossier_id}/access-log", response_model=AccessLogOut,
             responses=problems(404))
-def read_access_log(dossier_id: str, user: CurrentUser, db: SessionDep,
+def read_access_log(dossier: ReadableDossier, db: SessionDep,
                     limit: int = Query(200, ge=1, le=1000),
                     offset: int = Query(0, ge=0, le=10_000_000)) -> dict[str, Any]:
     """Who read the dossier: every opening of the route page or API, PDF, attachment or ZIP.
@@ -51,6 +51,5 @@ def read_access_log(dossier_id: str, user: CurrentUser, db: SessionDep,
     read; `via` is `web` or `api`. Founders see their own dossiers only (404 otherwise);
     staff see all. Each record is also a link of the dossier's audit chain.
     """
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     total, rows = access_log(db=db, dossier=dossier, limit=limit, offset=offset)
     return {"total": total, "items": [access_view(r) for r in rows]}

@@ -6,15 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from app.access_deps import DossierFor, ReadableDossier
 from app.api.schemas import LinkOut
 from app.attachments import store_upload
-from app.deps import CurrentUser, FounderUser, SessionDep, StateDep, StoreDep
+from app.deps import CurrentUser, SessionDep, StateDep, StoreDep
 from app.openapi import ATTACHMENT_CONTENT, AttachmentOut, problems
-from dossier.services import attachments, dossiers, objects
-from dossier.services.access import AccessKind, record_access
+from dossier.access import Action
+from dossier.services import attachments, objects
 from dossier.services.dossiers import attachment_view
 from storage.headers import content_disposition
 
@@ -37,7 +37,7 @@ UPLOAD_BODY: dict[str, Any] = {
 @router.post("/dossiers/{dossier_id}/attachments", status_code=201, response_model=AttachmentOut,
              openapi_extra=UPLOAD_BODY,
              responses=problems(403, 404, 409, 413, 415))
-async def upload(dossier_id: str, request: Request, user: FounderUser,
+async def upload(dossier_id: str, request: Request, user: CurrentUser,
                  state: StateDep) -> dict[str, Any]:
     """Upload a document (multipart `file` and `kind`); its type is read from the bytes."""
     return await store_upload(request, state=state, user=user, dossier_id=dossier_id)
@@ -45,23 +45,19 @@ async def upload(dossier_id: str, request: Request, user: FounderUser,
 
 @router.get("/dossiers/{dossier_id}/attachments", response_model=list[AttachmentOut],
             responses=problems(404))
-def list_(dossier_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
+def list_(dossier: ReadableDossier) -> list[dict[str, Any]]:
     """The dossier's documents."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     return [attachment_view(a) for a in dossier.attachments]
 
 
 @router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/content",
             response_class=StreamingResponse,
             responses={**ATTACHMENT_CONTENT, **problems(404, 409)})
-def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
+def content(dossier: ReadableDossier, attachment_id: str, user: CurrentUser, db: SessionDep,
             store: StoreDep) -> StreamingResponse:
     """The document's bytes, streamed."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-    item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-    attachments.check_readable(item)
-    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via="api",
-                  attachment=item)
+    item = attachments.read(db=db, dossier=dossier, user=user, attachment_id=attachment_id,
+                            via="api")
     chunks = store.open(item.storage_key)
     return StreamingResponse(chunks, media_type=item.content_type, headers={
         "Content-Disposition": content_disposition(item.filename),
@@ -72,16 +68,13 @@ def content(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionD
 
 @router.get("/dossiers/{dossier_id}/attachments/{attachment_id}/link", response_model=LinkOut,
             responses=problems(404, 409))
-def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
+def link(dossier: ReadableDossier, attachment_id: str, user: CurrentUser, db: SessionDep,
          state: StateDep) -> dict[str, Any]:
     """A signed download link valid for 15 minutes, bound to this one document (404 once
     the document is deleted)."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-    item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-    attachments.check_readable(item)
     # The link serves the bytes to whoever holds it: handing it out is the reading.
-    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via="api",
-                  attachment=item)
+    item = attachments.read(db=db, dossier=dossier, user=user, attachment_id=attachment_id,
+                            via="api")
     expires = timedelta(minutes=15)
     url = state.links.url(item.storage_key, ref=objects.link_ref(item), expires=expires,
                           filename=item.filename, content_type=item.content_type)
@@ -90,16 +83,10 @@ def link(dossier_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
 
 @router.delete("/dossiers/{dossier_id}/attachments/{attachment_id}", status_code=204,
                responses=problems(403, 404, 409))
-async def delete(dossier_id: str, attachment_id: str, user: FounderUser,
-                 state: StateDep) -> Response:
+def delete(dossier: DossierFor(Action.delete_attachment), attachment_id: str,
+           user: CurrentUser, db: SessionDep) -> Response:
     """Remove a document while the dossier is a draft."""
-
-    def remove() -> None:
-        with state.sessions() as db, db.begin():
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-            attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
-
-    await run_in_threadpool(remove)
+    item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+    attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
     return Response(status_code=204)
 

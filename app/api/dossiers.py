@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
+from app.access_deps import OwnedDossier, ReadableDossier
 from app.deps import (
     CurrentUser,
     FounderUser,
@@ -38,28 +39,26 @@ def list_(user: CurrentUser, db: SessionDep, limit: int = Query(50, ge=1, le=200
 
 
 @router.get("/dossiers/{dossier_id}", response_model=DossierOut, responses=problems(404))
-def read(dossier_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
+def read(dossier: ReadableDossier, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
     """A dossier with its completeness, funding plan, attachments and routes."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     record_access(db=db, dossier=dossier, user=user, kind=AccessKind.dossier, via="api")
     return dossiers.dossier_view(db=db, dossier=dossier)
 
 
 @router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY,
             responses=problems(403, 404, 409, 413, 415))
-def replace(dossier_id: str, user: FounderUser, body: JsonBody, db: SessionDep
+def replace(user: CurrentUser, body: JsonBody, dossier: OwnedDossier, db: SessionDep
             ) -> dict[str, Any]:
     """Replace the content: the draft before submission, a new version (amendment) after."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     submission.save(db=db, dossier=dossier, user=user, data=body)
     return dossiers.dossier_view(db=db, dossier=dossier)
 
 
 @router.get("/dossiers/{dossier_id}/pdf", response_class=Response,
             responses={**binary("application/pdf"), **problems(404)})
-def pdf(dossier_id: str, user: CurrentUser, lang: LangDep, db: SessionDep) -> Response:
+def pdf(dossier: ReadableDossier, user: CurrentUser, lang: LangDep, db: SessionDep
+        ) -> Response:
     """The dossier as a PDF (current content)."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     data, filename = dossier_pdf(db=db, dossier=dossier, lang=lang)
     record_access(db=db, dossier=dossier, user=user, kind=AccessKind.pdf, via="api",
                   name=filename)

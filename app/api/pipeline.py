@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
 from app import exports
 from app.api.schemas import PipelineOut
-from app.deps import SessionDep, StateDep, role_required
+from app.deps import SessionDep, StaffUser, StateDep
 from app.exports import COLUMNS, XLSX
 from app.openapi import binary, problems
-from dossier.models import Role, User
 from dossier.services import pipeline as stats
 
 router = APIRouter(tags=["staff"])
-StaffUser = Annotated[User, Depends(role_required(Role.staff))]
 __all__ = ["COLUMNS", "XLSX", "router"]
 
 

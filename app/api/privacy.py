@@ -9,8 +9,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from app import privacy
-from app.deps import CurrentUser, FounderUser, StateDep, json_model
+from app.deps import CurrentUser, StateDep, allowed_to, json_model
 from app.openapi import binary, json_request, problems
+from dossier.access import Action
+from dossier.models import User
 
 router = APIRouter(tags=["privacy"])
 
@@ -39,8 +41,8 @@ def export(user: CurrentUser, state: StateDep) -> StreamingResponse:
 
 @router.post("/me/erasure", response_model=ErasureOut, responses=problems(403),
              openapi_extra=json_request(ErasureIn))
-def erase(user: FounderUser, body: Annotated[ErasureIn, json_model(ErasureIn)],
-          state: StateDep) -> ErasureOut:
+def erase(user: Annotated[User, allowed_to(Action.erase_account)],
+          body: Annotated[ErasureIn, json_model(ErasureIn)], state: StateDep) -> ErasureOut:
     """Erase the founder's account and dossiers (rows and stored files); tokens end at once.
 
     Partners keep what they received on their own systems (webhook deliveries); our copies,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StrictBool
 
+from app.access_deps import DossierFor, ReadableDossier, ReadableRoute, RouteFor
 from app.api.schemas import (
     EVENT_BODY,
     MESSAGE_BODY,
@@ -21,19 +22,19 @@ from app.api.schemas import (
 )
 from app.deps import (
     CurrentUser,
-    FounderUser,
     JsonBody,
     LangDep,
+    ReviewerUser,
     SessionDep,
     StateDep,
     json_model,
 )
 from app.openapi import ATTACHMENT_CONTENT, binary, json_request, problems
 from banks.eligibility import Eligibility
-from dossier.errors import Forbidden, NotFound
-from dossier.models import Role
+from dossier.access import Action
+from dossier.errors import NotFound
 from dossier.money import as_cents
-from dossier.services import attachments, dossiers, inbox, routes, submission
+from dossier.services import attachments, inbox, routes, submission
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
@@ -49,26 +50,23 @@ class SubmitIn(BaseModel):
 
 @router.get("/dossiers/{dossier_id}/eligibility", response_model=list[Eligibility],
             responses=problems(404))
-def eligibility(dossier_id: str, user: CurrentUser, db: SessionDep,
-                lang: LangDep) -> list[dict[str, Any]]:
+def eligibility(dossier: ReadableDossier, db: SessionDep, lang: LangDep) -> list[dict[str, Any]]:
     """Per partner: eligible or not, why, and which attachments are missing."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     return [v.model_dump(mode="json")
             for v in submission.eligibility(db=db, dossier=dossier, lang=lang)]
 
 
 @router.post("/dossiers/{dossier_id}/submit", status_code=202, response_model=SubmitOut,
              responses=problems(403, 404, 409), openapi_extra=json_request(SubmitIn))
-def submit(dossier_id: str, user: FounderUser,
-           body: Annotated[SubmitIn, json_model(SubmitIn)], db: SessionDep, lang: LangDep,
+def submit(user: CurrentUser, body: Annotated[SubmitIn, json_model(SubmitIn)],
+           dossier: DossierFor(Action.submit_dossier), db: SessionDep, lang: LangDep,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
            ) -> dict[str, Any]:
     """Submit with consent; routing starts at once and runs in the background."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
     version, request = submission.submit(db=db, dossier=dossier, user=user,
                                          consent=body.consent, lang=lang,
                                          idempotency_key=idempotency_key)
-    view = {"status": "submitted", "version": version.number, "dossier_id": dossier_id,
+    view = {"status": "submitted", "version": version.number, "dossier_id": str(dossier.id),
             "routing": "started" if request else "already_routed",
             "routes": [routes.route_summary(r) for r in
                        submission.routes_of(db=db, dossier=dossier).values()]}
@@ -77,15 +75,15 @@ def submit(dossier_id: str, user: FounderUser,
 
 @router.post("/routes/{route_id}/withdraw", response_model=RouteSummary,
              responses=problems(403, 404, 409))
-def withdraw(route_id: str, user: FounderUser, db: SessionDep) -> dict[str, Any]:
+def withdraw(route: RouteFor(Action.withdraw), user: CurrentUser, db: SessionDep
+             ) -> dict[str, Any]:
     """The founder withdraws from one partner: its reviewers lose access at once."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
     routes.withdraw(db=db, route=route, user=user)
     return routes.route_summary(route)
 
 
 @router.get("/inbox", response_model=InboxPage, responses=problems(403))
-def reviewer_inbox(user: CurrentUser, db: SessionDep,
+def reviewer_inbox(user: ReviewerUser, db: SessionDep,
                    state: Annotated[str | None, Query(max_length=20)] = None,
                    q: Annotated[str | None, Query(max_length=200)] = None,
                    sector: Annotated[str | None, Query(max_length=40)] = None,
@@ -97,8 +95,6 @@ def reviewer_inbox(user: CurrentUser, db: SessionDep,
                    page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     """The routes of the reviewer's own partner: awaiting a decision first, longest waiting
     first; filters by state, company name, sector, amount requested (€) and days waited."""
-    if user.role != Role.reviewer:
-        raise Forbidden("role_forbidden", {"role": user.role})
     return inbox.inbox(db=db, partner=user.partner_code, state=state, q=q, sector=sector,
                        amount_min_cents=as_cents(amount_min),
                        amount_max_cents=as_cents(amount_max), min_days=min_days,
@@ -106,71 +102,57 @@ def reviewer_inbox(user: CurrentUser, db: SessionDep,
 
 
 @router.get("/routes/{route_id}", response_model=RouteDetail, responses=problems(404))
-def route_detail(route_id: str, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
-    """The route, the content of the version the partner has, its attachments and events."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dict[str, Any]:
+    """The route, the content of the version the partner has, its attachments and events;
+    reading it is opening it, as on the reviewer's page."""
+    baseline = routes.open_route(db=db, route=route, user=user, via="api")
     version = inbox.delivered_version(db=db, route=route)
-    history = routes.events(db=db, route=route)
-    baseline = inbox.baseline_version(db=db, route=route, history=history)
-    view = {**routes.route_summary(route),
+    return {**routes.route_summary(route),
             "dossier_id": str(route.dossier_id),
             "version": version.number if version else None,
             "content_hash": version.content_hash if version else None,
             "content": version.content if version else None,
             "attachments": version.attachments if version else [],
             "changes": inbox.changes(db=db, route=route, baseline=baseline),
-            "events": [routes.event_view(e) for e in history],
+            "events": [routes.event_view(e) for e in routes.events(db=db, route=route)],
             "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)]}
-    routes.mark_read(db=db, route=route, user=user)
-    record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via="api",
-                  version=view["version"])
-    return view
 
 
 @router.get("/routes/{route_id}/events", response_model=list[EventOut],
             responses=problems(404))
-def route_events(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
+def route_events(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
     """The route's append-only events."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
     return [routes.event_view(e) for e in routes.events(db=db, route=route)]
 
 
 @router.post("/routes/{route_id}/events", status_code=201, response_model=EventOut,
              responses=problems(403, 404, 409, 413, 415), openapi_extra=EVENT_BODY)
-def post_event(route_id: str, user: CurrentUser, db: SessionDep,
-               body: JsonBody) -> dict[str, Any]:
+def post_event(user: CurrentUser, body: JsonBody, route: RouteFor(Action.review),
+               db: SessionDep) -> dict[str, Any]:
     """A reviewer's action: opened, in_review, info_requested, approved or declined."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
-    if user.role != Role.reviewer:
-        raise Forbidden("role_forbidden", {"role": user.role})
     return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
 
 
 @router.get("/routes/{route_id}/messages", response_model=list[MessageOut],
             responses=problems(404))
-def list_messages(route_id: str, user: CurrentUser, db: SessionDep) -> list[dict[str, Any]]:
+def list_messages(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
     """Messages between the partner and the founder."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
     return [routes.message_view(m) for m in routes.messages(db=db, route=route)]
 
 
 @router.post("/routes/{route_id}/messages", status_code=201, response_model=MessageOut,
              responses=problems(403, 404, 409, 413, 415), openapi_extra=MESSAGE_BODY)
-def post_message(route_id: str, user: CurrentUser, db: SessionDep,
-                 body: JsonBody) -> dict[str, Any]:
+def post_message(user: CurrentUser, body: JsonBody, route: RouteFor(Action.write_message),
+                 db: SessionDep) -> dict[str, Any]:
     """Write to the other side; a founder's reply answers an information request."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
-    if user.role == Role.staff:
-        raise Forbidden("role_forbidden", {"role": user.role})
     return routes.message_view(routes.post_message(db=db, route=route, user=user, body=body))
 
 
 @router.get("/routes/{route_id}/pdf", response_class=Response,
             responses={**binary("application/pdf"), **problems(404)})
-def route_pdf(route_id: str, user: CurrentUser, db: SessionDep, state: StateDep
-              ) -> StreamingResponse:
+def route_pdf(route: RouteFor(Action.download), user: CurrentUser, db: SessionDep,
+              state: StateDep) -> StreamingResponse:
     """The PDF of the version delivered to this partner (rendered once per version)."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
     version = inbox.delivered_version(db=db, route=route)
     if version is None:
         raise NotFound("route_not_found")
@@ -186,10 +168,9 @@ def route_pdf(route_id: str, user: CurrentUser, db: SessionDep, state: StateDep
 @router.get("/routes/{route_id}/attachments/{attachment_id}/content",
             response_class=StreamingResponse,
             responses={**ATTACHMENT_CONTENT, **problems(404, 409)})
-def route_attachment(route_id: str, attachment_id: str, user: CurrentUser, db: SessionDep,
-                     state: StateDep) -> StreamingResponse:
+def route_attachment(route: RouteFor(Action.download), attachment_id: str, user: CurrentUser,
+                     db: SessionDep, state: StateDep) -> StreamingResponse:
     """An attachment of the delivered version."""
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
     item = attachments.shared_attachment(db=db, route=route, attachment_id=attachment_id)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="api",
                   attachment=item)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.errors import Conflict, FieldError, Invalid, NotFound
 from dossier.models import Attachment, Dossier, DossierStatus, Route, User
-from dossier.services import objects, routes
+from dossier.services import inbox, objects, routes
+from dossier.services.access import AccessKind, record_access
 from dossier.services.dossiers import require_owner
 from dossier.services.ids import parse_id
 
@@ -75,6 +77,16 @@ def get(*, db: Session, dossier: Dossier, attachment_id: uuid.UUID | str) -> Att
     return attachment
 
 
+def read(*, db: Session, dossier: Dossier, user: User, attachment_id: uuid.UUID | str,
+         via: str) -> Attachment:
+    """An attachment cleared for download, its reading logged for the founder."""
+    item = get(db=db, dossier=dossier, attachment_id=attachment_id)
+    check_readable(item)
+    record_access(db=db, dossier=dossier, user=user, kind=AccessKind.attachment, via=via,
+                  attachment=item)
+    return item
+
+
 def delete(*, db: Session, dossier: Dossier, user: User, attachment: Attachment) -> None:
     """Remove a draft's attachment; its bytes are the storage sweep's after the grace period."""
     require_owner(user, dossier)
@@ -111,3 +123,19 @@ def shared_attachment(*, db: Session, route: Route, attachment_id: str) -> Attac
         raise NotFound("attachment_not_found")
     check_readable(item)
     return item
+
+
+def shared_files(*, db: Session, route: Route) -> list[Attachment]:
+    """The attachments the partner may read: the delivered version's first, then messages'."""
+    ids = routes.shared_attachment_ids(db=db, route=route)
+    version = inbox.delivered_version(db=db, route=route)
+    order = {str(a["id"]): n for n, a in enumerate(version.attachments if version else [])}
+    rows = db.scalars(select(Attachment).where(Attachment.dossier_id == route.dossier_id))
+    chosen = [a for a in rows if str(a.id) in ids]
+    return sorted(chosen, key=lambda a: (order.get(str(a.id), len(order)), a.created_at))
+
+
+def by_id(*, db: Session, dossier_id: uuid.UUID, ids: set[str]) -> dict[str, Attachment]:
+    """The dossier's attachments among `ids`, by id."""
+    rows = db.scalars(select(Attachment).where(Attachment.dossier_id == dossier_id))
+    return {str(a.id): a for a in rows if str(a.id) in ids}

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dossier import content_cache
+from dossier import access, content_cache
+from dossier.access import Action
 from dossier.db import utcnow
-from dossier.errors import Conflict, NotFound
+from dossier.errors import Conflict
 from dossier.models import Dossier, DossierStatus, DossierVersion, Role, Route, User
 from dossier.schema import DossierV1
-from dossier.services.ids import parse_id
 from dossier.services.partners import instruments_by_partner
 from dossier.services.plan import tracked_plan
 from dossier.services.routes import route_summary
@@ -38,23 +37,9 @@ def create_draft(*, db: Session, owner: User, data: Any) -> Dossier:
     return dossier
 
 
-def get_for_user(*, db: Session, dossier_id: uuid.UUID | str, user: User) -> Dossier:
-    """The dossier if this user may see it; otherwise NotFound (ids are not probed)."""
-    dossier = db.get(Dossier, parse_id(dossier_id, "dossier_not_found"))
-    if dossier is None or not can_read(user, dossier):
-        raise NotFound("dossier_not_found")
-    return dossier
-
-
-def can_read(user: User, dossier: Dossier) -> bool:
-    """Founders read their own dossiers, staff read all (reviewers go through routes)."""
-    return (user.role == Role.founder and dossier.owner_id == user.id) or user.role == Role.staff
-
-
 def require_owner(user: User, dossier: Dossier) -> None:
-    """Only the founder who owns a dossier may change it."""
-    if user.role != Role.founder or dossier.owner_id != user.id:
-        raise NotFound("dossier_not_found")
+    """Only the founder who owns a dossier may change it (the policy table's answer)."""
+    access.require(user, Action.edit_dossier, dossier=dossier)
 
 
 def list_for_user(*, db: Session, user: User, limit: int = 50, offset: int = 0) -> list[Dossier]:

@@ -156,3 +156,8 @@ def changes(*, db: Session, route: Route, baseline: int | None) -> dict[str, Any
             "fields": diff(before.content, after.content)}
 
 
+def version_file_ids(*, db: Session, route: Route, number: int) -> set[str]:
+    """Ids of the attachments of one version of the route's dossier."""
+    old = db.scalar(select(DossierVersion).where(DossierVersion.dossier_id == route.dossier_id,
+                                                 DossierVersion.number == number))
+    return {str(a["id"]) for a in (old.attachments if old else [])}

@@ -10,10 +10,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier import access
+from dossier.access import Action
 from dossier.errors import FieldError, Invalid, NotFound
 from dossier.i18n import register
 from dossier.models import Role, Route, RouteNote, User
-from dossier.routing.machine import VISIBLE_TO_PARTNER, State
 from dossier.routing.payloads import MessageIn
 from dossier.validation import pydantic_errors_to_field_errors
 
@@ -26,8 +27,7 @@ register({
 
 def _check_partner_reviewer(user: User, route: Route) -> None:
     """Only the reviewers of the route's partner, while the partner may see the route."""
-    if (user.role != Role.reviewer or user.partner_code != route.partner_code
-            or State(route.state) not in VISIBLE_TO_PARTNER):
+    if not access.allows(user, Action.write_note, route=route):
         raise NotFound("route_not_found")
 
 

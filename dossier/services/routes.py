@@ -10,13 +10,14 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from dossier import access
+from dossier.access import Action
 from dossier.db import utcnow
-from dossier.errors import Conflict, FieldError, Invalid, NotFound
+from dossier.errors import Conflict, FieldError, Invalid
 from dossier.locks import hold
 from dossier.models import (
     Attachment,
     Delivery,
-    Dossier,
     DossierVersion,
     Message,
     Role,
@@ -27,32 +28,16 @@ from dossier.models import (
 from dossier.money import as_cents
 from dossier.routing.machine import (
     DECIDED_STATES,
-    VISIBLE_TO_PARTNER,
     Actor,
     IllegalTransition,
     State,
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
+from dossier.services import inbox
+from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
-
-
-def can_see(user: User, route: Route, dossier: Dossier) -> bool:
-    """Reviewers see their partner's delivered routes; founders their own; staff all."""
-    if user.role == Role.reviewer:
-        return route.partner_code == user.partner_code and State(route.state) in VISIBLE_TO_PARTNER
-    if user.role == Role.founder:
-        return dossier.owner_id == user.id
-    return user.role == Role.staff
-
-
-def get_for_user(*, db: Session, route_id: Any, user: User) -> Route:
-    """The route if this user may see it; otherwise NotFound (no probing of ids)."""
-    route = db.get(Route, parse_id(route_id, "route_not_found"))
-    if route is None or not can_see(user, route, route.dossier):
-        raise NotFound("route_not_found")
-    return route
 
 
 def actor_of(user: User | None) -> Actor:
@@ -124,18 +109,32 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any) -> Route
 
 def mark_read(*, db: Session, route: Route, user: User) -> None:
     """Remember that the partner has looked at the route's current version."""
-    if user.role == Role.reviewer:
+    if access.allows(user, Action.open_route, route=route):
         lock(db=db, route=route)  # an erasure may have taken it since it was loaded
         route.last_read_at = utcnow()
         route.seen_version = route.delivered_version
         db.flush()
 
 
+def open_route(*, db: Session, route: Route, user: User, via: str) -> int | None:
+    """A reading of the route, by page or API alike: logged for the founder and, by its
+    partner, `opened` once delivered and the current version marked read. Returns the
+    version the reader had before (the baseline of "what changed")."""
+    baseline = inbox.baseline_version(db=db, route=route)
+    if access.allows(user, Action.open_route, route=route):
+        lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
+        if route.state == State.delivered:
+            fire(db=db, route=route, user=user, event="opened")
+        mark_read(db=db, route=route, user=user)
+    record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via=via,
+                  version=route.delivered_version)
+    return baseline
+
+
 def withdraw(*, db: Session, route: Route, user: User, reason: str | None = None) -> RouteEvent:
     """The founder withdraws from one partner; its reviewers lose access at once."""
     lock(db=db, route=route)
-    if user.role != Role.founder or route.dossier.owner_id != user.id:
-        raise NotFound("route_not_found")
+    access.require(user, Action.withdraw, route=route)
     row = fire(db=db, route=route, user=user, event="withdrawn",
                payload={"reason": reason} if reason else {})
     # Deliveries not yet made are cancelled: a withdrawn partner receives nothing more.

@@ -7,8 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from dossier import access
+from dossier.access import Action
 from dossier.models import DossierVersion, Route, RoutingRequest
-from dossier.services import dossiers, submission, users
+from dossier.services import submission, users
 from tests.helpers import full_dossier, ready_dossier
 
 
@@ -25,7 +27,8 @@ def test_two_sessions_that_both_read_before_writing_version_once(client, founder
     def submit_in_own_session() -> bool:
         with sessions() as db, db.begin():
             user = users.get_by_email(db=db, email="founder@demo.example")
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+            dossier = access.load_dossier(db=db, dossier_id=dossier_id, user=user,
+                                          action=Action.submit_dossier)
             assert dossier.current_version is None
             both_loaded.wait()
             version, request = submission.submit(db=db, dossier=dossier, user=user,

@@ -141,15 +141,18 @@ def test_founder_sees_only_own_dossiers(client, founder, sessions):
 
 def test_submitted_version_is_a_hashed_snapshot_and_amendment_adds_one(client, founder,
                                                                         sessions):
+    from dossier import access
+    from dossier.access import Action
     from dossier.db import transaction
     from dossier.models import DossierVersion
-    from dossier.services import dossiers, submission, users
+    from dossier.services import submission, users
     from tests.helpers import ready_dossier
 
     dossier_id = ready_dossier(client, founder, full_dossier())
     with transaction(sessions) as db:
         user = users.get_by_email(db=db, email="founder@demo.example")
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
+        dossier = access.load_dossier(db=db, dossier_id=dossier_id, user=user,
+                                      action=Action.submit_dossier)
         v1, request = submission.submit(db=db, dossier=dossier, user=user, consent=True,
                                         channels={})
         assert v1.number == 1 and len(v1.content_hash) == 64 and request is not None

@@ -95,11 +95,10 @@ def test_a_generated_client_submits_and_decides(app, generated, sessions):
     detail = part("api.routing.routing_route_detail").sync(route_id, client=reviewer)
     assert isinstance(detail, models.RouteDetail), detail
     assert detail.dossier_id == dossier.id and detail.version == 1 and detail.attachments
+    # Reading the route is opening it, as on the reviewer's page (one `open_route`).
+    assert detail.state == "opened" and detail.events[-1].type_ == "opened", detail
 
     post_event = part("api.routing.routing_post_event").sync
-    opened = post_event(route_id, client=reviewer,
-                        body=models.NoPayload(type_=models.NoPayloadType.OPENED))
-    assert isinstance(opened, models.EventOut) and opened.to_state == "opened", opened
     asked = post_event(route_id, client=reviewer, body=models.InfoRequest(
         type_="info_requested", request_kind=models.RequestKind.MISSING_DOCUMENT,
         message="Merci de joindre le prévisionnel signé."))

@@ -118,12 +118,13 @@ def test_route_detail_files_messages_and_withdrawal(client, founder, sessions):
     detail = client.get(f"/api/v1/routes/{rid}", headers=cepac)
     assert detail.status_code == 200, detail.text
     view = detail.json()
-    assert (view["partner"], view["state"], view["version"]) == ("cepac", "delivered", 1)
+    # Reading it is opening it, as on the reviewer's page.
+    assert (view["partner"], view["state"], view["version"]) == ("cepac", "opened", 1)
     assert view["dossier_id"] == dossier_id
     assert view["content"]["company"]["legal_name"] == "Lumiphase"
     assert view["content"]["requests"][0]["partner"] == "cepac"
     assert sorted(a["kind"] for a in view["attachments"]) == sorted(ALL_KINDS)
-    assert [e["type"] for e in view["events"]] == ["submitted", "delivered"]
+    assert [e["type"] for e in view["events"]] == ["submitted", "delivered", "opened"]
     assert view["messages"] == [] and view["changes"] is None
 
     pdf = client.get(f"/api/v1/routes/{rid}/pdf", headers=cepac)

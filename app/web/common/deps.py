@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData
 
-from app.deps import StateDep
+from app.access_deps import DossierFor, RouteFor
+from app.deps import SessionDep, StateDep
 from app.web.common.security import csrf_ok, csrf_token
-from dossier.errors import DomainError, Forbidden, Unauthorized
-from dossier.models import Role, User
+from dossier import access
+from dossier.access import Action
+from dossier.errors import DomainError, Unauthorized
+from dossier.models import User
 from dossier.services import users
 
 SESSION_COOKIE = "du_session"
@@ -41,16 +45,20 @@ class CsrfFailed(DomainError):
     code = "csrf_failed"
 
 
-def optional_user(request: Request, state: StateDep) -> User | None:
+def optional_user(request: Request, state: StateDep, db: SessionDep) -> User | None:
     """The session's user, if any; also sets the CSRF token for the templates."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     try:
-        with state.sessions() as db:
-            user = users.user_for_token(db=db, token=token, scope="web")
+        user = users.user_for_token(db=db, token=token, scope="web")
     except Unauthorized:
         return None
+    finally:
+        db.commit()  # the connection goes back at once, as for the API's bearer
+    # Kept out of the request's transaction: a rollback must not expire what the page (or
+    # its error page) shows of the user.
+    db.expunge(user)
     request.state.user = user
     request.state.csrf = csrf_token(state.secret, token)
     return user
@@ -63,15 +71,14 @@ def page_user(request: Request, user: Annotated[User | None, Depends(optional_us
     return user
 
 
-def page_role(*roles: Role):
-    """Admit only these roles; others get a 403 page."""
+def page_area(action: Action) -> Any:
+    """Admit the users the policy table lets into this area; others get a 403 page."""
 
     def check(user: Annotated[User, Depends(page_user)]) -> User:
-        if user.role not in roles:
-            raise Forbidden("role_forbidden", {"role": user.role})
+        access.require(user, action)
         return user
 
-    return check
+    return Depends(check)
 
 
 async def check_csrf(request: Request, state: StateDep) -> None:
@@ -91,6 +98,11 @@ async def presented_csrf(request: Request) -> str | None:
     if presented is None and ctype.startswith("application/x-www-form-urlencoded"):
         presented = (await request.form()).get("csrf")
     return presented
+
+
+async def posted_form(request: Request) -> FormData:
+    """The request's form, read once (a sync handler cannot await it)."""
+    return await request.form()
 
 
 PRE_SESSION_COOKIE = "du_presession"
@@ -127,8 +139,28 @@ async def check_pre_session_csrf(request: Request, state: StateDep) -> None:
 
 PageUser = Annotated[User, Depends(page_user)]
 MaybeUser = Annotated[User | None, Depends(optional_user)]
-FounderPage = Annotated[User, Depends(page_role(Role.founder))]
-ReviewerPage = Annotated[User, Depends(page_role(Role.reviewer))]
-StaffPage = Annotated[User, Depends(page_role(Role.staff))]
+FounderPage = Annotated[User, page_area(Action.founder_pages)]
+ReviewerPage = Annotated[User, page_area(Action.reviewer_pages)]
+StaffPage = Annotated[User, page_area(Action.staff_pages)]
 Csrf = Depends(check_csrf)
 PreSessionCsrf = Depends(check_pre_session_csrf)
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def FounderDossier(action: Action) -> Any:
+    """Founder pages: the `{dossier_id}` dossier, if the founder may do `action` to it."""
+    return DossierFor(action, FounderPage)
+
+
+def FounderRoute(action: Action) -> Any:
+    """Founder pages: the `{route_id}` route, if the founder may do `action` to it."""
+    return RouteFor(action, FounderPage)
+
+
+def ReviewerRoute(action: Action) -> Any:
+    """Reviewer pages: the `{rid}` route, if the reviewer may do `action` to it."""
+    return RouteFor(action, ReviewerPage, "rid")
+
+
+OwnDossierPage = FounderDossier(Action.edit_dossier)
+ReadDossierPage = FounderDossier(Action.read_dossier)

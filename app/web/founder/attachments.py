@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from app.attachments import store_upload
-from app.deps import StateDep
+from app.deps import SessionDep, StateDep
 from app.state import AppState
-from app.web.common.deps import SESSION_COOKIE, Csrf, CsrfFailed, FounderPage
+from app.web.common.deps import (
+    SESSION_COOKIE,
+    Csrf,
+    CsrfFailed,
+    FounderDossier,
+    FounderPage,
+    ReadDossierPage,
+)
 from app.web.common.security import csrf_ok
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
@@ -23,9 +28,11 @@ from app.web.founder.common import (
     steps,
     submitted,
 )
+from dossier import access
+from dossier.access import Action
 from dossier.errors import DomainError, NotFound
-from dossier.models import DossierStatus, User
-from dossier.services import attachments, dossiers
+from dossier.models import Dossier, DossierStatus, User
+from dossier.services import attachments
 from dossier.services.dossiers import attachment_view
 from forms.definition import section
 from forms.enums import ENUMS
@@ -36,71 +43,70 @@ router = APIRouter(include_in_schema=False)
 BASE = "/founder/dossiers/{dossier_id}/attachments"
 
 
-def attachments_page(request: Request, state: AppState, user: User, dossier_id: str, *,
+def attachments_page(request: Request, db: SessionDep, state: AppState, dossier: Dossier, *,
                      error: str | None = None, notice: str | None = None,
                      status_code: int = 200, kind: str | None = None) -> Response:
     """The list of documents, what the chosen partners still need, the upload form."""
     lang = page_lang(request)
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        meters = partner_meters(db, dossier, lang)
-        needed = needed_kinds(meters)
-        have = {a.kind for a in dossier.attachments}
-        items = [attachment_view(a) for a in dossier.attachments]
-        the_section = section("attachments")
-        return render(
-            request, "founder/attachments.html", status_code=status_code, dossier=dossier,
-            items=items, kinds=[(k, v.get(lang)) for k, v in ENUMS["attachment_kind"].items()],
-            needed=[(k, ENUMS["attachment_kind"][k].get(lang), k in have) for k in needed],
-            meters=[m for m in meters if m.requested], progress=progress(dossier),
-            steps=steps(dossier, "attachments", lang, needed=needed),
-            step_number=[s.key for s in steps(dossier, "attachments", lang)].index(
-                "attachments") + 1,
-            draft=dossier.status == DossierStatus.draft, submitted=submitted(dossier),
-            error=error, notice=notice, chosen_kind=kind,
-            intro=the_section.fields[0].help.get(lang) if the_section.fields[0].help else None,
-            title=the_section.title.get(lang),
-            limit=format_size(state.settings.max_upload_bytes, lang),
-            prev_href=dossier_url(dossier, "/edit/bank_account"),
-            next_href=dossier_url(dossier, "/partners"))
+    meters = partner_meters(db, dossier, lang)
+    needed = needed_kinds(meters)
+    have = {a.kind for a in dossier.attachments}
+    items = [attachment_view(a) for a in dossier.attachments]
+    the_section = section("attachments")
+    return render(
+        request, "founder/attachments.html", status_code=status_code, dossier=dossier,
+        items=items, kinds=[(k, v.get(lang)) for k, v in ENUMS["attachment_kind"].items()],
+        needed=[(k, ENUMS["attachment_kind"][k].get(lang), k in have) for k in needed],
+        meters=[m for m in meters if m.requested], progress=progress(dossier),
+        steps=steps(dossier, "attachments", lang, needed=needed),
+        step_number=[s.key for s in steps(dossier, "attachments", lang)].index(
+            "attachments") + 1,
+        draft=dossier.status == DossierStatus.draft, submitted=submitted(dossier),
+        error=error, notice=notice, chosen_kind=kind,
+        intro=the_section.fields[0].help.get(lang) if the_section.fields[0].help else None,
+        title=the_section.title.get(lang),
+        limit=format_size(state.settings.max_upload_bytes, lang),
+        prev_href=dossier_url(dossier, "/edit/bank_account"),
+        next_href=dossier_url(dossier, "/partners"))
 
 
-def _notice(request: Request, state: AppState, user: User, dossier_id: str,
-            added: str | None, replaced: str | None, deleted: str | None) -> str | None:
+def _notice(request: Request, db: SessionDep, dossier: Dossier, added: str | None,
+            replaced: str | None, deleted: str | None) -> str | None:
     lang = page_lang(request)
     if deleted:
         return text("fo.deleted", lang)
     aid = added or replaced
     if not aid:
         return None
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        try:
-            item = attachments.get(db=db, dossier=dossier, attachment_id=aid)
-        except NotFound:
-            return None
-        key = "fo.replaced" if replaced else "fo.uploaded"
-        return text(key, lang).format(name=item.filename)
+    try:
+        item = attachments.get(db=db, dossier=dossier, attachment_id=aid)
+    except NotFound:
+        return None
+    key = "fo.replaced" if replaced else "fo.uploaded"
+    return text(key, lang).format(name=item.filename)
 
 
 @router.get(BASE)
-def list_page(dossier_id: str, request: Request, user: FounderPage, state: StateDep,
+def list_page(dossier: ReadDossierPage, request: Request, db: SessionDep, state: StateDep,
               added: str | None = None, replaced: str | None = None,
               deleted: str | None = None, kind: str | None = None) -> Response:
     """The documents of the dossier (`kind` preselects the type of the next upload)."""
-    notice = _notice(request, state, user, dossier_id, added, replaced, deleted)
-    return attachments_page(request, state, user, dossier_id, notice=notice, kind=kind)
+    notice = _notice(request, db, dossier, added, replaced, deleted)
+    return attachments_page(request, db, state, dossier, notice=notice, kind=kind)
 
 
-def _remove(state: AppState, user: User, dossier_id: str, attachment_id: str) -> None:
-    with state.sessions() as db, db.begin():
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-        attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
+def _remove(db: SessionDep, user: User, dossier: Dossier, attachment_id: str) -> None:
+    item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
+    attachments.delete(db=db, dossier=dossier, user=user, attachment=item)
+
+
+def _loaded(db: SessionDep, user: User, dossier_id: str) -> Dossier:
+    return access.load_dossier(db=db, dossier_id=dossier_id, user=user,
+                               action=Action.upload_attachment)
 
 
 @router.post(BASE)
-async def upload(dossier_id: str, request: Request, user: FounderPage,
+async def upload(dossier_id: str, request: Request, user: FounderPage, db: SessionDep,
                  state: StateDep) -> Response:
     """Store one document (multipart `file`, `kind`; `replace` names the one it replaces).
 
@@ -130,13 +136,15 @@ async def upload(dossier_id: str, request: Request, user: FounderPage,
         message = exc.errors[0].message(lang) if exc.errors else exc.message(lang)
         if wants_json:
             return JSONResponse({"ok": False, "error": message}, status_code=exc.status)
-        return await run_in_threadpool(attachments_page, request, state, user, dossier_id,
+        dossier = await run_in_threadpool(_loaded, db, user, dossier_id)
+        return await run_in_threadpool(attachments_page, request, db, state, dossier,
                                        error=message, status_code=exc.status,
                                        kind=fields.get("kind"))
     replaced = fields.get("replace")
     if replaced:
         try:
-            await run_in_threadpool(_remove, state, user, dossier_id, replaced)
+            dossier = await run_in_threadpool(_loaded, db, user, dossier_id)
+            await run_in_threadpool(_remove, db, user, dossier, replaced)
         except DomainError:
             replaced = None  # the old one stays (submitted dossier, or already gone)
     query = f"replaced={item['id']}" if replaced else f"added={item['id']}"
@@ -147,30 +155,26 @@ async def upload(dossier_id: str, request: Request, user: FounderPage,
 
 
 @router.post(BASE + "/{attachment_id}/delete", dependencies=[Csrf])
-def delete(dossier_id: str, attachment_id: str, request: Request, user: FounderPage,
-           state: StateDep) -> Response:
+def delete(dossier: FounderDossier(Action.delete_attachment), attachment_id: str,
+           request: Request, user: FounderPage, db: SessionDep, state: StateDep) -> Response:
     """Remove a document while the dossier is a draft."""
     try:
-        _remove(state, user, dossier_id, attachment_id)
+        _remove(db, user, dossier, attachment_id)
     except NotFound:
         raise
     except DomainError as exc:
-        return attachments_page(request, state, user, dossier_id, status_code=exc.status,
+        return attachments_page(request, db, state, dossier, status_code=exc.status,
                                 error=exc.message(page_lang(request)))
-    return RedirectResponse(f"/founder/dossiers/{dossier_id}/attachments?deleted=1",
-                            status_code=303)
+    return RedirectResponse(dossier_url(dossier, "/attachments?deleted=1"), status_code=303)
 
 
 @router.get(BASE + "/{attachment_id}")
-def download(dossier_id: str, attachment_id: str, user: FounderPage,
+def download(dossier: ReadDossierPage, attachment_id: str, user: FounderPage, db: SessionDep,
              state: StateDep) -> Response:
     """The document's bytes, as a download."""
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        item = attachments.get(db=db, dossier=dossier, attachment_id=attachment_id)
-        attachments.check_readable(item)
-        info: dict[str, Any] = {"key": item.storage_key, "type": item.content_type,
-                                "name": item.filename, "size": item.size}
-    return StreamingResponse(state.store.open(info["key"]), media_type=info["type"], headers={
-        "Content-Disposition": content_disposition(info["name"]),
-        "Content-Length": str(info["size"]), "X-Content-Type-Options": "nosniff"})
+    item = attachments.read(db=db, dossier=dossier, user=user, attachment_id=attachment_id,
+                            via="web")
+    return StreamingResponse(state.store.open(item.storage_key), media_type=item.content_type,
+                             headers={"Content-Disposition": content_disposition(item.filename),
+                                      "Content-Length": str(item.size),
+                                      "X-Content-Type-Options": "nosniff"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import StateDep
+from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderPage
 from app.web.common.templating import render
 from app.web.founder import attachments as founder_attachments
@@ -14,7 +14,9 @@ from app.web.founder import privacy as founder_privacy
 from app.web.founder import status as founder_status
 from app.web.founder import texts as founder_texts  # noqa: F401  (registers the texts)
 from app.web.founder import wizard as founder_wizard
-from app.web.founder.common import progress
+from app.web.founder.common import dossier_url, progress
+from dossier import access
+from dossier.access import Action
 from dossier.services import dossiers
 from dossier.services.submission import routes_of
 
@@ -22,24 +24,22 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/founder")
-def dashboard(request: Request, user: FounderPage, state: StateDep) -> Response:
+def dashboard(request: Request, user: FounderPage, db: SessionDep) -> Response:
     """The founder's dossiers, newest first, and a button to start one."""
-    with state.sessions() as db:
-        rows = []
-        for d in dossiers.list_for_user(db=db, user=user, limit=200):
-            routes = routes_of(db=db, dossier=d)
-            rows.append({"dossier": d, "percent": progress(d)["percent"],
-                         "partners": sorted(routes), "routes": len(routes)})
-        return render(request, "founder/dashboard.html", rows=rows)
+    rows = []
+    for d in dossiers.list_for_user(db=db, user=user, limit=200):
+        routes = routes_of(db=db, dossier=d)
+        rows.append({"dossier": d, "percent": progress(d)["percent"],
+                     "partners": sorted(routes), "routes": len(routes)})
+    return render(request, "founder/dashboard.html", rows=rows)
 
 
 @router.post("/founder/dossiers/new", dependencies=[Csrf])
-def new_dossier(user: FounderPage, state: StateDep) -> Response:
+def new_dossier(user: FounderPage, db: SessionDep) -> Response:
     """Start an empty draft and open the wizard's first step."""
-    with state.sessions() as db, db.begin():
-        dossier = dossiers.create_draft(db=db, owner=user, data={"schema_version": 1})
-        target = f"/founder/dossiers/{dossier.id}/edit/company"
-    return RedirectResponse(target, status_code=303)
+    access.require(user, Action.create_dossier)
+    dossier = dossiers.create_draft(db=db, owner=user, data={"schema_version": 1})
+    return RedirectResponse(dossier_url(dossier, "/edit/company"), status_code=303)
 
 
 for _module in (founder_wizard, founder_attachments, founder_partners, founder_status,

@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import StateDep
-from app.state import AppState
-from app.web.common.deps import Csrf, FounderPage
+from app.deps import SessionDep
+from app.web.common.deps import Csrf, FounderDossier, FounderPage, PostedForm, ReadDossierPage
 from app.web.common.formdata import display_decimal, dom_id
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
@@ -26,9 +24,10 @@ from app.web.founder.common import (
     submitted,
 )
 from app.web.founder.widgets import MONEY_MESSAGE, error_messages
+from dossier.access import Action
 from dossier.bounded_numbers import number_fits
 from dossier.errors import FieldError, Invalid
-from dossier.models import User
+from dossier.models import Dossier, User
 from dossier.schema import DossierV1
 from dossier.services import dossiers, submission
 from dossier.services.partners import instruments_by_partner, partner_names
@@ -41,6 +40,7 @@ from forms.numbers import decimal_string
 router = APIRouter(include_in_schema=False)
 PATH = "/founder/dossiers/{dossier_id}/partners"
 _REQUEST_LOC = re.compile(r"^requests\[(\d+)\](?:\.(\w+))?$")
+ChoosingDossier = FounderDossier(Action.choose_partners)
 
 
 @dataclass
@@ -162,120 +162,102 @@ def _fix_href(loc: str, dossier_id: str) -> str:
     return f"/founder/dossiers/{dossier_id}/{target}#{dom_id(loc)}"
 
 
-def partners_page(request: Request, state: AppState, user: User, dossier_id: str, *,
+def partners_page(request: Request, db: SessionDep, dossier: Dossier, *,
                   choice: Choice | None = None, problems: Problems | None = None,
                   notice: str | None = None, status_code: int = 200) -> Response:
     """Every partner with its verdict, what it needs, the request to it and the consent."""
     lang = page_lang(request)
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        meters = partner_meters(db, dossier, lang)
-        routes = routes_of(db=db, dossier=dossier)
-        choice = choice or _stored_choice(dossier.content, lang)
-        all_steps = steps(dossier, "partners", lang, needed=needed_kinds(meters))
-        return render(
-            request, "founder/partners.html", status_code=status_code, dossier=dossier,
-            meters=meters, routes=routes, choice=choice, problems=problems or Problems(),
-            names={m.code: m.name for m in meters},
-            notice=notice, submitted=submitted(dossier), steps=all_steps,
-            step_number=len(all_steps), progress=progress(dossier),
-            instrument_label=lambda code: enum_label("instrument", code, lang),
-            attachments_href=dossier_url(dossier, "/attachments"),
-            prev_href=edit_url(dossier, "attachments"),
-            amount_label=definition_field("requests[].amount_eur").label.get(lang))
+    meters = partner_meters(db, dossier, lang)
+    routes = routes_of(db=db, dossier=dossier)
+    choice = choice or _stored_choice(dossier.content, lang)
+    all_steps = steps(dossier, "partners", lang, needed=needed_kinds(meters))
+    return render(
+        request, "founder/partners.html", status_code=status_code, dossier=dossier,
+        meters=meters, routes=routes, choice=choice, problems=problems or Problems(),
+        names={m.code: m.name for m in meters},
+        notice=notice, submitted=submitted(dossier), steps=all_steps,
+        step_number=len(all_steps), progress=progress(dossier),
+        instrument_label=lambda code: enum_label("instrument", code, lang),
+        attachments_href=dossier_url(dossier, "/attachments"),
+        prev_href=edit_url(dossier, "attachments"),
+        amount_label=definition_field("requests[].amount_eur").label.get(lang))
 
 
 @router.get(PATH)
-def show(dossier_id: str, request: Request, user: FounderPage, state: StateDep,
+def show(dossier: ReadDossierPage, request: Request, db: SessionDep,
          saved: str | None = None) -> Response:
     """The partners, their verdicts and the submission form."""
     notice = text("fo.choice_saved", page_lang(request)) if saved else None
-    return partners_page(request, state, user, dossier_id, notice=notice)
+    return partners_page(request, db, dossier, notice=notice)
 
 
-def _save_choice(state: AppState, user: User, dossier_id: str, choice: Choice
+def _save_choice(db: SessionDep, user: User, dossier: Dossier, choice: Choice
                  ) -> tuple[list[str], list[FieldError]]:
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        requests, order = _requests(dossier.content, choice)
+    requests, order = _requests(dossier.content, choice)
     data = {**dossier.content, "requests": requests} if requests else {
         k: v for k, v in dossier.content.items() if k != "requests"}
     data.setdefault("schema_version", 1)
     try:
-        with state.sessions() as db, db.begin():
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            dossiers.update_draft(db=db, dossier=dossier, user=user, data=data)
+        dossiers.update_draft(db=db, dossier=dossier, user=user, data=data)
     except Invalid as exc:
         return order, exc.errors or [FieldError("requests", exc.code, exc.ctx)]
     return order, []
 
 
-def _submit(state: AppState, user: User, dossier_id: str, lang: str) -> list[FieldError]:
+def _submit(db: SessionDep, user: User, dossier: Dossier, lang: str) -> list[FieldError]:
     try:
-        with state.sessions() as db, db.begin():
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            submission.submit(db=db, dossier=dossier, user=user, consent=True, lang=lang)
+        submission.submit(db=db, dossier=dossier, user=user, consent=True, lang=lang)
     except Invalid as exc:
         errors = exc.errors or [FieldError("requests", exc.code, exc.ctx)]
-        return errors + _incomplete(state, user, dossier_id, errors)
+        return errors + _incomplete(db, dossier, errors)
     return []
 
 
-def _incomplete(state: AppState, user: User, dossier_id: str,
-                known: list[FieldError]) -> list[FieldError]:
+def _incomplete(db: SessionDep, dossier: Dossier, known: list[FieldError]) -> list[FieldError]:
     """What else stops submission (the partners' refusal is checked before completeness)."""
     seen = {(e.loc, e.code) for e in known}
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        content = DossierV1.model_validate(dossier.content)
-        missing = submission_errors(content, partners=instruments_by_partner(db=db))
+    content = DossierV1.model_validate(dossier.content)
+    missing = submission_errors(content, partners=instruments_by_partner(db=db))
     return [e for e in missing if (e.loc, e.code) not in seen]
 
 
+def _consent_problems(db: SessionDep, choice: Choice, order: list[str], problems: Problems,
+                      lang: str) -> None:
+    names = partner_names(db=db)
+    for code in order:
+        if code not in choice.consent:
+            problems.add(code, "consent", text("fo.consent_missing", lang).format(
+                name=names.get(code, code)))
+
+
 @router.post(PATH, dependencies=[Csrf])
-async def choose(dossier_id: str, request: Request, user: FounderPage,
-                 state: StateDep) -> Response:
-    """Save the partners chosen (draft); with `_action=submit`, check consent and submit."""
-    form = await request.form()
+def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: SessionDep,
+           form: PostedForm) -> Response:
+    """Save the partners chosen (draft); with `_action=submit`, check consent and submit.
+
+    One transaction: the dossier is held from the reading of its content to the submission,
+    so that a concurrent choice can neither be overwritten unseen nor be submitted unsaid.
+    """
     lang = page_lang(request)
-    action = "submit" if form.get("_action") == "submit" else "save"
-
-    def run() -> Response:
-        with state.sessions() as db:
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            dossiers.require_owner(user, dossier)
-            codes = [m.code for m in partner_meters(db, dossier, lang)]
-            if submitted(dossier):
-                return RedirectResponse(dossier_url(dossier), status_code=303)
-        choice = _posted_choice(form, codes)
-        problems = Problems()
-        order, errors = _save_choice(state, user, dossier_id, choice)
-        if errors:
-            _sort_errors(errors, order, problems, lang, dossier_id)
-        elif action == "submit":
-            names = _names(state)
-            for code in order:
-                if code not in choice.consent:
-                    problems.add(code, "consent", text("fo.consent_missing", lang).format(
-                        name=names.get(code, code)))
-            if not problems.count:
-                _sort_errors(_submit(state, user, dossier_id, lang), order, problems, lang,
-                             dossier_id)
-            if not problems.count:
-                return RedirectResponse(f"/founder/dossiers/{dossier_id}?submitted=1",
-                                        status_code=303)
-            problems.headline = text("fo.submit_refused", lang).format(count=problems.count)
-        if problems.count:
-            problems.headline = problems.headline or text("fo.errors_title", lang).format(
-                count=problems.count)
-            return partners_page(request, state, user, dossier_id, choice=choice,
-                                 problems=problems, status_code=422)
-        return RedirectResponse(f"/founder/dossiers/{dossier_id}/partners?saved=1",
-                                status_code=303)
-
-    return await run_in_threadpool(run)
-
-
-def _names(state: AppState) -> dict[str, str]:
-    with state.sessions() as db:
-        return partner_names(db=db)
+    submission.lock(db=db, dossier=dossier)
+    if submitted(dossier):
+        return RedirectResponse(dossier_url(dossier), status_code=303)
+    choice = _posted_choice(form, [m.code for m in partner_meters(db, dossier, lang)])
+    problems = Problems()
+    order, errors = _save_choice(db, user, dossier, choice)
+    if errors:
+        _sort_errors(errors, order, problems, lang, str(dossier.id))
+    elif form.get("_action") == "submit":
+        _consent_problems(db, choice, order, problems, lang)
+        if not problems.count:
+            _sort_errors(_submit(db, user, dossier, lang), order, problems, lang,
+                         str(dossier.id))
+        if not problems.count:
+            return RedirectResponse(dossier_url(dossier, "?submitted=1"), status_code=303)
+        problems.headline = text("fo.submit_refused", lang).format(count=problems.count)
+    if problems.count:
+        problems.headline = problems.headline or text("fo.errors_title", lang).format(
+            count=problems.count)
+        return partners_page(request, db, dossier, choice=choice, problems=problems,
+                             status_code=422)
+    return RedirectResponse(dossier_url(dossier, "/partners?saved=1"), status_code=303)

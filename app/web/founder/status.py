@@ -11,17 +11,17 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import StateDep
+from app.deps import SessionDep
 from app.rendering import dossier_pdf
-from app.state import AppState
-from app.web.common.deps import Csrf, FounderPage
+from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, ReadDossierPage
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
-from app.web.founder.common import progress, submitted
+from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
+from dossier.access import Action
 from dossier.errors import DomainError, NotFound
 from dossier.labels import label
-from dossier.models import Dossier, Route, User
+from dossier.models import Dossier, Route
 from dossier.routing.machine import OPEN_STATES, State, transition_for
 from dossier.services import dossiers, routes
 from dossier.services.access import access_log
@@ -168,173 +168,149 @@ def _coverage(plan: dict[str, Any]) -> int:
     return int((need - remaining) * 100 // need) if need else 0
 
 
-def status_page(request: Request, state: AppState, user: User, dossier_id: str, *,
+def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
                 notice: str | None = None, errors: dict[str, str] | None = None,
                 typed: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     """The dossier's follow-up page."""
     lang = page_lang(request)
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        names = partner_names(db=db)
-        items = [attachment_view(a) for a in dossier.attachments]
-        files = {a["id"]: a["filename"] for a in items}
-        route_rows = sorted(routes_of(db=db, dossier=dossier).values(),
-                            key=lambda r: names.get(r.partner_code, r.partner_code))
-        views = [_route_view(db, r, names, files, lang) for r in route_rows]
-        version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
-        plan = _plan(dossier, route_rows)
-        access_total, access = _access(db, dossier, names, lang)
-        return render(
-            request, "founder/status.html", status_code=status_code, dossier=dossier,
-            routes=views, plan=plan, coverage=_coverage(plan), names=names, version=version,
-            progress=progress(dossier), submitted=submitted(dossier), attachments=items,
-            notice=notice, errors=errors or {}, typed=typed or {},
-            access=access, access_total=access_total,
-            source_label=lambda v: enum_label("source_type", v, lang),
-            status_label=lambda v: enum_label("source_status", v, lang))
+    names = partner_names(db=db)
+    items = [attachment_view(a) for a in dossier.attachments]
+    files = {a["id"]: a["filename"] for a in items}
+    route_rows = sorted(routes_of(db=db, dossier=dossier).values(),
+                        key=lambda r: names.get(r.partner_code, r.partner_code))
+    views = [_route_view(db, r, names, files, lang) for r in route_rows]
+    version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
+    plan = _plan(dossier, route_rows)
+    access_total, access = _access(db, dossier, names, lang)
+    return render(
+        request, "founder/status.html", status_code=status_code, dossier=dossier,
+        routes=views, plan=plan, coverage=_coverage(plan), names=names, version=version,
+        progress=progress(dossier), submitted=submitted(dossier), attachments=items,
+        notice=notice, errors=errors or {}, typed=typed or {},
+        access=access, access_total=access_total,
+        source_label=lambda v: enum_label("source_type", v, lang),
+        status_label=lambda v: enum_label("source_status", v, lang))
 
 
 @router.get(BASE)
-def status(dossier_id: str, request: Request, user: FounderPage, state: StateDep,
+def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
            submitted: str | None = None, sent: str | None = None,
            withdrawn: str | None = None) -> Response:
     """Where the dossier stands with each partner."""
     lang = page_lang(request)
     notice = None
+    route = _route_named(db, dossier, sent or withdrawn)
     if submitted:
         notice = text("fo.submitted_ok", lang)
-    elif sent or withdrawn:
-        with state.sessions() as db:
-            names = partner_names(db=db)
-            try:
-                route = routes.get_for_user(db=db, route_id=sent or withdrawn, user=user)
-                name = names.get(route.partner_code, route.partner_code)
-                notice = text("fo.message_sent" if sent else "fo.withdrawn_ok",
-                              lang).format(name=name)
-            except NotFound:
-                notice = None
-    return status_page(request, state, user, dossier_id, notice=notice)
+    elif route is not None:
+        name = partner_names(db=db).get(route.partner_code, route.partner_code)
+        notice = text("fo.message_sent" if sent else "fo.withdrawn_ok", lang).format(name=name)
+    return status_page(request, db, dossier, notice=notice)
 
 
-def _route_of(db: Any, dossier_id: str, route_id: str, user: User) -> Route:
-    """The route, if it belongs to this dossier of this founder."""
-    dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-    route = routes.get_for_user(db=db, route_id=route_id, user=user)
+def _route_named(db: SessionDep, dossier: Dossier, route_id: str | None) -> Route | None:
+    """The route of this dossier a notice names, if any."""
+    return next((r for r in routes_of(db=db, dossier=dossier).values()
+                 if route_id and str(r.id) == route_id), None)
+
+
+def _same_dossier(dossier: Dossier, route: Route) -> None:
+    """The route of the URL belongs to the dossier of the URL."""
     if route.dossier_id != dossier.id:
         raise NotFound("route_not_found")
-    return route
 
 
 @router.post(BASE + "/routes/{route_id}/messages", dependencies=[Csrf])
-async def post_message(dossier_id: str, route_id: str, request: Request, user: FounderPage,
-                       state: StateDep) -> Response:
+def post_message(dossier: ReadDossierPage, route: FounderRoute(Action.write_message),
+                 request: Request, user: FounderPage, db: SessionDep,
+                 form: PostedForm) -> Response:
     """Write to a partner; while it waits for information, this is the answer."""
-    form = await request.form()
+    _same_dossier(dossier, route)
     body = str(form.get("body") or "")
     attachment_ids = [str(v) for v in form.getlist("attachment_ids")]
     lang = page_lang(request)
-
-    def run() -> Response:
-        try:
-            with state.sessions() as db, db.begin():
-                route = _route_of(db, dossier_id, route_id, user)
-                routes.post_message(db=db, route=route, user=user,
-                                    body={"body": body, "attachment_ids": attachment_ids})
-        except NotFound:
-            raise
-        except DomainError as exc:
-            message = " ".join(e.message(lang) for e in exc.errors) or exc.message(lang)
-            return status_page(request, state, user, dossier_id, status_code=exc.status,
-                               errors={route_id: message},
-                               typed={route_id: {"body": body, "ids": attachment_ids}})
-        return RedirectResponse(f"/founder/dossiers/{dossier_id}?sent={route_id}"
-                                f"#route-{route_id}", status_code=303)
-
-    return await run_in_threadpool(run)
+    try:
+        routes.post_message(db=db, route=route, user=user,
+                            body={"body": body, "attachment_ids": attachment_ids})
+    except NotFound:
+        raise
+    except DomainError as exc:
+        db.rollback()
+        message = " ".join(e.message(lang) for e in exc.errors) or exc.message(lang)
+        return status_page(request, db, dossier, status_code=exc.status,
+                           errors={str(route.id): message},
+                           typed={str(route.id): {"body": body, "ids": attachment_ids}})
+    return RedirectResponse(dossier_url(dossier, f"?sent={route.id}#route-{route.id}"),
+                            status_code=303)
 
 
 @router.post(BASE + "/routes/{route_id}/withdraw", dependencies=[Csrf])
-async def withdraw(dossier_id: str, route_id: str, request: Request, user: FounderPage,
-                   state: StateDep) -> Response:
+def withdraw(dossier: ReadDossierPage, route: FounderRoute(Action.withdraw), request: Request,
+             user: FounderPage, db: SessionDep, form: PostedForm) -> Response:
     """Withdraw from one partner, once confirmed: its reviewers lose access at once."""
-    form = await request.form()
-    confirmed = form.get("confirm") == "yes"
+    _same_dossier(dossier, route)
     lang = page_lang(request)
-
-    def run() -> Response:
-        if not confirmed:
-            with state.sessions() as db:
-                _route_of(db, dossier_id, route_id, user)
-            return status_page(request, state, user, dossier_id, status_code=422,
-                               errors={f"withdraw-{route_id}":
-                                       text("fo.withdraw_needs_confirm", lang)})
-        try:
-            with state.sessions() as db, db.begin():
-                route = _route_of(db, dossier_id, route_id, user)
-                routes.withdraw(db=db, route=route, user=user)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return status_page(request, state, user, dossier_id, status_code=exc.status,
-                               errors={f"withdraw-{route_id}": exc.message(lang)})
-        return RedirectResponse(f"/founder/dossiers/{dossier_id}?withdrawn={route_id}"
-                                f"#route-{route_id}", status_code=303)
-
-    return await run_in_threadpool(run)
+    key = f"withdraw-{route.id}"
+    if form.get("confirm") != "yes":
+        return status_page(request, db, dossier, status_code=422,
+                           errors={key: text("fo.withdraw_needs_confirm", lang)})
+    try:
+        routes.withdraw(db=db, route=route, user=user)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        db.rollback()
+        return status_page(request, db, dossier, status_code=exc.status,
+                           errors={key: exc.message(lang)})
+    return RedirectResponse(dossier_url(dossier, f"?withdrawn={route.id}#route-{route.id}"),
+                            status_code=303)
 
 
 @router.get(BASE + "/pdf")
-def pdf(dossier_id: str, request: Request, user: FounderPage, state: StateDep) -> Response:
+def pdf(dossier: ReadDossierPage, request: Request, db: SessionDep) -> Response:
     """The dossier as a PDF (app/rendering.py, as the API)."""
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        data, filename = dossier_pdf(db=db, dossier=dossier, lang=page_lang(request))
+    data, filename = dossier_pdf(db=db, dossier=dossier, lang=page_lang(request))
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @router.get(BASE + "/receipt.pdf")
-def receipt(dossier_id: str, request: Request, user: FounderPage, state: StateDep) -> Response:
+def receipt(dossier: ReadDossierPage, request: Request, db: SessionDep) -> Response:
     """The deposit receipt: date, version, content hash, partners and their consent."""
     lang = page_lang(request)
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        version = dossiers.latest_version(db=db, dossier=dossier)  # 409 page for a draft
-        names = partner_names(db=db)
-        asked = {r.get("partner"): r for r in version.content.get("requests") or []}
-        partners = [{
-            "name": names.get(r.partner_code, r.partner_code),
-            "instrument": (asked.get(r.partner_code) or {}).get("instrument") or r.instrument,
-            "amount_eur": (asked.get(r.partner_code) or {}).get("amount_eur"),
-            "consent_at": r.consent_at, "consent_version": r.consent_version,
-        } for r in sorted(routes_of(db=db, dossier=dossier).values(),
-                          key=lambda r: r.consent_at)]
-        company = version.content.get("company") or {}
-        data = render_receipt_pdf({
-            "dossier_id": str(dossier.id), "company": company.get("legal_name"),
-            "siren": company.get("siren"), "version": version.number,
-            "submitted_at": version.created_at, "content_hash": version.content_hash,
-            "partners": partners, "attachments": version.attachments,
-            "first_version_at": dossier.versions[0].created_at if dossier.versions else None,
-            "generated_at": datetime.now(UTC),
-        }, lang=lang)
+    version = dossiers.latest_version(db=db, dossier=dossier)  # 409 page for a draft
+    names = partner_names(db=db)
+    asked = {r.get("partner"): r for r in version.content.get("requests") or []}
+    partners = [{
+        "name": names.get(r.partner_code, r.partner_code),
+        "instrument": (asked.get(r.partner_code) or {}).get("instrument") or r.instrument,
+        "amount_eur": (asked.get(r.partner_code) or {}).get("amount_eur"),
+        "consent_at": r.consent_at, "consent_version": r.consent_version,
+    } for r in sorted(routes_of(db=db, dossier=dossier).values(),
+                      key=lambda r: r.consent_at)]
+    company = version.content.get("company") or {}
+    data = render_receipt_pdf({
+        "dossier_id": str(dossier.id), "company": company.get("legal_name"),
+        "siren": company.get("siren"), "version": version.number,
+        "submitted_at": version.created_at, "content_hash": version.content_hash,
+        "partners": partners, "attachments": version.attachments,
+        "first_version_at": dossier.versions[0].created_at if dossier.versions else None,
+        "generated_at": datetime.now(UTC),
+    }, lang=lang)
     return Response(data, media_type="application/pdf", headers={
         "Content-Disposition":
             f'inline; filename="accuse-depot-{str(dossier.id)[:8]}-v{version.number}.pdf"'})
 
 
 @router.get(BASE + "/preview")
-def preview(dossier_id: str, request: Request, user: FounderPage, state: StateDep
-            ) -> HTMLResponse:
+def preview(dossier: ReadDossierPage, request: Request, db: SessionDep) -> HTMLResponse:
     """The dossier as the partners read it (the PDF's own layout, on screen)."""
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        latest = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
-        html = render_dossier_html(
-            dossier.content, attachments=[attachment_view(a) for a in dossier.attachments],
-            partners=partner_names(db=db), version=dossier.current_version,
-            content_hash=latest.content_hash if latest else None, lang=page_lang(request),
-            assets_url="/founder/assets/", stylesheet_href="/founder/assets/dossier.css")
+    latest = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
+    html = render_dossier_html(
+        dossier.content, attachments=[attachment_view(a) for a in dossier.attachments],
+        partners=partner_names(db=db), version=dossier.current_version,
+        content_hash=latest.content_hash if latest else None, lang=page_lang(request),
+        assets_url="/founder/assets/", stylesheet_href="/founder/assets/dossier.css")
     return HTMLResponse(html)
 
 

@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from app.deps import StateDep
-from app.state import AppState
-from app.web.common.deps import Csrf, FounderPage
+from app.deps import SessionDep
+from app.web.common.deps import Csrf, FounderPage, OwnDossierPage, PostedForm
 from app.web.common.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
@@ -54,7 +52,7 @@ def _neighbours(section: Section) -> tuple[str | None, str | None]:
     return (keys[i - 1] if i > 0 else None), (keys[i + 1] if i + 1 < len(keys) else None)
 
 
-def wizard_page(request: Request, db: Any, dossier: Dossier, section: Section,
+def wizard_page(request: Request, db: SessionDep, dossier: Dossier, section: Section,
                 values: dict[str, Any], rows: dict[str, int], errors: list[FieldError],
                 *, status_code: int = 200, notice: str | None = None) -> Response:
     """Render a section's step of the wizard."""
@@ -79,20 +77,18 @@ def wizard_page(request: Request, db: Any, dossier: Dossier, section: Section,
 
 
 @router.get("/founder/dossiers/{dossier_id}/edit/{section_key}")
-def edit(dossier_id: str, section_key: str, request: Request, user: FounderPage,
-         state: StateDep, add: str | None = None, saved: str | None = None) -> Response:
+def edit(dossier: OwnDossierPage, section_key: str, request: Request, db: SessionDep,
+         add: str | None = None, saved: str | None = None) -> Response:
     """A step of the wizard with the dossier's stored values."""
     section = section_of(section_key)
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        if section.uploaded:
-            return RedirectResponse(dossier_url(dossier, "/attachments"), status_code=303)
-        lang = page_lang(request)
-        values, rows = form_values(section, dossier.content, lang)
-        if add in {f.path for f in list_fields(section)}:
-            rows[add] = max(rows.get(add, 0), 1) + 1
-        return wizard_page(request, db, dossier, section, values, rows, [],
-                           notice=_notice(saved, lang))
+    if section.uploaded:
+        return RedirectResponse(dossier_url(dossier, "/attachments"), status_code=303)
+    lang = page_lang(request)
+    values, rows = form_values(section, dossier.content, lang)
+    if add in {f.path for f in list_fields(section)}:
+        rows[add] = max(rows.get(add, 0), 1) + 1
+    return wizard_page(request, db, dossier, section, values, rows, [],
+                       notice=_notice(saved, lang))
 
 
 def _notice(saved: str | None, lang: str) -> str | None:
@@ -107,36 +103,34 @@ def _notice(saved: str | None, lang: str) -> str | None:
     return None
 
 
-def save_section(state: AppState, user: User, dossier_id: str, section: Section,
-                 parsed: Parsed, *, dry_run: bool = False) -> Outcome:
+def check_section(db: SessionDep, dossier: Dossier, section: Section, parsed: Parsed
+                  ) -> Outcome:
+    """Check the dossier with this section replaced, storing nothing (a submitted dossier is
+    only checked while typing, never amended)."""
+    data = merge(dossier.content, section, parsed.value)
+    try:
+        content = dossiers.parse_content(db=db, data=data)
+    except Invalid as exc:
+        return Outcome(errors=exc.errors)
+    return Outcome(errors=submission_errors(content, partners=instruments_by_partner(db=db)))
+
+
+def save_section(db: SessionDep, user: User, dossier: Dossier, section: Section,
+                 parsed: Parsed) -> Outcome:
     """Store the dossier with this section replaced; a refused draft stores nothing."""
     outcome = Outcome()
-    if dry_run:  # a submitted dossier is only checked while typing, never amended
-        with state.sessions() as db:
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            data = merge(dossier.content, section, parsed.value)
-            try:
-                content = dossiers.parse_content(db=db, data=data)
-                outcome.errors = submission_errors(
-                    content, partners=instruments_by_partner(db=db))
-            except Invalid as exc:
-                outcome.errors = exc.errors
-        return outcome
+    data = merge(dossier.content, section, parsed.value)
+    before = dossier.current_version
     try:
-        with state.sessions() as db, db.begin():
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            dossiers.require_owner(user, dossier)
-            data = merge(dossier.content, section, parsed.value)
-            before = dossier.current_version
-            submission.save(db=db, dossier=dossier, user=user, data=data)
-            if submitted(dossier):
-                if dossier.current_version != before:
-                    outcome.amended = dossier.current_version
-                else:
-                    outcome.unchanged = True
+        submission.save(db=db, dossier=dossier, user=user, data=data)
     except Invalid as exc:
-        outcome.errors = exc.errors or [FieldError(section.key, exc.code, exc.ctx)]
-    return outcome
+        db.rollback()  # nothing else of the request's is pending: the user was read and let go
+        return Outcome(errors=exc.errors or [FieldError(section.key, exc.code, exc.ctx)])
+    if not submitted(dossier):
+        return outcome
+    if dossier.current_version == before:
+        return Outcome(unchanged=True)
+    return Outcome(amended=dossier.current_version)
 
 
 def _action(form: Any) -> tuple[str, str | None, int | None]:
@@ -152,84 +146,67 @@ def _action(form: Any) -> tuple[str, str | None, int | None]:
     return (kind if kind in ("save", "next") else "save"), None, None
 
 
+def _target(dossier: Dossier, section: Section, action: str, list_path: str | None,
+            parsed: Parsed, outcome: Outcome) -> str:
+    """Where the founder goes once the section is saved."""
+    saved = str(outcome.amended) if outcome.amended else ("same" if outcome.unchanged else "1")
+    here = dossier_url(dossier, f"/edit/{section.key}")
+    if action == "next":
+        _, next_key = _neighbours(section)
+        return edit_url(dossier, next_key) if next_key else dossier_url(dossier, "/partners")
+    if action == "add":
+        anchor = dom_id(f"{list_path}[{max(parsed.rows.get(list_path or '', 0), 1)}]")
+        return f"{here}?add={list_path}&saved={saved}#{anchor}"
+    if action == "remove":
+        return f"{here}?saved=removed#{dom_id(list_path or section.key)}"
+    return f"{here}?saved={saved}"
+
+
 @router.post("/founder/dossiers/{dossier_id}/edit/{section_key}", dependencies=[Csrf])
-async def save(dossier_id: str, section_key: str, request: Request, user: FounderPage,
-               state: StateDep) -> Response:
+def save(dossier: OwnDossierPage, section_key: str, request: Request, user: FounderPage,
+         db: SessionDep, form: PostedForm) -> Response:
     """Save the section (whole); then stay, go on, or add/remove a row of a list."""
     section = section_of(section_key)
     if section.uploaded:
-        return RedirectResponse(f"/founder/dossiers/{dossier_id}/attachments", status_code=303)
-    form = await request.form()
+        return RedirectResponse(dossier_url(dossier, "/attachments"), status_code=303)
     action, list_path, row = _action(form)
     lists = {f.path for f in list_fields(section)}
-    remove = (list_path, row) if action == "remove" and list_path in lists and row is not None \
-        else None
+    if action == "add" and list_path not in lists:
+        action = "save"
+    remove = (list_path, row) if action == "remove" and list_path in lists else None
     parsed = parse_section(section, form, remove=remove)
-    outcome = await run_in_threadpool(save_section, state, user, dossier_id, section, parsed)
-    base = f"/founder/dossiers/{dossier_id}"
+    outcome = save_section(db, user, dossier, section, parsed)
     if outcome.errors:
         rows = dict(parsed.rows)
-        if action == "add" and list_path in lists:
+        if action == "add":
             rows[list_path] = max(rows.get(list_path, 0), 1) + 1
-        return await run_in_threadpool(_refused_page, request, state, user, dossier_id, section,
-                                       parsed, rows, outcome.errors)
-    saved = str(outcome.amended) if outcome.amended else ("same" if outcome.unchanged else "1")
-    if action == "next":
-        _, next_key = _neighbours(section)
-        target = f"{base}/edit/{next_key}" if next_key else f"{base}/partners"
-        if next_key and section_of(next_key).uploaded:
-            target = f"{base}/attachments"
-        return RedirectResponse(target, status_code=303)
-    if action == "add" and list_path in lists:
-        count = parsed.rows.get(list_path, 0)
-        anchor = dom_id(f"{list_path}[{max(count, 1)}]")
-        return RedirectResponse(f"{base}/edit/{section.key}?add={list_path}&saved={saved}"
-                                f"#{anchor}", status_code=303)
-    if action == "remove":
-        return RedirectResponse(f"{base}/edit/{section.key}?saved=removed#"
-                                f"{dom_id(list_path or section.key)}", status_code=303)
-    return RedirectResponse(f"{base}/edit/{section.key}?saved={saved}", status_code=303)
-
-
-def _refused_page(request: Request, state: AppState, user: User, dossier_id: str,
-                  section: Section, parsed: Parsed, rows: dict[str, int],
-                  errors: list[FieldError]) -> Response:
-    with state.sessions() as db:
-        dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-        return wizard_page(request, db, dossier, section, parsed.typed, rows, errors,
+        return wizard_page(request, db, dossier, section, parsed.typed, rows, outcome.errors,
                            status_code=422)
+    return RedirectResponse(_target(dossier, section, action, list_path, parsed, outcome),
+                            status_code=303)
 
 
 @router.post("/founder/dossiers/{dossier_id}/autosave/{section_key}", dependencies=[Csrf])
-async def autosave(dossier_id: str, section_key: str, request: Request, user: FounderPage,
-                   state: StateDep) -> JSONResponse:
+def autosave(dossier: OwnDossierPage, section_key: str, request: Request, user: FounderPage,
+             db: SessionDep, form: PostedForm) -> JSONResponse:
     """Save the draft as the founder types; the answer names each error by its input."""
     section = section_of(section_key)
     if section.uploaded:
         return JSONResponse({"saved": False, "errors": []}, status_code=404)
-    form = await request.form()
     parsed = parse_section(section, form)
     lang = page_lang(request)
-
-    def run() -> dict[str, Any]:
-        with state.sessions() as db:
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            dry = submitted(dossier)
-        outcome = save_section(state, user, dossier_id, section, parsed, dry_run=dry)
-        with state.sessions() as db:
-            dossier = dossiers.get_for_user(db=db, dossier_id=dossier_id, user=user)
-            done = progress(dossier)
-            updated = dossier.updated_at
-        messages = error_messages(outcome.errors, lang)
-        return {
-            "saved": not outcome.errors and not dry,
-            "checked_only": dry,
-            "errors": [{"loc": loc, "name": parsed.form_name(loc),
-                        "id": dom_id(parsed.form_name(loc)), "message": message}
-                       for loc, message in messages.items()],
-            "sections": done["sections"], "percent": done["percent"],
-            "saved_at": updated.isoformat(),
-        }
-
-    body = await run_in_threadpool(run)
+    dry = submitted(dossier)
+    outcome = (check_section(db, dossier, section, parsed) if dry
+               else save_section(db, user, dossier, section, parsed))
+    done = progress(dossier)
+    messages = error_messages(outcome.errors, lang)
+    body = {
+        "saved": not outcome.errors and not dry,
+        "checked_only": dry,
+        "errors": [{"loc": loc, "name": parsed.form_name(loc),
+                    "id": dom_id(parsed.form_name(loc)), "message": message}
+                   for loc, message in messages.items()],
+        "sections": done["sections"], "percent": done["percent"],
+        "saved_at": dossier.updated_at.isoformat(),
+    }
     return JSONResponse(body, status_code=422 if body["errors"] else 200)

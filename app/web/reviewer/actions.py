@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep
-from app.web.common.deps import Csrf, ReviewerPage
+from app.web.common.deps import Csrf, ReviewerPage, ReviewerRoute
 from app.web.common.templating import page_lang
 from app.web.common.texts import text
 from app.web.reviewer.view import field_errors, render_route
+from dossier.access import Action
 from dossier.errors import Conflict, Invalid
 from dossier.models import Route, User
 from dossier.services import notes, routes
@@ -46,18 +49,18 @@ def _event(request: Request, db, route: Route, user: User, form: str, body: dict
 
 
 @router.post("/reviewer/routes/{rid}/in-review", dependencies=[Csrf])
-def start_review(rid: str, request: Request, user: ReviewerPage, db: SessionDep):
+def start_review(route: ReviewerRoute(Action.review), request: Request, user: ReviewerPage,
+                 db: SessionDep):
     """Commencer l'instruction."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     failed = _event(request, db, route, user, "start", {"type": "in_review"}, {})
     return failed or _done(route, "in_review")
 
 
 @router.post("/reviewer/routes/{rid}/info-request", dependencies=[Csrf])
-def info_request(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
+def info_request(route: ReviewerRoute(Action.ask_info), request: Request, user: ReviewerPage,
+                 db: SessionDep,
                  request_kind: Short = "", message: Long = ""):
     """A typed request for information to the founder."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     values = {"request_kind": request_kind, "message": message}
     failed = _event(request, db, route, user, "info",
                     {"type": "info_requested", "request_kind": request_kind, "message": message},
@@ -66,12 +69,12 @@ def info_request(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
 
 
 @router.post("/reviewer/routes/{rid}/decision", dependencies=[Csrf])
-def decide(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
+def decide(route: ReviewerRoute(Action.decide), request: Request, user: ReviewerPage,
+           db: SessionDep,
            outcome: Short = "", instrument: Short = "", amount_eur: Short = "",
            rate_pct: Short = "", duration_months: Short = "", conditions: Long = "",
            reason: Short = "", comment: Long = ""):
     """Approve with terms, or decline with a reason."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     values = {"instrument": instrument, "amount_eur": amount_eur, "rate_pct": rate_pct,
               "duration_months": duration_months, "conditions": conditions,
               "reason": reason, "comment": comment}
@@ -95,34 +98,38 @@ def decide(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
     return failed or _done(route, body["type"])
 
 
-@router.post("/reviewer/routes/{rid}/messages", dependencies=[Csrf])
-def write(rid: str, request: Request, user: ReviewerPage, db: SessionDep, body: Long = ""):
-    """A message to the founder."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
+def _attempt(request: Request, db, route: Route, user: User, form: str, values: dict[str, Any],
+             act: Callable[[], Any], done: str) -> Response:
+    """Do the form's action; the page again with its errors, or back to the page's anchor."""
     try:
-        routes.post_message(db=db, route=route, user=user, body={"body": body})
+        act()
     except (Conflict, Invalid) as exc:
-        return _failed(request, db, route, user, "message", exc, {"body": body})
-    return _done(route, "message", "#messages")
+        return _failed(request, db, route, user, form, exc, values)
+    return _done(route, done, ANCHORS[form])
+
+
+ANCHORS = {"message": "#messages", "note": "#notes", "assign": "#assign"}
+
+
+@router.post("/reviewer/routes/{rid}/messages", dependencies=[Csrf])
+def write(route: ReviewerRoute(Action.write_message), request: Request, user: ReviewerPage,
+          db: SessionDep, body: Long = ""):
+    """A message to the founder."""
+    return _attempt(request, db, route, user, "message", {"body": body}, partial(
+        routes.post_message, db=db, route=route, user=user, body={"body": body}), "message")
 
 
 @router.post("/reviewer/routes/{rid}/notes", dependencies=[Csrf])
-def add_note(rid: str, request: Request, user: ReviewerPage, db: SessionDep, body: Long = ""):
+def add_note(route: ReviewerRoute(Action.write_note), request: Request, user: ReviewerPage,
+             db: SessionDep, body: Long = ""):
     """An internal note, seen only by the partner's reviewers."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
-    try:
-        notes.add_note(db=db, route=route, user=user, body=body)
-    except Invalid as exc:
-        return _failed(request, db, route, user, "note", exc, {"body": body})
-    return _done(route, "note", "#notes")
+    return _attempt(request, db, route, user, "note", {"body": body}, partial(
+        notes.add_note, db=db, route=route, user=user, body=body), "note")
 
 
 @router.post("/reviewer/routes/{rid}/assign", dependencies=[Csrf])
-def assign(rid: str, request: Request, user: ReviewerPage, db: SessionDep, assignee: Short = ""):
+def assign(route: ReviewerRoute(Action.write_note), request: Request, user: ReviewerPage,
+           db: SessionDep, assignee: Short = ""):
     """Give the route to a colleague of the same partner (or to nobody)."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
-    try:
-        notes.assign(db=db, route=route, user=user, assignee_id=assignee)
-    except Invalid as exc:
-        return _failed(request, db, route, user, "assign", exc, {"assignee": assignee})
-    return _done(route, "assigned", "#assign")
+    return _attempt(request, db, route, user, "assign", {"assignee": assignee}, partial(
+        notes.assign, db=db, route=route, user=user, assignee_id=assignee), "assigned")

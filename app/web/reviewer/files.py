@@ -7,20 +7,20 @@ import unicodedata
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 
 from app.deps import SessionDep, StateDep
-from app.web.common.deps import ReviewerPage
+from app.web.common.deps import ReviewerPage, ReviewerRoute
 from app.zipstream import zip_stream
+from dossier.access import Action
 from dossier.errors import NotFound
 from dossier.filenames import sanitize_filename
-from dossier.models import Attachment, Route
-from dossier.services import attachments, inbox, routes
+from dossier.services import attachments, inbox
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
 from workflows.documents import ensure_version_pdf
 
 router = APIRouter(include_in_schema=False)
+Received = ReviewerRoute(Action.download)
 
 
 def _slug(value: str | None) -> str:
@@ -29,9 +29,8 @@ def _slug(value: str | None) -> str:
 
 
 @router.get("/reviewer/routes/{rid}/attachments/{aid}")
-def attachment(rid: str, aid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+def attachment(route: Received, aid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
     """One attachment the partner received (with the dossier or in a message)."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     item = attachments.shared_attachment(db=db, route=route, attachment_id=aid)
     record_access(db=db, route=route, user=user, kind=AccessKind.attachment, via="web",
                   attachment=item)
@@ -40,21 +39,10 @@ def attachment(rid: str, aid: str, user: ReviewerPage, db: SessionDep, state: St
                                       "Cache-Control": "private, no-store"})
 
 
-def shared_files(*, db, route: Route) -> list[Attachment]:
-    """The attachments the partner may read: the delivered version's first, then messages'."""
-    ids = routes.shared_attachment_ids(db=db, route=route)
-    version = inbox.delivered_version(db=db, route=route)
-    order = {str(a["id"]): n for n, a in enumerate(version.attachments if version else [])}
-    rows = db.scalars(select(Attachment).where(Attachment.dossier_id == route.dossier_id))
-    chosen = [a for a in rows if str(a.id) in ids]
-    return sorted(chosen, key=lambda a: (order.get(str(a.id), len(order)), a.created_at))
-
-
 @router.get("/reviewer/routes/{rid}/attachments.zip")
-def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+def attachments_zip(route: Received, user: ReviewerPage, db: SessionDep, state: StateDep):
     """Every attachment the partner received, in one ZIP streamed as it is built."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
-    files = shared_files(db=db, route=route)
+    files = attachments.shared_files(db=db, route=route)
     for item in files:
         attachments.check_readable(item)  # the whole ZIP waits for every file's scan
     # Numbered names: unique even when two files share a name, listed in the dossier's order.
@@ -69,9 +57,8 @@ def attachments_zip(rid: str, user: ReviewerPage, db: SessionDep, state: StateDe
 
 
 @router.get("/reviewer/routes/{rid}/pdf")
-def route_pdf(rid: str, user: ReviewerPage, db: SessionDep, state: StateDep):
+def route_pdf(route: Received, user: ReviewerPage, db: SessionDep, state: StateDep):
     """The PDF of the version this partner has (rendered once per version)."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
     version = inbox.delivered_version(db=db, route=route)
     if version is None:
         raise NotFound("route_not_found")

@@ -11,18 +11,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 
 from app.deps import SessionDep
-from app.web.common.deps import ReviewerPage
+from app.web.common.deps import ReviewerPage, ReviewerRoute
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.reviewer import actions as reviewer_actions
 from app.web.reviewer import files as reviewer_files
-from app.web.reviewer.view import open_route, render_route
+from app.web.reviewer.view import render_route
+from dossier.access import Action
 from dossier.db import utcnow
 from dossier.models import Partner
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
 from dossier.services import inbox as inboxes
 from dossier.services import notes, routes
-from dossier.services.access import AccessKind, record_access
 from dossier.sla import late, sla_days
 from forms.enums import ENUMS
 from forms.numbers import NumberError, parse_number
@@ -93,11 +93,9 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
 
 
 @router.get("/reviewer/routes/{rid}")
-def route_page(rid: str, request: Request, user: ReviewerPage, db: SessionDep,
-               done: Q = "", decision: Q = ""):
+def route_page(route: ReviewerRoute(Action.open_route), request: Request, user: ReviewerPage,
+               db: SessionDep, done: Q = "", decision: Q = ""):
     """The dossier as sent, what changed, files, forms; opening it marks it read."""
-    route = routes.get_for_user(db=db, route_id=rid, user=user)
-    baseline = open_route(db=db, route=route, user=user)
-    record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via="web")
+    baseline = routes.open_route(db=db, route=route, user=user, via="web")
     return render_route(request, db=db, route=route, user=user, baseline=baseline,
                         done=done, decision=decision)

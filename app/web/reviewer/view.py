@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.web.common.templating import page_lang, render
@@ -21,7 +20,7 @@ from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEven
 from dossier.routing.machine import DECIDED_STATES, TRANSITIONS, State
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
-from dossier.services import inbox, notes, routes
+from dossier.services import attachments, inbox, notes, routes
 from dossier.services.partners import partner_names
 from dossier.sla import late, sla_days
 from forms import definition
@@ -147,16 +146,6 @@ def field_errors(exc: DomainError, lang: str) -> dict[str, str]:
     return out
 
 
-def open_route(*, db: Session, route: Route, user: User) -> int | None:
-    """Opening the page: remember the baseline, mark read, fire `opened` when delivered."""
-    baseline = inbox.baseline_version(db=db, route=route)
-    routes.lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
-    if route.state == State.delivered:
-        routes.fire(db=db, route=route, user=user, event="opened")
-    routes.mark_read(db=db, route=route, user=user)
-    return baseline
-
-
 @dataclass
 class DossierPart:
     """The dossier as the partner has it, and what changed since the version it last read."""
@@ -234,7 +223,8 @@ def dossier_part(db: Session, route: Route, version: DossierVersion | None, lang
         sections=[s for s in sections_view(content, files, lang, names)
                   if s.key != "attachments"],
         files=files, shared=shared,
-        new_files=shared - _files_of(db, route, changes["from_version"]) if changes else set(),
+        new_files=shared - inbox.version_file_ids(
+            db=db, route=route, number=changes["from_version"]) if changes else set(),
         changes=changes, change_rows=change_rows(changes, lang, names))
 
 
@@ -243,13 +233,6 @@ def _cover(version: DossierVersion | None, lang: str, names: dict[str, str]) -> 
         return cover_view({}, lang=lang, partners=names)
     return cover_view(version.content, lang=lang, partners=names, version=version.number,
                       content_hash=version.content_hash, generated_at=version.created_at)
-
-
-def _files_of(db: Session, route: Route, number: int) -> set[str]:
-    """Ids of the attachments of one version of the route's dossier."""
-    old = db.scalar(select(DossierVersion).where(DossierVersion.dossier_id == route.dossier_id,
-                                                 DossierVersion.number == number))
-    return {str(a["id"]) for a in (old.attachments if old else [])}
 
 
 def thread(db: Session, route: Route, user: User, lang: str, partner_name: str,
@@ -261,8 +244,7 @@ def thread(db: Session, route: Route, user: User, lang: str, partner_name: str,
                           + [m.author_id for m in messages]
                           + [n.author_id for n in route_notes] + [route.assigned_to_id])
     attached = {aid for m in messages for aid in m.attachment_ids}
-    message_files = {str(a.id): a for a in db.scalars(select(Attachment).where(
-        Attachment.dossier_id == route.dossier_id)) if str(a.id) in attached}
+    message_files = attachments.by_id(db=db, dossier_id=route.dossier_id, ids=attached)
     return Thread(events=timeline(history, lang, people, partner_name), messages=messages,
                   message_files=message_files, notes=route_notes, people=people,
                   colleagues=notes.colleagues(db=db, user=user))

@@ -6,25 +6,19 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from fastapi import Depends
 
-from app.web.common.deps import PageUser
+from app.web.common.deps import page_area
 from app.web.common.texts import register
-from dossier.errors import Forbidden
-from dossier.models import Role, User
+from dossier.access import Action
+from dossier.models import User
 from forms.text import babel_locale
 
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def staff_user(user: PageUser) -> User:
-    """Staff only: anyone else logged in gets a 403 page."""
-    if user.role != Role.staff:
-        raise Forbidden("role_forbidden", {"role": user.role})
-    return user
-
-
-StaffUser = Annotated[User, Depends(staff_user)]
+StaffUser = Annotated[User, page_area(Action.staff_pages)]
+ExportsUser = Annotated[User, page_area(Action.exports)]
+CatalogueUser = Annotated[User, page_area(Action.partner_catalogue)]
 
 
 def number(value: int | None, lang: str) -> str:

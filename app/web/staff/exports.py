@@ -22,7 +22,7 @@ from app.deps import StateDep
 from app.web.common.deps import Csrf
 from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
-from app.web.staff.common import PARIS, StaffUser, number
+from app.web.staff.common import PARIS, ExportsUser, number
 from dossier.db import utcnow
 from dossier.errors import NotFound
 from dossier.services import pipeline as stats
@@ -145,7 +145,7 @@ def _status(job: ExportJob, lang: str) -> dict[str, object]:
 
 
 @router.get("/staff/exports")
-def exports_page(request: Request, user: StaffUser):
+def exports_page(request: Request, user: ExportsUser):
     """Start an export; list this user's recent ones."""
     lang = page_lang(request)
     return render(request, "staff/exports.html", section="exports",
@@ -153,14 +153,14 @@ def exports_page(request: Request, user: StaffUser):
 
 
 @router.post("/staff/exports", dependencies=[Csrf])
-def start_export(user: StaffUser, state: StateDep, format: Annotated[Format, Form()]):
+def start_export(user: ExportsUser, state: StateDep, format: Annotated[Format, Form()]):
     """Start an export in the background, then show its progress."""
     job = JOBS.start(owner=user.id, fmt=format, sessions=state.sessions)
     return RedirectResponse(f"/staff/exports/{job.id}", status_code=303)
 
 
 @router.get("/staff/exports/{job_id}")
-def export_page(request: Request, user: StaffUser, job_id: JobId):
+def export_page(request: Request, user: ExportsUser, job_id: JobId):
     """The export's progress (refreshed by a small script, or by the refresh link)."""
     job = _job(job_id, user)
     return render(request, "staff/export_job.html", section="exports", job=job,
@@ -168,7 +168,7 @@ def export_page(request: Request, user: StaffUser, job_id: JobId):
 
 
 @router.get("/staff/exports/{job_id}/status")
-def export_status(request: Request, user: StaffUser, job_id: JobId) -> JSONResponse:
+def export_status(request: Request, user: ExportsUser, job_id: JobId) -> JSONResponse:
     """The export's progress as JSON, for the page's script."""
     job = _job(job_id, user)
     status = _status(job, page_lang(request))
@@ -177,7 +177,7 @@ def export_status(request: Request, user: StaffUser, job_id: JobId) -> JSONRespo
 
 
 @router.get("/staff/exports/{job_id}/download")
-def export_download(user: StaffUser, job_id: JobId) -> Response:
+def export_download(user: ExportsUser, job_id: JobId) -> Response:
     """The finished file; back to the progress page while it is not ready."""
     job = _job(job_id, user)
     if job.status != "done" or job.content is None:

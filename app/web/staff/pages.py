@@ -18,7 +18,7 @@ from app.web.common.templating import page_lang, render
 from app.web.common.texts import text
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
-from app.web.staff.common import PARIS, StaffUser, days, number
+from app.web.staff.common import PARIS, ExportsUser, StaffUser, days, number
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
@@ -147,12 +147,12 @@ def amounts_chart(request: Request, user: StaffUser, db: SessionDep, state: Stat
 
 
 @router.get("/staff/export.csv")
-def export_csv(user: StaffUser, db: SessionDep) -> StreamingResponse:
+def export_csv(user: ExportsUser, db: SessionDep) -> StreamingResponse:
     """Every route as a CSV line: the same file as GET /api/v1/pipeline/export.csv."""
     return exports.csv_response(stats.export_rows(db=db))
 
 
 @router.get("/staff/export.xlsx")
-def export_xlsx(user: StaffUser, db: SessionDep) -> Response:
+def export_xlsx(user: ExportsUser, db: SessionDep) -> Response:
     """The partners' summary and every route: the same workbook as the API's."""
     return exports.xlsx_response(stats.pipeline(db=db)["partners"], stats.export_rows(db=db))

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from app.deps import SessionDep
 from app.web.common.deps import Csrf
 from app.web.common.templating import page_lang, render
-from app.web.staff.common import CHANNELS, KINDS, StaffUser
+from app.web.staff.common import CHANNELS, KINDS, CatalogueUser
 from banks.catalogue import AttachmentKind, Instrument, PartnerSpec
 from banks.rules.messages import value_label
 from dossier.bounded_numbers import read_json
@@ -47,60 +47,67 @@ def _pair(lang: str, fr: str, en: str) -> str:
     return en if lang == "en" else fr
 
 
+def _territory(territory: Any, lang: str) -> str | None:
+    if territory == "metropole_amp":
+        return _pair(lang, "Siège dans la Métropole Aix-Marseille-Provence.",
+                     "Head office within the Aix-Marseille-Provence metropolis.")
+    if territory == "france":
+        return _pair(lang, "Siège en France.", "Head office in France.")
+    if territory:
+        return _pair(lang, "Siège dans l'un de ces départements : ",
+                     "Head office in one of these departments: ") + ", ".join(territory) + "."
+    return None
+
+
+def _age(low: Any, high: Any, lang: str) -> str | None:
+    if low is not None and high is not None:
+        return _pair(lang, f"Entreprise âgée de {low} à {high} ans.",
+                     f"Company aged {low} to {high} years.")
+    if low is not None:
+        return _pair(lang, f"Entreprise d'au moins {low} an(s).",
+                     f"Company at least {low} year(s) old.")
+    if high is not None:
+        return _pair(lang, f"Entreprise de {high} an(s) au plus.",
+                     f"Company at most {high} year(s) old.")
+    return None
+
+
+def _amount(low: Any, high: Any, lang: str) -> str | None:
+    money = {k: format_money(Decimal(str(v)), lang) for k, v in
+             (("min", low), ("max", high)) if v is not None}
+    if len(money) == 2:
+        return _pair(lang, f"Montant demandé de {money['min']} à {money['max']}.",
+                     f"Amount requested from {money['min']} to {money['max']}.")
+    if "min" in money:
+        return _pair(lang, f"Montant demandé d'au moins {money['min']}.",
+                     f"Amount requested of at least {money['min']}.")
+    if "max" in money:
+        return _pair(lang, f"Montant demandé jusqu'à {money['max']}.",
+                     f"Amount requested up to {money['max']}.")
+    return None
+
+
 def rules_in_words(rules: dict[str, Any], lang: str) -> list[str]:
     """A partner's eligibility rules as sentences people read."""
-    words: list[str] = []
 
-    def listed(kind: str, codes: list[str]) -> str:
-        return ", ".join(value_label(kind, c, lang) for c in codes)
+    def listed(fr: str, en: str, kind: str, codes: list[str] | None) -> str | None:
+        if not codes:
+            return None
+        return _pair(lang, fr, en) + ", ".join(value_label(kind, c, lang) for c in codes) + "."
 
-    territory = rules.get("territory")
-    if territory == "metropole_amp":
-        words.append(_pair(lang, "Siège dans la Métropole Aix-Marseille-Provence.",
-                           "Head office within the Aix-Marseille-Provence metropolis."))
-    elif territory == "france":
-        words.append(_pair(lang, "Siège en France.", "Head office in France."))
-    elif territory:
-        words.append(_pair(lang, "Siège dans l'un de ces départements : ",
-                           "Head office in one of these departments: ")
-                     + ", ".join(territory) + ".")
-    low, high = rules.get("min_company_age_years"), rules.get("max_company_age_years")
-    if low is not None and high is not None:
-        words.append(_pair(lang, f"Entreprise âgée de {low} à {high} ans.",
-                           f"Company aged {low} to {high} years."))
-    elif low is not None:
-        words.append(_pair(lang, f"Entreprise d'au moins {low} an(s).",
-                           f"Company at least {low} year(s) old."))
-    elif high is not None:
-        words.append(_pair(lang, f"Entreprise de {high} an(s) au plus.",
-                           f"Company at most {high} year(s) old."))
-    if rules.get("stages"):
-        words.append(_pair(lang, "Stades financés : ", "Stages funded: ")
-                     + listed("stage", rules["stages"]) + ".")
-    if rules.get("sectors"):
-        words.append(_pair(lang, "Filières financées : ", "Sectors funded: ")
-                     + listed("sector", rules["sectors"]) + ".")
-    amount_min, amount_max = rules.get("amount_min_eur"), rules.get("amount_max_eur")
-    money = {k: format_money(Decimal(str(v)), lang) for k, v in
-             (("min", amount_min), ("max", amount_max)) if v is not None}
-    if len(money) == 2:
-        words.append(_pair(lang, f"Montant demandé de {money['min']} à {money['max']}.",
-                           f"Amount requested from {money['min']} to {money['max']}."))
-    elif "min" in money:
-        words.append(_pair(lang, f"Montant demandé d'au moins {money['min']}.",
-                           f"Amount requested of at least {money['min']}."))
-    elif "max" in money:
-        words.append(_pair(lang, f"Montant demandé jusqu'à {money['max']}.",
-                           f"Amount requested up to {money['max']}."))
-    if rules.get("min_founders_full_time"):
-        count = rules["min_founders_full_time"]
-        words.append(_pair(lang, f"Au moins {count} fondateur(s) à temps plein.",
-                           f"At least {count} founder(s) working full time."))
-    if rules.get("labels_any"):
-        words.append(_pair(lang, "Au moins l'un de ces labels : ",
-                           "At least one of these labels: ")
-                     + listed("label", rules["labels_any"]) + ".")
-    return words
+    count = rules.get("min_founders_full_time")
+    words = [
+        _territory(rules.get("territory"), lang),
+        _age(rules.get("min_company_age_years"), rules.get("max_company_age_years"), lang),
+        listed("Stades financés : ", "Stages funded: ", "stage", rules.get("stages")),
+        listed("Filières financées : ", "Sectors funded: ", "sector", rules.get("sectors")),
+        _amount(rules.get("amount_min_eur"), rules.get("amount_max_eur"), lang),
+        _pair(lang, f"Au moins {count} fondateur(s) à temps plein.",
+              f"At least {count} founder(s) working full time.") if count else None,
+        listed("Au moins l'un de ces labels : ", "At least one of these labels: ", "label",
+               rules.get("labels_any")),
+    ]
+    return [w for w in words if w]
 
 
 def _view(partner: Partner, lang: str) -> dict[str, Any]:
@@ -115,7 +122,7 @@ def _view(partner: Partner, lang: str) -> dict[str, Any]:
 
 
 @router.get("/staff/partners")
-def partners_page(request: Request, user: StaffUser, db: SessionDep,
+def partners_page(request: Request, user: CatalogueUser, db: SessionDep,
                   saved: Annotated[str | None, Query(max_length=40)] = None):
     """Every partner of the catalogue, in words."""
     lang = page_lang(request)
@@ -144,13 +151,13 @@ def _edit_page(request: Request, partner: Partner, values: dict[str, Any],
 
 
 @router.get("/staff/partners/{code}")
-def partner_form(request: Request, user: StaffUser, partner: PartnerDep):
+def partner_form(request: Request, user: CatalogueUser, partner: PartnerDep):
     """The edit form of one partner."""
     return _edit_page(request, partner, _form_values(partner), {})
 
 
 @router.post("/staff/partners/{code}", dependencies=[Csrf])
-async def partner_save(request: Request, user: StaffUser, db: SessionDep, partner: PartnerDep):
+async def partner_save(request: Request, user: CatalogueUser, db: SessionDep, partner: PartnerDep):
     """Validate the new terms with the catalogue's own model; save only when all is right."""
     lang = page_lang(request)
     form = await request.form()
@@ -213,6 +220,20 @@ def spec_errors(exc: ValidationError, lang: str) -> dict[str, list[str]]:
 def _message(key: str, loc: tuple, err: dict[str, Any], lang: str) -> str:
     kind, given = err["type"], err.get("input")
     shown = f" « {given} »" if isinstance(given, str | int | Decimal) else ""
+    field = _field_message(key, kind, shown, lang)
+    if field is not None:
+        return field
+    rule = loc[1] if len(loc) > 1 else None
+    if kind == "extra_forbidden":
+        return _pair(lang, f"Règle inconnue : « {rule} ».", f"Unknown rule: \"{rule}\".")
+    if rule is None:
+        return _rules_message(str(err.get("ctx", {}).get("error", err["msg"])), lang)
+    prefix = f"{rule} : " if lang != "en" else f"{rule}: "
+    return prefix + _rule_message(rule, kind, err.get("ctx") or {}, shown, lang)
+
+
+def _field_message(key: str, kind: str, shown: str, lang: str) -> str | None:
+    """The message of a form field other than the rules."""
     if key == "sla_days":
         return _pair(lang, f"Le délai{shown} doit être un nombre entier de jours, de 1 à 365.",
                      f"The answer time{shown} must be a whole number of days, from 1 to 365.")
@@ -222,48 +243,50 @@ def _message(key: str, loc: tuple, err: dict[str, Any], lang: str) -> str:
         return _pair(lang, f"Instrument inconnu{shown}.", f"Unknown instrument{shown}.")
     if key == "required_attachments":
         return _pair(lang, f"Pièce inconnue{shown}.", f"Unknown attachment{shown}.")
-    rule = loc[1] if len(loc) > 1 else None
-    if kind == "extra_forbidden":
-        return _pair(lang, f"Règle inconnue : « {rule} ».", f"Unknown rule: \"{rule}\".")
-    if rule is None:
-        text_ = str(err.get("ctx", {}).get("error", err["msg"]))
-        if (bounds := BOUNDS.search(text_)) is not None:
-            low, a, high, b = bounds.groups()
-            return _pair(lang, f"{low} ({a}) ne doit pas dépasser {high} ({b}).",
-                         f"{low} ({a}) must not be greater than {high} ({b}).")
-        if "territory" in text_:
-            return _pair(lang, "territory : donnez au moins un département.",
-                         "territory: give at least one department.")
-        return _pair(lang, "Les règles doivent former un objet JSON, par exemple "
-                           "{\"territory\": \"metropole_amp\"}.",
-                     "The rules must be a JSON object, e.g. {\"territory\": \"metropole_amp\"}.")
-    prefix = f"{rule} : " if lang != "en" else f"{rule}: "
+    return None
+
+
+def _rules_message(text_: str, lang: str) -> str:
+    """The message about the rules as a whole."""
+    if (bounds := BOUNDS.search(text_)) is not None:
+        low, a, high, b = bounds.groups()
+        return _pair(lang, f"{low} ({a}) ne doit pas dépasser {high} ({b}).",
+                     f"{low} ({a}) must not be greater than {high} ({b}).")
+    if "territory" in text_:
+        return _pair(lang, "territory : donnez au moins un département.",
+                     "territory: give at least one department.")
+    return _pair(lang, "Les règles doivent former un objet JSON, par exemple "
+                       "{\"territory\": \"metropole_amp\"}.",
+                 "The rules must be a JSON object, e.g. {\"territory\": \"metropole_amp\"}.")
+
+
+def _rule_message(rule: str, kind: str, ctx: dict[str, Any], shown: str, lang: str) -> str:
+    """The message about one rule (after its name)."""
     if rule == "territory":
-        return prefix + _pair(lang, "« metropole_amp », « france » ou une liste de "
-                                    "départements, par exemple [\"13\", \"84\"].",
-                              "\"metropole_amp\", \"france\" or a list of departments, "
-                              "e.g. [\"13\", \"84\"].")
-    ctx = err.get("ctx") or {}
+        return _pair(lang, "« metropole_amp », « france » ou une liste de "
+                           "départements, par exemple [\"13\", \"84\"].",
+                     "\"metropole_amp\", \"france\" or a list of departments, "
+                     "e.g. [\"13\", \"84\"].")
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "")
-        return prefix + _pair(lang, f"valeur inconnue{shown} (valeurs possibles : "
-                                    f"{expected.replace(' or ', ' ou ')}).",
-                              f"unknown value{shown} (possible values: {expected}).")
+        return _pair(lang, f"valeur inconnue{shown} (valeurs possibles : "
+                           f"{expected.replace(' or ', ' ou ')}).",
+                     f"unknown value{shown} (possible values: {expected}).")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return prefix + _pair(lang, "nombre entier attendu.", "a whole number is expected.")
+        return _pair(lang, "nombre entier attendu.", "a whole number is expected.")
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
-        return prefix + _pair(lang, f"doit être au moins {bound}.", f"must be at least {bound}.")
+        return _pair(lang, f"doit être au moins {bound}.", f"must be at least {bound}.")
     if kind in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
-        return prefix + _pair(lang, f"doit être au plus {bound}.", f"must be at most {bound}.")
+        return _pair(lang, f"doit être au plus {bound}.", f"must be at most {bound}.")
     if kind in ("too_short", "list_type"):
-        return prefix + _pair(lang, "liste non vide attendue, par exemple [\"seed\"].",
-                              "a non-empty list is expected, e.g. [\"seed\"].")
+        return _pair(lang, "liste non vide attendue, par exemple [\"seed\"].",
+                     "a non-empty list is expected, e.g. [\"seed\"].")
     if rule in ("amount_min_eur", "amount_max_eur"):
-        return prefix + _pair(lang, "montant en euros attendu, au plus deux décimales, "
-                                    "par exemple \"10000.00\".",
-                              "an amount in euros is expected, at most two decimals, "
-                              "e.g. \"10000.00\".")
-    return prefix + _pair(lang, f"valeur refusée{shown}.", f"value refused{shown}.")
+        return _pair(lang, "montant en euros attendu, au plus deux décimales, "
+                           "par exemple \"10000.00\".",
+                     "an amount in euros is expected, at most two decimals, "
+                     "e.g. \"10000.00\".")
+    return _pair(lang, f"valeur refusée{shown}.", f"value refused{shown}.")
 

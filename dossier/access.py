@@ -1,0 +1,199 @@
+"""The one gate: may this user do this action to this dossier or route (one policy table)."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dossier.errors import Forbidden, NotFound, Unauthorized
+from dossier.models import Dossier, Role, Route, User
+from dossier.routing.machine import VISIBLE_TO_PARTNER, State
+from dossier.services.ids import parse_id
+
+
+class Action(StrEnum):
+    """What a caller does; the object's state beyond visibility is the services' and the
+    route machine's to judge (a 409)."""
+
+    # a founder's dossier
+    read_dossier = "read_dossier"  # content, PDF, documents, eligibility, access log
+    edit_dossier = "edit_dossier"  # the wizard, PUT, the founder's pages of their dossier
+    submit_dossier = "submit_dossier"
+    choose_partners = "choose_partners"
+    upload_attachment = "upload_attachment"
+    delete_attachment = "delete_attachment"
+    # one partner's route
+    read_route = "read_route"  # detail, events, messages
+    download = "download"  # the route's PDF and the attachments the partner received
+    open_route = "open_route"  # reading it as its partner: `opened`, marked read
+    review = "review"  # any reviewer event of the machine (start, ask, decide)
+    ask_info = "ask_info"
+    decide = "decide"
+    withdraw = "withdraw"
+    write_message = "write_message"
+    write_note = "write_note"  # internal notes and assignment, within the partner
+    # no object: an area of the product
+    create_dossier = "create_dossier"
+    erase_account = "erase_account"
+    founder_pages = "founder_pages"
+    inbox = "inbox"
+    reviewer_pages = "reviewer_pages"
+    pipeline = "pipeline"
+    exports = "exports"
+    partner_catalogue = "partner_catalogue"
+    staff_pages = "staff_pages"
+
+
+class Relation(StrEnum):
+    """Who the caller is to the object."""
+
+    anonymous = "anonymous"
+    owner = "owner"  # the founder who owns the dossier
+    founder = "founder"  # another founder
+    partner_reviewer = "partner_reviewer"  # a reviewer of the route's partner
+    reviewer = "reviewer"  # a reviewer of another partner
+    staff = "staff"
+
+
+class Rule(StrEnum):
+    """A cell of the table."""
+
+    allow = "allow"
+    hidden = "hidden"  # 404, exactly as for an id that does not exist
+    forbidden = "forbidden"  # 403: a role that never does this, whatever the object
+    login = "login"  # 401 on the API, the login page for a page
+    delivered = "delivered"  # allowed while the route is visible to its partner, else hidden
+
+
+RELATIONS = tuple(Relation)
+A, H, F, L, V = Rule.allow, Rule.hidden, Rule.forbidden, Rule.login, Rule.delivered
+_FOUNDER_OWN = (L, A, H, F, F, F)
+_REVIEWER_OWN = (L, F, H, V, H, F)
+_FOUNDERS, _REVIEWERS, _STAFF = (L, A, A, F, F, F), (L, F, F, A, A, F), (L, F, F, F, F, A)
+
+# Columns: anonymous, owner, founder, partner_reviewer, reviewer, staff.
+POLICY: dict[Action, tuple[Rule, ...]] = {
+    Action.read_dossier: (L, A, H, H, H, A),  # reviewers read through their routes
+    Action.edit_dossier: _FOUNDER_OWN,
+    Action.submit_dossier: _FOUNDER_OWN,
+    Action.choose_partners: _FOUNDER_OWN,
+    Action.upload_attachment: _FOUNDER_OWN,
+    Action.delete_attachment: _FOUNDER_OWN,
+    Action.read_route: (L, A, H, V, H, A),
+    Action.download: (L, A, H, V, H, A),
+    Action.open_route: _REVIEWER_OWN,
+    Action.review: _REVIEWER_OWN,
+    Action.ask_info: _REVIEWER_OWN,
+    Action.decide: _REVIEWER_OWN,
+    Action.withdraw: _FOUNDER_OWN,
+    Action.write_message: (L, A, H, V, H, F),
+    Action.write_note: _REVIEWER_OWN,
+    Action.create_dossier: _FOUNDERS,
+    Action.erase_account: _FOUNDERS,
+    Action.founder_pages: _FOUNDERS,
+    Action.inbox: _REVIEWERS,
+    Action.reviewer_pages: _REVIEWERS,
+    Action.pipeline: _STAFF,
+    Action.exports: _STAFF,
+    Action.partner_catalogue: _STAFF,
+    Action.staff_pages: _STAFF,
+}
+ROUTE_ACTIONS = frozenset({Action.read_route, Action.download, Action.open_route, Action.review,
+                           Action.ask_info, Action.decide, Action.withdraw,
+                           Action.write_message, Action.write_note})
+
+
+def relation(user: User | None, *, dossier: Dossier | None = None,
+             route: Route | None = None) -> Relation:
+    """Who `user` is to the route or the dossier."""
+    if user is None:
+        return Relation.anonymous
+    if user.role == Role.staff:
+        return Relation.staff
+    if user.role == Role.founder:
+        owned = dossier or (route.dossier if route is not None else None)
+        return Relation.owner if owned is not None and owned.owner_id == user.id \
+            else Relation.founder
+    if user.role == Role.reviewer and route is not None \
+            and route.partner_code == user.partner_code:
+        return Relation.partner_reviewer
+    return Relation.reviewer  # reviewers reach a dossier through their routes only
+
+
+# The relations a role may have to an object: the role's own answer is theirs when they agree.
+ROLE_RELATIONS = {None: (Relation.anonymous,),
+                  Role.founder: (Relation.owner, Relation.founder),
+                  Role.reviewer: (Relation.partner_reviewer, Relation.reviewer),
+                  Role.staff: (Relation.staff,)}
+
+
+def rule(action: Action, who: Relation, state: State | str | None = None) -> Rule:
+    """The table's cell, the route's state applied (no state: the best case)."""
+    cell = POLICY[action][RELATIONS.index(who)]
+    if cell == Rule.delivered:
+        return Rule.allow if state is None or State(state) in VISIBLE_TO_PARTNER else Rule.hidden
+    return cell
+
+
+def role_answer(user: User | None, action: Action) -> Rule | None:
+    """The answer for the user's role whatever the object, if every relation of the role
+    gets the same one: then a refusal does not depend on whether an id exists."""
+    role = Role(user.role) if user is not None else None
+    cells = {rule(action, who) for who in ROLE_RELATIONS.get(role, (Relation.reviewer,))}
+    return cells.pop() if len(cells) == 1 else None
+
+
+def decide(user: User | None, action: Action, *, dossier: Dossier | None = None,
+           route: Route | None = None) -> Rule:
+    """May `user` do `action` to this object? Without an object: in this area, or (for an
+    object action) whether the role alone already refuses."""
+    if dossier is None and route is None:
+        return role_answer(user, action) or Rule.allow
+    who = relation(user, dossier=dossier, route=route)
+    return rule(action, who, route.state if route is not None else None)
+
+
+def allows(user: User | None, action: Action, *, dossier: Dossier | None = None,
+           route: Route | None = None) -> bool:
+    """Whether the table lets `user` do `action`."""
+    return decide(user, action, dossier=dossier, route=route) == Rule.allow
+
+
+def require(user: User | None, action: Action, *, dossier: Dossier | None = None,
+            route: Route | None = None) -> None:
+    """Raise the refusal the table gives: 401, 403 or a 404 naming the object."""
+    answer = decide(user, action, dossier=dossier, route=route)
+    if answer == Rule.login:
+        raise Unauthorized("not_authenticated")
+    if answer == Rule.forbidden:
+        raise Forbidden("role_forbidden", {"role": user.role if user else None})
+    if answer == Rule.hidden:
+        raise NotFound("route_not_found" if route is not None or action in ROUTE_ACTIONS
+                       else "dossier_not_found")
+
+
+def load_dossier(*, db: Session, dossier_id: uuid.UUID | str, user: User,
+                 action: Action) -> Dossier:
+    """The dossier once the table allows `action`; NotFound for what the caller may not see."""
+    return _load(db, Dossier, dossier_id, user, action)
+
+
+def load_route(*, db: Session, route_id: uuid.UUID | str, user: User, action: Action) -> Route:
+    """The route once the table allows `action`; NotFound for what the caller may not see."""
+    return _load(db, Route, route_id, user, action)
+
+
+def _load(db: Session, model: type[Any], object_id: uuid.UUID | str, user: User,
+          action: Action) -> Any:
+    """The role's own answer first (a 403 must not depend on whether the id exists), then the
+    object's; a missing object is the same 404 as a hidden one."""
+    require(user, action)
+    gone = "route_not_found" if model is Route else "dossier_not_found"
+    row = db.get(model, parse_id(object_id, gone))
+    if row is None:
+        raise NotFound(gone)
+    require(user, action, **{"route" if model is Route else "dossier": row})
+    return row

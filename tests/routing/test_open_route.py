@@ -1,0 +1,55 @@
+"""Opening a route: the API's read and the reviewer's page do the same (one `open_route`)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import DEMO_PASSWORD, login
+from tests.helpers import full_dossier, page_post
+from tests.routing.conftest import submit_delivered
+
+
+def page_session(client: TestClient, email: str) -> TestClient:
+    """A cookie jar logged in to the pages as this account."""
+    other = TestClient(client.app)
+    r = page_post(other, "/login", {"email": email, "password": DEMO_PASSWORD},
+                  follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return other
+
+
+def test_the_api_read_opens_the_route_as_the_page_does(client, founder, staff):
+    body = full_dossier()
+    body["requests"] = [r for r in body["requests"] if r["partner"] in ("cepac", "bpmed")]
+    dossier_id, route_of = submit_delivered(client, founder, body)
+    by_api, by_page = route_of["cepac"], route_of["bpmed"]
+    cepac, bpmed = login(client, "cepac@demo.example"), login(client, "bpmed@demo.example")
+
+    def events(rid: str, headers) -> list[str]:
+        r = client.get(f"/api/v1/routes/{rid}/events", headers=headers)
+        assert r.status_code == 200, r.text
+        return [e["type"] for e in r.json()]
+
+    # The founder's and staff's readings open nothing.
+    for headers in (founder, staff):
+        assert client.get(f"/api/v1/routes/{by_api}", headers=headers).status_code == 200
+    assert events(by_api, cepac) == ["submitted", "delivered"]
+
+    read = client.get(f"/api/v1/routes/{by_api}", headers=cepac)
+    assert read.status_code == 200, read.text
+    assert read.json()["state"] == "opened"
+    assert page_session(client, "bpmed@demo.example").get(
+        f"/reviewer/routes/{by_page}").status_code == 200
+    for rid, headers in ((by_api, cepac), (by_page, bpmed)):
+        assert events(rid, headers) == ["submitted", "delivered", "opened"]
+    # Reading again opens nothing more, and both are read in the inbox.
+    assert client.get(f"/api/v1/routes/{by_api}", headers=cepac).status_code == 200
+    assert events(by_api, cepac) == ["submitted", "delivered", "opened"]
+    for headers in (cepac, bpmed):
+        items = client.get("/api/v1/inbox", headers=headers).json()["items"]
+        assert [(i["state"], i["unread"]) for i in items] == [("opened", False)]
+    # Each reading is in the founder's access log, the version read with it.
+    log = client.get(f"/api/v1/dossiers/{dossier_id}/access-log", headers=founder).json()
+    kinds = {(i["partner"], i["via"], i["version"]) for i in log["items"]
+             if i["kind"] == "dossier" and i["role"] == "reviewer"}
+    assert kinds == {("cepac", "api", 1), ("bpmed", "web", 1)}
