@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install system-deps run test test-scale soak lint bench bench-quick clean
+.PHONY: install system-deps run test messages test-scale soak lint bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+# Extract the texts again and merge them into dossier/locale/*/LC_MESSAGES/messages.po.
+messages: install
+	$(BIN)/dossier i18n update
 
 system-deps:
 	./scripts/system-deps.sh

@@ -41,6 +41,8 @@ cli.add_typer(retention_cli, name="retention")
 storage_cli = typer.Typer(help="The object store: check it against the rows, sweep it.",
                           no_args_is_help=True)
 cli.add_typer(storage_cli, name="storage")
+i18n_cli = typer.Typer(help="The text catalogue (dossier/locale).", no_args_is_help=True)
+cli.add_typer(i18n_cli, name="i18n")
 console = Console()
 
 
@@ -264,6 +266,18 @@ def demo() -> None:
     for account in accounts:
         table.add_row(account.email, account.role, account.partner or "")
     console.print(table)
+
+
+@i18n_cli.command("update")
+def i18n_update() -> None:
+    """Extract the msgids again and merge them into the .po files; list what to translate."""
+    from app.catalogue import update
+
+    missing = update()
+    for msgid in missing:
+        console.print(f"no French yet: {msgid!r}")
+    if missing:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import CSS, HTML
 
+from dossier.catalogue import template_functions
 from forms import fetcher
 from forms.fetcher import ASSETS_DIR, ASSETS_URL, ForbiddenURL, SafeURLFetcher, safe_url_fetcher
 from forms.text import LANGS
@@ -33,7 +34,8 @@ def environment() -> Environment:
     """The documents' Jinja2 environment (forms/templates): strict, autoescaped."""
     # Autoescape everywhere: founders' text is shown as text, never parsed as markup.
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       extensions=["jinja2.ext.i18n"])
 
 
 @cache
@@ -53,7 +55,7 @@ def render_dossier_html(content: Mapping[str, Any], *, attachments: Sequence[Map
     cover = cover_view(content, lang=lang, partners=partners, version=version,
                        content_hash=content_hash, generated_at=generated_at)
     return environment().get_template("dossier.html.j2").render(
-        lang=lang,
+        lang=lang, **template_functions(lang),
         ui=ui_words(lang),
         cover=cover,
         sections=sections_view(content, attachments, lang, partners),

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from app.web.common.texts import text
+from dossier.catalogue import template_functions
 from dossier.i18n import pick_lang
 from dossier.labels import AUDIENCES, label
 from forms import definition
@@ -24,6 +25,8 @@ env.autoescape = True
 # The dossier's macros are shared with the PDF: forms/templates, loaded as "forms/<name>".
 env.loader = ChoiceLoader([env.loader, PrefixLoader({"forms": FileSystemLoader(FORMS_TEMPLATES)})])
 env.globals.update(definition=definition, dossier_ui=ui_words)
+env.add_extension("jinja2.ext.i18n")
+env.newstyle_gettext = True  # type: ignore[attr-defined]
 
 
 def page_lang(request: Request) -> str:
@@ -59,6 +62,7 @@ def render(request: Request, template: str, status_code: int = 200,
         "enum_label": lambda name, value: definition.enum_label(name, value, lang),
         # a state, instrument, decline reason or request kind, as this page's reader says it
         "word": lambda name, code: label(name, code, lang, audience),
+        **template_functions(lang),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context},
                                       status_code=status_code, headers=headers)
