@@ -76,6 +76,16 @@ class LazyText:
             return pgettext(self.context, self.message, lang)
         return gettext(self.message, lang)
 
+    @property
+    def fr(self) -> str:
+        """The French text."""
+        return self.get("fr")
+
+    @property
+    def en(self) -> str:
+        """The English text."""
+        return self.get("en")
+
     def __str__(self) -> str:
         return self.get()
 
