@@ -17,7 +17,7 @@ from dossier.catalogue import DOMAIN, LANGS, LOCALE_DIR, po_path
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "babel.cfg"
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None,
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "N_plural": (1, 2),
             "lazy_pgettext": ((1, "c"), 2)}
 WIDTH = 100
 PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}

@@ -61,6 +61,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str, count: str) -> tuple[str, str, str]:
+    """Mark a plural pair for extraction; `count` names the number that picks the form."""
+    return singular, plural, count
+
+
 class LazyText:
     """A msgid translated when shown, for labels declared at import time."""
 
