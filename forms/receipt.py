@@ -59,16 +59,6 @@ UI = {
 }
 
 
-<<<<<<< HEAD
-=======
-@cache
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       extensions=["jinja2.ext.i18n"])
-
-
->>>>>>> b018542 (One text catalogue: gettext through Babel (dossier/catalogue.py, dossier/locale/*.po compiled in memory at first use), jinja2.ext.i18n in the page and PDF environments, babel.cfg extraction, 'dossier i18n update' / make messages, catalogue tests)
 def _moment(value: Any, lang: str) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -110,14 +100,9 @@ def receipt_view(receipt: Mapping[str, Any], lang: str) -> dict[str, Any]:
 def render_receipt_html(receipt: Mapping[str, Any], *, lang: str = "fr") -> str:
     """The receipt as one HTML page (autoescaped: names are shown as text)."""
     lang = lang if lang in LANGS else "fr"
-<<<<<<< HEAD
     return environment().get_template("receipt.html").render(
-        lang=lang, ui={k: v.get(lang) for k, v in UI.items()}, r=receipt_view(receipt, lang))
-=======
-    return _environment().get_template("receipt.html").render(
         lang=lang, ui={k: v.get(lang) for k, v in UI.items()}, r=receipt_view(receipt, lang),
         **template_functions(lang))
->>>>>>> b018542 (One text catalogue: gettext through Babel (dossier/catalogue.py, dossier/locale/*.po compiled in memory at first use), jinja2.ext.i18n in the page and PDF environments, babel.cfg extraction, 'dossier i18n update' / make messages, catalogue tests)
 
 
 def render_receipt_pdf(receipt: Mapping[str, Any], *, lang: str = "fr") -> bytes:
