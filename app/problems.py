@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from app.web.common.templating import render
-from app.web.common.texts import text
+from dossier.catalogue import _
 from dossier.errors import Conflict, DomainError, FieldError, TooLarge, Unavailable
 from dossier.i18n import pick_lang, translate
 from storage import errors as storage_errors
@@ -43,7 +43,7 @@ def problem(request: Request, status: int, code: str, detail: str,
     """Build a problem+json response (an HTML page for page paths)."""
     if wants_html(request):
         lang = lang_of(request)
-        title = text("not_found_title" if status == 404 else "error_title", lang)
+        title = (_("Page not found", lang) if status == 404 else _("Something went wrong", lang))
         lines = [detail] + [f"{e['loc']} : {e['msg']}" for e in errors or []]
         return render(request, "error.html", status_code=status, headers=headers, title=title,
                       message=" ".join(lines))

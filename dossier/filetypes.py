@@ -16,6 +16,7 @@ from typing import NoReturn
 
 import filetype
 
+from dossier.catalogue import N_
 from dossier.errors import UnsupportedType
 from dossier.filenames import sanitize_filename
 from dossier.i18n import register
@@ -53,51 +54,23 @@ HEAD = 64 * 1024
 CSV_LINES = 20
 
 MESSAGES = {
-    "unsupported_type": {
-        "fr": "Ce type de fichier n'est pas accepté (contenu détecté : {detected}). "
-              f"Types acceptés : {ACCEPTED_LABEL}.",
-        "en": "This file type is not accepted (detected content: {detected}). "
-              f"Accepted types: {ACCEPTED_LABEL}.",
-    },
-    "empty_file": {
-        "fr": "Le fichier est vide.",
-        "en": "The file is empty.",
-    },
-    "file_damaged": {
-        "fr": "Le fichier semble incomplet ou endommagé ({detected}). Exportez-le à nouveau.",
-        "en": "The file looks truncated or damaged ({detected}). Please export it again.",
-    },
-    "pdf_encrypted": {
-        "fr": "Le PDF est chiffré ou protégé par mot de passe. "
-              "Envoyez une version sans protection.",
-        "en": "The PDF is encrypted or password-protected. Please send an unprotected copy.",
-    },
-    "document_encrypted": {
-        "fr": "Le document est protégé par mot de passe. Envoyez une version sans protection.",
-        "en": "The document is password-protected. Please send an unprotected copy.",
-    },
-    "macros_refused": {
-        "fr": "Les documents contenant des macros ne sont pas acceptés. "
-              "Enregistrez-le au format DOCX, XLSX, ODT ou ODS sans macros.",
-        "en": "Documents containing macros are not accepted. "
-              "Save it as DOCX, XLSX, ODT or ODS without macros.",
-    },
-    "archive_too_large": {
-        "fr": "Le document est trop volumineux une fois décompressé "
-              "(plus de {limit_mb} Mo ou plus de {max_members} éléments).",
-        "en": "The document is too large once decompressed "
-              "(more than {limit_mb} MB or more than {max_members} parts).",
-    },
-    "archive_suspicious": {
-        "fr": "La structure compressée du document est anormale ({reason}) ; il est refusé.",
-        "en": "The document's compressed structure is abnormal ({reason}); it is refused.",
-    },
-    "csv_invalid": {
-        "fr": "Le CSV n'est pas lisible : il faut un séparateur « ; » ou « , » et le même "
-              "nombre de colonnes sur chaque ligne (ligne {line}).",
-        "en": "The CSV is not readable: it needs a ';' or ',' separator and the same number "
-              "of columns on every line (line {line}).",
-    },
+    "unsupported_type": N_("This file type is not accepted (detected content: {detected}). "
+                           "Accepted types: PDF, PNG, JPEG, XLSX, DOCX, ODT, ODS, CSV."),
+    "empty_file": N_("The file is empty."),
+    "file_damaged": N_("The file looks truncated or damaged ({detected}). Please export it "
+                       "again."),
+    "pdf_encrypted": N_("The PDF is encrypted or password-protected. Please send an "
+                        "unprotected copy."),
+    "document_encrypted": N_("The document is password-protected. Please send an "
+                             "unprotected copy."),
+    "macros_refused": N_("Documents containing macros are not accepted. Save it as DOCX, "
+                         "XLSX, ODT or ODS without macros."),
+    "archive_too_large": N_("The document is too large once decompressed (more than "
+                            "{limit_mb} MB or more than {max_members} parts)."),
+    "archive_suspicious": N_("The document's compressed structure is abnormal ({reason}); "
+                             "it is refused."),
+    "csv_invalid": N_("The CSV is not readable: it needs a ';' or ',' separator and the "
+                      "same number of columns on every line (line {line})."),
 }
 CODES = tuple(MESSAGES)
 register(MESSAGES)

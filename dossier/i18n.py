@@ -1,21 +1,19 @@
-"""Error and label messages in French and English, chosen from Accept-Language."""
+"""Error messages by code: each code's English msgid, translated through the catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-LANGS = ("fr", "en")
-DEFAULT_LANG = "fr"
+from dossier.catalogue import DEFAULT_LANG, LANGS, gettext, ngettext
 
-# code -> {"fr": template, "en": template}; templates use str.format with the error's ctx.
-MESSAGES: dict[str, dict[str, str]] = {}
+# code -> English msgid, or (singular, plural, count key) from N_plural; str.format with the ctx.
+MESSAGES: dict[str, str | tuple[str, str, str]] = {}
 
 
-def register(messages: Mapping[str, Mapping[str, str]]) -> None:
-    """Add message templates (code -> {"fr", "en"}) to the catalogue."""
-    for code, texts in messages.items():
-        MESSAGES[code] = dict(texts)
+def register(messages: Mapping[str, str | tuple[str, str, str]]) -> None:
+    """Add the msgids of error codes (code -> msgid) to the catalogue."""
+    MESSAGES.update(messages)
 
 
 def pick_lang(accept_language: str | None) -> str:
@@ -40,11 +38,29 @@ def pick_lang(accept_language: str | None) -> str:
 def translate(code: str, ctx: Mapping[str, Any] | None = None, lang: str = DEFAULT_LANG,
               fallback: str | None = None) -> str:
     """Render the message for an error code in the given language."""
-    texts = MESSAGES.get(code)
-    if texts is None:
+    msgid = MESSAGES.get(code)
+    if msgid is None:
         return fallback or code
-    template = texts.get(lang) or texts[DEFAULT_LANG]
+    if isinstance(msgid, tuple):
+        singular, plural, count = msgid
+        template = ngettext(singular, plural, _number((ctx or {}).get(count)), lang)
+    else:
+        template = gettext(msgid, lang)
     try:
-        return template.format(**(ctx or {}))
+        return template.format(**_in_lang(ctx or {}, lang))
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def _in_lang(ctx: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The context, where a value written per language (`name_fr`, `name_en`) is also `name`."""
+    suffix = f"_{lang}"
+    return {**ctx, **{k.removesuffix(suffix): v for k, v in ctx.items() if k.endswith(suffix)}}
+
+
+def _number(value: Any) -> int:
+    """The count that picks a plural form (the plural when there is none)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 2

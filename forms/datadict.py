@@ -18,32 +18,32 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel
 
+from dossier.catalogue import _l
 from dossier.schema.jsonschema import SCHEMA_ID, dossier_json_schema
 from dossier.schema.models import DossierV1
 from dossier.schema.rules import CROSS_FIELD_RULES
 from forms.definition import SECTIONS, all_fields
 from forms.enums import ENUMS, PARTNER
 from forms.model import Field, Kind, Section
-from forms.text import Text
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "dossier.md"
 REGENERATE = "python -m forms.datadict"
 
 KINDS = {
-    Kind.TEXT: Text("texte", "text"),
-    Kind.TEXTAREA: Text("texte long", "long text"),
-    Kind.DATE: Text("date", "date"),
-    Kind.MONEY: Text("montant en euros", "amount in euros"),
-    Kind.PERCENT: Text("pourcentage", "percentage"),
-    Kind.INTEGER: Text("nombre entier", "whole number"),
-    Kind.ENUM: Text("choix dans une liste", "choice from a list"),
-    Kind.MULTI_ENUM: Text("choix multiples", "multiple choice"),
-    Kind.BOOLEAN: Text("oui / non", "yes / no"),
-    Kind.URL: Text("adresse web", "web address"),
-    Kind.EMAIL: Text("e-mail", "e-mail"),
-    Kind.PHONE: Text("téléphone", "phone"),
-    Kind.IBAN: Text("IBAN", "IBAN"),
-    Kind.LIST: Text("liste d'objets", "list of objects"),
+    Kind.TEXT: _l("text"),
+    Kind.TEXTAREA: _l("long text"),
+    Kind.DATE: _l("date"),
+    Kind.MONEY: _l("amount in euros"),
+    Kind.PERCENT: _l("percentage"),
+    Kind.INTEGER: _l("whole number"),
+    Kind.ENUM: _l("choice from a list"),
+    Kind.MULTI_ENUM: _l("multiple choice"),
+    Kind.BOOLEAN: _l("yes / no"),
+    Kind.URL: _l("web address"),
+    Kind.EMAIL: _l("e-mail"),
+    Kind.PHONE: _l("phone"),
+    Kind.IBAN: _l("IBAN"),
+    Kind.LIST: _l("list of objects"),
 }
 FORMATS = {"date": "date AAAA-MM-JJ", "email": "adresse e-mail", "uri": "URL"}
 _TWO_DECIMALS = re.compile(r"\\\.\\d\{1,2\}")

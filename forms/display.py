@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dossier import funding
+from dossier.catalogue import _l
 from forms.definition import BYTES, enum_label
 from forms.enums import PARTNER
 from forms.formatting import (
@@ -18,10 +19,9 @@ from forms.formatting import (
     to_decimal,
 )
 from forms.model import Field, Kind
-from forms.text import Text
 
-EMPTY = Text("non renseigné", "not provided")
-YES, NO = Text("Oui", "Yes"), Text("Non", "No")
+EMPTY = _l("not provided")
+YES, NO = _l("Yes"), _l("No")
 
 
 def get_path(content: Any, path: str) -> Any:

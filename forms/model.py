@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from forms.text import Text
+from dossier.catalogue import LazyText as Text
 
 
 class Kind(StrEnum):

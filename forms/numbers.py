@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from dossier.bounded_numbers import MAX_DIGITS, MAX_EXPONENT, number_fits
+from dossier.catalogue import N_
 from dossier.errors import FieldError, Invalid
 from dossier.i18n import register, translate
 
@@ -22,12 +23,8 @@ _WHOLE = re.compile(r"\d*|\d{1,3}([ .,])\d{3}(?:\1\d{3})*")
 _FRACTION = re.compile(r"\d*")
 
 register({
-    "number_unreadable": {
-        "fr": "« {typed} » n'est pas un nombre : écrivez par exemple 1 250 000,00.",
-        "en": "“{typed}” is not a number: write for example 1,250,000.00."},
-    "number_ambiguous": {
-        "fr": "« {typed} » se lit de deux façons : écrivez {whole} ou {fraction_fr}.",
-        "en": "“{typed}” reads two ways: write {whole} or {fraction_en}."},
+    "number_unreadable": N_("“{typed}” is not a number: write for example 1,250,000.00."),
+    "number_ambiguous": N_("“{typed}” reads two ways: write {whole} or {fraction}."),
 })
 
 

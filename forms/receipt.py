@@ -13,49 +13,43 @@ from zoneinfo import ZoneInfo
 
 from weasyprint import HTML
 
-from dossier.catalogue import template_functions
+from dossier.catalogue import _l, template_functions
 from forms import fetcher
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL
 from forms.formatting import format_datetime, format_money, format_size
 from forms.pdf import environment
-from forms.text import LANGS, Text
+from forms.text import LANGS
 
 PARIS = ZoneInfo("Europe/Paris")
 UI = {
-    "title": Text("Accusé de dépôt", "Deposit receipt"),
-    "product": Text("Dossier unique de financement", "Single funding dossier"),
-    "intro": Text(
-        "Le présent document atteste le dépôt du dossier de financement décrit ci-dessous et "
-        "sa transmission, avec l'accord de l'entreprise, aux partenaires listés.",
-        "This document certifies the deposit of the funding dossier described below and its "
-        "transmission, with the company's consent, to the partners listed."),
-    "company": Text("Entreprise", "Company"),
-    "siren": Text("SIREN", "SIREN"),
-    "dossier": Text("Référence du dossier", "Dossier reference"),
-    "version": Text("Version déposée", "Version deposited"),
-    "submitted_at": Text("Date de dépôt de cette version", "Date this version was deposited"),
-    "first_at": Text("Premier dépôt", "First deposit"),
-    "hash": Text("Empreinte du contenu (SHA-256)", "Content digest (SHA-256)"),
-    "hash_note": Text(
-        "L'empreinte identifie exactement le contenu déposé : la moindre modification du "
-        "dossier produirait une empreinte différente.",
-        "The digest identifies exactly the content deposited: the slightest change to the "
-        "dossier would give a different digest."),
-    "partners": Text("Partenaires destinataires", "Receiving partners"),
-    "partner": Text("Partenaire", "Partner"),
-    "instrument": Text("Demande", "Request"),
-    "amount": Text("Montant", "Amount"),
-    "consent": Text("Accord de transmission", "Consent to send"),
-    "consent_version": Text("version {n}", "version {n}"),
-    "attachments": Text("Pièces justificatives jointes", "Supporting documents attached"),
-    "kind": Text("Type", "Type"),
-    "file": Text("Fichier", "File"),
-    "size": Text("Taille", "Size"),
-    "digest": Text("SHA-256", "SHA-256"),
-    "none": Text("Aucune.", "None."),
-    "generated": Text("Document établi le", "Document generated on"),
-    "unnamed": Text("Entreprise non renseignée", "Company not provided"),
+    "title": _l("Deposit receipt"),
+    "product": _l("Single funding dossier"),
+    "intro": _l("This document certifies the deposit of the funding dossier described below "
+                "and its transmission, with the company's consent, to the partners listed."),
+    "company": _l("Company"),
+    "siren": _l("SIREN"),
+    "dossier": _l("Dossier reference"),
+    "version": _l("Version deposited"),
+    "submitted_at": _l("Date this version was deposited"),
+    "first_at": _l("First deposit"),
+    "hash": _l("Content digest (SHA-256)"),
+    "hash_note": _l("The digest identifies exactly the content deposited: the slightest "
+                    "change to the dossier would give a different digest."),
+    "partners": _l("Receiving partners"),
+    "partner": _l("Partner"),
+    "instrument": _l("Request"),
+    "amount": _l("Amount"),
+    "consent": _l("Consent to send"),
+    "consent_version": _l("version {n}"),
+    "attachments": _l("Supporting documents attached"),
+    "kind": _l("Type"),
+    "file": _l("File"),
+    "size": _l("Size"),
+    "digest": _l("SHA-256"),
+    "none": _l("None."),
+    "generated": _l("Document generated on"),
+    "unnamed": _l("Company not provided"),
 }
 
 

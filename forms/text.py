@@ -1,22 +1,9 @@
-"""A piece of text in French and English, French first."""
+"""The languages of the documents and the Babel locale of each."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 LANGS = ("fr", "en")
 
-
-@dataclass(frozen=True)
-class Text:
-    """The same words in French and English."""
-
-    fr: str
-    en: str
-
-    def get(self, lang: str = "fr") -> str:
-        """The text in `lang`; French for any language we do not have."""
-        return self.en if lang == "en" else self.fr
 
 
 def babel_locale(lang: str) -> str:

@@ -8,26 +8,26 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from dossier.catalogue import _l, lazy_pgettext
 from forms.definition import SECTIONS, field
 from forms.display import EMPTY, display_value, get_path, share_pct
 from forms.formatting import format_datetime, format_money, format_pct, to_decimal
 from forms.model import Field, Kind
-from forms.text import Text
 
 UI = {
-    "title": Text("Dossier unique de financement", "Single funding dossier"),
-    "unnamed": Text("Entreprise non renseignée", "Company not provided"),
-    "version": Text("Version", "Version"),
-    "draft": Text("brouillon", "draft"),
-    "hash": Text("Empreinte du contenu (SHA-256)", "Content digest (SHA-256)"),
-    "generated": Text("Document établi le", "Document generated on"),
-    "total": Text("Total", "Total"),
-    "share": Text("Part du besoin", "Share of need"),
-    "none": Text("Aucun élément renseigné.", "Nothing provided."),
-    "contents": Text("Sommaire", "Contents"),
-    "page": Text("page", "page"),
+    "title": _l("Single funding dossier"),
+    "unnamed": _l("Company not provided"),
+    "version": _l("Version"),
+    "draft": _l("draft"),
+    "hash": _l("Content digest (SHA-256)"),
+    "generated": _l("Document generated on"),
+    "total": _l("Total"),
+    "share": _l("Share of need"),
+    "none": _l("Nothing provided."),
+    "contents": _l("Contents"),
+    "page": _l("page"),
     "empty": EMPTY,
-    "colon": Text("\u202f:", ":"),
+    "colon": lazy_pgettext("pdf", ":"),
 }
 
 

@@ -5,38 +5,38 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from dossier.catalogue import N_, LazyText, N_plural, _, _l, ngettext
 from dossier.i18n import DEFAULT_LANG, LANGS, register, translate
 from dossier.schema.enums import Instrument, Label, Sector, Stage
 
 # Codes of the closed lists, worded for a sentence (same wording as forms/enums.py, which
 # banks may not import).
-VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+VALUE_LABELS: dict[str, dict[str, LazyText]] = {
     "stage": {
-        Stage.idea: ("idée", "idea"), Stage.pre_seed: ("pré-amorçage", "pre-seed"),
-        Stage.seed: ("amorçage", "seed"), Stage.early: ("démarrage commercial", "early stage"),
-        Stage.growth: ("croissance", "growth"),
+        Stage.idea: _l("idea"), Stage.pre_seed: _l("pre-seed"),
+        Stage.seed: _l("seed"), Stage.early: _l("early stage"),
+        Stage.growth: _l("growth"),
     },
     "sector": {
-        Sector.health: ("santé", "health"), Sector.digital: ("numérique", "digital"),
-        Sector.energy_environment: ("énergie et environnement", "energy and environment"),
-        Sector.aerospace_mechanics: ("aéronautique et mécanique", "aerospace and mechanics"),
-        Sector.maritime_logistics: ("maritime et logistique", "maritime and logistics"),
-        Sector.creative_tourism: ("industries créatives et tourisme",
-                                  "creative industries and tourism"),
-        Sector.photonics: ("photonique", "photonics"), Sector.other: ("autre", "other"),
+        Sector.health: _l("health"), Sector.digital: _l("digital"),
+        Sector.energy_environment: _l("energy and environment"),
+        Sector.aerospace_mechanics: _l("aerospace and mechanics"),
+        Sector.maritime_logistics: _l("maritime and logistics"),
+        Sector.creative_tourism: _l("creative industries and tourism"),
+        Sector.photonics: _l("photonics"), Sector.other: _l("other"),
     },
     "label": {
-        Label.jei: ("JEI", "JEI"), Label.french_tech_tremplin: ("French Tech Tremplin",) * 2,
-        Label.french_tech_120: ("French Tech 120",) * 2, Label.cir: ("CIR", "CIR"),
-        Label.cii: ("CII", "CII"), Label.deeptech: ("Deeptech", "Deeptech"),
+        Label.jei: _l("JEI"), Label.french_tech_tremplin: _l("French Tech Tremplin"),
+        Label.french_tech_120: _l("French Tech 120"), Label.cir: _l("CIR"),
+        Label.cii: _l("CII"), Label.deeptech: _l("Deeptech"),
     },
     "instrument": {
-        Instrument.bank_loan: ("prêt bancaire", "bank loan"),
-        Instrument.honor_loan: ("prêt d'honneur", "honour loan"),
-        Instrument.equity: ("fonds propres", "equity"),
-        Instrument.guarantee: ("garantie", "guarantee"),
-        Instrument.grant: ("subvention", "grant"),
-        Instrument.advice: ("orientation/conseil", "guidance/advice"),
+        Instrument.bank_loan: _l("bank loan"),
+        Instrument.honor_loan: _l("honour loan"),
+        Instrument.equity: _l("equity"),
+        Instrument.guarantee: _l("guarantee"),
+        Instrument.grant: _l("grant"),
+        Instrument.advice: _l("guidance/advice"),
     },
 }
 # ctx key -> which list its codes belong to
@@ -44,122 +44,85 @@ _VALUE_KEYS = {"stage": "stage", "stages": "stage", "sector": "sector", "sectors
                "labels": "label", "held": "label", "instrument": "instrument",
                "offered": "instrument"}
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "territory_metropole_ok": {
-        "fr": "Siège : {place}, dans la Métropole Aix-Marseille-Provence.",
-        "en": "Head office: {place}, within the Aix-Marseille-Provence metropolis."},
-    "territory_metropole_outside": {
-        "fr": "Siège : {place}, hors de la Métropole Aix-Marseille-Provence, seul territoire "
-              "où ce partenaire intervient.",
-        "en": "Head office: {place}, outside the Aix-Marseille-Provence metropolis, the only "
-              "area this partner serves."},
-    "territory_france_ok": {"fr": "Siège en France.", "en": "Head office in France."},
-    "territory_france_outside": {
-        "fr": "Siège : {place}, hors de France ; ce partenaire ne finance que des entreprises "
-              "établies en France.",
-        "en": "Head office: {place}, outside France; this partner only funds companies "
-              "established in France."},
-    "territory_departments_ok": {
-        "fr": "Siège : {place}, dans un département où ce partenaire intervient "
-              "({departments}).",
-        "en": "Head office: {place}, in a department this partner serves ({departments})."},
-    "territory_departments_outside": {
-        "fr": "Siège : {place} ; ce partenaire n'intervient que dans les départements "
-              "{departments}.",
-        "en": "Head office: {place}; this partner only serves departments {departments}."},
-    "unknown_territory": {
-        "fr": "Renseignez le code postal et la ville du siège pour vérifier le territoire.",
-        "en": "Fill in the head office's postal code and city to check the territory."},
-    "company_age_ok": {
-        "fr": "Entreprise créée le {creation_date} ({age} an(s)) : ce partenaire finance les "
-              "entreprises {age_limits}.",
-        "en": "Company created on {creation_date} ({age} year(s) old): this partner funds "
-              "companies {age_limits}."},
-    "company_too_young": {
-        "fr": "L'entreprise a {age} an(s) ; ce partenaire finance les entreprises {age_limits}.",
-        "en": "The company is {age} year(s) old; this partner funds companies {age_limits}."},
-    "company_too_old": {
-        "fr": "L'entreprise a {age} an(s) ; ce partenaire finance les entreprises {age_limits}.",
-        "en": "The company is {age} year(s) old; this partner funds companies {age_limits}."},
-    "unknown_company_age": {
-        "fr": "Renseignez la date de création de l'entreprise pour vérifier son âge.",
-        "en": "Fill in the company's creation date to check its age."},
-    "stage_ok": {"fr": "Stade « {stage} » : financé par ce partenaire.",
-                 "en": "Stage \"{stage}\": funded by this partner."},
-    "stage_not_accepted": {
-        "fr": "Stade « {stage} » : ce partenaire ne finance que les stades {stages}.",
-        "en": "Stage \"{stage}\": this partner only funds these stages: {stages}."},
-    "unknown_stage": {
-        "fr": "Renseignez le stade de l'entreprise pour vérifier ce critère.",
-        "en": "Fill in the company's stage to check this criterion."},
-    "sector_ok": {"fr": "Filière « {sector} » : financée par ce partenaire.",
-                  "en": "Sector \"{sector}\": funded by this partner."},
-    "sector_not_accepted": {
-        "fr": "Filière « {sector} » : ce partenaire ne finance que les filières {sectors}.",
-        "en": "Sector \"{sector}\": this partner only funds these sectors: {sectors}."},
-    "unknown_sector": {
-        "fr": "Renseignez la filière de l'entreprise pour vérifier ce critère.",
-        "en": "Fill in the company's sector to check this criterion."},
-    "founders_full_time_ok": {
-        "fr": "{count} fondateur(s) à temps plein ; ce partenaire en demande au moins {min}.",
-        "en": "{count} founder(s) full time; this partner asks for at least {min}."},
-    "founders_full_time_too_few": {
-        "fr": "{count} fondateur(s) à temps plein ; ce partenaire en demande au moins {min}.",
-        "en": "{count} founder(s) full time; this partner asks for at least {min}."},
-    "unknown_founders_full_time": {
-        "fr": "Indiquez pour chaque fondateur s'il travaille à temps plein dans l'entreprise "
-              "(ce partenaire en demande au moins {min}).",
-        "en": "Say for each founder whether they work full time in the company (this partner "
-              "asks for at least {min})."},
-    "labels_ok": {"fr": "Label(s) détenu(s) : {held}.", "en": "Label(s) held: {held}."},
-    "labels_missing": {
-        "fr": "Ce partenaire demande au moins l'un de ces labels : {labels}.",
-        "en": "This partner asks for at least one of these labels: {labels}."},
-    "instrument_ok": {"fr": "Instrument demandé : {instrument} ; ce partenaire le propose.",
-                      "en": "Instrument requested: {instrument}; this partner offers it."},
-    "instrument_not_offered": {
-        "fr": "Instrument demandé : {instrument} ; ce partenaire ne propose que : {offered}.",
-        "en": "Instrument requested: {instrument}; this partner only offers: {offered}."},
-    "instrument_not_requested": {
-        "fr": "Aucune demande n'est adressée à ce partenaire ; il propose : {offered}.",
-        "en": "Nothing is requested from this partner; it offers: {offered}."},
-    "unknown_instrument": {
-        "fr": "Choisissez ce que vous demandez à ce partenaire (il propose : {offered}).",
-        "en": "Choose what you ask of this partner (it offers: {offered})."},
-    "amount_ok": {"fr": "Montant demandé : {amount} €, ce partenaire finance {limits}.",
-                  "en": "Amount requested: {amount} €; this partner funds {limits}."},
-    "amount_below_min": {
-        "fr": "Montant demandé : {amount} €, sous le minimum de ce partenaire ({min} €).",
-        "en": "Amount requested: {amount} €, below this partner's minimum ({min} €)."},
-    "amount_above_max": {
-        "fr": "Montant demandé : {amount} €, au-dessus du maximum de ce partenaire ({max} €).",
-        "en": "Amount requested: {amount} €, above this partner's maximum ({max} €)."},
-    "amount_not_requested": {
-        "fr": "Aucun montant n'est demandé à ce partenaire ; il finance {limits}.",
-        "en": "No amount is requested from this partner; it funds {limits}."},
-    "unknown_amount": {
-        "fr": "Renseignez le montant demandé à ce partenaire (il finance {limits}).",
-        "en": "Fill in the amount requested from this partner (it funds {limits})."},
+MESSAGES: dict[str, str | tuple[str, str, str]] = {
+    "territory_metropole_ok": N_("Head office: {place}, within the Aix-Marseille-Provence "
+                                 "metropolis."),
+    "territory_metropole_outside": N_("Head office: {place}, outside the "
+                                      "Aix-Marseille-Provence metropolis, the only area "
+                                      "this partner serves."),
+    "territory_france_ok": N_("Head office in France."),
+    "territory_france_outside": N_("Head office: {place}, outside France; this partner only "
+                                   "funds companies established in France."),
+    "territory_departments_ok": N_("Head office: {place}, in a department this partner "
+                                   "serves ({departments})."),
+    "territory_departments_outside": N_("Head office: {place}; this partner only serves "
+                                        "departments {departments}."),
+    "unknown_territory": N_("Fill in the head office's postal code and city to check the "
+                            "territory."),
+    "company_age_ok": N_plural("Company created on {creation_date} ({age} year old): this "
+                               "partner funds companies {age_limits}.",
+                               "Company created on {creation_date} ({age} years old): this "
+                               "partner funds companies {age_limits}.", "age"),
+    "company_too_young": N_plural("The company is {age} year old; this partner funds "
+                                  "companies {age_limits}.",
+                                  "The company is {age} years old; this partner funds "
+                                  "companies {age_limits}.", "age"),
+    "company_too_old": N_plural("The company is {age} year old; this partner funds "
+                                "companies {age_limits}.",
+                                "The company is {age} years old; this partner funds "
+                                "companies {age_limits}.", "age"),
+    "unknown_company_age": N_("Fill in the company's creation date to check its age."),
+    "stage_ok": N_("Stage \"{stage}\": funded by this partner."),
+    "stage_not_accepted": N_("Stage \"{stage}\": this partner only funds these stages: {stages}."),
+    "unknown_stage": N_("Fill in the company's stage to check this criterion."),
+    "sector_ok": N_("Sector \"{sector}\": funded by this partner."),
+    "sector_not_accepted": N_("Sector \"{sector}\": this partner only funds these sectors: "
+                              "{sectors}."),
+    "unknown_sector": N_("Fill in the company's sector to check this criterion."),
+    "founders_full_time_ok": N_plural("{count} founder full time; this partner asks for at "
+                                      "least {min}.",
+                                      "{count} founders full time; this partner asks for at "
+                                      "least {min}.", "count"),
+    "founders_full_time_too_few": N_plural("{count} founder full time; this partner asks "
+                                           "for at least {min}.",
+                                           "{count} founders full time; this partner asks "
+                                           "for at least {min}.", "count"),
+    "unknown_founders_full_time": N_("Say for each founder whether they work full time in "
+                                     "the company (this partner asks for at least {min})."),
+    "labels_ok": N_("Label(s) held: {held}."),
+    "labels_missing": N_("This partner asks for at least one of these labels: {labels}."),
+    "instrument_ok": N_("Instrument requested: {instrument}; this partner offers it."),
+    "instrument_not_offered": N_("Instrument requested: {instrument}; this partner only "
+                                 "offers: {offered}."),
+    "instrument_not_requested": N_("Nothing is requested from this partner; it offers: "
+                                   "{offered}."),
+    "unknown_instrument": N_("Choose what you ask of this partner (it offers: {offered})."),
+    "amount_ok": N_("Amount requested: {amount} €; this partner funds {limits}."),
+    "amount_below_min": N_("Amount requested: {amount} €, below this partner's minimum "
+                           "({min} €)."),
+    "amount_above_max": N_("Amount requested: {amount} €, above this partner's maximum "
+                           "({max} €)."),
+    "amount_not_requested": N_("No amount is requested from this partner; it funds {limits}."),
+    "unknown_amount": N_("Fill in the amount requested from this partner (it funds {limits})."),
 }
 
 
 def _age_limits(ctx: Mapping[str, Any], lang: str) -> dict[str, str]:
     low, high = ctx.get("min"), ctx.get("max")
-    fr = (f"de {low} à {high} ans" if low is not None and high is not None
-          else f"d'au moins {low} an(s)" if low is not None else f"de {high} an(s) au plus")
-    en = (f"aged {low} to {high} years" if low is not None and high is not None
-          else f"at least {low} year(s) old" if low is not None
-          else f"at most {high} year(s) old")
-    return {"age_limits": fr if lang == "fr" else en}
+    if low is not None and high is not None:
+        words = _("aged {low} to {high} years", lang)
+    elif low is not None:
+        words = ngettext("at least {low} year old", "at least {low} years old", low, lang)
+    else:
+        words = ngettext("at most {high} year old", "at most {high} years old", high or 0, lang)
+    return {"age_limits": words.format(low=low, high=high)}
 
 
 def _amount_limits(ctx: Mapping[str, Any], lang: str) -> dict[str, str]:
     low, high = ctx.get("min"), ctx.get("max")
-    fr = (f"de {low} € à {high} €" if low is not None and high is not None
-          else f"à partir de {low} €" if low is not None else f"jusqu'à {high} €")
-    en = (f"from {low} € to {high} €" if low is not None and high is not None
-          else f"from {low} €" if low is not None else f"up to {high} €")
-    return {"limits": fr if lang == "fr" else en}
+    words = (_("from {low} € to {high} €", lang) if low is not None and high is not None
+             else _("from {low} €", lang) if low is not None else _("up to {high} €", lang))
+    return {"limits": words.format(low=low, high=high)}
 
 
 _DERIVED: dict[str, Callable[[Mapping[str, Any], str], dict[str, str]]] = {
@@ -170,7 +133,7 @@ _DERIVED: dict[str, Callable[[Mapping[str, Any], str], dict[str, str]]] = {
 def value_label(kind: str, code: str, lang: str) -> str:
     """A closed-list code worded for a sentence (the code itself if unknown)."""
     texts = VALUE_LABELS.get(kind, {}).get(code)
-    return code if texts is None else texts[0 if lang == "fr" else 1]
+    return code if texts is None else texts.get(lang)
 
 
 def render(rule: str, code: str, ctx: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dossier.catalogue import lazy_pgettext as _p
 from dossier.words import Words, declare
 
 
@@ -25,21 +26,23 @@ class State(StrEnum):
 # One word per state and audience: reviewers "approve" (their button says so), founders and
 # staff read that funding was granted ("Accordé").
 STATE_LABELS = declare(State, {
-    State.queued: Words(("En attente d'envoi", "Waiting to be sent"),
-                        founder=("En cours d'envoi", "Being sent")),
-    State.delivery_failed: Words(("Envoi en échec", "Delivery failed"),
-                                 founder=("Envoi en reprise", "Delivery being retried")),
-    State.delivered: Words(("Reçu", "Received"), founder=("Reçu", "Delivered"),
-                           staff=("Remis", "Delivered")),
-    State.opened: Words(("Ouvert", "Opened")),
-    State.in_review: Words(("En instruction", "In review"),
-                           founder=("En cours d'examen", "In review")),
-    State.info_requested: Words(("Informations demandées", "Information requested"),
-                                founder=("Information demandée", "Information requested"),
-                                staff=("Compléments demandés", "Information requested")),
-    State.approved: Words(("Accordé", "Approved"), reviewer=("Approuvé", "Approved")),
-    State.declined: Words(("Refusé", "Declined")),
-    State.withdrawn: Words(("Retiré", "Withdrawn")),
+    State.queued: Words(_p("state", "Waiting to be sent"),
+                        founder=_p("state/founder", "Being sent")),
+    State.delivery_failed: Words(_p("state", "Delivery failed"),
+                                 founder=_p("state/founder", "Delivery being retried")),
+    State.delivered: Words(_p("state", "Received"),
+                           founder=_p("state/founder", "Delivered"),
+                           staff=_p("state/staff", "Delivered")),
+    State.opened: Words(_p("state", "Opened")),
+    State.in_review: Words(_p("state", "In review"),
+                           founder=_p("state/founder", "In review")),
+    State.info_requested: Words(_p("state", "Information requested"),
+                                founder=_p("state/founder", "Information requested"),
+                                staff=_p("state/staff", "Information requested")),
+    State.approved: Words(_p("state", "Approved"),
+                          reviewer=_p("state/reviewer", "Approved")),
+    State.declined: Words(_p("state", "Declined")),
+    State.withdrawn: Words(_p("state", "Withdrawn")),
 })
 
 

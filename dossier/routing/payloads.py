@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dossier.catalogue import lazy_pgettext as _p
 from dossier.money import Percent, PositiveMoney
 from dossier.schema.enums import Instrument
 from dossier.schema.types import LongText, Months, text
@@ -26,10 +27,10 @@ class RequestKind(StrEnum):
 
 
 REQUEST_KIND_LABELS = declare(RequestKind, {
-    RequestKind.missing_document: Words(("Pièce manquante", "Missing document")),
-    RequestKind.incorrect: Words(("Information incorrecte", "Incorrect information")),
-    RequestKind.outdated: Words(("Information à mettre à jour", "Outdated information")),
-    RequestKind.question: Words(("Question", "Question")),
+    RequestKind.missing_document: Words(_p("request_kind", "Missing document")),
+    RequestKind.incorrect: Words(_p("request_kind", "Incorrect information")),
+    RequestKind.outdated: Words(_p("request_kind", "Outdated information")),
+    RequestKind.question: Words(_p("request_kind", "Question")),
 })
 
 
@@ -46,15 +47,13 @@ class DeclineReason(StrEnum):
 
 # The partner's reviewer speaks of its own scope; the founder reads about the partner's.
 DECLINE_REASON_LABELS = declare(DeclineReason, {
-    DeclineReason.out_of_scope: Words(("Hors du périmètre du partenaire",
-                                       "Outside the partner's scope"),
-                                      reviewer=("Hors de notre périmètre", "Out of scope")),
-    DeclineReason.too_early: Words(("Projet trop précoce", "Too early")),
-    DeclineReason.insufficient_equity: Words(("Fonds propres insuffisants",
-                                              "Insufficient equity")),
-    DeclineReason.risk_profile: Words(("Profil de risque", "Risk profile")),
-    DeclineReason.incomplete: Words(("Dossier incomplet", "Incomplete dossier")),
-    DeclineReason.other: Words(("Autre motif", "Other reason")),
+    DeclineReason.out_of_scope: Words(_p("decline_reason", "Outside the partner's scope"),
+                                      reviewer=_p("decline_reason/reviewer", "Out of scope")),
+    DeclineReason.too_early: Words(_p("decline_reason", "Too early")),
+    DeclineReason.insufficient_equity: Words(_p("decline_reason", "Insufficient equity")),
+    DeclineReason.risk_profile: Words(_p("decline_reason", "Risk profile")),
+    DeclineReason.incomplete: Words(_p("decline_reason", "Incomplete dossier")),
+    DeclineReason.other: Words(_p("decline_reason", "Other reason")),
 })
 
 

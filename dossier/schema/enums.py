@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dossier.catalogue import lazy_pgettext as _p
 from dossier.words import Words, declare
 
 
@@ -113,10 +114,10 @@ class Instrument(StrEnum):
 
 
 INSTRUMENT_LABELS = declare(Instrument, {
-    Instrument.bank_loan: Words(("Prêt bancaire", "Bank loan")),
-    Instrument.honor_loan: Words(("Prêt d'honneur", "Honour loan")),
-    Instrument.equity: Words(("Fonds propres", "Equity")),
-    Instrument.guarantee: Words(("Garantie", "Guarantee")),
-    Instrument.grant: Words(("Subvention", "Grant")),
-    Instrument.advice: Words(("Orientation/conseil", "Guidance/advice")),
+    Instrument.bank_loan: Words(_p("instrument", "Bank loan")),
+    Instrument.honor_loan: Words(_p("instrument", "Honour loan")),
+    Instrument.equity: Words(_p("instrument", "Equity")),
+    Instrument.guarantee: Words(_p("instrument", "Guarantee")),
+    Instrument.grant: Words(_p("instrument", "Grant")),
+    Instrument.advice: Words(_p("instrument", "Guidance/advice")),
 })

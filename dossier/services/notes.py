@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dossier import access
 from dossier.access import Action
+from dossier.catalogue import N_
 from dossier.errors import FieldError, Invalid, NotFound
 from dossier.i18n import register
 from dossier.models import Role, Route, RouteNote, User
@@ -19,9 +20,7 @@ from dossier.routing.payloads import MessageIn
 from dossier.validation import pydantic_errors_to_field_errors
 
 register({
-    "assignee_unknown": {
-        "fr": "Choisissez un examinateur de votre établissement.",
-        "en": "Choose a reviewer of your institution."},
+    "assignee_unknown": N_("Choose a reviewer of your institution."),
 })
 
 

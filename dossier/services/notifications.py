@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from dossier.catalogue import N_
 from dossier.db import utcnow
 from dossier.errors import NotFound
 from dossier.i18n import register
@@ -44,9 +45,7 @@ PARIS = ZoneInfo("Europe/Paris")
 SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
              "répondre. / Automatic message, please do not reply.")
 
-register({"notification_not_found": {
-    "fr": "Cette notification n'existe pas ou ne vous est pas destinée.",
-    "en": "This notification does not exist or is not yours."}})
+register({"notification_not_found": N_("This notification does not exist or is not yours.")})
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from babel.dates import format_date
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from dossier.catalogue import N_
 from dossier.db import transaction
 from dossier.errors import FieldError, Forbidden, Invalid
 from dossier.i18n import register
@@ -55,9 +56,7 @@ from dossier.services.notifications import FOUNDER_LINK, SIGNATURE, Notice, add
 PARIS = ZoneInfo("Europe/Paris")
 WARNING_KIND = "retention_warning"
 
-register({"erasure_password": {
-    "fr": "Mot de passe incorrect : l'effacement de votre compte n'a pas eu lieu.",
-    "en": "Wrong password: your account was not erased."}})
+register({"erasure_password": N_("Wrong password: your account was not erased.")})
 
 
 class Reason(StrEnum):

@@ -93,8 +93,8 @@ def test_an_old_company_fails_the_honor_loan_age_limit(partners, make_dossier):
     r = reason(result, "company_age")
     assert not result.eligible
     assert (r.ok, r.code, r.ctx["age"], r.ctx["max"]) == (False, "company_too_old", 13, 7)
-    assert r.message == ("L'entreprise a 13 an(s) ; ce partenaire finance les entreprises "
-                         "de 7 an(s) au plus.")
+    assert r.message == ("L'entreprise a 13 ans ; ce partenaire finance les entreprises "
+                         "de 7 ans au plus.")
 
 
 @pytest.mark.parametrize(("created", "today", "ok"), [
@@ -115,7 +115,7 @@ def test_a_minimum_age(partners, make_dossier):
     seasoned = with_rules(partners["cic"], min_company_age_years=6)
     r = reason(check(seasoned, make_dossier()), "company_age")
     assert (r.ok, r.code, r.ctx["age"]) == (False, "company_too_young", 5)
-    assert "au moins 6 an(s)" in r.message
+    assert "au moins 6 ans" in r.message
 
 
 @pytest.mark.parametrize(("amount", "code"), [("4999.99", "amount_below_min"),

@@ -237,7 +237,7 @@ def test_every_code_of_the_corpus_has_french_and_english_messages():
     produced |= {e.code for e in submission_errors(validate_draft({"requests": [{}]}))}
     assert len(produced) > 40
     for code in sorted(produced):
-        texts = MESSAGES.get(code, {})
-        assert texts.get("fr") and texts.get("en") and texts["fr"] != texts["en"], code
+        fr, en = translate(code, lang="fr"), translate(code, lang="en")
+        assert code in MESSAGES and fr and en and fr != en, code
     assert translate("missing", lang="en") == "This field is required."
     assert translate("missing", lang="fr") == "Ce champ est obligatoire."

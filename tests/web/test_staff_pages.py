@@ -221,7 +221,7 @@ def test_catalogue_lists_each_partner_in_words(client):
     page = client.get("/staff/partners").text
     for text in ("Caisse d&#39;Epargne CEPAC", "Aix-Marseille Provence Amorçage",
                  "Siège dans la Métropole Aix-Marseille-Provence.",
-                 "Entreprise de 8 an(s) au plus.", "Stades financés : pré-amorçage, amorçage",
+                 "Entreprise de 8 ans au plus.", "Stades financés : pré-amorçage, amorçage",
                  "Montant demandé de 10\u202f000,00\xa0€ à 2\u202f000\u202f000,00\xa0€.",
                  "Table de capitalisation", "Fonds propres", "30 jours", "Portail",
                  'href="/staff/partners/cepac"'):

@@ -23,6 +23,7 @@ from app.web.common.deps import (
     pre_session_csrf,
 )
 from app.web.common.templating import render
+from dossier.catalogue import N_
 from dossier.errors import Invalid, Unauthorized
 from dossier.models import Role
 from dossier.services import signup as signup_service
@@ -75,13 +76,16 @@ async def login(request: Request, state: StateDep, email: Annotated[str, Form(ma
         user = await state.logins.authenticate(state.sessions, email=email, password=password,
                                                address=client_address(request))
     except LoginThrottled as exc:
-        return render(request, "login.html", status_code=429, error="too_many_attempts",
+        return render(request, "login.html", status_code=429, error=N_("Too many attempts; try "
+                                                                       "again in a few minutes."),
                       headers={"Retry-After": str(exc.retry_after)}, **again)
     except HashingBusy as exc:
-        return render(request, "login.html", status_code=503, error="login_busy",
+        return render(request, "login.html", status_code=503, error=N_("Too many logins at once; "
+                                                                       "try again in a moment."),
                       headers={"Retry-After": str(exc.retry_after)}, **again)
     except Unauthorized:
-        return render(request, "login.html", status_code=401, error="bad_credentials", **again)
+        return render(request, "login.html", status_code=401, error=N_("Wrong e-mail address or "
+                                                                       "password."), **again)
     target = _safe_next(next) or HOME_OF.get(user.role, "/")
     response = RedirectResponse(target, status_code=303)
     await run_in_threadpool(_start_session, state, user, response, request.url.scheme == "https")
@@ -115,7 +119,7 @@ def signup(request: Request, state: StateDep, email: Annotated[str, Form(max_len
     pre_session_csrf(request, state)
     if password != password_again:
         return render(request, "signup.html", status_code=422, values=values,
-                      errors={"password_again": "passwords_differ"})
+                      errors={"password_again": N_("The two passwords differ.")})
     try:
         with state.sessions() as db, db.begin():
             outcome, user = signup_service.request_signup(

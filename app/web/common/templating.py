@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from app.web.common.texts import text
+from app.web.common.labels import pick
 from dossier.catalogue import template_functions
 from dossier.i18n import pick_lang
 from dossier.labels import AUDIENCES, label
@@ -54,7 +54,7 @@ def render(request: Request, template: str, status_code: int = 200,
     base = {
         "request": request, "lang": lang, "user": user,
         "csrf": getattr(request.state, "csrf", ""),
-        "t": lambda key: text(key, lang), "money": money, "pct": pct,
+        "pick": lambda prefix, code: pick(prefix, code, lang), "money": money, "pct": pct,
         "date": lambda v: format_date(v, lang) if v else "",
         "datetime": lambda v: format_datetime(v, lang) if v else "",
         "size": lambda v: format_size(v, lang) if v is not None else "",

@@ -19,7 +19,6 @@ from app.web.common.deps import (
 )
 from app.web.common.security import csrf_ok
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
 from app.web.founder.common import (
     dossier_url,
     needed_kinds,
@@ -30,6 +29,7 @@ from app.web.founder.common import (
 )
 from dossier import access
 from dossier.access import Action
+from dossier.catalogue import N_, _
 from dossier.errors import DomainError, NotFound
 from dossier.models import Dossier, DossierStatus, User
 from dossier.services import attachments
@@ -74,7 +74,7 @@ def _notice(request: Request, db: SessionDep, dossier: Dossier, added: str | Non
             replaced: str | None, deleted: str | None) -> str | None:
     lang = page_lang(request)
     if deleted:
-        return text("fo.deleted", lang)
+        return _("Document deleted.", lang)
     aid = added or replaced
     if not aid:
         return None
@@ -82,8 +82,8 @@ def _notice(request: Request, db: SessionDep, dossier: Dossier, added: str | Non
         item = attachments.get(db=db, dossier=dossier, attachment_id=aid)
     except NotFound:
         return None
-    key = "fo.replaced" if replaced else "fo.uploaded"
-    return text(key, lang).format(name=item.filename)
+    key = N_("Document replaced: {name}.") if replaced else N_("Document added: {name}.")
+    return _(key, lang).format(name=item.filename)
 
 
 @router.get(BASE)

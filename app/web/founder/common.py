@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 
 from app.web.common.templating import env
 from dossier import content_cache
+from dossier.catalogue import _l
 from dossier.errors import NotFound
 from dossier.models import Dossier
 from dossier.services.partners import list_partners
 from dossier.services.submission import eligibility, is_submitted
 from forms.definition import SECTIONS, Section, enum_label
-from forms.text import Text
 
-PARTNERS_STEP = Text("Partenaires et dépôt", "Partners and submission")
+PARTNERS_STEP = _l("Partners and submission")
 PARIS = ZoneInfo("Europe/Paris")
 
 

@@ -12,7 +12,6 @@ from app.web.founder import attachments as founder_attachments
 from app.web.founder import partners as founder_partners
 from app.web.founder import privacy as founder_privacy
 from app.web.founder import status as founder_status
-from app.web.founder import texts as founder_texts  # noqa: F401  (registers the texts)
 from app.web.founder import wizard as founder_wizard
 from app.web.founder.common import dossier_url, progress
 from dossier import access

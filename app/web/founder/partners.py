@@ -13,7 +13,6 @@ from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderDossier, FounderPage, PostedForm, ReadDossierPage
 from app.web.common.formdata import display_decimal, dom_id
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
 from app.web.founder.common import (
     dossier_url,
     edit_url,
@@ -26,6 +25,7 @@ from app.web.founder.common import (
 from app.web.founder.widgets import MONEY_MESSAGE, error_messages
 from dossier.access import Action
 from dossier.bounded_numbers import number_fits
+from dossier.catalogue import _
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
 from dossier.schema import DossierV1
@@ -145,7 +145,7 @@ def _partner_message(e: FieldError, key: str, lang: str) -> str:
     if e.code == "attachments_missing":
         kinds = [k.strip() for k in str(e.ctx.get("kinds", "")).split(",") if k.strip()]
         labels = ", ".join(enum_label("attachment_kind", k, lang) for k in kinds)
-        return f"{text('fo.docs_missing', lang)}{text('fo.colon', lang)} {labels}"
+        return f"{_('Documents to provide', lang)}{_(':', lang)} {labels}"
     return e.message(lang)
 
 
@@ -187,7 +187,7 @@ def partners_page(request: Request, db: SessionDep, dossier: Dossier, *,
 def show(dossier: ReadDossierPage, request: Request, db: SessionDep,
          saved: str | None = None) -> Response:
     """The partners, their verdicts and the submission form."""
-    notice = text("fo.choice_saved", page_lang(request)) if saved else None
+    notice = _("Your choice is saved.", page_lang(request)) if saved else None
     return partners_page(request, db, dossier, notice=notice)
 
 
@@ -226,7 +226,8 @@ def _consent_problems(db: SessionDep, choice: Choice, order: list[str], problems
     names = partner_names(db=db)
     for code in order:
         if code not in choice.consent:
-            problems.add(code, "consent", text("fo.consent_missing", lang).format(
+            problems.add(code, "consent", _("Tick the consent box for {name} to submit to it.",
+                                            lang).format(
                 name=names.get(code, code)))
 
 
@@ -254,9 +255,11 @@ def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: Se
                          str(dossier.id))
         if not problems.count:
             return RedirectResponse(dossier_url(dossier, "?submitted=1"), status_code=303)
-        problems.headline = text("fo.submit_refused", lang).format(count=problems.count)
+        problems.headline = _("The dossier was not submitted: {count} point(s) to settle.",
+                              lang).format(count=problems.count)
     if problems.count:
-        problems.headline = problems.headline or text("fo.errors_title", lang).format(
+        problems.headline = problems.headline or _("Nothing was saved: {count} point(s) to fix",
+                                                   lang).format(
             count=problems.count)
         return partners_page(request, db, dossier, choice=choice, problems=problems,
                              status_code=422)

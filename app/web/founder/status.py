@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.deps import SessionDep
 from app.rendering import dossier_pdf
 from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, ReadDossierPage
+from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
 from dossier.access import Action
+from dossier.catalogue import _
 from dossier.errors import DomainError, NotFound
 from dossier.labels import label
 from dossier.models import Dossier, Route
@@ -66,23 +67,22 @@ class RouteView:
 
 def _terms(payload: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """A decision's payload as label/value lines."""
-    t = lambda key: text(key, lang)  # noqa: E731
     out = []
     if payload.get("instrument"):
-        out.append((t("fo.instrument"), enum_label("instrument", payload["instrument"], lang)))
+        out.append((_("Instrument", lang), enum_label("instrument", payload["instrument"], lang)))
     if payload.get("amount_eur"):
-        out.append((t("fo.amount_granted"), format_money(payload["amount_eur"], lang)))
+        out.append((_("Amount granted", lang), format_money(payload["amount_eur"], lang)))
     if payload.get("rate_pct") is not None:
-        out.append((t("fo.rate"), format_pct(payload["rate_pct"], lang)))
+        out.append((_("Rate", lang), format_pct(payload["rate_pct"], lang)))
     if payload.get("duration_months"):
-        out.append((t("fo.duration_short"),
-                    t("fo.months").format(n=payload["duration_months"])))
+        out.append((_("Term", lang),
+                    _("{n} months", lang).format(n=payload["duration_months"])))
     if payload.get("conditions"):
-        out.append((t("fo.conditions"), payload["conditions"]))
+        out.append((_("Conditions", lang), payload["conditions"]))
     if payload.get("reason"):
-        out.append((t("fo.reason"), label("decline_reason", payload["reason"], lang, "founder")))
+        out.append((_("Reason", lang), label("decline_reason", payload["reason"], lang, "founder")))
     if payload.get("comment"):
-        out.append((t("fo.comment"), payload["comment"]))
+        out.append((_("Comment", lang), payload["comment"]))
     return out
 
 
@@ -92,7 +92,7 @@ def _timeline(events: list[Any], lang: str) -> list[TimelineItem]:
         if e.type == "message":
             continue  # messages have their own list
         payload = e.payload or {}
-        title = text(f"fo.event.{e.type}", lang).format(version=payload.get("version", ""))
+        title = pick("fo.event.", e.type, lang).format(version=payload.get("version", ""))
         lines: list[str] = []
         if e.type == "info_requested":
             kind = payload.get("request_kind")
@@ -101,7 +101,7 @@ def _timeline(events: list[Any], lang: str) -> list[TimelineItem]:
             if payload.get("message"):
                 lines.append(payload["message"])
         elif e.type in ("approved", "declined"):
-            colon = text("fo.colon", lang)
+            colon = _(":", lang)
             lines = [f"{name}{colon} {value}" for name, value in _terms(payload, lang)]
         items.append(TimelineItem(e.created_at, title, lines, e.type))
     return items
@@ -116,7 +116,7 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
         open_request = next((i for i in reversed(timeline) if i.kind == "info_requested"), None)
     messages = [{
         "mine": m.author_role == "founder",
-        "author": text("fo.you", lang) if m.author_role == "founder"
+        "author": _("You", lang) if m.author_role == "founder"
         else names.get(route.partner_code, route.partner_code),
         "body": m.body, "at": m.created_at,
         "files": [files.get(str(a), str(a)) for a in m.attachment_ids or []],
@@ -151,9 +151,9 @@ def _access(db: Any, dossier: Dossier, names: dict[str, str],
     return total, [AccessLine(
         when=r.created_at, who=r.email,
         partner=names.get(r.partner_code, r.partner_code) if r.partner_code
-        else text("fo.access_staff", lang),
-        what=text(f"fo.access_kind.{r.kind}", lang).format(name=r.object_name or ""),
-        version=r.version, via=text(f"fo.access_via.{r.via}", lang)) for r in rows]
+        else _("Dossier unique team", lang),
+        what=pick("fo.access_kind.", r.kind, lang).format(name=r.object_name or ""),
+        version=r.version, via=pick("fo.access_via.", r.via, lang)) for r in rows]
 
 
 def _plan(dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
@@ -201,10 +201,11 @@ def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
     notice = None
     route = _route_named(db, dossier, sent or withdrawn)
     if submitted:
-        notice = text("fo.submitted_ok", lang)
+        notice = _("Your dossier is submitted and sent to the chosen partners.", lang)
     elif route is not None:
         name = partner_names(db=db).get(route.partner_code, route.partner_code)
-        notice = text("fo.message_sent" if sent else "fo.withdrawn_ok", lang).format(name=name)
+        notice = (_("Message sent to {name}.",
+                    lang) if sent else _("Dossier withdrawn from {name}.", lang)).format(name=name)
     return status_page(request, db, dossier, notice=notice)
 
 
@@ -253,7 +254,7 @@ def withdraw(dossier: ReadDossierPage, route: FounderRoute(Action.withdraw), req
     key = f"withdraw-{route.id}"
     if form.get("confirm") != "yes":
         return status_page(request, db, dossier, status_code=422,
-                           errors={key: text("fo.withdraw_needs_confirm", lang)})
+                           errors={key: _("Tick the confirmation box to withdraw.", lang)})
     try:
         routes.withdraw(db=db, route=route, user=user)
     except NotFound:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.web.common.formdata import dom_id, max_rows, row_name
+from dossier.catalogue import _l
 from dossier.errors import FieldError
 from forms.definition import SECTIONS
 from forms.definition import field as definition_field
@@ -17,7 +18,6 @@ from forms.enums import ENUMS, PARTNER
 from forms.formatting import format_money, format_pct
 from forms.model import Field, Kind, Section
 from forms.numbers import NumberError, parse_number
-from forms.text import Text
 
 TEMPLATE_INDEX = "__i__"
 AUTOCOMPLETE = {
@@ -31,19 +31,17 @@ AUTOCOMPLETE = {
 INPUT_TYPES = {Kind.DATE: "date", Kind.EMAIL: "email", Kind.URL: "url", Kind.PHONE: "tel"}
 INPUT_MODES = {Kind.MONEY: "decimal", Kind.PERCENT: "decimal", Kind.INTEGER: "numeric"}
 ROW_NAMES = {
-    "founders": Text("Personne {n}", "Person {n}"),
-    "financials.history": Text("Exercice {n}", "Financial year {n}"),
-    "financials.forecast": Text("Année prévue {n}", "Forecast year {n}"),
-    "funding.uses": Text("Emploi {n}", "Use {n}"),
-    "funding.sources": Text("Ressource {n}", "Source {n}"),
-    "requests": Text("Demande {n}", "Request {n}"),
+    "founders": _l("Person {n}"),
+    "financials.history": _l("Financial year {n}"),
+    "financials.forecast": _l("Forecast year {n}"),
+    "funding.uses": _l("Use {n}"),
+    "funding.sources": _l("Source {n}"),
+    "requests": _l("Request {n}"),
 }
-OPTIONAL = Text("facultatif", "optional")
-MONEY_HELP = Text("Par exemple 1 329 243,00", "For example 1,329,243.00")
-MONEY_MESSAGE = Text("Montant invalide : écrivez un nombre avec au plus 2 décimales, par "
-                     "exemple 1 329 243,00.",
-                     "Invalid amount: write a number with at most 2 decimals, for example "
-                     "1,329,243.00.")
+OPTIONAL = _l("optional")
+MONEY_HELP = _l("For example 1,329,243.00")
+MONEY_MESSAGE = _l("Invalid amount: write a number with at most 2 decimals, for example "
+                   "1,329,243.00.")
 AMOUNT_CODES = {"decimal_parsing", "decimal_type"}
 _TAIL_ROW = re.compile(r"\[\d+\]$")
 
@@ -188,7 +186,7 @@ def _group(f: Field, values: Mapping[str, Any], rows: Mapping[str, int],
     count = max(rows.get(f.path, 0), 1)
     limit = max_rows(f.path)
     whole = _decimal(values.get(f.share_of)) if f.share_of else None
-    naming = ROW_NAMES.get(f.path, Text("Ligne {n}", "Row {n}"))
+    naming = ROW_NAMES.get(f.path, _l("Row {n}"))
     views, total = [], Decimal(0)
     for index in range(min(count, limit)):
         widgets = [_widget(sub, row_name(f.path, index, sub.key), values, errors, lang, partners)
@@ -265,6 +263,6 @@ def _label_of(loc: str, lang: str) -> str:
     rows = re.findall(r"\[(\d+)\]", loc)
     if rows and "[]" in generic:
         head = generic.split("[]")[0]
-        naming = ROW_NAMES.get(head, Text("Ligne {n}", "Row {n}"))
+        naming = ROW_NAMES.get(head, _l("Row {n}"))
         return f"{naming.get(lang).format(n=int(rows[0]) + 1)} — {label}"
     return label

@@ -12,8 +12,6 @@ from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderPage, OwnDossierPage, PostedForm
 from app.web.common.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
-from app.web.founder import texts as founder_texts  # noqa: F401  (registers the texts)
 from app.web.founder.common import (
     dossier_url,
     edit_url,
@@ -26,6 +24,7 @@ from app.web.founder.common import (
 )
 from app.web.founder.widgets import error_messages, section_form
 from dossier.bounded_numbers import small_index
+from dossier.catalogue import _
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
 from dossier.services import dossiers, submission
@@ -93,13 +92,13 @@ def edit(dossier: OwnDossierPage, section_key: str, request: Request, db: Sessio
 
 def _notice(saved: str | None, lang: str) -> str | None:
     if saved == "1":
-        return text("fo.saved", lang)
+        return _("Saved.", lang)
     if saved == "same":
-        return text("fo.unchanged", lang)
+        return _("No change: no new version.", lang)
     if saved and saved.isdigit():
-        return text("fo.amended", lang).format(n=saved)
+        return _("New version {n} saved; the partners concerned receive it.", lang).format(n=saved)
     if saved == "removed":
-        return text("fo.row_removed", lang)
+        return _("Row removed.", lang)
     return None
 
 

@@ -12,9 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import SessionDep
 from app.web.common.deps import Csrf, ReviewerPage, ReviewerRoute
 from app.web.common.templating import page_lang
-from app.web.common.texts import text
 from app.web.reviewer.view import field_errors, render_route
 from dossier.access import Action
+from dossier.catalogue import _
 from dossier.errors import Conflict, Invalid
 from dossier.models import Route, User
 from dossier.services import notes, routes
@@ -90,8 +90,8 @@ def decide(route: ReviewerRoute(Action.decide), request: Request, user: Reviewer
         body = {"type": "declined", "reason": reason, "comment": comment.strip() or None}
     else:
         return render_route(request, db=db, route=route, user=user, status=422,
-                            errors={"decision": {"_": text("rv_choose_outcome",
-                                                           page_lang(request))}},
+                            errors={"decision": {"_": _("Choose to approve or decline.",
+                                                        page_lang(request))}},
                             values={"decision": values})
     body = {k: v for k, v in body.items() if v is not None}
     failed = _event(request, db, route, user, "decision", body, values, decision=outcome)

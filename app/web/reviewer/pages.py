@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query, Request
 from app.deps import SessionDep
 from app.web.common.deps import ReviewerPage, ReviewerRoute
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
 from app.web.reviewer import actions as reviewer_actions
 from app.web.reviewer import files as reviewer_files
 from app.web.reviewer.view import render_route
 from dossier.access import Action
+from dossier.catalogue import _
 from dossier.db import utcnow
 from dossier.models import Partner
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
@@ -61,7 +61,8 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
         except NumberError as exc:
             bounds[name], errors[name] = None, exc.message(lang)
         except ValueError:
-            bounds[name], errors[name] = None, text("rv_bad_amount", lang)
+            bounds[name], errors[name] = None, _("Amount not understood: write a number, "
+                                                 "e.g. 150000.", lang)
     min_days, max_days = AGES.get(age, (None, None))
     result = inboxes.inbox(db=db, partner=user.partner_code, state=state or None,
                            q=q.strip() or None, sector=sector or None, page=page,

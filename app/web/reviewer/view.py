@@ -10,9 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
-from app.web.reviewer import texts as reviewer_texts  # noqa: F401  (registers the texts)
+from dossier.catalogue import _
 from dossier.db import utcnow
 from dossier.errors import DomainError, FieldError
 from dossier.labels import label
@@ -54,7 +54,7 @@ def change_label(path: str, lang: str) -> str:
         owner_label = definition.label(owner, lang)
     except KeyError:
         owner_label = owner
-    item = text("rv_item", lang).format(label=owner_label, n=numbers[-1])
+    item = _("{label} #{n}", lang).format(label=owner_label, n=numbers[-1])
     return f"{item} — {name}"
 
 
@@ -110,9 +110,9 @@ def decision_terms(p: dict[str, Any], lang: str) -> str:
     if p.get("amount_eur"):
         parts.append(format_money(p["amount_eur"], lang))
     if p.get("rate_pct"):
-        parts.append(text("rv_rate_value", lang).format(rate=format_pct(p["rate_pct"], lang)))
+        parts.append(_("rate {rate}", lang).format(rate=format_pct(p["rate_pct"], lang)))
     if p.get("duration_months"):
-        parts.append(text("rv_months", lang).format(months=p["duration_months"]))
+        parts.append(_("{months} months", lang).format(months=p["duration_months"]))
     return " · ".join(parts)
 
 
@@ -124,9 +124,9 @@ def timeline(rows: list[RouteEvent], lang: str, people: dict, partner_name: str
         version = (row.payload or {}).get("version", "")
         who = people.get(row.actor_id)
         actor = (who.email if who else partner_name) if row.actor_role == "reviewer" else (
-            text("rv_founder", lang) if row.actor_role == "founder" else text("rv_platform", lang))
+            _("Founder", lang) if row.actor_role == "founder" else _("Platform", lang))
         out.append({"type": row.type, "at": row.created_at, "actor": actor,
-                    "label": text(f"rv_ev_{row.type}", lang).format(version=version),
+                    "label": pick("rv_ev_", row.type, lang).format(version=version),
                     "detail": _event_detail(row, lang)})
     return out
 
@@ -134,12 +134,13 @@ def timeline(rows: list[RouteEvent], lang: str, people: dict, partner_name: str
 def field_errors(exc: DomainError, lang: str) -> dict[str, str]:
     """Messages by form field; `_` holds a message about the whole action."""
     if exc.code == "event_not_from_state":
-        return {"_": text("rv_not_from_state", lang).format(
+        return {"_": _("This action is no longer possible: the dossier is \"{state}\".",
+                       lang).format(
             state=label("state", exc.ctx.get("state", ""), lang, "reviewer"))}
     out: dict[str, str] = {}
     for e in exc.errors or [FieldError("_", exc.code, exc.ctx)]:
         key = e.loc.split(".")[0].split("[")[0] or "_"
-        message = text("rv_choose_option", lang) if e.code == "enum" else e.message(lang)
+        message = _("Choose an option in the list.", lang) if e.code == "enum" else e.message(lang)
         out.setdefault(key, message)
     if not exc.errors:
         out["_"] = exc.message(lang)

@@ -21,8 +21,8 @@ from app import exports
 from app.deps import StateDep
 from app.web.common.deps import Csrf
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
 from app.web.staff.common import PARIS, ExportsUser, number
+from dossier.catalogue import N_, _
 from dossier.db import utcnow
 from dossier.errors import NotFound
 from dossier.services import pipeline as stats
@@ -132,15 +132,16 @@ def _job(job_id: str, user) -> ExportJob:
 
 
 def _status(job: ExportJob, lang: str) -> dict[str, object]:
-    message = {"pending": "staff_job_pending", "running": "staff_job_running",
-               "done": "staff_job_done", "failed": "staff_job_failed"}[job.status]
-    rows = (f"{number(job.done, lang)} {text('staff_rows_done', lang)} "
+    message = {"pending": N_("Waiting…"), "running": N_("Being prepared…"),
+               "done": N_("Export ready."),
+               "failed": N_("The export failed; start it again.")}[job.status]
+    rows = (f"{number(job.done, lang)} {_('rows written out of', lang)} "
             f"{number(job.total, lang)}") if job.total is not None else ""
     return {"id": job.id, "format": job.fmt, "status": job.status, "done": job.done,
             "started": job.started_at.astimezone(PARIS),
             "total": job.total, "percent": job.percent,
             "percent_text": format_percent(job.percent / 100, locale=babel_locale(lang)),
-            "message": text(message, lang), "rows": rows,
+            "message": _(message, lang), "rows": rows,
             "download": f"/staff/exports/{job.id}/download" if job.status == "done" else None}
 
 

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from app import charts, exports
 from app.deps import SessionDep, StateDep
 from app.state import AppState
+from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
-from app.web.common.texts import text
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
 from app.web.staff.common import PARIS, ExportsUser, StaffUser, days, number
+from dossier.catalogue import _, pgettext
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
@@ -86,23 +87,23 @@ def _dashboard(state: AppState, db: Session, lang: str) -> dict[str, Any]:
 
 
 def _funnel_sentence(funnel: list[tuple[str, int, str]], lang: str) -> str:
-    colon = ": " if lang == "en" else " : "
-    parts = [f"{text('staff_f_' + key, lang)}{colon}{number(value, lang)} "
-             f"{text('staff_unit_' + unit, lang)}" for key, value, unit in funnel]
-    return f"{text('staff_funnel_title', lang)}. " + _join(parts, lang)
+    colon = _(": ", lang)
+    parts = [f"{pick('staff_f_', key, lang)}{colon}{number(value, lang)} "
+             f"{pick('staff_unit_', unit, lang)}" for key, value, unit in funnel]
+    return f"{_('From draft to decision', lang)}. " + _join(parts, lang)
 
 
 def _amounts_sentence(lines: list[dict[str, Any]], lang: str) -> str:
-    colon = ": " if lang == "en" else " : "
-    parts = [f"{line['name']}{colon}{text('staff_requested_eur', lang).lower()} "
+    colon = _(": ", lang)
+    parts = [f"{line['name']}{colon}{pgettext('staff_requested_eur', 'Requested', lang).lower()} "
              f"{format_money(line['requested_eur'], lang)}, "
-             f"{text('staff_approved_eur', lang).lower()} "
+             f"{pgettext('staff_approved_eur', 'Approved', lang).lower()} "
              f"{format_money(line['approved_eur'], lang)}" for line in lines if line["routed"]]
-    return f"{text('staff_amounts_chart', lang)}. " + _join(parts, lang)
+    return f"{_('Amounts requested and approved, by partner', lang)}. " + _join(parts, lang)
 
 
 def _join(parts: list[str], lang: str) -> str:
-    return ("; " if lang == "en" else " ; ").join(parts) + "."
+    return _("; ", lang).join(parts) + "."
 
 
 @router.get("/staff")
@@ -121,10 +122,10 @@ def funnel_chart(request: Request, user: StaffUser, db: SessionDep, state: State
     lang = page_lang(request)
     funnel = funnel_counts(state.pipeline.get(db))
     svg = charts.funnel_svg(
-        [charts.Bar(text("staff_f_" + key, lang), value, unit) for key, value, unit in funnel],
-        title=text("staff_funnel_title", lang), description=_funnel_sentence(funnel, lang),
-        legend={"dossiers": text("staff_legend_dossiers", lang),
-                "routes": text("staff_legend_routes", lang)},
+        [charts.Bar(pick("staff_f_", key, lang), value, unit) for key, value, unit in funnel],
+        title=_("From draft to decision", lang), description=_funnel_sentence(funnel, lang),
+        legend={"dossiers": _("Dossiers", lang),
+                "routes": _("Requests to partners", lang)},
         number=lambda v: number(v, lang), width=WIDTHS[size])
     return Response(svg, media_type="image/svg+xml", headers=SVG_HEADERS)
 
@@ -139,8 +140,10 @@ def amounts_chart(request: Request, user: StaffUser, db: SessionDep, state: Stat
     svg = charts.amounts_svg(
         [(line["name"], Decimal(line["requested_eur"]), Decimal(line["approved_eur"]))
          for line in lines if line["routed"]],
-        title=text("staff_amounts_chart", lang), description=_amounts_sentence(lines, lang),
-        labels=(text("staff_requested_eur", lang), text("staff_approved_eur", lang)),
+        title=_("Amounts requested and approved, by partner", lang),
+        description=_amounts_sentence(lines, lang),
+        labels=(pgettext("staff_requested_eur", "Requested", lang), pgettext("staff_approved_eur",
+                                                                             "Approved", lang)),
         money=lambda v: format_compact_currency(v, "EUR", locale=locale, fraction_digits=1),
         width=WIDTHS[size])
     return Response(svg, media_type="image/svg+xml", headers=SVG_HEADERS)

@@ -18,6 +18,7 @@ from app.web.staff.common import CHANNELS, KINDS, CatalogueUser
 from banks.catalogue import AttachmentKind, Instrument, PartnerSpec
 from banks.rules.messages import value_label
 from dossier.bounded_numbers import read_json
+from dossier.catalogue import N_, _, ngettext
 from dossier.errors import DomainError, NotFound
 from dossier.models import Partner
 from dossier.services import partners as catalogue
@@ -43,32 +44,27 @@ def load_partner(db: SessionDep, code: Annotated[str, Path(max_length=40)]) -> P
 PartnerDep = Annotated[Partner, Depends(load_partner)]
 
 
-def _pair(lang: str, fr: str, en: str) -> str:
-    return en if lang == "en" else fr
 
 
 def _territory(territory: Any, lang: str) -> str | None:
     if territory == "metropole_amp":
-        return _pair(lang, "Siège dans la Métropole Aix-Marseille-Provence.",
-                     "Head office within the Aix-Marseille-Provence metropolis.")
+        return _("Head office within the Aix-Marseille-Provence metropolis.", lang)
     if territory == "france":
-        return _pair(lang, "Siège en France.", "Head office in France.")
+        return _("Head office in France.", lang)
     if territory:
-        return _pair(lang, "Siège dans l'un de ces départements : ",
-                     "Head office in one of these departments: ") + ", ".join(territory) + "."
+        return _("Head office in one of these departments: ", lang) + ", ".join(territory) + "."
     return None
 
 
 def _age(low: Any, high: Any, lang: str) -> str | None:
     if low is not None and high is not None:
-        return _pair(lang, f"Entreprise âgée de {low} à {high} ans.",
-                     f"Company aged {low} to {high} years.")
+        return _("Company aged {low} to {high} years.", lang).format(low=low, high=high)
     if low is not None:
-        return _pair(lang, f"Entreprise d'au moins {low} an(s).",
-                     f"Company at least {low} year(s) old.")
+        return ngettext("Company at least {low} year old.",
+                        "Company at least {low} years old.", low, lang).format(low=low)
     if high is not None:
-        return _pair(lang, f"Entreprise de {high} an(s) au plus.",
-                     f"Company at most {high} year(s) old.")
+        return ngettext("Company at most {high} year old.",
+                        "Company at most {high} years old.", high, lang).format(high=high)
     return None
 
 
@@ -76,35 +72,33 @@ def _amount(low: Any, high: Any, lang: str) -> str | None:
     money = {k: format_money(Decimal(str(v)), lang) for k, v in
              (("min", low), ("max", high)) if v is not None}
     if len(money) == 2:
-        return _pair(lang, f"Montant demandé de {money['min']} à {money['max']}.",
-                     f"Amount requested from {money['min']} to {money['max']}.")
+        return _("Amount requested from {min} to {max}.", lang).format(min=money['min'],
+                                                                       max=money['max'])
     if "min" in money:
-        return _pair(lang, f"Montant demandé d'au moins {money['min']}.",
-                     f"Amount requested of at least {money['min']}.")
+        return _("Amount requested of at least {min}.", lang).format(min=money['min'])
     if "max" in money:
-        return _pair(lang, f"Montant demandé jusqu'à {money['max']}.",
-                     f"Amount requested up to {money['max']}.")
+        return _("Amount requested up to {max}.", lang).format(max=money['max'])
     return None
 
 
 def rules_in_words(rules: dict[str, Any], lang: str) -> list[str]:
     """A partner's eligibility rules as sentences people read."""
 
-    def listed(fr: str, en: str, kind: str, codes: list[str] | None) -> str | None:
+    def listed(lead: str, kind: str, codes: list[str] | None) -> str | None:
         if not codes:
             return None
-        return _pair(lang, fr, en) + ", ".join(value_label(kind, c, lang) for c in codes) + "."
+        return _(lead, lang) + ", ".join(value_label(kind, c, lang) for c in codes) + "."
 
     count = rules.get("min_founders_full_time")
     words = [
         _territory(rules.get("territory"), lang),
         _age(rules.get("min_company_age_years"), rules.get("max_company_age_years"), lang),
-        listed("Stades financés : ", "Stages funded: ", "stage", rules.get("stages")),
-        listed("Filières financées : ", "Sectors funded: ", "sector", rules.get("sectors")),
+        listed(N_("Stages funded: "), "stage", rules.get("stages")),
+        listed(N_("Sectors funded: "), "sector", rules.get("sectors")),
         _amount(rules.get("amount_min_eur"), rules.get("amount_max_eur"), lang),
-        _pair(lang, f"Au moins {count} fondateur(s) à temps plein.",
-              f"At least {count} founder(s) working full time.") if count else None,
-        listed("Au moins l'un de ces labels : ", "At least one of these labels: ", "label",
+        _("At least {count} founder(s) working full time.",
+          lang).format(count=count) if count else None,
+        listed(N_("At least one of these labels: "), "label",
                rules.get("labels_any")),
     ]
     return [w for w in words if w]
@@ -116,9 +110,9 @@ def _view(partner: Partner, lang: str) -> dict[str, Any]:
     kind = KINDS.get(partner.kind)
     words = CHANNELS.get(channel)
     return {**catalogue.partner_view(partner), "active": partner.active,
-            "kind_label": _pair(lang, *kind) if kind else partner.kind,
+            "kind_label": kind.get(lang) if kind else partner.kind,
             "rules": rules_in_words(spec.get("eligibility") or {}, lang),
-            "channel": channel, "channel_label": _pair(lang, *words) if words else channel}
+            "channel": channel, "channel_label": words.get(lang) if words else channel}
 
 
 @router.get("/staff/partners")
@@ -172,8 +166,7 @@ async def partner_save(request: Request, user: CatalogueUser, db: SessionDep, pa
     try:
         entry["sla_days"] = int(values["sla_days"])
     except ValueError:
-        errors["sla_days"] = [_pair(lang, "Indiquez un nombre entier de jours, de 1 à 365.",
-                                    "Give a whole number of days, from 1 to 365.")]
+        errors["sla_days"] = [_("Give a whole number of days, from 1 to 365.", lang)]
     try:
         entry["eligibility"] = read_json(values["eligibility"] or "{}")
     except DomainError as exc:
@@ -196,10 +189,8 @@ def _json_error(exc: DomainError, lang: str) -> str:
     cause = exc.__cause__
     if not isinstance(cause, json.JSONDecodeError):
         return exc.message(lang)
-    return _pair(lang, f"JSON invalide (ligne {cause.lineno}, colonne {cause.colno}) : "
-                       "vérifiez les guillemets, virgules et accolades.",
-                 f"Invalid JSON (line {cause.lineno}, column {cause.colno}): check the quotes, "
-                 "commas and braces.")
+    return _("Invalid JSON (line {lineno}, column {colno}): check the quotes, commas and braces.",
+             lang).format(lineno=cause.lineno, colno=cause.colno)
 
 
 BOUNDS = re.compile(r"(\w+) \(([^)]*)\) must not be greater than (\w+) \(([^)]*)\)")
@@ -225,24 +216,24 @@ def _message(key: str, loc: tuple, err: dict[str, Any], lang: str) -> str:
         return field
     rule = loc[1] if len(loc) > 1 else None
     if kind == "extra_forbidden":
-        return _pair(lang, f"Règle inconnue : « {rule} ».", f"Unknown rule: \"{rule}\".")
+        return _("Unknown rule: \"{rule}\".", lang).format(rule=rule)
     if rule is None:
         return _rules_message(str(err.get("ctx", {}).get("error", err["msg"])), lang)
-    prefix = f"{rule} : " if lang != "en" else f"{rule}: "
+    prefix = _("{rule}: ", lang).format(rule=rule)
     return prefix + _rule_message(rule, kind, err.get("ctx") or {}, shown, lang)
 
 
 def _field_message(key: str, kind: str, shown: str, lang: str) -> str | None:
     """The message of a form field other than the rules."""
     if key == "sla_days":
-        return _pair(lang, f"Le délai{shown} doit être un nombre entier de jours, de 1 à 365.",
-                     f"The answer time{shown} must be a whole number of days, from 1 to 365.")
+        return _("The answer time{shown} must be a whole number of days, from 1 to 365.",
+                 lang).format(shown=shown)
     if key == "instruments":
         if kind == "too_short":
-            return _pair(lang, "Cochez au moins un instrument.", "Tick at least one instrument.")
-        return _pair(lang, f"Instrument inconnu{shown}.", f"Unknown instrument{shown}.")
+            return _("Tick at least one instrument.", lang)
+        return _("Unknown instrument{shown}.", lang).format(shown=shown)
     if key == "required_attachments":
-        return _pair(lang, f"Pièce inconnue{shown}.", f"Unknown attachment{shown}.")
+        return _("Unknown attachment{shown}.", lang).format(shown=shown)
     return None
 
 
@@ -250,43 +241,34 @@ def _rules_message(text_: str, lang: str) -> str:
     """The message about the rules as a whole."""
     if (bounds := BOUNDS.search(text_)) is not None:
         low, a, high, b = bounds.groups()
-        return _pair(lang, f"{low} ({a}) ne doit pas dépasser {high} ({b}).",
-                     f"{low} ({a}) must not be greater than {high} ({b}).")
+        return _("{low} ({a}) must not be greater than {high} ({b}).", lang).format(low=low, a=a,
+                                                                                    high=high, b=b)
     if "territory" in text_:
-        return _pair(lang, "territory : donnez au moins un département.",
-                     "territory: give at least one department.")
-    return _pair(lang, "Les règles doivent former un objet JSON, par exemple "
-                       "{\"territory\": \"metropole_amp\"}.",
-                 "The rules must be a JSON object, e.g. {\"territory\": \"metropole_amp\"}.")
+        return _("territory: give at least one department.", lang)
+    return _("The rules must be a JSON object, e.g. {\"territory\": \"metropole_amp\"}.", lang)
 
 
 def _rule_message(rule: str, kind: str, ctx: dict[str, Any], shown: str, lang: str) -> str:
     """The message about one rule (after its name)."""
     if rule == "territory":
-        return _pair(lang, "« metropole_amp », « france » ou une liste de "
-                           "départements, par exemple [\"13\", \"84\"].",
-                     "\"metropole_amp\", \"france\" or a list of departments, "
-                     "e.g. [\"13\", \"84\"].")
+        return _("\"metropole_amp\", \"france\" or a list of departments, e.g. [\"13\", \"84\"].",
+                 lang)
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "")
-        return _pair(lang, f"valeur inconnue{shown} (valeurs possibles : "
-                           f"{expected.replace(' or ', ' ou ')}).",
-                     f"unknown value{shown} (possible values: {expected}).")
+        expected = expected.replace(" or ", _(" or ", lang))
+        return _("unknown value{shown} (possible values: {expected}).", lang).format(
+            shown=shown, expected=expected)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return _pair(lang, "nombre entier attendu.", "a whole number is expected.")
+        return _("a whole number is expected.", lang)
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
-        return _pair(lang, f"doit être au moins {bound}.", f"must be at least {bound}.")
+        return _("must be at least {bound}.", lang).format(bound=bound)
     if kind in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
-        return _pair(lang, f"doit être au plus {bound}.", f"must be at most {bound}.")
+        return _("must be at most {bound}.", lang).format(bound=bound)
     if kind in ("too_short", "list_type"):
-        return _pair(lang, "liste non vide attendue, par exemple [\"seed\"].",
-                     "a non-empty list is expected, e.g. [\"seed\"].")
+        return _("a non-empty list is expected, e.g. [\"seed\"].", lang)
     if rule in ("amount_min_eur", "amount_max_eur"):
-        return _pair(lang, "montant en euros attendu, au plus deux décimales, "
-                           "par exemple \"10000.00\".",
-                     "an amount in euros is expected, at most two decimals, "
-                     "e.g. \"10000.00\".")
-    return _pair(lang, f"valeur refusée{shown}.", f"value refused{shown}.")
+        return _("an amount in euros is expected, at most two decimals, e.g. \"10000.00\".", lang)
+    return _("value refused{shown}.", lang).format(shown=shown)
 
