@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "babel.cfg"
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "N_plural": (1, 2),
-            "lazy_pgettext": ((1, "c"), 2)}
+            "lazy_pgettext": ((1, "c"), 2), "_p": ((1, "c"), 2)}
 WIDTH = 100
 PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # no date churn in the files: they merge cleanly

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app import catalogue
 from app.demo import seed_catalogue, seed_demo
 from app.http_limits import BoundedHttpToolsProtocol
 from app.migrate import upgrade
@@ -271,9 +272,7 @@ def demo() -> None:
 @i18n_cli.command("update")
 def i18n_update() -> None:
     """Extract the msgids again and merge them into the .po files; list what to translate."""
-    from app.catalogue import update
-
-    missing = update()
+    missing = catalogue.update()
     for msgid in missing:
         console.print(f"no French yet: {msgid!r}")
     if missing:

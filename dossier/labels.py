@@ -24,5 +24,4 @@ def label(name: str, code: str, lang: str = "fr", audience: str | None = None) -
     found = LABELS.get(name, {}).get(str(code))
     if found is None:
         return str(code)
-    fr, en = found.pair(audience)
-    return en if lang == "en" else fr
+    return found.said_to(audience).get(lang)

@@ -1,7 +1,8 @@
-"""Words for the values of an enum, declared beside the enum: (French, English) per audience.
+"""Words for the values of an enum, declared beside the enum, one catalogue entry per audience.
 
 Where the founder, a partner's reviewer or French Tech staff say it differently, the value
-carries that audience's pair too. dossier.labels looks them up.
+carries that audience's own entry too (its msgctxt names the enum and the audience).
+dossier.labels looks them up.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-Pair = tuple[str, str]
+from dossier.catalogue import LazyText
+
 AUDIENCES = ("founder", "reviewer", "staff")
 
 
@@ -18,13 +20,13 @@ AUDIENCES = ("founder", "reviewer", "staff")
 class Words:
     """The words of one value: `words` for everyone, unless an audience has its own."""
 
-    words: Pair
-    founder: Pair | None = None
-    reviewer: Pair | None = None
-    staff: Pair | None = None
+    words: LazyText
+    founder: LazyText | None = None
+    reviewer: LazyText | None = None
+    staff: LazyText | None = None
 
-    def pair(self, audience: str | None = None) -> Pair:
-        """The (fr, en) pair an audience reads."""
+    def said_to(self, audience: str | None = None) -> LazyText:
+        """The words an audience reads."""
         own = getattr(self, audience) if audience in AUDIENCES else None
         return own or self.words
 
