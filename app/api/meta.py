@@ -8,9 +8,9 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from app.deps import CurrentUser, SessionDep, StateDep
+from dossier.db import ping
 from dossier.services.partners import list_partners, partner_view
 from dossier.validation import dossier_json_schema
 
@@ -50,12 +50,8 @@ def _check(fn: Any) -> str:
 def health(state: StateDep) -> Any:
     """Whether the database, the object store and the orchestrator answer (no auth)."""
 
-    def database() -> None:
-        with state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     checks = {
-        "database": _check(database),
+        "database": _check(lambda: ping(state.engine)),
         "storage": _check(state.store.check),
         "orchestrator": "ok" if not os.environ.get("PREFECT_API_URL") else "remote",
     }

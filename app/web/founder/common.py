@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from app.web.common.templating import env
 from dossier import content_cache
 from dossier.catalogue import _l
+from dossier.db import DbSession
 from dossier.errors import NotFound
 from dossier.models import Dossier
 from dossier.services.partners import list_partners
@@ -125,7 +124,7 @@ class PartnerMeter:
         return 100 if not self.total else 100 * self.met // self.total
 
 
-def partner_meters(db: Session, dossier: Dossier, lang: str) -> list[PartnerMeter]:
+def partner_meters(db: DbSession, dossier: Dossier, lang: str) -> list[PartnerMeter]:
     """Every active partner's verdict (submission.eligibility), catalogue order."""
     catalogue = {p.code: p for p in list_partners(db=db)}
     meters = []

@@ -8,12 +8,11 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
 from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
 from dossier.catalogue import _
-from dossier.db import utcnow
+from dossier.db import DbSession, utcnow
 from dossier.errors import DomainError, FieldError
 from dossier.labels import label
 from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEvent, User
@@ -211,7 +210,7 @@ class RoutePage:
         return head | {f.name: getattr(p, f.name) for p in parts for f in fields(p)}
 
 
-def dossier_part(db: Session, route: Route, version: DossierVersion | None, lang: str,
+def dossier_part(db: DbSession, route: Route, version: DossierVersion | None, lang: str,
                  names: dict[str, str], baseline: int | None) -> DossierPart:
     """The delivered version in sections, its files, and the changes since `baseline`."""
     content = version.content if version else {}
@@ -236,7 +235,7 @@ def _cover(version: DossierVersion | None, lang: str, names: dict[str, str]) -> 
                       content_hash=version.content_hash, generated_at=version.created_at)
 
 
-def thread(db: Session, route: Route, user: User, lang: str, partner_name: str,
+def thread(db: DbSession, route: Route, user: User, lang: str, partner_name: str,
            history: list[RouteEvent]) -> Thread:
     """The timeline, the messages and the notes, with the people who wrote them."""
     messages = routes.messages(db=db, route=route)
@@ -273,7 +272,7 @@ def _instruments(partner: Partner | None) -> list[str]:
     return [i.value for i in Instrument if i.value in offered] or [i.value for i in Instrument]
 
 
-def route_page(db: Session, route: Route, user: User, lang: str, *,
+def route_page(db: DbSession, route: Route, user: User, lang: str, *,
                baseline: int | None = None, **form_state: Any) -> RoutePage:
     """Everything the dossier page of one route shows."""
     names = partner_names(db=db)
@@ -295,7 +294,7 @@ def route_page(db: Session, route: Route, user: User, lang: str, *,
         forms=forms(route, partner, **form_state))
 
 
-def render_route(request: Request, *, db: Session, route: Route, user: User,
+def render_route(request: Request, *, db: DbSession, route: Route, user: User,
                  baseline: int | None = None, errors: dict[str, dict[str, str]] | None = None,
                  values: dict[str, Any] | None = None, status: int = 200,
                  done: str | None = None, decision: str | None = None) -> HTMLResponse:

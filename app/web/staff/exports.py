@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 from babel.numbers import format_percent
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session, sessionmaker
 
 from app import exports
 from app.deps import StateDep
@@ -23,7 +22,7 @@ from app.web.common.deps import Csrf
 from app.web.common.templating import page_lang, render
 from app.web.staff.common import PARIS, ExportsUser, number
 from dossier.catalogue import N_, _
-from dossier.db import utcnow
+from dossier.db import Sessions, utcnow
 from dossier.errors import NotFound
 from dossier.services import pipeline as stats
 from forms.text import babel_locale
@@ -66,7 +65,7 @@ class ExportJobs:
         self._jobs: dict[str, ExportJob] = {}
         self._lock = threading.Lock()
 
-    def start(self, *, owner: uuid.UUID, fmt: str, sessions: sessionmaker[Session]) -> ExportJob:
+    def start(self, *, owner: uuid.UUID, fmt: str, sessions: Sessions) -> ExportJob:
         """Register a job and run it in a daemon thread."""
         job = ExportJob(id=secrets.token_urlsafe(18), owner=owner, fmt=fmt)
         with self._lock:
@@ -98,7 +97,7 @@ class ExportJobs:
             del self._jobs[job.id]
 
     @staticmethod
-    def _run(job: ExportJob, sessions: sessionmaker[Session]) -> None:
+    def _run(job: ExportJob, sessions: Sessions) -> None:
         def progress(done: int) -> None:
             job.done = done
 

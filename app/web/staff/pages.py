@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from babel.numbers import format_compact_currency
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy.orm import Session
 
 from app import charts, exports
 from app.deps import SessionDep, StateDep
@@ -20,6 +19,7 @@ from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
 from app.web.staff.common import PARIS, ExportsUser, StaffUser, days, number
 from dossier.catalogue import _, pgettext
+from dossier.db import DbSession
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
@@ -65,7 +65,7 @@ def _partner_lines(data: dict[str, Any], names: dict[str, str]) -> list[dict[str
             for line in data["partners"]]
 
 
-def _dashboard(state: AppState, db: Session, lang: str) -> dict[str, Any]:
+def _dashboard(state: AppState, db: DbSession, lang: str) -> dict[str, Any]:
     data = state.pipeline.get(db)
     names = catalogue.partner_names(db=db)
     sla = sla_by_partner(catalogue.list_partners(db=db, active_only=False))
