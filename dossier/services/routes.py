@@ -99,12 +99,21 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any) -> Route
         payload = model.model_validate(body).model_dump(mode="json", exclude_none=True)
     except ValidationError as exc:
         raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
+    if event == "opened" and (earlier := _opened_before(db=db, route=route)) is not None:
+        return earlier  # reading the route opened it already: the spec's explicit `opened` holds
     row = fire(db=db, route=route, user=user, event=event, payload=payload)
     if event in ("approved", "declined"):
         amount = payload.get("amount_eur")
         route.decision = {**payload, "decided_at": row.created_at.isoformat(),
                           "amount_cents": as_cents(Decimal(amount)) if amount else None}
     return row
+
+
+def _opened_before(*, db: Session, route: Route) -> RouteEvent | None:
+    """The route's `opened` event if it has one (under the route's lock)."""
+    lock(db=db, route=route)
+    return db.scalars(select(RouteEvent).where(RouteEvent.route_id == route.id,
+                                               RouteEvent.type == "opened")).first()
 
 
 def mark_read(*, db: Session, route: Route, user: User) -> None:
