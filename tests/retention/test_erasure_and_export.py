@@ -88,7 +88,7 @@ def test_export_zip_holds_the_data_and_the_files(client, app, make_founder, sess
                                                           "bpmed": "declined"}
     assert routes["cepac"]["amount_eur"] == "200000.00"
     assert [e["type"] for e in routes["cepac"]["events"]] == [
-        "submitted", "delivered", "info_requested", "info_answered", "approved"]
+        "submitted", "delivered", "opened", "info_requested", "info_answered", "approved"]
     assert [m["body"] for m in routes["cepac"]["messages"]] == ["Lancement en mars."]
     assert {(c["partner"], c["version"]) for c in data["consents"]} == {("cepac", 1),
                                                                          ("bpmed", 1)}
