@@ -22,6 +22,7 @@ from dossier.db import Base, make_engine, make_sessionmaker, transaction
 from dossier.models import RouteTally, User
 from dossier.services import submission
 from storage.filesystem import FilesystemStore
+from tests.helpers.pages import DEMO_PASSWORD
 from tests.s3server import S3Server, S3ServerError, start_s3_server
 from tests.smtp_server import SMTPServer
 
@@ -29,7 +30,6 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemet
 os.environ.pop("PREFECT_API_URL", None)  # a developer's shell must not send tests to workers
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-DEMO_PASSWORD = "demo1234"
 FIXTURES = Path(__file__).parent / "fixtures"
 KEEP_TABLES = {"partners", "users"}
 

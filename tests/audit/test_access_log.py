@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from dossier.db import transaction
 from dossier.services import users
-from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import page_post
-
-
-def browser(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> TestClient:
-    """A separate cookie jar logged in to the pages as this account."""
-    other = TestClient(client.app)
-    r = page_post(other, "/login", {"email": email, "password": password},
-                   follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return other
+from tests.conftest import login
+from tests.helpers import browser
 
 
 def access_log(client, headers, dossier_id: str) -> dict:

@@ -11,10 +11,11 @@ from tests.helpers.dossiers import (
     upload_pdf,
 )
 from tests.helpers.files import minimal_pdf, tiny_png
-from tests.helpers.pages import form_csrf, page_post
+from tests.helpers.pages import browser, form_csrf, page_post
 from tests.helpers.polling import wait_until
 from tests.helpers.storage import assert_storage_consistent, filesystem_or_s3
 
-__all__ = ["ALL_KINDS", "OFFERS", "assert_storage_consistent", "filesystem_or_s3", "form_csrf",
+__all__ = ["ALL_KINDS", "OFFERS", "assert_storage_consistent", "browser", "filesystem_or_s3",
+           "form_csrf",
            "full_dossier", "minimal_pdf", "page_post", "ready_dossier", "set_path",
            "settle_deliveries", "submit", "tiny_png", "upload_pdf", "wait_until"]

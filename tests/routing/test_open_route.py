@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
-from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import full_dossier, page_post
+from tests.conftest import login
+from tests.helpers import browser, full_dossier
 from tests.routing.conftest import submit_delivered
-
-
-def page_session(client: TestClient, email: str) -> TestClient:
-    """A cookie jar logged in to the pages as this account."""
-    other = TestClient(client.app)
-    r = page_post(other, "/login", {"email": email, "password": DEMO_PASSWORD},
-                  follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return other
 
 
 def test_the_api_read_opens_the_route_as_the_page_does(client, founder, staff):
@@ -38,7 +27,7 @@ def test_the_api_read_opens_the_route_as_the_page_does(client, founder, staff):
     read = client.get(f"/api/v1/routes/{by_api}", headers=cepac)
     assert read.status_code == 200, read.text
     assert read.json()["state"] == "opened"
-    assert page_session(client, "bpmed@demo.example").get(
+    assert browser(client, "bpmed@demo.example").get(
         f"/reviewer/routes/{by_page}").status_code == 200
     for rid, headers in ((by_api, cepac), (by_page, bpmed)):
         assert events(rid, headers) == ["submitted", "delivered", "opened"]

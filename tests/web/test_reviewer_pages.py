@@ -15,7 +15,7 @@ from dossier.db import transaction, utcnow
 from dossier.models import Route
 from dossier.services import users
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import ALL_KINDS, full_dossier, minimal_pdf, page_post, wait_until
+from tests.helpers import ALL_KINDS, browser, full_dossier, minimal_pdf, wait_until
 from tests.routing.conftest import submit_delivered
 
 
@@ -37,14 +37,6 @@ def dossier_body(name: str, sector: str, *partners: str, amount: str | None = No
                 r["amount_eur"] = amount
     return body
 
-
-def browser(client: TestClient, email: str) -> TestClient:
-    """A separate cookie jar logged in to the pages as this account."""
-    other = TestClient(client.app)
-    r = page_post(other, "/login", {"email": email, "password": DEMO_PASSWORD},
-                   follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return other
 
 
 def csrf_of(html: str) -> str:
