@@ -4,7 +4,6 @@ a final failure told to staff once."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -16,22 +15,13 @@ from dossier.models import Delivery, Notification, Role, RouteEvent, User
 from dossier.services import delivery as deliveries
 from dossier.services.delivery import RetryPolicy
 from dossier.services.notifications import Policy
-from tests.helpers import full_dossier, submit
+from tests.helpers import full_dossier, submit, wait_until
 from tests.routing.test_faults import cic_delivery, expire_leases
 from workflows.mail import MailSettings, send_pending
 from workflows.routing import claim_due, settle
 
 QUICK = RetryPolicy(max_attempts=4, base=0.05, cap=0.1)
 
-
-def wait_until(predicate, timeout: float = 120.0, what: str = "condition"):
-    """Poll until `predicate()` is truthy; its value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what} not reached within {timeout} s")
 
 
 def staff_ids(sessions) -> set:
@@ -66,7 +56,7 @@ def test_a_dead_endpoint_gets_the_budget_of_posts_then_staff_are_told_once(
     webhook.respond_with(503)
     submit(client, founder, full_dossier(ask_cic=True))
 
-    wait_until(lambda: cic_status(sessions) == "failed", what="the delivery given up")
+    wait_until(lambda: cic_status(sessions) == "failed", what="the delivery given up", timeout=120)
     assert len(webhook.attempts) == QUICK.max_attempts
     failed = cic_delivery(sessions)
     assert (failed.attempts, failed.max_attempts) == (QUICK.max_attempts, QUICK.max_attempts)
@@ -98,7 +88,7 @@ def test_retry_after_seconds_sets_the_earliest_next_attempt(client, founder, web
 
     before = utcnow()
     wait_until(lambda: cic_status(sessions) == "pending" and webhook.attempts,
-               what="the 429 settled")
+               what="the 429 settled", timeout=120)
     delivery = cic_delivery(sessions)
     assert delivery.next_attempt_at >= before + timedelta(seconds=119)
     assert delivery.next_attempt_at <= utcnow() + timedelta(seconds=121)
@@ -122,7 +112,7 @@ def test_retry_after_http_date_is_honoured_and_bounded(client, founder, webhook,
 
     before = utcnow()
     wait_until(lambda: cic_status(sessions) == "pending" and webhook.attempts,
-               what="the 503 settled")
+               what="the 503 settled", timeout=120)
     delivery = cic_delivery(sessions)
     assert before + timedelta(seconds=599) <= delivery.next_attempt_at
     assert delivery.next_attempt_at <= utcnow() + timedelta(seconds=600)
@@ -134,7 +124,7 @@ def test_a_success_after_failures_stops_the_retries(client, founder, webhook, se
     webhook.fail_next(2, status=503)
     submit(client, founder, full_dossier(ask_cic=True))
 
-    wait_until(lambda: cic_status(sessions) == "delivered", what="the delivery")
+    wait_until(lambda: cic_status(sessions) == "delivered", what="the delivery", timeout=120)
     app.state.dossier.dispatcher.run_pending()
     assert [a.status for a in webhook.attempts] == [503, 503, 200]
     assert cic_delivery(sessions).attempts == 3
