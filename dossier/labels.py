@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from dossier.routing.machine import STATE_LABELS
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
-from dossier.schema.enums import INSTRUMENT_LABELS
+from dossier.schema.enums import (
+    COMPANY_LABEL_LABELS,
+    INSTRUMENT_LABELS,
+    SECTOR_LABELS,
+    STAGE_LABELS,
+)
 from dossier.words import AUDIENCES, Words
 
-__all__ = ["AUDIENCES", "LABELS", "label"]
+__all__ = ["AUDIENCES", "LABELS", "in_sentence", "label"]
 
 LABELS: dict[str, dict[str, Words]] = {
     "state": STATE_LABELS,
     "instrument": INSTRUMENT_LABELS,
     "decline_reason": DECLINE_REASON_LABELS,
     "request_kind": REQUEST_KIND_LABELS,
+    "sector": SECTOR_LABELS,
+    "stage": STAGE_LABELS,
+    "label": COMPANY_LABEL_LABELS,
 }
+# Lists of proper names: their words keep their capitals inside a sentence.
+PROPER_NAMES = {"label"}
 
 
 def label(name: str, code: str, lang: str = "fr", audience: str | None = None) -> str:
@@ -25,3 +35,13 @@ def label(name: str, code: str, lang: str = "fr", audience: str | None = None) -
     if found is None:
         return str(code)
     return found.said_to(audience).get(lang)
+
+
+def in_sentence(name: str, code: str, lang: str = "fr", audience: str | None = None) -> str:
+    """The words for `code` as they read inside a sentence: "prêt bancaire", but "JEI",
+    "French Tech 120" (acronyms and proper names keep their capitals)."""
+    words = label(name, code, lang, audience)
+    first = words.split(" ", 1)[0]
+    if name in PROPER_NAMES or first.isupper() or not words[:1].isupper():
+        return words
+    return words[0].lower() + words[1:]

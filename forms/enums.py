@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dossier.catalogue import LazyText as Text
 from dossier.catalogue import _l
-from dossier.schema.enums import INSTRUMENT_LABELS
+from dossier.schema.enums import (
+    COMPANY_LABEL_LABELS,
+    INSTRUMENT_LABELS,
+    SECTOR_LABELS,
+    STAGE_LABELS,
+)
 
 # Enum name -> code -> label. Codes are exactly the spec's; order is the display order.
 ENUMS: dict[str, dict[str, Text]] = {
@@ -20,31 +25,9 @@ ENUMS: dict[str, dict[str, Text]] = {
         "association": _l("Non-profit association"),
         "other": _l("Other"),
     },
-    "sector": {
-        "health": _l("Health"),
-        "digital": _l("Digital"),
-        "energy_environment": _l("Energy and environment"),
-        "aerospace_mechanics": _l("Aerospace and mechanics"),
-        "maritime_logistics": _l("Maritime and logistics"),
-        "creative_tourism": _l("Creative industries and tourism"),
-        "photonics": _l("Photonics"),
-        "other": _l("Other"),
-    },
-    "stage": {
-        "idea": _l("Idea"),
-        "pre_seed": _l("Pre-seed"),
-        "seed": _l("Seed"),
-        "early": _l("Early stage"),
-        "growth": _l("Growth"),
-    },
-    "label": {
-        "jei": _l("JEI (young innovative company)"),
-        "french_tech_tremplin": _l("French Tech Tremplin"),
-        "french_tech_120": _l("French Tech 120"),
-        "cir": _l("CIR (research tax credit)"),
-        "cii": _l("CII (innovation tax credit)"),
-        "deeptech": _l("Deeptech"),
-    },
+    "sector": {code: words.words for code, words in SECTOR_LABELS.items()},
+    "stage": {code: words.words for code, words in STAGE_LABELS.items()},
+    "label": {code: words.words for code, words in COMPANY_LABEL_LABELS.items()},
     "cluster": {
         "optitec": _l("Optitec"),
         "eurobiomed": _l("Eurobiomed"),

@@ -214,7 +214,9 @@
         showErrors(form, errors);
         updateSteps(json.sections);
         if (errors.length) {
-          say((status.dataset.failed || "").replace("{count}", errors.length), true);
+          // French and English agree from one up: singular for 1, plural above.
+          const words = errors.length > 1 ? status.dataset.failedMany : status.dataset.failed;
+          say((words || "").replace("{count}", errors.length), true);
         } else if (json.checked_only) {
           say(status.dataset.checked || "");
         } else if (json.saved) {

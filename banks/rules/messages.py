@@ -5,40 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from dossier.catalogue import N_, LazyText, N_plural, _, _l, ngettext
+from dossier.catalogue import N_, N_plural, _, ngettext
 from dossier.i18n import DEFAULT_LANG, LANGS, register, translate
-from dossier.schema.enums import Instrument, Label, Sector, Stage
+from dossier.labels import in_sentence
 
-# Codes of the closed lists, worded for a sentence (same wording as forms/enums.py, which
-# banks may not import).
-VALUE_LABELS: dict[str, dict[str, LazyText]] = {
-    "stage": {
-        Stage.idea: _l("idea"), Stage.pre_seed: _l("pre-seed"),
-        Stage.seed: _l("seed"), Stage.early: _l("early stage"),
-        Stage.growth: _l("growth"),
-    },
-    "sector": {
-        Sector.health: _l("health"), Sector.digital: _l("digital"),
-        Sector.energy_environment: _l("energy and environment"),
-        Sector.aerospace_mechanics: _l("aerospace and mechanics"),
-        Sector.maritime_logistics: _l("maritime and logistics"),
-        Sector.creative_tourism: _l("creative industries and tourism"),
-        Sector.photonics: _l("photonics"), Sector.other: _l("other"),
-    },
-    "label": {
-        Label.jei: _l("JEI"), Label.french_tech_tremplin: _l("French Tech Tremplin"),
-        Label.french_tech_120: _l("French Tech 120"), Label.cir: _l("CIR"),
-        Label.cii: _l("CII"), Label.deeptech: _l("Deeptech"),
-    },
-    "instrument": {
-        Instrument.bank_loan: _l("bank loan"),
-        Instrument.honor_loan: _l("honour loan"),
-        Instrument.equity: _l("equity"),
-        Instrument.guarantee: _l("guarantee"),
-        Instrument.grant: _l("grant"),
-        Instrument.advice: _l("guidance/advice"),
-    },
-}
 # ctx key -> which list its codes belong to
 _VALUE_KEYS = {"stage": "stage", "stages": "stage", "sector": "sector", "sectors": "sector",
                "labels": "label", "held": "label", "instrument": "instrument",
@@ -131,9 +101,8 @@ _DERIVED: dict[str, Callable[[Mapping[str, Any], str], dict[str, str]]] = {
 
 
 def value_label(kind: str, code: str, lang: str) -> str:
-    """A closed-list code worded for a sentence (the code itself if unknown)."""
-    texts = VALUE_LABELS.get(kind, {}).get(code)
-    return code if texts is None else texts.get(lang)
+    """A closed-list code worded for a sentence (the words declared beside its enum)."""
+    return in_sentence(kind, code, lang)
 
 
 def render(rule: str, code: str, ctx: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dossier.catalogue import _l
 from dossier.catalogue import lazy_pgettext as _p
 from dossier.words import Words, declare
 
@@ -36,6 +37,18 @@ class Sector(StrEnum):
     other = "other"
 
 
+SECTOR_LABELS = declare(Sector, {
+    Sector.health: Words(_l("Health")),
+    Sector.digital: Words(_l("Digital")),
+    Sector.energy_environment: Words(_l("Energy and environment")),
+    Sector.aerospace_mechanics: Words(_l("Aerospace and mechanics")),
+    Sector.maritime_logistics: Words(_l("Maritime and logistics")),
+    Sector.creative_tourism: Words(_l("Creative industries and tourism")),
+    Sector.photonics: Words(_l("Photonics")),
+    Sector.other: Words(_l("Other")),
+})
+
+
 class Stage(StrEnum):
     """Stade de développement."""
 
@@ -44,6 +57,15 @@ class Stage(StrEnum):
     seed = "seed"
     early = "early"
     growth = "growth"
+
+
+STAGE_LABELS = declare(Stage, {
+    Stage.idea: Words(_l("Idea")),
+    Stage.pre_seed: Words(_l("Pre-seed")),
+    Stage.seed: Words(_l("Seed")),
+    Stage.early: Words(_l("Early stage")),
+    Stage.growth: Words(_l("Growth")),
+})
 
 
 class Label(StrEnum):
@@ -55,6 +77,17 @@ class Label(StrEnum):
     cir = "cir"
     cii = "cii"
     deeptech = "deeptech"
+
+
+# Proper names: never lower-cased inside a sentence.
+COMPANY_LABEL_LABELS = declare(Label, {
+    Label.jei: Words(_l("JEI (young innovative company)")),
+    Label.french_tech_tremplin: Words(_l("French Tech Tremplin")),
+    Label.french_tech_120: Words(_l("French Tech 120")),
+    Label.cir: Words(_l("CIR (research tax credit)")),
+    Label.cii: Words(_l("CII (innovation tax credit)")),
+    Label.deeptech: Words(_l("Deeptech")),
+})
 
 
 class Cluster(StrEnum):

@@ -8,9 +8,10 @@ import pytest
 
 from banks.catalogue import EligibilityRules
 from banks.eligibility import evaluate
-from banks.rules.messages import MESSAGES, VALUE_LABELS, render
+from banks.rules.messages import MESSAGES, render, value_label
 from dossier.i18n import MESSAGES as ALL_MESSAGES
 from dossier.i18n import translate
+from dossier.labels import LABELS
 from dossier.schema import DossierV1
 from dossier.schema.enums import Instrument, Label, Sector, Stage
 
@@ -33,8 +34,19 @@ def test_unknown_codes_follow_the_rule_name():
 
 @pytest.mark.parametrize(("kind", "enum"), [("stage", Stage), ("sector", Sector),
                                             ("label", Label), ("instrument", Instrument)])
-def test_every_closed_list_value_is_worded(kind, enum):
-    assert set(VALUE_LABELS[kind]) == set(enum)
+def test_every_closed_list_value_is_worded_from_the_words_beside_its_enum(kind, enum):
+    assert set(LABELS[kind]) == {m.value for m in enum}
+    if kind != "label":  # label names (French Tech 120) read the same in both languages
+        for member in enum:
+            assert value_label(kind, member.value, "fr") != value_label(kind, member.value, "en")
+
+
+def test_words_inside_a_sentence_lose_their_capital_but_not_acronyms_or_names():
+    assert value_label("instrument", "bank_loan", "fr") == "prêt bancaire"
+    assert value_label("sector", "photonics", "en") == "photonics"
+    assert value_label("stage", "early", "fr")[0].islower()
+    assert value_label("label", "french_tech_120", "fr") == "French Tech 120"
+    assert value_label("label", "jei", "en").startswith("JEI")
 
 
 def _variants(make_dossier):

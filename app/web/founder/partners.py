@@ -25,7 +25,7 @@ from app.web.founder.common import (
 from app.web.founder.widgets import MONEY_MESSAGE, error_messages
 from dossier.access import Action
 from dossier.bounded_numbers import number_fits
-from dossier.catalogue import _
+from dossier.catalogue import _, ngettext
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
 from dossier.schema import DossierV1
@@ -255,12 +255,13 @@ def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: Se
                          str(dossier.id))
         if not problems.count:
             return RedirectResponse(dossier_url(dossier, "?submitted=1"), status_code=303)
-        problems.headline = _("The dossier was not submitted: {count} point(s) to settle.",
-                              lang).format(count=problems.count)
+        problems.headline = ngettext("The dossier was not submitted: {count} point to settle.",
+                                     "The dossier was not submitted: {count} points to settle.",
+                                     problems.count, lang).format(count=problems.count)
     if problems.count:
-        problems.headline = problems.headline or _("Nothing was saved: {count} point(s) to fix",
-                                                   lang).format(
-            count=problems.count)
+        problems.headline = problems.headline or ngettext(
+            "Nothing was saved: {count} point to fix", "Nothing was saved: {count} points to fix",
+            problems.count, lang).format(count=problems.count)
         return partners_page(request, db, dossier, choice=choice, problems=problems,
                              status_code=422)
     return RedirectResponse(dossier_url(dossier, "/partners?saved=1"), status_code=303)

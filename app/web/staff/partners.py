@@ -96,8 +96,9 @@ def rules_in_words(rules: dict[str, Any], lang: str) -> list[str]:
         listed(N_("Stages funded: "), "stage", rules.get("stages")),
         listed(N_("Sectors funded: "), "sector", rules.get("sectors")),
         _amount(rules.get("amount_min_eur"), rules.get("amount_max_eur"), lang),
-        _("At least {count} founder(s) working full time.",
-          lang).format(count=count) if count else None,
+        ngettext("At least {count} founder working full time.",
+                 "At least {count} founders working full time.",
+                 count, lang).format(count=count) if count else None,
         listed(N_("At least one of these labels: "), "label",
                rules.get("labels_any")),
     ]
