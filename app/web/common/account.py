@@ -19,8 +19,6 @@ from app.web.common.deps import (
     MaybeUser,
     PageUser,
     PreSessionCsrf,
-    check_csrf,
-    check_pre_session_csrf,
     keep_pre_session,
     pre_session_csrf,
 )
@@ -156,28 +154,36 @@ def _invitation_page(request: Request, state: StateDep, user: User | None, token
         else:
             context.update(step=invitations.step_for(db=db, invitation=row, user=user),
                            invitation=row, what=invitations.invitation_subject(db=db, row=row))
-    return render(request, "account/invitation.html", status_code=status, **context)
+    return render(request, "account/invitation.html", status_code=status,
+                  invite_csrf=getattr(request.state, "invite_csrf", ""), **context)
+
+
+def _invitation_csrf(request: Request, state: StateDep) -> str | None:
+    """The accepting form carries the pre-session token (the visitor may have no session
+    yet); the page's own `csrf` stays the session's, for the log-out button."""
+    session_token = getattr(request.state, "csrf", None)
+    fresh = pre_session_csrf(request, state)
+    request.state.invite_csrf = request.state.csrf
+    if session_token is not None:
+        request.state.csrf = session_token
+    return fresh
 
 
 @router.get("/invitation")
 def invitation_form(request: Request, user: MaybeUser, state: StateDep, token: Token
                     ) -> Response:
     """What the invitation is, and the one form that accepts it for this visitor."""
-    fresh = pre_session_csrf(request, state) if user is None else None
+    fresh = _invitation_csrf(request, state)
     return keep_pre_session(request, _invitation_page(request, state, user, token), fresh)
 
 
-@router.post("/invitation")
+@router.post("/invitation", dependencies=[PreSessionCsrf])
 async def accept_invitation(request: Request, user: MaybeUser, state: StateDep,
                             token: Annotated[str, Form(max_length=200)],
                             password: Password = "", password_again: Password = "",
                             full_name: Annotated[str, Form(max_length=200)] = "") -> Response:
     """Accept: create the account if needed, join, and land where the work is."""
-    if user is None:
-        await check_pre_session_csrf(request, state)
-        pre_session_csrf(request, state)
-    else:
-        await check_csrf(request, state)
+    _invitation_csrf(request, state)
     if user is None and password != password_again:
         return _invitation_page(request, state, user, token, status=422,
                                 errors={"password_again": N_("The two passwords differ.")})

@@ -146,7 +146,11 @@ def hand_over(request: Request, user: FounderPage, dossier: ManagedDossier, db: 
 
 
 @router.post(BASE + "/leave", dependencies=[Csrf])
-def leave(user: FounderPage, dossier: LeavingDossier, db: SessionDep) -> Response:
-    """A co-founder stops working on the dossier."""
+def leave(request: Request, user: FounderPage, dossier: LeavingDossier, db: SessionDep,
+          confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """A co-founder stops working on the dossier, once confirmed."""
+    if confirm != "yes":
+        return _page(request, db, dossier, user, status=422,
+                     errors={"leave": N_("Tick the box to confirm that you leave the dossier.")})
     invitations.leave(db=db, dossier=dossier, user=user)
     return RedirectResponse("/founder", status_code=303)
