@@ -39,8 +39,8 @@ def mailed_link(smtp, to: str, path: str) -> str:
 def sign_up_by_invitation(page, link: str, password: str, name: str) -> None:
     page.goto(link)
     page.get_by_label("Nom et prénom").fill(name)
-    page.get_by_label("Nouveau mot de passe", exact=True).fill(password)
-    page.get_by_label("Nouveau mot de passe (confirmation)").fill(password)
+    page.get_by_label("Choisissez un mot de passe").fill(password)
+    page.get_by_label("Mot de passe (confirmation)").fill(password)
 
 
 def make_owner(live_server, new_page, smtp) -> None:
