@@ -9,15 +9,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from app.web.common import auth
+from app.web.common import account, auth
 from app.web.common.deps import LoginRequired
 from app.web.common.security import SecurityHeaders
 from app.web.founder import pages as founder
+from app.web.founder import team as founder_team
 from app.web.reviewer import pages as reviewer
+from app.web.staff import invitations as staff_invitations
 from app.web.staff import pages as staff
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-PAGE_ROUTERS = [auth.router, founder.router, reviewer.router, staff.router]
+PAGE_ROUTERS = [auth.router, account.router, founder.router, founder_team.router,
+                reviewer.router, staff.router, staff_invitations.router]
 
 
 def install(app: FastAPI) -> None:

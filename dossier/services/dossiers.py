@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dossier import access, content_cache
 from dossier.access import Action
 from dossier.db import utcnow
 from dossier.errors import Conflict
-from dossier.models import Dossier, DossierStatus, DossierVersion, Role, Route, User
+from dossier.models import Dossier, DossierMember, DossierStatus, DossierVersion, Role, Route, User
 from dossier.schema import DossierV1
 from dossier.services.partners import instruments_by_partner
 from dossier.services.plan import tracked_plan
@@ -43,10 +43,12 @@ def require_owner(user: User, dossier: Dossier) -> None:
 
 
 def list_for_user(*, db: Session, user: User, limit: int = 50, offset: int = 0) -> list[Dossier]:
-    """A founder's own dossiers, or every dossier for staff, newest first."""
+    """A founder's dossiers (owned, or shared with them as a co-founder), or every dossier
+    for staff, newest first."""
     stmt = select(Dossier).order_by(Dossier.updated_at.desc()).limit(limit).offset(offset)
     if user.role == Role.founder:
-        stmt = stmt.where(Dossier.owner_id == user.id)
+        shared = select(DossierMember.dossier_id).where(DossierMember.user_id == user.id)
+        stmt = stmt.where(or_(Dossier.owner_id == user.id, Dossier.id.in_(shared)))
     elif user.role != Role.staff:
         return []
     return list(db.scalars(stmt))
