@@ -16,8 +16,8 @@ from dossier.i18n import pick_lang
 from dossier.labels import AUDIENCES, label
 from forms import definition
 from forms.formatting import (
-    format_date,
     fill,
+    format_date,
     format_datetime,
     format_money,
     format_number,
@@ -69,7 +69,7 @@ def render(request: Request, template: str, status_code: int = 200,
         # an amount written back into a form field: `300 000,00` (forms/numbers.py reads it)
         # a sentence with names put in, French elision done ("de {name}" → "d'Aix…")
         "fill": lambda template, **names: fill(template, lang, **names),
-        "typed": lambda v: format_number(v, lang) if v not in (None, "") else "",
+        "typed": lambda v: format_number(v, lang) if v else "",
         "label": lambda path: definition.label(path, lang),
         "enum_label": lambda name, value: definition.enum_label(name, value, lang),
         # a state, instrument, decline reason or request kind, as this page's reader says it

@@ -18,7 +18,7 @@ from app.web.common.templating import page_lang, render
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
 from app.web.staff.common import PARIS, ExportsUser, StaffUser, days, number
-from dossier.catalogue import _, pgettext
+from dossier.catalogue import _, ngettext, pgettext
 from dossier.db import DbSession
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
@@ -86,10 +86,18 @@ def _dashboard(state: AppState, db: DbSession, lang: str) -> dict[str, Any]:
             "amounts_alt": _amounts_sentence(lines, lang)}
 
 
+# "1 dossier", "5 dossiers": each funnel unit counted with its plural
+COUNTED = {
+    "dossiers": lambda n, lang: ngettext("{count} dossier", "{count} dossiers", n, lang),
+    "routes": lambda n, lang: ngettext("{count} request", "{count} requests", n, lang),
+}
+
+
 def _funnel_sentence(funnel: list[tuple[str, int, str]], lang: str) -> str:
     colon = _(": ", lang)
-    parts = [f"{pick('staff_f_', key, lang)}{colon}{number(value, lang)} "
-             f"{pick('staff_unit_', unit, lang)}" for key, value, unit in funnel]
+    parts = [f"{pick('staff_f_', key, lang)}{colon}"
+             + COUNTED[unit](value, lang).format(count=number(value, lang))
+             for key, value, unit in funnel]
     return f"{_('From draft to decision', lang)}. " + _join(parts, lang)
 
 
