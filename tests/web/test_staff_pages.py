@@ -112,7 +112,7 @@ def test_dashboard_shows_counts_medians_amounts_and_stuck_routes(client, pipelin
     # The funnel's numbers are in a table too (its text alternative), and in the image's alt
     funnel = page[page.index('id="funnel-title"'):page.index('id="partners-title"')]
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', funnel))
-    assert rows == {"Brouillons": "2", "Déposés": "3", "Remises": "7", "En instruction": "2",
+    assert rows == {"Brouillons": "2", "Déposés": "3", "Reçues": "7", "En instruction": "2",
                     "Décidées": "4"}
     alt = re.search(r'<img src="/staff/charts/funnel.svg" alt="([^"]+)"', funnel).group(1)
     assert "Brouillons : 2 dossiers" in html.unescape(alt)
@@ -127,7 +127,7 @@ def test_funnel_chart_is_valid_svg_with_its_labels(client, pipeline_data):
     root = ET.fromstring(r.content)  # noqa: S314
     assert root.tag == f"{SVG}svg"
     texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
-    for label in ("Brouillons", "Déposés", "Remises", "En instruction", "Décidées",
+    for label in ("Brouillons", "Déposés", "Reçues", "En instruction", "Décidées",
                   "Dossiers", "Demandes aux partenaires"):
         assert label in texts
     for count in ("2", "3", "7", "4"):
