@@ -208,7 +208,7 @@ def test_dossier_page_opens_and_its_forms_change_the_state(client, founder):
                    data={"csrf": token, "outcome": "decline", "reason": ""})
     assert r.status_code == 422 and "Choisissez une option dans la liste." in r.text
     r = bpmed.post(f"/reviewer/routes/{other}/decision", data={"csrf": token})
-    assert r.status_code == 422 and "approuver ou de refuser" in r.text
+    assert r.status_code == 422 and "accorder ou de refuser" in r.text
     r = bpmed.post(f"/reviewer/routes/{other}/decision",
                    data={"csrf": token, "outcome": "decline", "reason": "too_early",
                          "comment": "Revenez après la première levée."}, follow_redirects=False)
