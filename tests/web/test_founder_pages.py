@@ -385,7 +385,7 @@ def test_answering_an_information_request_and_withdrawing(client, founder, app,
     html = client.get(f"/founder/dossiers/{dossier_id}").text
     assert "Demande d&#39;information en attente de votre réponse" in html
     assert "Merci de joindre la table de capitalisation à jour." in html
-    assert "Votre réponse à la demande de Aix-Marseille Provence Amorçage" in html
+    assert "Votre réponse à la demande d&#39;Aix-Marseille Provence Amorçage" in html
     cap = client.get(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder).json()
     cap_id = next(a["id"] for a in cap if a["kind"] == "cap_table")
     url = f"/founder/dossiers/{dossier_id}/routes/{ampa}/messages"

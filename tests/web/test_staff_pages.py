@@ -8,7 +8,7 @@ import io
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -17,7 +17,7 @@ from app.exports import COLUMNS
 from dossier.db import transaction, utcnow
 from dossier.models import Dossier, Partner, Role, Route
 from dossier.services import users
-from forms.formatting import format_money
+from forms.formatting import format_money, paris
 from tests.conftest import DEMO_PASSWORD, login
 from tests.helpers import page_post, wait_until
 
@@ -112,7 +112,7 @@ def test_dashboard_shows_counts_medians_amounts_and_stuck_routes(client, pipelin
     # The funnel's numbers are in a table too (its text alternative), and in the image's alt
     funnel = page[page.index('id="funnel-title"'):page.index('id="partners-title"')]
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', funnel))
-    assert rows == {"Brouillons": "2", "Déposés": "3", "Remises": "7", "En instruction": "2",
+    assert rows == {"Brouillons": "2", "Déposés": "3", "Reçues": "7", "En instruction": "2",
                     "Décidées": "4"}
     alt = re.search(r'<img src="/staff/charts/funnel.svg" alt="([^"]+)"', funnel).group(1)
     assert "Brouillons : 2 dossiers" in html.unescape(alt)
@@ -127,7 +127,7 @@ def test_funnel_chart_is_valid_svg_with_its_labels(client, pipeline_data):
     root = ET.fromstring(r.content)  # noqa: S314
     assert root.tag == f"{SVG}svg"
     texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
-    for label in ("Brouillons", "Déposés", "Remises", "En instruction", "Décidées",
+    for label in ("Brouillons", "Déposés", "Reçues", "En instruction", "Décidées",
                   "Dossiers", "Demandes aux partenaires"):
         assert label in texts
     for count in ("2", "3", "7", "4"):
@@ -144,20 +144,77 @@ def test_funnel_chart_is_valid_svg_with_its_labels(client, pipeline_data):
 
 
 def test_exports_download_the_same_files_as_the_api(client, pipeline_data):
-    api = client.get("/api/v1/pipeline/export.csv",
+    api = client.get("/api/v1/pipeline/export.csv?format=codes",
                      headers=login(client, "staff@demo.example")).content
     log_in(client)
-    r = client.get("/staff/export.csv")
+    r = client.get("/staff/export.csv?format=codes")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert 'filename="pipeline.csv"' in r.headers["content-disposition"]
+    assert 'filename="pipeline-codes.csv"' in r.headers["content-disposition"]
     assert r.content == api
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8")), delimiter=","))
     assert rows[0] == list(COLUMNS) and len(rows) == 1 + 9
+    r = client.get("/staff/export.csv")
+    assert 'filename="pipeline.csv"' in r.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Référence de la demande" and len(rows) == 1 + 9
     r = client.get("/staff/export.xlsx")
     assert r.status_code == 200
     book = load_workbook(io.BytesIO(r.content))
-    assert book.sheetnames == ["Partenaires", "Demandes"]
+    assert book.sheetnames == ["Partenaires", "Demandes", "Lisez-moi"]
     assert len(list(book["Demandes"].iter_rows(values_only=True))) == 1 + 9
+
+
+def test_exports_are_french_deliverables(client, pipeline_data):
+    """French headers and labels, dates as dates (Paris), amounts as numbers in euros, widths,
+    frozen header, filters, a Lisez-moi sheet; the CSV for French Excel."""
+    log_in(client)
+    book = load_workbook(io.BytesIO(client.get("/staff/export.xlsx").content))
+    sheet = book["Demandes"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["Référence de la demande", "Référence du dossier", "Entreprise", "Filière",
+                      "Partenaire", "État", "Instrument", "Montant demandé", "Montant accordé",
+                      "Motif du refus", "Déposé le", "Reçu le", "Première action le",
+                      "Décidé le"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N10"
+    assert sheet.column_dimensions["C"].width >= 25 and sheet.column_dimensions["H"].width >= 15
+    by_company = {}
+    for row in sheet.iter_rows(min_row=2):
+        by_company.setdefault(row[2].value, []).append(dict(zip(header, row, strict=True)))
+    approved = next(r for r in by_company["Héliotrope"] if r["État"].value == "Accordé")
+    assert approved["Partenaire"].value == "Caisse d'Epargne CEPAC"
+    assert approved["Filière"].value == "Santé" and approved["Instrument"].value == "Prêt bancaire"
+    amount = approved["Montant accordé"]
+    assert amount.data_type == "n" and amount.value == 200000
+    assert amount.number_format == '#,##0.00\\ "€"'
+    decided = approved["Décidé le"]
+    assert isinstance(decided.value, datetime) and decided.number_format == "dd/mm/yyyy hh:mm"
+    stored = pipeline_data["now"] - timedelta(days=58)  # start + 2 days, in UTC
+    assert abs(decided.value - paris(stored).replace(tzinfo=None)) < timedelta(seconds=1)
+    declined = next(r for rows in by_company.values() for r in rows
+                    if r["État"].value == "Refusé")
+    assert declined["Motif du refus"].value == "Projet trop précoce"
+    summary = book["Partenaires"]
+    assert [c.value for c in summary[1]][:3] == ["Partenaire", "Reçues", "Ouvertes"]
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    cepac = next(r for r in summary.iter_rows(min_row=2) if r[0].value == "Caisse d'Epargne CEPAC")
+    assert cepac[12].data_type == "n" and cepac[12].number_format == '#,##0.00\\ "€"'
+    lines = list(book["Lisez-moi"].iter_rows(values_only=True))
+    readme = dict(lines)
+    assert readme["Exporté par"] == "staff@demo.example"
+    assert re.fullmatch(r"\d{1,2} \w+ \d{4} à \d{2}:\d{2}", readme["Exporté le"])
+    assert readme["Filtres"].startswith("Aucun")
+    assert ("Montant accordé", "Montant accordé par le partenaire, en euros (vide tant qu'il "
+            "n'a pas accordé).") in lines
+    assert ("Colonne", "Signification") in lines and ("Feuille « Demandes »", None) in lines
+    assert "?format=codes" in readme["Pour les intégrateurs"]
+
+    raw = client.get("/staff/export.csv").content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == header and len(lines) == 10
+    line = next(x for x in lines if x[0] == approved["Référence de la demande"].value)
+    assert line[5] == "Accordé" and line[8] == "200000,00"
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", line[13])
 
 
 def wait_done(client, job_url: str, timeout: float = 30) -> dict:

@@ -32,7 +32,7 @@ from dossier.services.plan import tracked_plan
 from dossier.services.submission import routes_of
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL, ForbiddenURL, asset_path
-from forms.formatting import format_money, format_pct
+from forms.formatting import fill, format_money, format_pct
 from forms.pdf import render_dossier_html
 from forms.receipt import render_receipt_pdf
 
@@ -204,8 +204,8 @@ def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
         notice = _("Your dossier is submitted and sent to the chosen partners.", lang)
     elif route is not None:
         name = partner_names(db=db).get(route.partner_code, route.partner_code)
-        notice = (_("Message sent to {name}.",
-                    lang) if sent else _("Dossier withdrawn from {name}.", lang)).format(name=name)
+        notice = fill(_("Message sent to {name}.", lang) if sent
+                      else _("Dossier withdrawn from {name}.", lang), lang, name=name)
     return status_page(request, db, dossier, notice=notice)
 
 
