@@ -5,20 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.web.common.templating import env
 from dossier import content_cache
 from dossier.catalogue import _l
 from dossier.db import DbSession
 from dossier.errors import NotFound
+from dossier.formatting import PARIS
 from dossier.models import Dossier
 from dossier.services.partners import list_partners
 from dossier.services.submission import eligibility, is_submitted
 from forms.definition import SECTIONS, Section, enum_label
 
 PARTNERS_STEP = _l("Partners and submission")
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def paris(moment: datetime | None) -> datetime | None:
