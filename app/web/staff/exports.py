@@ -21,10 +21,11 @@ from app import exports
 from app.deps import SessionDep, StateDep
 from app.web.common.deps import Csrf
 from app.web.common.templating import page_lang, render
-from app.web.staff.common import PARIS, ExportsUser, number
+from app.web.staff.common import ExportsUser, number
 from dossier.catalogue import N_, _
 from dossier.db import Sessions, utcnow
 from dossier.errors import NotFound
+from dossier.formatting import PARIS
 from dossier.models import User
 from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats

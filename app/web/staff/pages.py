@@ -17,9 +17,10 @@ from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
-from app.web.staff.common import PARIS, StaffUser, days, number
+from app.web.staff.common import StaffUser, days, number
 from dossier.catalogue import _, ngettext, pgettext
 from dossier.db import DbSession
+from dossier.formatting import PARIS
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
 from dossier.sla import sla_by_partner
