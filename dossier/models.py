@@ -104,6 +104,9 @@ class Dossier(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # When the founder was told this untouched draft will be purged (retention).
     warned_at: Mapped[datetime | None]
+    # What the founder typed that is not valid yet, kept with its error until corrected
+    # (loc -> {"typed", "code", "ctx"}); never part of the content, the PDF or a version.
+    pending_input: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=dict)
 
     versions: Mapped[list[DossierVersion]] = relationship(
         back_populates="dossier", order_by="DossierVersion.number"

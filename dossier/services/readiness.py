@@ -1,0 +1,110 @@
+"""How far a dossier is from submission: the one meter of the wizard, the pages and the API.
+
+The meter counts what submission asks for, and nothing else: the required fields (a list
+still empty counts the fields of the items it needs), the documents the chosen partners
+require, each chosen partner's criteria, and every point still to fix (a value typed in the
+wizard that is not valid yet, a cross-field rule not met). It shows 100 % exactly when
+`blockers` is empty, that is when `submission.submit` would accept the dossier.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier import content_cache
+from dossier.errors import FieldError
+from dossier.models import Dossier
+from dossier.services import dossiers
+from dossier.services.attachments import READABLE
+from dossier.services.dossiers import pending_errors, value_at
+from dossier.services.partners import instruments_by_partner, list_partners
+from dossier.services.submission import eligibility, pending_input_errors, refusals
+from dossier.validation import draft_warnings, submission_errors
+
+
+def _held(dossier: Dossier) -> list[FieldError]:
+    held = [a.filename for a in dossier.attachments if a.scan_status not in READABLE]
+    if not held:
+        return []
+    return [FieldError("attachments", "attachments_not_scanned", {"filenames": ", ".join(held)})]
+
+
+def _described(errors: list[FieldError], lang: str) -> list[dict[str, Any]]:
+    return [{"loc": e.loc, "code": e.code, "message": e.message(lang)} for e in errors]
+
+
+def _unique(errors: list[FieldError]) -> list[FieldError]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for e in errors:
+        if (e.loc, e.code) not in seen:
+            seen.add((e.loc, e.code))
+            out.append(e)
+    return out
+
+
+def progress(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
+    """The dossier's completeness: percent (100 only when it can be submitted), per-section
+    counts, what blocks the submission, the warnings of the draft and the pending values."""
+    model, done = content_cache.validated(dossier.content)
+    offers = instruments_by_partner(db=db)
+    chosen = {r.partner for r in model.requests or [] if r.partner}
+    verdicts = eligibility(db=db, dossier=dossier, lang=lang)
+    asked = [v for v in verdicts if v.partner in chosen]
+    catalogue = {p.code: p for p in list_partners(db=db)}
+    needed = list(dict.fromkeys(
+        kind for v in asked if v.partner in catalogue
+        for kind in catalogue[v.partner].config.get("required_attachments", [])))
+    missing = {kind for v in asked for kind in v.missing}
+    documents = sum(kind not in missing for kind in needed)
+    criteria = sum(1 for v in asked for r in v.reasons if r.ok)
+    criteria_total = sum(len(v.reasons) for v in asked)
+    warnings = draft_warnings(model, partners=offers)
+    pending = pending_input_errors(dossier)
+    blockers = _unique(pending + submission_errors(model, partners=offers)
+                       + refusals(db=db, dossier=dossier, lang=lang, given=verdicts)
+                       + _held(dossier))
+    met = done["filled"] + documents + criteria
+    total = done["required"] + len(needed) + criteria_total + len(pending) + len(warnings)
+    ready = not blockers
+    percent = 100 if ready else min(99, 100 * met // total if total else 0)
+    sections = dict(done["sections"])
+    sections["attachments"] = {"filled": documents, "required": len(needed)}
+    return {
+        "percent": percent,
+        "ready": ready,
+        "missing": done["missing"],
+        "sections": sections,
+        "fields": {"filled": done["filled"], "required": done["required"]},
+        "attachments": {"required": needed, "missing": [k for k in needed if k in missing]},
+        "criteria": {"met": criteria, "total": criteria_total},
+        "warnings": _described(warnings, lang),
+        "pending": [{**item, "typed": (dossier.pending_input or {}).get(item["loc"], {})
+                     .get("typed")} for item in _described(pending_errors(dossier), lang)],
+        "blockers": _described(blockers, lang),
+        "same_siren": same_siren(db=db, dossier=dossier),
+    }
+
+
+def same_siren(*, db: Session, dossier: Dossier, any_owner: bool = False) -> list[dict[str, Any]]:
+    """The owner's other dossiers for the same SIREN (every owner's, for staff), newest first."""
+    siren = value_at(dossier.content, "company.siren")
+    if not isinstance(siren, str) or not siren:
+        return []
+    stmt = (select(Dossier).where(Dossier.id != dossier.id,
+                                  Dossier.content["company"]["siren"].as_string() == siren)
+            .order_by(Dossier.updated_at.desc()).limit(20))
+    if not any_owner:
+        stmt = stmt.where(Dossier.owner_id == dossier.owner_id)
+    return [{"id": str(d.id), "company_name": d.company_name, "status": d.status}
+            for d in db.scalars(stmt)]
+
+
+def dossier_view(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
+    """The shape of GET /dossiers/{id}, its `completeness` being the one meter above."""
+    view = dossiers.dossier_view(db=db, dossier=dossier)
+    view["completeness"] = progress(db=db, dossier=dossier, lang=lang)
+    return view
