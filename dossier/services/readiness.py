@@ -46,44 +46,52 @@ def _unique(errors: list[FieldError]) -> list[FieldError]:
     return out
 
 
+def _partners_needs(db: Session, model: Any, verdicts: list[Any]) -> dict[str, Any]:
+    """What the chosen partners require: their documents (which are there) and criteria."""
+    chosen = {r.partner for r in model.requests or [] if r.partner}
+    asked = [v for v in verdicts if v.partner in chosen]
+    required = {p.code: p.config.get("required_attachments", []) for p in list_partners(db=db)}
+    needed = list(dict.fromkeys(kind for v in asked for kind in required.get(v.partner, [])))
+    missing = {kind for v in asked for kind in v.missing}
+    reasons = [r.ok for v in asked for r in v.reasons]
+    return {"needed": needed, "missing": [k for k in needed if k in missing],
+            "criteria": {"met": sum(reasons), "total": len(reasons)}}
+
+
+def _pending_view(dossier: Dossier, lang: str) -> list[dict[str, Any]]:
+    pending = dossier.pending_input or {}
+    return [{**item, "typed": pending.get(item["loc"], {}).get("typed")}
+            for item in _described(pending_errors(dossier), lang)]
+
+
 def progress(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
     """The dossier's completeness: percent (100 only when it can be submitted), per-section
     counts, what blocks the submission, the warnings of the draft and the pending values."""
     model, done = content_cache.validated(dossier.content)
     offers = instruments_by_partner(db=db)
-    chosen = {r.partner for r in model.requests or [] if r.partner}
     verdicts = eligibility(db=db, dossier=dossier, lang=lang)
-    asked = [v for v in verdicts if v.partner in chosen]
-    catalogue = {p.code: p for p in list_partners(db=db)}
-    needed = list(dict.fromkeys(
-        kind for v in asked if v.partner in catalogue
-        for kind in catalogue[v.partner].config.get("required_attachments", [])))
-    missing = {kind for v in asked for kind in v.missing}
-    documents = sum(kind not in missing for kind in needed)
-    criteria = sum(1 for v in asked for r in v.reasons if r.ok)
-    criteria_total = sum(len(v.reasons) for v in asked)
+    needs = _partners_needs(db, model, verdicts)
+    documents = len(needs["needed"]) - len(needs["missing"])
     warnings = draft_warnings(model, partners=offers)
     pending = pending_input_errors(dossier)
     blockers = _unique(pending + submission_errors(model, partners=offers)
                        + refusals(db=db, dossier=dossier, lang=lang, given=verdicts)
                        + _held(dossier))
-    met = done["filled"] + documents + criteria
-    total = done["required"] + len(needed) + criteria_total + len(pending) + len(warnings)
-    ready = not blockers
-    percent = 100 if ready else min(99, 100 * met // total if total else 0)
-    sections = dict(done["sections"])
-    sections["attachments"] = {"filled": documents, "required": len(needed)}
+    met = done["filled"] + documents + needs["criteria"]["met"]
+    total = (done["required"] + len(needs["needed"]) + needs["criteria"]["total"]
+             + len(pending) + len(warnings))
+    percent = 100 if not blockers else min(99, 100 * met // total if total else 0)
     return {
         "percent": percent,
-        "ready": ready,
+        "ready": not blockers,
         "missing": done["missing"],
-        "sections": sections,
+        "sections": {**done["sections"],
+                     "attachments": {"filled": documents, "required": len(needs["needed"])}},
         "fields": {"filled": done["filled"], "required": done["required"]},
-        "attachments": {"required": needed, "missing": [k for k in needed if k in missing]},
-        "criteria": {"met": criteria, "total": criteria_total},
+        "attachments": {"required": needs["needed"], "missing": needs["missing"]},
+        "criteria": needs["criteria"],
         "warnings": _described(warnings, lang),
-        "pending": [{**item, "typed": (dossier.pending_input or {}).get(item["loc"], {})
-                     .get("typed")} for item in _described(pending_errors(dossier), lang)],
+        "pending": _pending_view(dossier, lang),
         "blockers": _described(blockers, lang),
         "same_siren": same_siren(db=db, dossier=dossier),
     }

@@ -173,7 +173,7 @@ def test_invalid_siren_is_kept_as_typed_with_its_error_and_the_other_fields_are_
         "company.share_capital_eur": "150 000,00"})
     assert content(client, founder, dossier_id)["company"]["siren"] == "843152760"
     html = client.get(f"/founder/dossiers/{dossier_id}/edit/company").text
-    assert 'aria-invalid="true"' not in html and "à corriger" not in html
+    assert 'aria-invalid="true"' not in html and 'class="error-summary"' not in html
 
 
 def test_rows_are_added_and_removed_without_javascript(client, founder):
