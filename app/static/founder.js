@@ -293,11 +293,15 @@
     function sayExpired() {
       if (!status) return;
       const back = window.location.pathname + "?restore=1";
-      const link = document.createElement("a");
-      link.href = "/login?next=" + encodeURIComponent(back);
-      link.textContent = status.dataset.loginText || "";
-      status.textContent = (status.dataset.expired || "") + " ";
-      status.appendChild(link);
+      [status, document.querySelector("[data-session-banner]")].forEach(function (box) {
+        if (!box) return;
+        const link = document.createElement("a");
+        link.href = "/login?next=" + encodeURIComponent(back);
+        link.textContent = status.dataset.loginText || "";
+        box.textContent = (status.dataset.expired || "") + " ";
+        box.appendChild(link);
+        box.hidden = false;
+      });
       status.classList.add("failed");
     }
 
@@ -386,7 +390,13 @@
     form.addEventListener("submit", function (e) {
       clearTimeout(timer);
       stash(form);  // if the session is gone, the login brings these values back
-      if (expired) { e.preventDefault(); sayExpired(); return; }
+      if (expired) {
+        e.preventDefault();
+        sayExpired();
+        const banner = document.querySelector("[data-session-banner]");
+        if (banner) banner.scrollIntoView({ block: "nearest" });
+        return;
+      }
       dirty = false;
     });
     document.addEventListener("visibilitychange", function () {
