@@ -514,3 +514,17 @@ def test_founder_pages_need_a_founder(client):
     page_post(client, "/login", {"email": "cepac@demo.example", "password": DEMO_PASSWORD})
     r = client.get("/founder")
     assert r.status_code in (400, 403) and "ne permet pas cette action" in r.text
+
+
+def test_a_second_dossier_for_the_same_siren_is_flagged_with_a_link_to_the_first(
+        client, founder):
+    first = client.post("/api/v1/dossiers", headers=founder,
+                        json=full_dossier(name="Lumiphase (premier)")).json()["id"]
+    second = client.post("/api/v1/dossiers", headers=founder,
+                         json=full_dossier(name="Lumiphase (second)"))
+    assert second.status_code == 201  # a warning, not a refusal
+    csrf = page_login(client)
+    assert csrf
+    html = client.get(f"/founder/dossiers/{second.json()['id']}/edit/company").text
+    assert str(escape("Vous avez déjà un autre dossier pour ce SIREN :")) in html
+    assert f'href="/founder/dossiers/{first}"' in html and "Lumiphase (premier)" in html
