@@ -115,6 +115,18 @@ def _drop(data: Any, loc: str) -> bool:
     return False
 
 
+def _prune(node: Any) -> None:
+    """Remove the objects left empty by `_drop` (a row of a list stays, for its number)."""
+    if isinstance(node, dict):
+        for key in list(node):
+            _prune(node[key])
+            if node[key] == {}:
+                del node[key]
+    elif isinstance(node, list):
+        for item in node:
+            _prune(item)
+
+
 def _under(loc: str, scope: str) -> bool:
     return loc == scope or loc.startswith((scope + ".", scope + "["))
 
@@ -142,6 +154,7 @@ def save_typed(*, db: Session, dossier: Dossier, user: User, data: Any,
             if not dropped:
                 raise
             refused += dropped
+            _prune(data)
     else:
         raise Invalid(errors=refused)
     set_content(dossier, content)
