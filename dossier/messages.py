@@ -91,6 +91,8 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
     "sources_unbalanced": N_("The sources add up to {actual} € but the total need is "
                              "{expected} €; difference: {difference} €."),
     "equity_over_100": N_("The founders' shares add up to {total}%: no more than 100%."),
+    "pending_input": N_("The value typed here (\"{typed}\") is not valid yet: correct it "
+                        "or clear it before submitting."),
 }
 
 register(MESSAGES)

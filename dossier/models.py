@@ -107,6 +107,9 @@ class Dossier(Base):
     warned_at: Mapped[datetime | None]
     # A sample seeded by `dossier demo` (shown with an "Example" badge), never a real one.
     sample: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What the founder typed that is not valid yet, kept with its error until corrected
+    # (loc -> {"typed", "code", "ctx"}); never part of the content, the PDF or a version.
+    pending_input: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=dict)
 
     versions: Mapped[list[DossierVersion]] = relationship(
         back_populates="dossier", order_by="DossierVersion.number"

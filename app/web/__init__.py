@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app.web.common import account, auth
@@ -31,5 +31,11 @@ def install(app: FastAPI) -> None:
         app.include_router(router)
 
     @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        login = f"/login?next={quote(exc.next_url, safe='/')}"
+        if "application/json" in request.headers.get("accept", "") \
+                and "text/html" not in request.headers.get("accept", ""):
+            # A page's script (the wizard's autosave): say so, instead of a login page it
+            # cannot read; it keeps what was typed and offers to log in again.
+            return JSONResponse({"error": "login_required", "login": login}, status_code=401)
+        return RedirectResponse(login, status_code=303)

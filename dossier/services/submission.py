@@ -32,6 +32,7 @@ from dossier.services.dossiers import (
     attachment_view,
     latest_version,
     parse_content,
+    pending_errors,
     require_owner,
     set_content,
     update_draft,
@@ -59,11 +60,14 @@ def eligibility(*, db: Session, dossier: Dossier, lang: str = "fr",
         today=today or date.today()))
 
 
-def refusals(*, db: Session, dossier: Dossier, lang: str) -> list[FieldError]:
-    """Why partners not yet routed would refuse the dossier: unmet rules, missing files."""
+def refusals(*, db: Session, dossier: Dossier, lang: str,
+             given: list[Verdict] | None = None) -> list[FieldError]:
+    """Why partners not yet routed would refuse the dossier: unmet rules, missing files
+    (`given`: the verdicts, when the caller already asked for them)."""
     content = DossierV1.model_validate(dossier.content)
     already = routes_of(db=db, dossier=dossier)
-    verdicts = {v.partner: v for v in eligibility(db=db, dossier=dossier, lang=lang)}
+    asked = eligibility(db=db, dossier=dossier, lang=lang) if given is None else given
+    verdicts = {v.partner: v for v in asked}
     errors = []
     for index, request in enumerate(content.requests or []):
         verdict = verdicts.get(request.partner)
@@ -80,6 +84,13 @@ def _refused(loc: str, partner: str, verdict: Verdict) -> list[FieldError]:
         errors.append(FieldError(loc, "attachments_missing",
                                  {"partner": partner, "kinds": ", ".join(verdict.missing)}))
     return errors
+
+
+def pending_input_errors(dossier: Dossier) -> list[FieldError]:
+    """One error per value typed in the wizard and kept pending, naming its field."""
+    return [FieldError(e.loc, "pending_input", {"typed": str(
+        (dossier.pending_input or {}).get(e.loc, {}).get("typed") or "")})
+        for e in pending_errors(dossier)]
 
 
 def routes_of(*, db: Session, dossier: Dossier) -> dict[str, Route]:
@@ -127,6 +138,9 @@ def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: st
     errors = refusals(db=db, dossier=dossier, lang=lang)
     if errors:
         raise Invalid("submission_refused", {"count": len(errors)}, errors=errors)
+    pending = pending_input_errors(dossier)
+    if pending:  # a value typed in the wizard that is not valid yet: correct it first
+        raise Invalid("dossier_incomplete", {"count": len(pending)}, errors=pending)
     if consent is not True:
         raise Invalid("consent_required", errors=[FieldError("consent", "consent_required")])
     now = now or utcnow()

@@ -28,7 +28,7 @@ def dashboard(request: Request, user: FounderPage, db: SessionDep) -> Response:
     rows = []
     for d in dossiers.list_for_user(db=db, user=user, limit=200):
         routes = routes_of(db=db, dossier=d)
-        rows.append({"dossier": d, "percent": progress(d)["percent"],
+        rows.append({"dossier": d, "percent": progress(db, d)["percent"],
                      "partners": sorted(routes), "routes": len(routes)})
     return render(request, "founder/dashboard.html", rows=rows)
 

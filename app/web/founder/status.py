@@ -185,7 +185,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
     return render(
         request, "founder/status.html", status_code=status_code, dossier=dossier,
         routes=views, plan=plan, coverage=_coverage(plan), names=names, version=version,
-        progress=progress(dossier), submitted=submitted(dossier), attachments=items,
+        progress=progress(db, dossier, lang), submitted=submitted(dossier), attachments=items,
         notice=notice, errors=errors or {}, typed=typed or {},
         access=access, access_total=access_total,
         source_label=lambda v: enum_label("source_type", v, lang),
