@@ -129,3 +129,14 @@ def fill(template: str, lang: str = "fr", **names: Any) -> str:
 def format_country(code: str, lang: str = "fr") -> str:
     """A country's name from its two-letter code: `FR` → `France` (the code when unknown)."""
     return Locale.parse(babel_locale(lang)).territories.get(str(code).upper(), str(code))
+
+
+def per_language(**numbers: Decimal) -> dict[str, str]:
+    """Context for a message: each number as a machine string (`name`) and as people read it
+    in each language (`name_fr`: "1 329 243,00", `name_en`: "1,329,243.00")."""
+    ctx: dict[str, str] = {}
+    for name, value in numbers.items():
+        ctx[name] = str(value)
+        for lang in ("fr", "en"):
+            ctx[f"{name}_{lang}"] = format_number(value, lang)
+    return ctx

@@ -212,12 +212,13 @@ def test_messages_give_the_figures():
     assert siret.message("fr") == "Le SIRET doit commencer par le SIREN (843152760)."
     assert siret.message("en") == "The SIRET must start with the SIREN (843152760)."
     uses = by_code["uses_unbalanced"]
-    assert uses.ctx == {"expected": "1329243.00", "actual": "1329243.01", "difference": "0.01"}
-    assert "1329243.01" in uses.message("fr") and "1329243.00" in uses.message("fr")
+    assert {k: uses.ctx[k] for k in ("expected", "actual", "difference")} == {
+        "expected": "1329243.00", "actual": "1329243.01", "difference": "0.01"}
+    assert "1 329 243,01 €" in uses.message("fr") and "1 329 243,00 €" in uses.message("fr")
     assert "emplois" in uses.message("fr") and "uses" in uses.message("en")
     sources = by_code["sources_unbalanced"]
-    assert sources.message("en") == ("The sources add up to 1328243.00 € but the total need is "
-                                     "1329243.00 €; difference: -1000.00 €.")
+    assert sources.message("en") == ("The sources add up to 1,328,243.00 € but the total need "
+                                     "is 1,329,243.00 €; difference: -1,000.00 €.")
 
 
 def test_enum_choices_are_listed_without_english_glue():
