@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.web.common import auth
+from app.web.common import notifications as notification_pages
 from app.web.common.deps import LoginRequired
 from app.web.common.security import SecurityHeaders
 from app.web.founder import pages as founder
@@ -17,7 +18,8 @@ from app.web.reviewer import pages as reviewer
 from app.web.staff import pages as staff
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-PAGE_ROUTERS = [auth.router, founder.router, reviewer.router, staff.router]
+PAGE_ROUTERS = [auth.router, notification_pages.router, founder.router, reviewer.router,
+                staff.router]
 
 
 def install(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ recipient's language.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,6 +67,19 @@ class Policy:
     info_after_days: int = 5
     lookback_days: int = 14
     mail_window_days: int = 3
+
+
+def current_policy() -> Policy:
+    """The policy the environment sets (INFO_REMINDER_DAYS, REMINDER_EVERY_DAYS, as the
+    reminders run reads them), for the dates the pages and notices announce."""
+    def days(name: str, default: int) -> int:
+        try:
+            value = int(os.environ.get(name, default))
+        except ValueError:
+            return default
+        return value if 1 <= value <= 365 else default
+    return Policy(every_days=days("REMINDER_EVERY_DAYS", 3),
+                  info_after_days=days("INFO_REMINDER_DAYS", 5))
 
 
 @dataclass(frozen=True)
@@ -266,10 +280,16 @@ def _founder_wrote(c: Context, lang: str) -> tuple[str, str]:
 
 
 def _answered(c: Context, lang: str) -> tuple[str, str]:
-    company = _company(c.dossier, lang)
+    company, p = _company(c.dossier, lang), c.event.payload or {}
+    subject = gettext("The founder answered your request about the {company} dossier",
+                      lang).format(company=company)
+    if p.get("by") == "amendment":
+        return subject, _body(lang, gettext(
+            "The founder answered your request for more information about the {company} "
+            "dossier by amending it (version {version}); it will reach you shortly.",
+            lang).format(company=company, version=p.get("version", "")))
     message = _last_message(c.db, c.route, Role.founder.value)
-    return (gettext("The founder answered your request about the {company} dossier", lang)
-            .format(company=company),
+    return (subject,
             _body(lang, gettext("The founder answered your request for more information "
                                 "about the {company} dossier:", lang).format(company=company),
                   _quote(message.body if message else "", lang),
@@ -329,7 +349,7 @@ def on_event(*, db: Session, route: Route, event: RouteEvent,
         people, link = reviewers_of(db=db, route=route), reviewer_link(route, rule.anchor)
     partner = db.scalar(select(Partner.name).where(Partner.code == route.partner_code))
     context = Context(db, route, event, dossier, partner or route.partner_code,
-                      policy or Policy())
+                      policy or current_policy())
     told = 0
     for person in people:
         if person.id == event.actor_id:

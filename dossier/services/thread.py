@@ -26,6 +26,7 @@ class Entry:
     request_kind: str | None = None
     attachment_ids: list[str] = field(default_factory=list)
     open: bool = False  # a request still waiting for its answer
+    version: int | None = None  # an answer given by amending the dossier: its version
 
 
 def conversation(*, db: Session, route: Route) -> list[Entry]:
@@ -40,6 +41,10 @@ def conversation(*, db: Session, route: Route) -> list[Entry]:
     entries = [Entry("answer" if m.id in answers else "message", m.author_role, m.author_id,
                      m.created_at, m.body, attachment_ids=[str(a) for a in m.attachment_ids])
                for m in messages]
+    entries += [Entry("answer", Role.founder.value, e.actor_id, e.created_at, "",
+                      version=(e.payload or {}).get("version"))
+                for e in events if e.type == "info_answered"
+                and (e.payload or {}).get("by") == "amendment"]
     requests = [e for e in events if e.type == "info_requested"]
     for event in requests:
         p = event.payload or {}
@@ -56,7 +61,7 @@ def _answers(events: list[RouteEvent], messages: list[Message]) -> set[uuid.UUID
     founders = [m for m in messages if m.author_role == Role.founder.value]
     found: set[uuid.UUID] = set()
     for event in events:
-        if event.type != "info_answered":
+        if event.type != "info_answered" or (event.payload or {}).get("by") == "amendment":
             continue
         named = by_id.get(str((event.payload or {}).get("message_id")))
         if named is None:

@@ -72,13 +72,15 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
     partner = db.get(Partner, user.partner_code)
     sla = sla_days(partner)
     now = utcnow()
-    who = notes.assignees(db=db, partner=user.partner_code,
-                          route_ids=[i["id"] for i in result["items"]])
+    ids = [i["id"] for i in result["items"]]
+    who = notes.assignees(db=db, partner=user.partner_code, route_ids=ids)
+    activity = inboxes.unseen_activity(db=db, route_ids=ids)
     items = []
     for i in result["items"]:
         delivered = datetime.fromisoformat(i["delivered_at"]) if i["delivered_at"] else None
         items.append({**i, "delivered": delivered, "assignee": who.get(i["id"]),
-                      "overdue": late(i["state"], delivered, sla, now)})
+                      "overdue": late(i["state"], delivered, sla, now),
+                      "activity": activity.get(i["id"], set())})
     filters = {"q": q, "state": state, "sector": sector, "amount_min": amount_min,
                "amount_max": amount_max, "age": age}
     kept = {k: v for k, v in filters.items() if v}
