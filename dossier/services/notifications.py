@@ -478,16 +478,16 @@ def answer_due(requested_at: datetime, policy: Policy) -> datetime:
 
 
 def answers_due(*, db: Session, dossier_ids: Iterable[uuid.UUID],
-                policy: Policy) -> dict[uuid.UUID, datetime]:
+                policy: Policy) -> dict[uuid.UUID, tuple[datetime, str]]:
     """For each of these dossiers with an open information request, the earliest date an
-    answer is expected by."""
+    answer is expected by, and the code of the partner that asked."""
     rows = list(db.scalars(select(Route).where(Route.dossier_id.in_(list(dossier_ids)),
                                                Route.state == State.info_requested.value)))
     last = last_requests(db=db, route_ids=[r.id for r in rows])
-    due: dict[uuid.UUID, datetime] = {}
+    due: dict[uuid.UUID, tuple[datetime, str]] = {}
     for route in rows:
         if (event := last.get(route.id)) is not None:
-            when = answer_due(event.created_at, policy)
+            when = (answer_due(event.created_at, policy), route.partner_code)
             due[route.dossier_id] = min(due.get(route.dossier_id, when), when)
     return due
 
@@ -631,6 +631,18 @@ def mark_all_read(*, db: Session, user: User, now: datetime | None = None) -> in
     """Mark every unread notification of the user read; how many were."""
     return db.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow()).execution_options(synchronize_session=False)).rowcount
+
+
+def mark_routes_read(*, db: Session, user: User, route_ids: Iterable[uuid.UUID],
+                     now: datetime | None = None) -> int:
+    """Opening the page of a route reads what the user was told about it; how many."""
+    keys = list(route_ids)
+    if not keys:
+        return 0
+    return db.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.route_id.in_(keys),
+        Notification.read_at.is_(None))
         .values(read_at=now or utcnow()).execution_options(synchronize_session=False)).rowcount
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -10,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import SessionDep
 from app.web.common.deps import Csrf, PageUser
 from app.web.common.templating import render
-from dossier.models import Role
+from dossier.db import DbSession
+from dossier.models import Role, User
 from dossier.services import notifications
 
 router = APIRouter(include_in_schema=False)
@@ -18,6 +20,13 @@ PAGE_SIZE = 50
 # Each audience's pages wrap the list in their own header, navigation and styles.
 LAYOUTS = {Role.founder: "founder/_base.html", Role.reviewer: "reviewer/_base.html",
            Role.staff: "staff/_layout.html"}
+
+
+def seen(request: Request, db: DbSession, user: User, route_ids: Iterable[Any]) -> None:
+    """The page of these routes is open: what the user was told about them is read, and the
+    header's bell counts what is left."""
+    if notifications.mark_routes_read(db=db, user=user, route_ids=list(route_ids)):
+        request.state.unread = notifications.unread_count(db=db, user=user)
 
 
 def _safe(link: str | None) -> str:

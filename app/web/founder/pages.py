@@ -17,6 +17,7 @@ from app.web.founder.common import dossier_url, progress
 from dossier import access
 from dossier.access import Action
 from dossier.services import dossiers, notifications
+from dossier.services.partners import partner_names
 from dossier.services.submission import routes_of
 
 router = APIRouter(include_in_schema=False)
@@ -34,7 +35,8 @@ def dashboard(request: Request, user: FounderPage, db: SessionDep) -> Response:
         rows.append({"dossier": d, "percent": progress(d)["percent"],
                      "partners": sorted(routes), "routes": len(routes),
                      "answer_due": due.get(d.id)})
-    return render(request, "founder/dashboard.html", rows=rows)
+    names = partner_names(db=db) if due else {}
+    return render(request, "founder/dashboard.html", rows=rows, names=names)
 
 
 @router.post("/founder/dossiers/new", dependencies=[Csrf])

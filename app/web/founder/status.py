@@ -15,6 +15,7 @@ from app.deps import SessionDep
 from app.rendering import dossier_pdf
 from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, ReadDossierPage
 from app.web.common.labels import pick
+from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
@@ -203,7 +204,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
 
 
 @router.get(BASE)
-def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
+def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: SessionDep,
            submitted: str | None = None, sent: str | None = None,
            withdrawn: str | None = None) -> Response:
     """Where the dossier stands with each partner."""
@@ -216,6 +217,7 @@ def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
         name = partner_names(db=db).get(route.partner_code, route.partner_code)
         notice = (_("Message sent to {name}.",
                     lang) if sent else _("Dossier withdrawn from {name}.", lang)).format(name=name)
+    seen(request, db, user, [r.id for r in routes_of(db=db, dossier=dossier).values()])
     return status_page(request, db, dossier, notice=notice)
 
 

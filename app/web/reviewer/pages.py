@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.deps import SessionDep
 from app.web.common.deps import ReviewerPage, ReviewerRoute
+from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
 from app.web.reviewer import actions as reviewer_actions
 from app.web.reviewer import files as reviewer_files
@@ -100,5 +101,6 @@ def route_page(route: ReviewerRoute(Action.open_route), request: Request, user: 
                db: SessionDep, done: Q = "", decision: Q = ""):
     """The dossier as sent, what changed, files, forms; opening it marks it read."""
     baseline = routes.open_route(db=db, route=route, user=user, via="web")
+    seen(request, db, user, [route.id])
     return render_route(request, db=db, route=route, user=user, baseline=baseline,
                         done=done, decision=decision)
