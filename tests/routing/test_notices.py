@@ -71,7 +71,7 @@ def test_an_information_request_notifies_the_founder_at_once(client, founder, de
     assert item["kind"] == "info_request" and item["route_id"] == routes["ampa"]
     assert item["subject"] == ("Aix-Marseille Provence Amorçage demande un complément "
                                "d'information pour le dossier Lumiphase")
-    assert "« Quel est le BFR ? »" in item["body"]
+    assert "«\xa0Quel est le BFR ?\xa0»" in item["body"]
     assert "Merci de répondre avant le " in item["body"]
     assert item["link"] == f"/founder/dossiers/{dossier_id}#route-{routes['ampa']}"
     # The partner who asked is not told of its own request.
@@ -104,7 +104,7 @@ def test_the_answer_and_messages_reach_the_reviewer_in_charge_or_all_of_them(
     assert answer["kind"] == "info_answered"
     assert answer["subject"] == ("Le porteur de projet a répondu à votre demande pour le "
                                  "dossier Lumiphase")
-    assert "« Le BFR est de 120 000 €. »" in answer["body"]
+    assert "«\xa0Le BFR est de 120 000 €.\xa0»" in answer["body"]
     assert answer["link"] == f"/reviewer/routes/{routes['ampa']}#messages"
     assert mine(client, second)["items"] == []  # the route has its reviewer
 

@@ -71,7 +71,7 @@ def test_sla_breach_reminds_the_partners_reviewers_in_app_and_by_mail_once(
     [mail] = smtp.wait_for(1)
     assert mail.rcpt_tos == ["cepac@demo.example"]
     assert mail.message["From"] == "Dossier unique <no-reply@dossier-unique.fr>"
-    assert mail.subject == "Relance : le dossier Lumiphase attend votre réponse depuis 20 jours"
+    assert mail.subject == "Relance\xa0: le dossier Lumiphase attend votre réponse depuis 20 jours"
     assert "transmis à Caisse d'Epargne CEPAC" in mail.text
     assert "attend une réponse depuis 20 jours" in mail.text
     assert "délai de traitement convenu (15 jours)" in mail.text
@@ -122,10 +122,10 @@ def test_unanswered_information_request_reminds_the_founder(client, founder, app
     mails = smtp.wait_for(3)
     assert {tuple(m.rcpt_tos) for m in mails} == {("founder@demo.example",)}
     reminder = next(m for m in mails if m.subject.startswith("Relance"))
-    assert reminder.subject == ("Relance : Aix-Marseille Provence Amorçage attend votre "
+    assert reminder.subject == ("Relance\xa0: Aix-Marseille Provence Amorçage attend votre "
                                 "réponse pour le dossier Lumiphase")
     assert "attend toujours votre réponse" in reminder.text
-    assert "« Merci de joindre la table de capitalisation à jour. »" in reminder.text
+    assert "«\xa0Merci de joindre la table de capitalisation à jour.\xa0»" in reminder.text
     assert "English" not in reminder.text
     # the link of the e-mail is made absolute when it is sent, under the site's address
     assert f"{app.state.dossier.runtime.public_url}/founder/dossiers/" in reminder.text
@@ -150,7 +150,7 @@ def test_decisions_notify_the_founder_and_mail_survives_a_refusal(client, founde
     approved = by_subject["Caisse d'Epargne CEPAC a donné son accord pour le dossier Lumiphase"]
     assert "200\u202f000,00\xa0€" in approved and "Caution BPI 50 %" in approved
     declined = by_subject["Banque Populaire Méditerranée a décliné le dossier Lumiphase"]
-    assert "projet trop précoce" in declined and "« Revenez après la levée. »" in declined
+    assert "projet trop précoce" in declined and "«\xa0Revenez après la levée.\xa0»" in declined
     assert "reason" not in declined
 
     smtp.refuse_next(1)
