@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_currency
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -336,6 +336,9 @@ def rule_for(event: RouteEvent) -> Rule | None:
 def on_event(*, db: Session, route: Route, event: RouteEvent,
              policy: Policy | None = None) -> int:
     """Tell the people an event waits on, in its own transaction; the number told."""
+    if event.type == "withdrawn":
+        forget_partner(db=db, route=route)
+        return 0
     rule = rule_for(event)
     if rule is None:
         return 0
@@ -358,6 +361,16 @@ def on_event(*, db: Session, route: Route, event: RouteEvent,
         told += add(db=db, notice=Notice(person.id, rule.kind, _clip(subject, 200), body,
                                          route.id, f"event:{event.id}:{person.id}", link))
     return told
+
+
+def forget_partner(*, db: Session, route: Route) -> None:
+    """The founder withdrew the dossier from a partner: its reviewers lose what they were
+    told about it with their access (names, messages)."""
+    reviewers = select(User.id).where(User.role == Role.reviewer,
+                                      User.partner_code == route.partner_code)
+    db.execute(delete(Notification).where(Notification.route_id == route.id,
+                                          Notification.user_id.in_(reviewers))
+               .execution_options(synchronize_session=False))
 
 
 def delivery_failed(*, db: Session, delivery: Delivery, route: Route, link_base: str) -> int:

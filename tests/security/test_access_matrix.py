@@ -187,6 +187,7 @@ MATRIX: tuple[Row, ...] = (
         {"json": {"password": ""}}),
     Row("POST", "/api/v1/notifications/{notification_id}/read",
         (401, 200, 404, 404, 404, 404, 404)),
+    Row("POST", "/api/v1/notifications/read-all", ANY_USER),  # each marks their own
     # --- the API's description --------------------------------------------------------------
     Row("GET", "/openapi.json", PUBLIC),
     Row("GET", "/docs", PUBLIC),
@@ -203,6 +204,13 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", "/signup/confirm", PUBLIC, {"params": {"token": "not-a-token"}}),
     Row("POST", "/signup/confirm", (400,) * 7, {"data": {"token": "not-a-token"}}, fresh=True),
     Row("GET", "/lang/{code}", (303,) * 7, fresh=True),
+    # --- pages: everyone's notifications and e-mail settings ----------------------------------
+    Row("GET", "/notifications", (LOGIN,) + (200,) * 6),
+    Row("POST", "/notifications/read-all", (LOGIN,) + (303,) * 6),
+    Row("POST", "/notifications/{notification_id}/read", (LOGIN, 303, 404, 404, 404, 404, 404)),
+    Row("GET", "/account/notifications", (LOGIN,) + (200,) * 6),
+    Row("POST", "/account/notifications", (LOGIN,) + (303,) * 6,
+        {"data": {"email": "on"}}),  # as the demo accounts are: e-mails on, in French
     # --- pages: founder ---------------------------------------------------------------------
     Row("GET", "/founder", FOUNDER_AREA),
     Row("POST", "/founder/dossiers/new", page(Action.founder_pages, Action.create_dossier, 303)),
