@@ -18,6 +18,7 @@ from sqlalchemy import (
     event,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -55,6 +56,10 @@ class User(Base):
     full_name: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Notifications are e-mailed unless the person turned it off (they stay in the app).
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The language of the person's notifications ("fr" or "en"; None: French).
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 class ApiToken(Base):
@@ -439,6 +444,8 @@ class Notification(Base):
     route_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("routes.id", ondelete="CASCADE"))
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The page it is about, relative to the site (the e-mail makes it absolute).
+    link: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     emailed_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app.web.common import account, auth
+from app.web.common import notifications as notification_pages
 from app.web.common.deps import LoginRequired
 from app.web.common.security import SecurityHeaders
 from app.web.founder import pages as founder
@@ -19,8 +20,8 @@ from app.web.staff import invitations as staff_invitations
 from app.web.staff import pages as staff
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-PAGE_ROUTERS = [auth.router, account.router, founder.router, founder_team.router,
-                reviewer.router, staff.router, staff_invitations.router]
+PAGE_ROUTERS = [auth.router, account.router, notification_pages.router, founder.router,
+                founder_team.router, reviewer.router, staff.router, staff_invitations.router]
 
 
 def install(app: FastAPI) -> None:

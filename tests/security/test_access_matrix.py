@@ -190,6 +190,7 @@ MATRIX: tuple[Row, ...] = (
         {"json": {"password": ""}}),
     Row("POST", "/api/v1/notifications/{notification_id}/read",
         (401, 200) + (404,) * (EVERYONE - 2)),
+    Row("POST", "/api/v1/notifications/read-all", ANY_USER),  # each marks their own
     # --- the API's description --------------------------------------------------------------
     Row("GET", "/openapi.json", PUBLIC),
     Row("GET", "/docs", PUBLIC),
@@ -219,6 +220,13 @@ MATRIX: tuple[Row, ...] = (
         "new_password_again": "b" * 12}}),
     Row("GET", "/invitation", (400,) * EVERYONE, {"params": {"token": "not-a-token"}}),
     Row("POST", "/invitation", (400,) * EVERYONE, {"data": {"token": "not-a-token"}}),
+    # --- pages: everyone's notifications and e-mail settings ----------------------------------
+    Row("GET", "/notifications", (LOGIN,) + (200,) * (EVERYONE - 1)),
+    Row("POST", "/notifications/read-all", (LOGIN,) + (303,) * (EVERYONE - 1)),
+    Row("POST", "/notifications/{notification_id}/read", (LOGIN, 303) + (404,) * (EVERYONE - 2)),
+    Row("GET", "/account/notifications", (LOGIN,) + (200,) * (EVERYONE - 1)),
+    Row("POST", "/account/notifications", (LOGIN,) + (303,) * (EVERYONE - 1),
+        {"data": {"email": "on"}}),  # as the demo accounts are: e-mails on, in French
     # --- pages: founder ---------------------------------------------------------------------
     Row("GET", "/founder", FOUNDER_AREA),
     Row("POST", "/founder/dossiers/new", page(Action.founder_pages, Action.create_dossier, 303)),

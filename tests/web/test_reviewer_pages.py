@@ -238,7 +238,7 @@ def test_changes_since_the_version_read_are_shown_with_field_labels(client, foun
                every=0.2)
 
     inbox = cepac.get("/reviewer").text
-    assert "Non lu" in row_of(inbox, "Lumiphase")
+    assert "Nouvelle version" in row_of(inbox, "Lumiphase")  # (said instead of "Non lu")
     page = cepac.get(f"/reviewer/routes/{rid}").text
     assert "Modifications depuis votre dernière lecture" in page
     assert "version 1 → version 2" in page

@@ -15,6 +15,7 @@ from app.deps import SessionDep
 from app.rendering import dossier_pdf
 from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, ReadDossierPage
 from app.web.common.labels import pick
+from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
@@ -24,8 +25,8 @@ from dossier.errors import DomainError, NotFound
 from dossier.labels import label
 from dossier.models import Dossier, Route
 from dossier.routing.machine import OPEN_STATES, State, transition_for
-from dossier.services import dossiers, routes
-from dossier.services.access import access_log
+from dossier.services import dossiers, notifications, routes, thread
+from dossier.services.access import access_summary
 from dossier.services.dossiers import attachment_view
 from dossier.services.partners import partner_names
 from dossier.services.plan import tracked_plan
@@ -61,6 +62,7 @@ class RouteView:
     messages: list[dict[str, Any]]
     terms: list[tuple[str, str]]
     open_request: TimelineItem | None
+    answer_due: datetime | None
     can_message: bool
     can_withdraw: bool
 
@@ -115,15 +117,19 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
     if route.state == State.info_requested:
         open_request = next((i for i in reversed(timeline) if i.kind == "info_requested"), None)
     messages = [{
-        "mine": m.author_role == "founder",
+        "mine": m.author_role == "founder", "kind": m.kind, "open": m.open,
         "author": _("You", lang) if m.author_role == "founder"
         else names.get(route.partner_code, route.partner_code),
-        "body": m.body, "at": m.created_at,
+        "body": m.body, "at": m.at, "version": m.version,
+        "request_kind": label("request_kind", m.request_kind, lang, "founder")
+        if m.request_kind else "",
         "files": [files.get(str(a), str(a)) for a in m.attachment_ids or []],
-    } for m in routes.messages(db=db, route=route)]
+    } for m in thread.conversation(db=db, route=route)]
+    due = (notifications.answer_due(open_request.when, notifications.current_policy())
+           if open_request else None)
     return RouteView(
         route=route, name=names.get(route.partner_code, route.partner_code),
-        timeline=timeline, messages=messages,
+        timeline=timeline, messages=messages, answer_due=due,
         terms=_terms(route.decision or {}, lang) if route.decision else [],
         open_request=open_request, can_message=State(route.state) in MESSAGE_STATES,
         can_withdraw=State(route.state) in OPEN_STATES)
@@ -131,29 +137,34 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
 
 @dataclass
 class AccessLine:
-    """One reading of the dossier, in words: who, at which partner, what, when."""
+    """A person's readings of one thing on one day, in words: who, at which partner, what,
+    how many times, when."""
 
     when: datetime
+    first: datetime
+    count: int
     who: str
     partner: str
     what: str
-    version: int | None
+    versions: str
     via: str
 
 
-ACCESS_SHOWN = 200
+ACCESS_GROUPED = 5000
 
 
 def _access(db: Any, dossier: Dossier, names: dict[str, str],
             lang: str) -> tuple[int, list[AccessLine]]:
-    """The newest readings of the dossier and how many there are in all."""
-    total, rows = access_log(db=db, dossier=dossier, limit=ACCESS_SHOWN)
+    """The readings of the dossier, one line per person, thing and day; and how many
+    readings there are in all."""
+    total, groups = access_summary(db=db, dossier=dossier, limit=ACCESS_GROUPED)
     return total, [AccessLine(
-        when=r.created_at, who=r.email,
-        partner=names.get(r.partner_code, r.partner_code) if r.partner_code
+        when=g.last, first=g.first, count=g.count, who=g.email,
+        partner=names.get(g.partner_code, g.partner_code) if g.partner_code
         else _("Dossier unique team", lang),
-        what=pick("fo.access_kind.", r.kind, lang).format(name=r.object_name or ""),
-        version=r.version, via=pick("fo.access_via.", r.via, lang)) for r in rows]
+        what=pick("fo.access_kind.", g.kind, lang).format(name=g.object_name or ""),
+        versions=", ".join(str(v) for v in g.versions),
+        via=pick("fo.access_via.", g.via, lang)) for g in groups]
 
 
 def _plan(dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
@@ -193,7 +204,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
 
 
 @router.get(BASE)
-def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
+def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: SessionDep,
            submitted: str | None = None, sent: str | None = None,
            withdrawn: str | None = None) -> Response:
     """Where the dossier stands with each partner."""
@@ -206,6 +217,7 @@ def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
         name = partner_names(db=db).get(route.partner_code, route.partner_code)
         notice = fill(_("Message sent to {name}.", lang) if sent
                       else _("Dossier withdrawn from {name}.", lang), lang, name=name)
+    seen(request, db, user, [r.id for r in routes_of(db=db, dossier=dossier).values()])
     return status_page(request, db, dossier, notice=notice)
 
 
