@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_currency
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from dossier.models import (
     Attachment,
     Delivery,
     Dossier,
+    DossierMember,
     Message,
     Notification,
     Partner,
@@ -346,8 +347,7 @@ def on_event(*, db: Session, route: Route, event: RouteEvent,
     if dossier is None:
         return 0
     if rule.to_founder:
-        owner = db.get(User, dossier.owner_id)
-        people, link = ([owner] if owner is not None else []), founder_link(route)
+        people, link = founders_of(db=db, dossier=dossier), founder_link(route)
     else:
         people, link = reviewers_of(db=db, route=route), reviewer_link(route, rule.anchor)
     partner = db.scalar(select(Partner.name).where(Partner.code == route.partner_code))
@@ -361,6 +361,14 @@ def on_event(*, db: Session, route: Route, event: RouteEvent,
         told += add(db=db, notice=Notice(person.id, rule.kind, _clip(subject, 200), body,
                                          route.id, f"event:{event.id}:{person.id}", link))
     return told
+
+
+def founders_of(*, db: Session, dossier: Dossier) -> list[User]:
+    """The dossier's owner and its co-founders (members), the people founder notices go to."""
+    members = select(DossierMember.user_id).where(DossierMember.dossier_id == dossier.id)
+    return list(db.scalars(select(User).where(
+        or_(User.id == dossier.owner_id, User.id.in_(members)), User.active.is_(True))
+        .order_by(User.email)))
 
 
 def forget_partner(*, db: Session, route: Route) -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from dossier.db import transaction
-from dossier.models import Role, Route, RouteEvent, User
+from dossier.models import DossierMember, Role, Route, RouteEvent, User
 from dossier.services import notifications, users
 from tests.conftest import login
 from tests.helpers import browser, form_csrf, full_dossier, submit
@@ -199,3 +199,20 @@ def test_turning_emails_off_stops_emails_not_notifications(client, founder, app,
     assert mail.rcpt_tos == ["founder@demo.example"]
     assert mail.subject == "Caisse d'Epargne CEPAC declined the Lumiphase dossier"
     assert "reason: too early" in mail.text and "Bonjour" not in mail.text
+
+
+def test_co_founders_are_told_as_the_owner_is(client, founder, delivered, sessions):
+    dossier_id, routes = delivered
+    email = f"cofounder-{uuid.uuid4().hex[:8]}@notices.example"
+    with transaction(sessions) as db:
+        mate = users.create_user(db=db, email=email, password="cofounder-pass-1",
+                                 role=Role.founder)
+        db.add(DossierMember(dossier_id=uuid.UUID(dossier_id), user_id=mate.id))
+    try:
+        ask(client, routes["ampa"])
+        [item] = mine(client, login(client, email, "cofounder-pass-1"))["items"]
+        assert item["kind"] == "info_request" and item["route_id"] == routes["ampa"]
+        assert mine(client, founder)["unread"] == 1
+    finally:
+        with transaction(sessions) as db:
+            db.execute(delete(User).where(User.email == email))
