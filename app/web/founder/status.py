@@ -16,6 +16,7 @@ from app.rendering import dossier_pdf
 from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, ReadDossierPage
 from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
+from app.web.founder import partners as founder_partners
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
 from dossier.access import Action
@@ -188,6 +189,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
         progress=progress(dossier), submitted=submitted(dossier), attachments=items,
         notice=notice, errors=errors or {}, typed=typed or {},
         access=access, access_total=access_total,
+        suggestions=founder_partners.suggestions(db, dossier, lang),
         source_label=lambda v: enum_label("source_type", v, lang),
         status_label=lambda v: enum_label("source_status", v, lang))
 
