@@ -186,8 +186,10 @@ def test_no_serious_accessibility_violation_on_any_page(live_server, new_page, w
             if visit.who:
                 login(page, live_server, ACCOUNTS[visit.who])
                 expect(page).not_to_have_url(re.compile(r"/login"))
-        page.goto(live_server + visit.url(world))
+        response = page.goto(live_server + visit.url(world))
         page.wait_for_load_state("load")
+        expected = 404 if visit.name == "error-404" else 200
+        assert response is not None and response.status == expected, (visit.name, page.url)
         problems = serious(axe.run(page))
         if phone:
             problems += sideways(page)
