@@ -28,6 +28,7 @@ from tests.helpers import full_dossier, ready_dossier
 from tests.routing.conftest import submit_delivered
 
 # The impacts that fail the test; A11Y_IMPACTS=critical,serious,moderate,minor shows them all.
+SITE = "Dossier unique de financement"
 SERIOUS = set(os.environ.get("A11Y_IMPACTS", "critical,serious").split(","))
 
 # GET routes that answer something other than an HTML page, and why they are not audited.
@@ -77,6 +78,8 @@ def _visits() -> list[Visit]:
         *wizard,
         Visit("founder", "/founder/dossiers/{dossier_id}/attachments",
               lambda w: f"/founder/dossiers/{w['draft']}/attachments", "attachments"),
+        Visit("founder", "/founder/dossiers/{dossier_id}/attachments",
+              lambda w: f"/founder/dossiers/{w['sent']}/attachments", "attachments-submitted"),
         Visit("founder", "/founder/dossiers/{dossier_id}/partners",
               lambda w: f"/founder/dossiers/{w['draft']}/partners", "partners-draft"),
         Visit("founder", "/founder/dossiers/{dossier_id}/partners",
@@ -173,6 +176,35 @@ def sideways(page) -> list[str]:
     return [f"the page is {wide} px wide and scrolls sideways: {', '.join(page.evaluate(WIDEST))}"]
 
 
+SKIP = """() => { const a = document.querySelector('a.skip');
+  const target = a && document.querySelector(a.getAttribute('href'));
+  return target ? {form: !!target.querySelector('form'),
+                   steps: !!target.querySelector('#steps-title')} : null; }"""
+
+
+def skip_link(page, visit: Visit) -> list[str]:
+    """The skip link leads to the page's content; in the wizard, to the step's form, past the
+    list of steps."""
+    target = page.evaluate(SKIP)
+    if target is None:
+        return ["the skip link leads nowhere"]
+    if visit.name.startswith("wizard-") and (target["steps"] or not target["form"]):
+        return ["the wizard's skip link does not lead to the step's form"]
+    return []
+
+
+EMPTY_LABELS = """() => [...document.querySelectorAll('td[data-label]')]
+  .filter(td => td.offsetParent !== null && getComputedStyle(td, '::before').content !== 'none'
+          && !td.textContent.trim() && !td.querySelector('img, svg, input, button, a'))
+  .map(td => td.dataset.label)"""
+
+
+def empty_labels(page) -> list[str]:
+    """On a phone a table row reads as label/value lines: no label may stand without a value."""
+    labels = page.evaluate(EMPTY_LABELS)
+    return [f"labels shown without a value: {', '.join(sorted(set(labels)))}"] if labels else []
+
+
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_no_serious_accessibility_violation_on_any_page(live_server, new_page, world, phone):
     axe = Axe()
@@ -191,10 +223,13 @@ def test_no_serious_accessibility_violation_on_any_page(live_server, new_page, w
         expected = 404 if visit.name == "error-404" else 200
         assert response is not None and response.status == expected, (visit.name, page.url)
         problems = serious(axe.run(page))
+        problems += skip_link(page, visit)
+        if page.title().count(SITE) != 1:
+            problems.append(f"the title does not name the site once: {page.title()!r}")
         if phone:
-            problems += sideways(page)
+            problems += sideways(page) + empty_labels(page)
         if problems:
             found[visit.name] = problems
         shot(page, f"a11y-{width}-{visit.name}")
     report = "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in found.items())
-    assert not found, f"critical or serious axe violations ({width}):\n{report}"
+    assert not found, f"accessibility problems ({width}):\n{report}"

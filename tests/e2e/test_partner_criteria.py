@@ -95,7 +95,7 @@ def test_staff_edit_criteria_with_a_form_and_founders_read_them(live_server, new
     card = founder_page.locator("#partner-ampa")
     expect(card).to_contain_text("Critères non remplis")
     card.locator("summary").click()
-    expect(card).to_contain_text("Stade « amorçage » : ce partenaire ne finance que les stades pré-amorçage, "
-                           "démarrage commercial.")
+    expect(card).to_contain_text("Stade « amorçage » : ce partenaire ne finance que les stades "
+                                 "pré-amorçage, démarrage commercial.")
     shot(founder_page, "criteria-05-founder-phone")
     client.close()
