@@ -245,9 +245,15 @@ def amend(*, db: Session, dossier: Dossier, user: User, data: Any,
 
 
 def _outbox(*, db: Session, version: DossierVersion, kind: str) -> RoutingRequest:
-    request = RoutingRequest(version_id=version.id, kind=kind)
-    db.add(request)
-    db.flush()
+    """The version's one outbox row, noted for routing after commit. A partner added to an
+    amended version (PUT, then submit) joins the amendment's row, reopened if it was done."""
+    request = db.scalar(select(RoutingRequest).where(RoutingRequest.version_id == version.id))
+    if request is None:
+        request = RoutingRequest(version_id=version.id, kind=kind)
+        db.add(request)
+        db.flush()
+    else:
+        request.completed_at = None
     route_after_commit(db, version.id)
     return request
 

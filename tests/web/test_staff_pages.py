@@ -14,6 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.exports import COLUMNS
+from app.web.staff.criteria import CRITERIA
+from banks.catalogue import EligibilityRules
 from dossier.db import transaction, utcnow
 from dossier.models import Dossier, Partner, Role, Route
 from dossier.services import users
@@ -285,26 +287,47 @@ def test_catalogue_lists_each_partner_in_words(client):
         assert text in page, text
 
 
+def test_every_eligibility_rule_has_its_field_in_the_partner_form():
+    assert [c.key for c in CRITERIA] == list(EligibilityRules.model_fields)
+
+
 def test_partner_edit_saves_a_valid_change(client, sessions, cepac_saved):
     csrf = log_in(client)
     form = client.get("/staff/partners/cepac").text
-    for field in ("sla_days", "eligibility", "instruments-bank_loan",
-                  "required_attachments-kbis"):
-        assert f'for="{field}"' in form and f'id="{field}"' in form
-    assert "checked" in form
+    for field in ("sla_days", "instruments-bank_loan", "required_attachments-kbis",
+                  "territory-none", "territory-departments", "departments",
+                  "min_company_age_years", "max_company_age_years", "stages-seed",
+                  "sectors-photonics", "amount_min_eur", "amount_max_eur",
+                  "min_founders_full_time", "labels_any-jei"):
+        assert f'for="{field}"' in form and f'id="{field}"' in form, field
+    page = html.unescape(form)
+    for words in ("Stades financés", "Amorçage", "Photonique", "Montant demandé minimal (€)",
+                  "Territoire du siège", "Métropole Aix-Marseille-Provence",
+                  "Aperçu : les critères tels que les porteurs de projet les liront",
+                  "Siège dans la Métropole Aix-Marseille-Provence."):
+        assert words in page, words
+    assert 'value="10 000,00"' in form  # the saved minimum, as French people type it
+    assert '<textarea' not in form  # no JSON to type
     data = {"csrf": csrf, "sla_days": "20", "instruments": ["bank_loan", "guarantee"],
-            "required_attachments": ["kbis", "rib"],
-            "eligibility": '{"territory": ["13", "84"], "amount_min_eur": 5000}'}
+            "required_attachments": ["kbis", "rib"], "territory": "departments",
+            "departments": "13, 84", "amount_min_eur": "5 000", "stages": ["seed"]}
+    preview = client.post("/staff/partners/cepac", data={**data, "_action": "preview"})
+    assert preview.status_code == 200
+    assert "Siège dans l&#39;un de ces départements : 13, 84." in preview.text
+    with sessions() as db:
+        assert db.get(Partner, "cepac").config == cepac_saved[2]  # a preview saves nothing
     assert client.post("/staff/partners/cepac", data={**data, "csrf": "x"}).status_code == 403
     r = client.post("/staff/partners/cepac", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
     page = client.get(r.headers["location"]).text
     assert "Modifications enregistrées." in page
     assert "Siège dans l&#39;un de ces départements : 13, 84." in page
+    assert "Stades financés : amorçage." in page
     with sessions() as db:
         config = db.get(Partner, "cepac").config
     assert config["sla_days"] == 20 and config["required_attachments"] == ["kbis", "rib"]
-    assert config["eligibility"] == {"territory": ["13", "84"], "amount_min_eur": "5000.00"}
+    assert config["eligibility"] == {"territory": ["13", "84"], "amount_min_eur": "5000.00",
+                                     "stages": ["seed"]}
     assert config["delivery"] == cepac_saved[2].get("delivery", {"channel": "portal"})
     r = client.get("/api/v1/partners", headers=login(client, "founder@demo.example"))
     assert next(p for p in r.json() if p["code"] == "cepac")["sla_days"] == 20
@@ -313,26 +336,40 @@ def test_partner_edit_saves_a_valid_change(client, sessions, cepac_saved):
 @pytest.mark.parametrize(("change", "message"), [
     ({"sla_days": "-3"}, "Le délai « -3 » doit être un nombre entier de jours, de 1 à 365."),
     ({"sla_days": "quinze"}, "Indiquez un nombre entier de jours, de 1 à 365."),
-    ({"eligibility": '{"territory": "metropole_amp", "chiffre_affaires_min": 1}'},
-     "Règle inconnue : « chiffre_affaires_min »."),
-    ({"eligibility": '{"territory": "metropole_amp",}'}, "JSON invalide (ligne 1, colonne 31)"),
-    ({"eligibility": '{"amount_min_eur": "900", "amount_max_eur": "100"}'},
-     "amount_min_eur (900.00) ne doit pas dépasser amount_max_eur (100.00)."),
-    ({"eligibility": '{"stages": ["licorne"]}'}, "stages : valeur inconnue « licorne »"),
+    ({"territory": "departments", "departments": "13, 1300"},
+     "Départements : « 1300 » n'est pas un numéro de département (par ex. 13, 84, 2A, 971)."),
+    ({"territory": "departments", "departments": ""},
+     "Départements : indiquez au moins un département."),
+    ({"territory": "lune"}, "Territoire du siège : choix inconnu « lune »."),
+    ({"amount_min_eur": "900", "amount_max_eur": "100"},
+     "« Montant demandé minimal (€) » ne doit pas dépasser « Montant demandé maximal (€) »."),
+    ({"amount_min_eur": "beaucoup"}, "Montant demandé minimal (€) : un montant en euros est "
+                                     "attendu, par ex. 10 000 ou 2 000 000,00."),
+    ({"amount_max_eur": "0"}, "Montant demandé maximal (€) : doit être supérieur à 0."),
+    ({"amount_max_eur": "1,5555"}, "Montant demandé maximal (€) : deux décimales au plus."),
+    ({"min_company_age_years": "trois"},
+     "Âge minimal de l'entreprise (années) : un nombre entier est attendu, par ex. 8."),
+    ({"max_company_age_years": "300"},
+     "Âge maximal de l'entreprise (années) : doit être au plus 200."),
+    ({"min_company_age_years": "9", "max_company_age_years": "3"},
+     "« Âge minimal de l'entreprise (années) » ne doit pas dépasser « Âge maximal de "
+     "l'entreprise (années) »."),
+    ({"min_founders_full_time": "0"}, "Fondateurs à temps plein (minimum) : doit être au moins 1."),
+    ({"stages": ["licorne"]}, "Stades financés : valeur inconnue « licorne »."),
     ({"instruments": []}, "Cochez au moins un instrument."),
 ])
 def test_partner_edit_refuses_an_invalid_change(client, sessions, cepac_saved, change, message):
     csrf = log_in(client)
     data = {"csrf": csrf, "sla_days": "15", "instruments": ["bank_loan"],
-            "required_attachments": ["kbis"], "eligibility": "{}", **change}
+            "required_attachments": ["kbis"], **change}
     r = client.post("/staff/partners/cepac", data=data)
     assert r.status_code == 422
     page = html.unescape(r.text)
     assert "Rien n'a été enregistré" in page and message in page, page
     assert 'aria-invalid="true"' in r.text
-    for value in change.values():  # what was typed is shown again
-        if isinstance(value, str):
-            assert html.escape(value, quote=False) in r.text or value in page
+    for key, value in change.items():  # what was typed is shown again
+        if isinstance(value, str) and value and key != "territory":
+            assert f'value="{html.escape(value)}"' in r.text
     with sessions() as db:
         assert db.get(Partner, "cepac").config == cepac_saved[2]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep
 from app.rendering import dossier_pdf
@@ -17,6 +17,7 @@ from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, Rea
 from app.web.common.labels import pick
 from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
+from app.web.founder import partners as founder_partners
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
 from dossier.access import Action
@@ -34,8 +35,8 @@ from dossier.services.submission import routes_of
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL, ForbiddenURL, asset_path
 from forms.formatting import fill, format_money, format_pct
-from forms.pdf import render_dossier_html
 from forms.receipt import render_receipt_pdf
+from forms.view import cover_view, sections_view
 
 router = APIRouter(include_in_schema=False)
 BASE = "/founder/dossiers/{dossier_id}"
@@ -199,6 +200,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
         progress=progress(db, dossier, lang), submitted=submitted(dossier), attachments=items,
         notice=notice, errors=errors or {}, typed=typed or {},
         access=access, access_total=access_total,
+        suggestions=founder_partners.suggestions(db, dossier, lang),
         source_label=lambda v: enum_label("source_type", v, lang),
         status_label=lambda v: enum_label("source_status", v, lang))
 
@@ -316,15 +318,18 @@ def receipt(dossier: ReadDossierPage, request: Request, db: SessionDep) -> Respo
 
 
 @router.get(BASE + "/preview")
-def preview(dossier: ReadDossierPage, request: Request, db: SessionDep) -> HTMLResponse:
-    """The dossier as the partners read it (the PDF's own layout, on screen)."""
+def preview(dossier: ReadDossierPage, request: Request, db: SessionDep) -> Response:
+    """The dossier as the partners read it (the PDF's parts and order), inside the site."""
+    lang = page_lang(request)
     latest = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
-    html = render_dossier_html(
-        dossier.content, attachments=[attachment_view(a) for a in dossier.attachments],
-        partners=partner_names(db=db), version=dossier.current_version,
-        content_hash=latest.content_hash if latest else None, lang=page_lang(request),
-        assets_url="/founder/assets/", stylesheet_href="/founder/assets/dossier.css")
-    return HTMLResponse(html)
+    names = partner_names(db=db)
+    return render(
+        request, "founder/preview.html", dossier=dossier, submitted=submitted(dossier),
+        cover=cover_view(dossier.content, lang=lang, partners=names,
+                         version=dossier.current_version,
+                         content_hash=latest.content_hash if latest else None),
+        sections=sections_view(dossier.content,
+                               [attachment_view(a) for a in dossier.attachments], lang, names))
 
 
 @router.get("/founder/assets/{name}")
