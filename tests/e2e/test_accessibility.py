@@ -130,9 +130,10 @@ def api_login(client: httpx.Client, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-@pytest.fixture(scope="module")
-def world(live_server, browser):
-    """A draft and a submitted dossier of the demo founder; a route of CEPAC; an export job."""
+@pytest.fixture
+def world(live_server, browser, sessions):
+    """A draft and a submitted dossier of the demo founder; a route of CEPAC; an export job
+    (made for each test: `sessions` removes every row a test wrote)."""
     with httpx.Client(base_url=live_server, timeout=60) as client:
         founder = api_login(client, ACCOUNTS["founder"])
         draft = ready_dossier(client, founder, full_dossier(name="Brouillon Accessible"),
