@@ -123,6 +123,14 @@ def reload_until(page, condition, timeout: float = 90.0) -> None:
                every=0.5)
 
 
+def widest(page) -> list[str]:
+    """The elements that reach past the screen's right edge (deepest last)."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+      .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .slice(-4).map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' +
+                     (e.textContent || '').trim().slice(0, 40))""")
+
+
 def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_page, tmp_path,
                                                                smtp):
     founder = new_page()
@@ -200,4 +208,4 @@ def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_
         phone.goto(url)
         shot(phone, name)
         width = phone.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"{url} scrolls sideways on a phone ({width}px)"
+        assert width <= 390, f"{url} scrolls sideways on a phone ({width}px): {widest(phone)}"
