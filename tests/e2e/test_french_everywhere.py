@@ -32,9 +32,10 @@ def event(http: httpx.Client, partner: str, route_id: str, body: dict) -> None:
     assert r.status_code == 201, r.text
 
 
-@pytest.fixture(scope="module")
-def decided(live_server) -> dict:
-    """A dossier submitted through the API: AMPA asks, CEPAC approves, BPMED declines."""
+@pytest.fixture
+def decided(live_server, sessions) -> dict:
+    """A dossier submitted through the API: AMPA asks, CEPAC approves, BPMED declines (made
+    for each test: `sessions` removes every row a test wrote)."""
     with httpx.Client(base_url=live_server, timeout=60) as http:
         founder = token(http, "founder@demo.example")
         answer = submit(http, founder, full_dossier(name=COMPANY))
