@@ -88,7 +88,8 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                                  store=store, secret=secret, links=runtime.links,
                                  runtime=runtime, dispatcher=dispatcher,
                                  pipeline=LastPipeline(sessions),
-                                 logins=login_guard(settings, engine))
+                                 logins=login_guard(settings, engine),
+                                 registry=settings.registry())
     problems.install(app)
     if settings.trusted_proxy_list():
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())

@@ -13,6 +13,7 @@ from app.api import (
     notifications,
     pipeline,
     privacy,
+    registry,
     routing,
 )
 from app.openapi import problems
@@ -27,5 +28,5 @@ def operation_id(route: APIRoute) -> str:
 router = APIRouter(prefix="/api/v1", responses=problems(400, 401, 422, 503),
                    generate_unique_id_function=operation_id)
 for module in (auth, meta, dossiers, access, attachments, blobs, routing, pipeline,
-               notifications, privacy):
+               notifications, privacy, registry):
     router.include_router(module.router)
