@@ -6,14 +6,13 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from registry.recherche import DEFAULT_URL as DEFAULT_REGISTRY_URL
-from registry.recherche import RechercheEntreprises
+from registry.settings import RegistrySettings
 from storage.clamd import Clamd
 from storage.signing import load_secret
 from workflows.runtime import DeliverySettings
 
 
-class AppSettings(DeliverySettings):
+class AppSettings(DeliverySettings, RegistrySettings):
     """Everything the app reads from the environment (see the README's table)."""
 
     model_config = SettingsConfigDict(extra="ignore")
@@ -53,16 +52,7 @@ class AppSettings(DeliverySettings):
     trusted_proxies: str = ""
     password_hash_concurrency: int = 0  # 0: two to four, by the CPU count
     password_hash_wait: float = 5.0  # seconds a login waits for a hashing slot, then 503
-    # The company registry: the state's public search API (no key), asked within
-    # REGISTRY_TIMEOUT seconds; answers kept REGISTRY_TTL_DAYS days.
-    registry_url: str = DEFAULT_REGISTRY_URL
-    registry_timeout: float = 3.0
-    registry_ttl_days: int = 30
     registry_interval: float = 300.0  # the flow checking pending companies (0: never)
-
-    def registry(self) -> RechercheEntreprises:
-        """The company registry's client."""
-        return RechercheEntreprises(self.registry_url, timeout=self.registry_timeout)
 
     def scanner(self) -> Clamd | None:
         """The clamd client, if one is configured."""

@@ -91,7 +91,7 @@ class RegistryServer:
             def log_message(self, *_args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
                 registry.queries.append(query)
                 now = registry._next()

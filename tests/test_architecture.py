@@ -66,6 +66,7 @@ ROOT_PACKAGES = ("dossier", "forms", "storage", "banks", "registry", "workflows"
 LAZY_IMPORTS = {
     "workflows.routing": "Prefect flows (routing)",
     "workflows.reminders": "Prefect flows (reminders)",
+    "workflows.registry": "Prefect flows (registry checks)",
     "workflows.retention": "Prefect flows (retention)",
     "workflows.local_server": "Prefect's local server",
 }

@@ -115,17 +115,22 @@ def due_checks(db: Session, now: datetime | None = None, limit: int = 100) -> li
 
 
 def verify_due(db: Session, registry: RegistryPort, now: datetime | None = None) -> dict[str, Any]:
-    """Ask the registry again for every due number; what happened to each (for the flow)."""
+    """Ask the registry again for every due number, committing each answer (no connection
+    is held while the registry answers); how many were verified, unknown, still pending."""
     now = now or utcnow()
     done: dict[str, Any] = {"verified": 0, "not_found": 0, "pending": 0}
-    for number in due_checks(db, now):
+    numbers = due_checks(db, now)
+    db.commit()
+    for number in numbers:
         siren, siret = normalize(number)
         try:
             facts = registry.find(siren, siret)
         except RegistryUnavailable as exc:
             _postpone(db, number, exc, now)
+            db.commit()
             done["pending"] += 1
             continue
         _store(db, number, siren, facts, registry.source, now)
+        db.commit()
         done["verified" if facts else "not_found"] += 1
     return done
