@@ -14,9 +14,9 @@ from dossier.services import registry
 from registry.recherche import RechercheEntreprises
 from tests.conftest import login
 from tests.helpers import wait_until
+from tests.registry_server import RegistryServer, company, head_siret, valid_siren
 from workflows.dispatch import Dispatcher
 from workflows.registry import registry_checks, registry_checks_due
-from tests.registry_server import RegistryServer, company, head_siret, valid_siren
 
 SIREN = valid_siren("55544433")
 URL = "/api/v1/registry/companies/{}"
