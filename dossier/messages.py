@@ -95,6 +95,8 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
     "invalid_company_number": N_("Not a valid SIREN (9 digits) or SIRET (14 digits): check "
                                  "the number, its last digit is a checksum."),
     "company_not_in_registry": N_("The company registry knows no company with this number."),
+    "company_closed": N_("The company registry reports this company as closed (checked on "
+                         "{date}): a closed company cannot apply for funding."),
 }
 
 register(MESSAGES)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel.dates import format_date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dossier.db import insert_for, utcnow
+from dossier.errors import FieldError
 from dossier.models import RegistryCheck, RegistryCompany
 from dossier.ports import RegistryPort
-from dossier.registry import CompanyFacts, RegistryUnavailable, normalize
+from dossier.registry import CompanyFacts, RegistryUnavailable, normalize, registry_record
 
+PARIS = ZoneInfo("Europe/Paris")
 # The founder is told to try again after this when the registry gave no Retry-After.
 DEFAULT_RETRY_AFTER_S = 60.0
 # A pending number is checked again after 1, 2, 4 … minutes, at most every 6 hours.
@@ -134,3 +138,42 @@ def verify_due(db: Session, registry: RegistryPort, now: datetime | None = None)
         db.commit()
         done["verified" if facts else "not_found"] += 1
     return done
+
+
+def _numbers(company: dict[str, Any]) -> list[str]:
+    return [n for n in (company.get("siret"), company.get("siren")) if n]
+
+
+def record_for(db: Session, company: dict[str, Any]) -> dict[str, Any]:
+    """The derived `company.registry` of a dossier's company, from what the registry said."""
+    for number in _numbers(company):
+        row = db.get(RegistryCompany, number)
+        if row is not None and row.found and row.facts is not None:
+            return registry_record(CompanyFacts.from_json(row.facts), company, row.fetched_at)
+    return registry_record(None, company, None)
+
+
+def closed_company(db: Session, company: dict[str, Any]) -> list[FieldError]:
+    """The error that stops a submission when the registry reports the company closed."""
+    record = record_for(db, company)
+    if record["status"] != "closed":
+        return []
+    day = datetime.fromisoformat(record["fetched_at"]).astimezone(PARIS).date()
+    return [FieldError("company.siren", "company_closed",
+                       {"date_fr": format_date(day, "long", locale="fr_FR"),
+                        "date_en": format_date(day, "long", locale="en_GB")})]
+
+
+def watch(db: Session, company: dict[str, Any], now: datetime | None = None) -> None:
+    """Have the registry checks verify a submitted company the registry never answered for."""
+    now = now or utcnow()
+    for number in _numbers(company)[:1]:
+        try:
+            siren, siret = normalize(number)
+        except ValueError:
+            return
+        key = siret or siren
+        if db.get(RegistryCompany, key) is None:
+            db.execute(insert_for(db, RegistryCheck)
+                       .values(number=key, requested_at=now, attempts=0, next_attempt_at=now)
+                       .on_conflict_do_nothing(index_elements=["number"]))

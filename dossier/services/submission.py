@@ -27,6 +27,7 @@ from dossier.outbox import route_after_commit
 from dossier.ports import EligibilityPort, Verdict
 from dossier.routing.machine import CLOSED_STATES, State
 from dossier.schema import DossierV1
+from dossier.services import registry
 from dossier.services.attachments import READABLE
 from dossier.services.dossiers import (
     attachment_view,
@@ -124,9 +125,11 @@ def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: st
     done = replayed(db=db, dossier=dossier, idempotency_key=idempotency_key)
     if done is not None:
         return done, None
-    errors = refusals(db=db, dossier=dossier, lang=lang)
+    company = (dossier.content or {}).get("company") or {}
+    errors = registry.closed_company(db, company) + refusals(db=db, dossier=dossier, lang=lang)
     if errors:
         raise Invalid("submission_refused", {"count": len(errors)}, errors=errors)
+    registry.watch(db, company, now)
     if consent is not True:
         raise Invalid("consent_required", errors=[FieldError("consent", "consent_required")])
     now = now or utcnow()
