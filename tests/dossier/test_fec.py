@@ -1,4 +1,4 @@
-"""A FEC file gives the year's revenue, result, equity, cash and debt, or says which line is wrong."""
+"""A FEC file gives the year's revenue, result, equity, cash and debt, or names the bad line."""
 
 from __future__ import annotations
 

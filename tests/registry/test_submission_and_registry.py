@@ -1,4 +1,4 @@
-"""What the registry said reaches submission: a closed company stops, an unchecked one is watched."""
+"""The registry reaches submission: a closed company stops, an unchecked one is watched."""
 
 from __future__ import annotations
 
