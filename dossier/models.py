@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -152,6 +152,9 @@ class Attachment(Base):
     # Antivirus verdict: not_scanned (no clamd configured), pending, clean, infected or error.
     scan_status: Mapped[str] = mapped_column(String(16), default="not_scanned",
                                              server_default="not_scanned")
+    # When the document was issued (for annual accounts: the fiscal year's end), as the
+    # founder says at upload; its validity runs from it (dossier.validity).
+    issued_on: Mapped[date | None]
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
 

@@ -9,6 +9,7 @@ from typing import Protocol
 from dossier.models import Partner
 from dossier.registry import CompanyFacts
 from dossier.schema import DossierV1
+from dossier.validity import Document
 
 
 class Reason(Protocol):
@@ -38,7 +39,8 @@ class EligibilityPort(Protocol):
     """Each partner's verdict on a dossier (implemented by banks.submission.BankEligibility)."""
 
     def verdicts(self, *, partners: Sequence[Partner], content: DossierV1,
-                 attachment_kinds: set[str], lang: str, today: date) -> Sequence[Verdict]:
+                 attachment_kinds: Sequence[Document], lang: str,
+                 today: date) -> Sequence[Verdict]:
         """One verdict per partner given, requested partners first."""
         ...
 

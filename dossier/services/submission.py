@@ -40,6 +40,7 @@ from dossier.services.dossiers import (
 from dossier.services.partners import delivery_channels, instruments_by_partner, list_partners
 from dossier.services.routes import fire
 from dossier.validation import content_hash, dump_content, submission_errors
+from dossier.validity import Document
 
 _port: list[EligibilityPort] = []  # the one implementation, wired in at start-up
 
@@ -56,8 +57,13 @@ def eligibility(*, db: Session, dossier: Dossier, lang: str = "fr",
         raise RuntimeError("no eligibility port: call submission.use_eligibility at start-up")
     return list(_port[0].verdicts(
         partners=list_partners(db=db), content=DossierV1.model_validate(dossier.content),
-        attachment_kinds={a.kind for a in dossier.attachments}, lang=lang,
+        attachment_kinds=documents(dossier), lang=lang,
         today=today or date.today()))
+
+
+def documents(dossier: Dossier) -> list[Document]:
+    """The dossier's attachments as validity judges them (kind, issue date, file name)."""
+    return [Document(a.kind, a.issued_on, a.filename) for a in dossier.attachments]
 
 
 def refusals(*, db: Session, dossier: Dossier, lang: str) -> list[FieldError]:
