@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app import catalogue
-from app.demo import seed_catalogue, seed_demo
+from app.demo import seed_catalogue, seed_demo, seed_samples
 from app.http_limits import BoundedHttpToolsProtocol
 from app.migrate import upgrade
 from app.settings import AppSettings
@@ -21,6 +21,8 @@ from dossier.errors import DomainError
 from dossier.services import tallies, users
 from dossier.services.ids import parse_id
 from dossier.services.partners import list_partners, partner_view
+from storage.factory import make_store
+from storage.settings import StorageSettings
 from workflows.deployments import DeploymentSettings, worker_command
 from workflows.deployments import deploy as register
 from workflows.runtime import get_runtime
@@ -257,9 +259,11 @@ def storage_gc(
 
 @cli.command()
 def demo() -> None:
-    """Seed the partner catalogue and the demo accounts (password from DEMO_PASSWORD)."""
+    """Seed the partner catalogue, the demo accounts (password from DEMO_PASSWORD) and sample
+    dossiers at every stage (DEMO_SAMPLES=0: none); running it again adds nothing."""
     settings = AppSettings()
-    with transaction(_sessions()) as db:
+    sessions = _sessions()
+    with transaction(sessions) as db:
         accounts = seed_demo(db=db, password=settings.demo_password)
     table = Table(title=f"Demo accounts (password: {settings.demo_password})")
     for column in ("e-mail", "role", "partner"):
@@ -267,6 +271,13 @@ def demo() -> None:
     for account in accounts:
         table.add_row(account.email, account.role, account.partner or "")
     console.print(table)
+    if not settings.demo_samples:
+        console.print("No sample dossiers (DEMO_SAMPLES=0).")
+        return
+    added = seed_samples(sessions=sessions,
+                         store=make_store(StorageSettings(), secret=settings.secret()))
+    console.print(f"[green]{len(added)} sample dossier(s) added[/green] "
+                  f"(owned by founder@demo.example){': ' if added else '.'}{', '.join(added)}")
 
 
 @i18n_cli.command("update")

@@ -29,6 +29,7 @@ class AppSettings(DeliverySettings, RegistrySettings):
     max_json_bytes: int = 1024 * 1024
     upload_spool_dir: Path | None = None
     demo_password: str = "demo1234"  # noqa: S105  (documented demo default)
+    demo_samples: bool = True  # `dossier demo` also seeds sample dossiers (DEMO_SAMPLES=0: not)
     host: str = "127.0.0.1"
     port: int = 8000
     token_hours: int = 12

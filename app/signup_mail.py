@@ -1,4 +1,5 @@
-"""The sign-up e-mails: a confirmation link, or "you already have an account"."""
+"""The account e-mails: sign-up (a confirmation link, or "you already have an account"),
+and the one sender the password-reset and invitation e-mails (app/account_mail.py) use."""
 
 from __future__ import annotations
 
@@ -30,15 +31,21 @@ TEXTS = {
 
 def send_signup_mail(*, to: str, outcome: SignupOutcome, link: str) -> None:
     """Send it over SMTP, or without SMTP_HOST print it on the server's console."""
-    settings = MailSettings()
     subject, body = TEXTS[outcome]
+    send_mail(to=to, subject=subject, body=body.format(link=link))
+
+
+def send_mail(*, to: str, subject: str, body: str) -> None:
+    """One account e-mail (sign-up, password reset, invitation) over SMTP, or without
+    SMTP_HOST on the server's console."""
+    settings = MailSettings()
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.sender, to, subject
     message["Date"] = format_datetime(utcnow())
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body.format(link=link))
+    message.set_content(body)
     if not settings.enabled:
-        log.warning("SMTP_HOST is not set; the sign-up e-mail is shown here instead:\n%s",
+        log.warning("SMTP_HOST is not set; the account e-mail is shown here instead:\n%s",
                     message.as_string())
         return
     with connect(settings) as smtp:

@@ -35,6 +35,9 @@ class Action(StrEnum):
     withdraw = "withdraw"
     write_message = "write_message"
     write_note = "write_note"  # internal notes and assignment, within the partner
+    # the people of a dossier
+    manage_members = "manage_members"  # invite a co-founder, remove one, hand the dossier over
+    leave_dossier = "leave_dossier"  # a co-founder stops working on a dossier
     # no object: an area of the product
     create_dossier = "create_dossier"
     erase_account = "erase_account"
@@ -53,6 +56,7 @@ class Relation(StrEnum):
 
     anonymous = "anonymous"
     owner = "owner"  # the founder who owns the dossier
+    member = "member"  # a co-founder the owner invited: reads, edits, uploads, answers
     founder = "founder"  # another founder
     partner_reviewer = "partner_reviewer"  # a reviewer of the route's partner
     reviewer = "reviewer"  # a reviewer of another partner
@@ -71,27 +75,31 @@ class Rule(StrEnum):
 
 RELATIONS = tuple(Relation)
 A, H, F, L, V = Rule.allow, Rule.hidden, Rule.forbidden, Rule.login, Rule.delivered
-_FOUNDER_OWN = (L, A, H, F, F, F)
-_REVIEWER_OWN = (L, F, H, V, H, F)
-_FOUNDERS, _REVIEWERS, _STAFF = (L, A, A, F, F, F), (L, F, F, A, A, F), (L, F, F, F, F, A)
+_FOUNDER_OWN = (L, A, A, H, F, F, F)  # the owner and the co-founders work on the dossier
+_OWNER_ONLY = (L, A, F, H, F, F, F)  # engages the company: the owner alone
+_REVIEWER_OWN = (L, F, F, H, V, H, F)
+_FOUNDERS, _REVIEWERS = (L, A, A, A, F, F, F), (L, F, F, F, A, A, F)
+_STAFF = (L, F, F, F, F, F, A)
 
-# Columns: anonymous, owner, founder, partner_reviewer, reviewer, staff.
+# Columns: anonymous, owner, member, founder, partner_reviewer, reviewer, staff.
 POLICY: dict[Action, tuple[Rule, ...]] = {
-    Action.read_dossier: (L, A, H, H, H, A),  # reviewers read through their routes
+    Action.read_dossier: (L, A, A, H, H, H, A),  # reviewers read through their routes
     Action.edit_dossier: _FOUNDER_OWN,
-    Action.submit_dossier: _FOUNDER_OWN,
-    Action.choose_partners: _FOUNDER_OWN,
+    Action.submit_dossier: _OWNER_ONLY,
+    Action.choose_partners: _OWNER_ONLY,
     Action.upload_attachment: _FOUNDER_OWN,
     Action.delete_attachment: _FOUNDER_OWN,
-    Action.read_route: (L, A, H, V, H, A),
-    Action.download: (L, A, H, V, H, A),
+    Action.read_route: (L, A, A, H, V, H, A),
+    Action.download: (L, A, A, H, V, H, A),
     Action.open_route: _REVIEWER_OWN,
     Action.review: _REVIEWER_OWN,
     Action.ask_info: _REVIEWER_OWN,
     Action.decide: _REVIEWER_OWN,
-    Action.withdraw: _FOUNDER_OWN,
-    Action.write_message: (L, A, H, V, H, F),
+    Action.withdraw: _OWNER_ONLY,
+    Action.write_message: (L, A, A, H, V, H, F),
     Action.write_note: _REVIEWER_OWN,
+    Action.manage_members: _OWNER_ONLY,
+    Action.leave_dossier: (L, F, A, H, F, F, F),
     Action.create_dossier: _FOUNDERS,
     Action.erase_account: _FOUNDERS,
     Action.founder_pages: _FOUNDERS,
@@ -116,18 +124,26 @@ def relation(user: User | None, *, dossier: Dossier | None = None,
     if user.role == Role.staff:
         return Relation.staff
     if user.role == Role.founder:
-        owned = dossier or (route.dossier if route is not None else None)
-        return Relation.owner if owned is not None and owned.owner_id == user.id \
-            else Relation.founder
+        return _founder_relation(user, dossier or (route.dossier if route is not None else None))
     if user.role == Role.reviewer and route is not None \
             and route.partner_code == user.partner_code:
         return Relation.partner_reviewer
     return Relation.reviewer  # reviewers reach a dossier through their routes only
 
 
+def _founder_relation(user: User, dossier: Dossier | None) -> Relation:
+    if dossier is None:
+        return Relation.founder
+    if dossier.owner_id == user.id:
+        return Relation.owner
+    if any(m.user_id == user.id for m in dossier.members):
+        return Relation.member
+    return Relation.founder
+
+
 # The relations a role may have to an object: the role's own answer is theirs when they agree.
 ROLE_RELATIONS = {None: (Relation.anonymous,),
-                  Role.founder: (Relation.owner, Relation.founder),
+                  Role.founder: (Relation.owner, Relation.member, Relation.founder),
                   Role.reviewer: (Relation.partner_reviewer, Relation.reviewer),
                   Role.staff: (Relation.staff,)}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dossier.formatting import format_size
 from dossier.i18n import translate
 
 
@@ -70,7 +71,14 @@ class Invalid(DomainError, status=422, code="invalid"):
 
 
 class TooLarge(DomainError, status=413, code="too_large"):
-    """The upload or body is larger than allowed."""
+    """The upload or body is larger than allowed; its `limit` (bytes) reads "50 Mo"."""
+
+    def __init__(self, code: str | None = None, ctx: dict[str, Any] | None = None,
+                 errors: list[FieldError] | None = None):
+        ctx = dict(ctx or {})
+        if isinstance(ctx.get("limit"), int):
+            ctx |= {f"limit_{lang}": format_size(ctx["limit"], lang) for lang in ("fr", "en")}
+        super().__init__(code, ctx, errors)
 
 
 class UnsupportedType(DomainError, status=415, code="unsupported_type"):

@@ -91,6 +91,8 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
     "sources_unbalanced": N_("The sources add up to {actual} € but the total need is "
                              "{expected} €; difference: {difference} €."),
     "equity_over_100": N_("The founders' shares add up to {total}%: no more than 100%."),
+    "pending_input": N_("The value typed here (\"{typed}\") is not valid yet: correct it "
+                        "or clear it before submitting."),
     # the company registry
     "invalid_company_number": N_("Not a valid SIREN (9 digits) or SIRET (14 digits): check "
                                  "the number, its last digit is a checksum."),

@@ -16,7 +16,9 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     event,
+    false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -54,6 +56,10 @@ class User(Base):
     full_name: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Notifications are e-mailed unless the person turned it off (they stay in the app).
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The language of the person's notifications ("fr" or "en"; None: French).
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 class ApiToken(Base):
@@ -104,6 +110,11 @@ class Dossier(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # When the founder was told this untouched draft will be purged (retention).
     warned_at: Mapped[datetime | None]
+    # A sample seeded by `dossier demo` (shown with an "Example" badge), never a real one.
+    sample: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What the founder typed that is not valid yet, kept with its error until corrected
+    # (loc -> {"typed", "code", "ctx"}); never part of the content, the PDF or a version.
+    pending_input: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=dict)
 
     versions: Mapped[list[DossierVersion]] = relationship(
         back_populates="dossier", order_by="DossierVersion.number"
@@ -111,6 +122,47 @@ class Dossier(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="dossier", order_by="Attachment.created_at"
     )
+    members: Mapped[list[DossierMember]] = relationship(
+        back_populates="dossier", order_by="DossierMember.created_at",
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DossierMember(Base):
+    """A co-founder who reads and edits a dossier someone else owns (invited by e-mail)."""
+
+    __tablename__ = "dossier_members"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Invitation(Base):
+    """An e-mail invitation: a reviewer of a partner (from staff) or a co-founder of a
+    dossier (from its owner). The link is signed; the row says whether it is still open."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_email", "email"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))  # "reviewer" or "member"
+    email: Mapped[str] = mapped_column(String(254))
+    partner_code: Mapped[str | None] = mapped_column(
+        ForeignKey("partners.code", ondelete="CASCADE"))
+    dossier_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
 
 class DossierVersion(Base):
@@ -395,6 +447,8 @@ class Notification(Base):
     route_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("routes.id", ondelete="CASCADE"))
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The page it is about, relative to the site (the e-mail makes it absolute).
+    link: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     emailed_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]

@@ -8,21 +8,23 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dossier import messages as _messages  # noqa: F401  (registers the error messages)
 from dossier.errors import FieldError, Invalid
 from dossier.schema import DossierV1
 from dossier.schema.jsonschema import dossier_json_schema
 from dossier.schema.rules import Partners, field_slots, join, model_slots, rule_errors
+from dossier.schema.types import min_items
 
 __all__ = [
     "canonical_json",
     "completeness",
     "content_hash",
     "dossier_json_schema",
+    "draft_warnings",
     "dump_content",
     "pydantic_errors_to_field_errors",
     "submission_errors",
@@ -36,16 +38,19 @@ _SECTIONS = ("company", "founders", "project", "financials", "funding", "request
 
 def validate_draft(data: Any, *, partners: Partners | None = None,
                    today: date | None = None) -> DossierV1:
-    """Parse a draft: what is present must be valid, cross-field rules apply once complete."""
+    """Parse a draft: what is present must be valid. Cross-field rules are not checked here:
+    on a draft they are warnings (`draft_warnings`), and they block only the submission."""
     context = {"today": today or date.today(), "partners": partners}
     try:
-        dossier = DossierV1.model_validate(data, context=context)
+        return DossierV1.model_validate(data, context=context)
     except ValidationError as exc:
         raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from None
-    errors = rule_errors(dossier, partners=partners)
-    if errors:
-        raise Invalid(errors=errors)
-    return dossier
+
+
+def draft_warnings(d: DossierV1, *, partners: Partners | None = None) -> list[FieldError]:
+    """The cross-field rules a draft does not meet yet (a plan still unbalanced, shares above
+    100 %): saved all the same, listed in `completeness`, refused at submission."""
+    return rule_errors(d, partners=partners)
 
 
 def submission_errors(d: DossierV1, *, partners: Partners | None = None) -> list[FieldError]:
@@ -54,13 +59,68 @@ def submission_errors(d: DossierV1, *, partners: Partners | None = None) -> list
     return missing + rule_errors(d, partners=partners)
 
 
+def _item_model(info: Any) -> type[BaseModel] | None:
+    for arg in get_args(info.annotation) or (info.annotation,):
+        if get_origin(arg) is list:
+            inner = get_args(arg)[0]
+            return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+    return None
+
+
+def _slot_counts(d: DossierV1, name: str) -> tuple[int, int]:
+    """(filled, required) places of a section. A list with fewer items than it needs counts
+    the required fields of each missing item, not one place: founders not yet typed in are
+    seven fields to fill, not one."""
+    info = DossierV1.model_fields[name]
+    filled = required = 0
+    for loc, error in field_slots(getattr(d, name), info, name):
+        weight = 1
+        if error is not None and error.code in ("too_short", "missing"):
+            weight = _missing_items_weight(d, loc, error)
+        required += weight
+        filled += error is None
+    return filled, required
+
+
+def _missing_items_weight(d: DossierV1, loc: str, error: FieldError) -> int:
+    """How many places a missing list stands for: its missing items' required fields."""
+    info = _field_info(loc)
+    model = _item_model(info) if info is not None else None
+    if model is None:
+        return 1
+    need = min_items(info)
+    have = int(error.ctx.get("actual_length", 0)) if error.code == "too_short" else 0
+    per_item = sum(1 for _ in model_slots(None, model))
+    return (need - have) * per_item + 1  # the list itself, and each missing item's fields
+
+
+def _field_info(loc: str) -> Any:
+    """The FieldInfo of a loc without row numbers ("financials.forecast"), or None."""
+    model: Any = DossierV1
+    info = None
+    for name in re.sub(r"\[\d+\]", "", loc).split("."):
+        fields = getattr(model, "model_fields", {})
+        if name not in fields:
+            return None
+        info = fields[name]
+        model = _item_model(info) or _object_model(info)
+    return info
+
+
+def _object_model(info: Any) -> type[BaseModel] | None:
+    for arg in get_args(info.annotation) or (info.annotation,):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
 def completeness(d: DossierV1) -> dict[str, Any]:
-    """Progress of a draft: per-section counts of required places filled, and what is missing."""
+    """Progress of a draft's content: per-section counts of required places filled, what is
+    missing, and the cross-field rules not met yet (warnings)."""
     sections = {}
     for name in _SECTIONS:
-        slots = list(field_slots(getattr(d, name), DossierV1.model_fields[name], name))
-        filled = sum(error is None for _, error in slots)
-        sections[name] = {"filled": filled, "required": len(slots)}
+        filled, required = _slot_counts(d, name)
+        sections[name] = {"filled": filled, "required": required}
     errors = submission_errors(d)
     required = sum(s["required"] for s in sections.values())
     filled = sum(s["filled"] for s in sections.values())
@@ -69,6 +129,8 @@ def completeness(d: DossierV1) -> dict[str, Any]:
         "missing": [e.loc for e in errors if e.code in _MISSING_CODES],
         "sections": sections,
         "percent": 100 * filled // required if required else 100,
+        "filled": filled,
+        "required": required,
     }
 
 

@@ -11,6 +11,7 @@ from dossier.catalogue import _l
 from forms.definition import BYTES, enum_label
 from forms.enums import PARTNER
 from forms.formatting import (
+    format_country,
     format_date,
     format_int,
     format_money,
@@ -81,6 +82,8 @@ _SHOW: dict[Kind, Callable[[Field, Any, str, Mapping[str, str]], str]] = {
 
 
 def _display(f: Field, value: Any, lang: str, partners: Mapping[str, str]) -> str:
+    if f.key == "country":  # stored as a code (FR), read as a name (France)
+        return format_country(value, lang)
     show = _SHOW.get(f.kind)
     return show(f, value, lang, partners) if show else str(value)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from weasyprint import HTML
 
@@ -21,7 +20,6 @@ from forms.formatting import format_datetime, format_money, format_size
 from forms.pdf import environment
 from forms.text import LANGS
 
-PARIS = ZoneInfo("Europe/Paris")
 UI = {
     "title": _l("Deposit receipt"),
     "product": _l("Single funding dossier"),
@@ -54,11 +52,8 @@ UI = {
 
 
 def _moment(value: Any, lang: str) -> str:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        return ""
-    return format_datetime(value.astimezone(PARIS), lang)
+    """A stored moment (or its ISO text) on the Paris clock; "" when there is none."""
+    return format_datetime(value, lang) if isinstance(value, datetime | str) and value else ""
 
 
 def receipt_view(receipt: Mapping[str, Any], lang: str) -> dict[str, Any]:

@@ -1,11 +1,9 @@
-"""The languages of the documents and the Babel locale of each."""
+"""The languages of the documents and the Babel locale of each (dossier/formatting.py)."""
 
 from __future__ import annotations
 
+from dossier.formatting import babel_locale
+
 LANGS = ("fr", "en")
 
-
-
-def babel_locale(lang: str) -> str:
-    """The Babel locale used to display numbers and dates in `lang`."""
-    return "en_GB" if lang == "en" else "fr_FR"
+__all__ = ["LANGS", "babel_locale"]

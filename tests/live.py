@@ -58,7 +58,9 @@ def live_server(home: Path, **settings: str) -> Iterator[Server]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{home}/dossier.db",
            "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(home / "objects"),
            "SECRET_KEY_FILE": str(home / "secret"), "PORT": str(port),
-           "DEMO_PASSWORD": "demo1234", **settings}
+           "DEMO_PASSWORD": "demo1234",
+           "DEMO_SAMPLES": "0",  # tests start from the demo accounts alone; ask for samples
+           **settings}
     if "SECRET_KEY" not in settings:
         env.pop("SECRET_KEY", None)
     subprocess.run([DOSSIER, "db", "upgrade"], env=env, check=True, cwd=home, timeout=120)

@@ -15,7 +15,9 @@ from dossier.services import users
 def migrated(tmp_path, monkeypatch, **environment: str) -> tuple[CliRunner, str]:
     """A CLI runner on a new SQLite database, `dossier db upgrade` done; the database URL."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for name, value in {"DATABASE_URL": url, **environment}.items():
+    defaults = {"DATABASE_URL": url, "SECRET_KEY": "cli-test",
+                "STORAGE_PATH": str(tmp_path / "objects")}
+    for name, value in {**defaults, **environment}.items():
         monkeypatch.setenv(name, value)
     runner = CliRunner()
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0

@@ -90,12 +90,13 @@ def send_pending(runtime: Runtime, settings: MailSettings, *, policy: notificati
     with connect(settings) as smtp:
         for notification_id in ids:
             with runtime.sessions() as db, db.begin():
-                claimed = notifications.claim_for_mail(db=db, notification_id=notification_id)
-                if claimed is None:  # sent meanwhile, or being sent by another run
+                mail = notifications.claim_for_mail(db=db, notification_id=notification_id,
+                                                    link_base=runtime.public_url)
+                if mail is None:  # sent meanwhile, being sent by another run, or opted out
                     continue
-                row, address = claimed
-                message = compose(settings, to=address, subject=row.subject, body=row.body,
-                                  notification_id=row.id)
+                row = mail.notification
+                message = compose(settings, to=mail.address, subject=mail.subject,
+                                  body=mail.text, notification_id=row.id)
                 try:
                     smtp.send_message(message)
                 except smtplib.SMTPException as exc:

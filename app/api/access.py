@@ -25,7 +25,7 @@ class AccessRecordOut(BaseModel):
     role: str
     partner: str | None
     route_id: str | None
-    kind: Literal["dossier", "pdf", "attachment", "attachments_zip"]
+    kind: Literal["dossier", "pdf", "attachment", "attachments_zip", "handover"]
     object_id: str | None
     object_name: str | None
     version: int | None

@@ -1,4 +1,4 @@
-"""The caller's own notifications: list them, mark one read."""
+"""The caller's own notifications: list them, mark one or all read."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class NotificationOut(BaseModel):
     subject: str
     body: str
     route_id: str | None
+    link: str | None
     created_at: str
     read_at: str | None
     emailed_at: str | None
@@ -54,3 +55,17 @@ def read_notification(notification_id: str, user: CurrentUser, db: SessionDep) -
     """Mark one of the caller's notifications read (404 for anyone else's)."""
     return notifications.view(notifications.mark_read(db=db, user=user,
                                                       notification_id=notification_id))
+
+
+class ReadAll(BaseModel):
+    """How many notifications were marked read, and how many remain unread (none)."""
+
+    marked: int
+    unread: int
+
+
+@router.post("/notifications/read-all", response_model=ReadAll)
+def read_all_notifications(user: CurrentUser, db: SessionDep) -> Any:
+    """Mark every one of the caller's notifications read."""
+    marked = notifications.mark_all_read(db=db, user=user)
+    return {"marked": marked, "unread": notifications.unread_count(db=db, user=user)}

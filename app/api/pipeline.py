@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response, StreamingResponse
 
 from app import exports
@@ -12,10 +12,27 @@ from app.api.schemas import PipelineOut
 from app.deps import SessionDep, StaffUser, StateDep
 from app.exports import COLUMNS, XLSX
 from app.openapi import binary, problems
+from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
 
 router = APIRouter(tags=["staff"])
 __all__ = ["COLUMNS", "XLSX", "router"]
+
+EXPORT_SHAPE = Query(
+    alias="format",
+    description="`fr` (default): a French deliverable for people — French headers and "
+                "labels, Paris times, amounts as numbers; the CSV is UTF-8 with a BOM, "
+                "`;`-separated with a decimal comma, the XLSX has typed cells, euro formats, "
+                "filters and a « Lisez-moi » sheet. `codes`: the integrators' export — stable "
+                "codes as headers and values (the columns below), ISO 8601 moments in UTC, "
+                "dot decimals; the CSV is UTF-8 without BOM, `,`-separated. Columns (codes): "
+                + ", ".join(COLUMNS) + ". See docs/exports.md.")
+Shape = Annotated[exports.Shape, EXPORT_SHAPE]
+
+
+def _context(user, db, shape: exports.Shape) -> exports.Context:
+    return exports.Context(shape=shape, names=catalogue.partner_names(db=db),
+                           who=user.full_name or user.email)
 
 
 @router.get("/pipeline", response_model=PipelineOut, responses=problems(403))
@@ -29,14 +46,17 @@ def pipeline(user: StaffUser, db: SessionDep, state: StateDep) -> dict[str, Any]
 
 
 @router.get("/pipeline/export.csv", response_class=StreamingResponse,
-            responses={**binary("text/csv"), **problems(403)})
-def export_csv(user: StaffUser, db: SessionDep) -> StreamingResponse:
-    """Every route as a CSV line (UTF-8, `;`-separated for French spreadsheets)."""
-    return exports.csv_response(stats.export_rows(db=db))
+            responses={**binary("text/csv"), **problems(403, 422)})
+def export_csv(user: StaffUser, db: SessionDep, shape: Shape = "fr") -> StreamingResponse:
+    """Every route as a CSV line: for French spreadsheets (UTF-8 with BOM, `;`, decimal
+    comma, labels), or with `?format=codes` for integrators (codes, ISO dates, `,`)."""
+    return exports.csv_response(stats.export_rows(db=db), _context(user, db, shape))
 
 
 @router.get("/pipeline/export.xlsx", response_class=Response,
-            responses={**binary(XLSX), **problems(403)})
-def export_xlsx(user: StaffUser, db: SessionDep) -> Response:
-    """The partners' summary and every route, as an XLSX workbook."""
-    return exports.xlsx_response(stats.pipeline(db=db)["partners"], stats.export_rows(db=db))
+            responses={**binary(XLSX), **problems(403, 422)})
+def export_xlsx(user: StaffUser, db: SessionDep, shape: Shape = "fr") -> Response:
+    """The partners' summary and every route as an XLSX workbook (French headers, typed
+    cells, a « Lisez-moi » sheet), or with `?format=codes` the codes and UTC moments."""
+    return exports.xlsx_response(stats.pipeline(db=db)["partners"], stats.export_rows(db=db),
+                                 _context(user, db, shape))

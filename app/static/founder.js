@@ -162,33 +162,147 @@
     return placed;
   }
 
-  function updateSteps(sections) {
-    Object.keys(sections || {}).forEach(function (key) {
-      const s = sections[key];
+  function updateSteps(json) {
+    const steps = json.steps || {};
+    Object.keys(steps).forEach(function (key) {
+      const s = steps[key];
       const bar = document.querySelector("[data-step-bar='" + key + "']");
       if (bar) { bar.max = s.required; bar.value = s.filled; }
       const count = document.querySelector("[data-step-count='" + key + "']");
-      if (count) {
-        const lang = document.documentElement.lang;
-        count.textContent = lang === "en" ? s.filled + " of " + s.required + " filled"
-          : s.filled + " sur " + s.required + " renseignés";
-      }
+      if (count && s.text) count.textContent = s.text;
     });
+    if (typeof json.percent === "number") {
+      const bar = document.querySelector("[data-percent-bar]");
+      if (bar) { bar.value = json.percent; bar.textContent = json.percent + " %"; }
+      const text = document.querySelector("[data-percent-text]");
+      if (text && json.percent_text) text.textContent = "· " + json.percent_text;
+    }
+  }
+
+  function updateWarnings(box, warnings) {
+    if (!box || !warnings) return;
+    box.textContent = "";
+    box.hidden = !warnings.length;
+    if (!warnings.length) return;
+    const h = document.createElement("h2");
+    h.textContent = box.dataset.title || "";
+    const intro = document.createElement("p");
+    intro.textContent = box.dataset.intro || "";
+    const list = document.createElement("ul");
+    warnings.forEach(function (w) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = w.href;
+      a.textContent = w.label + (document.documentElement.lang === "en" ? ": " : "\u00a0: ")
+        + w.message;
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    box.append(h, intro, list);
+  }
+
+  // --- what was typed, kept in this tab while the session is gone ------------------------
+  const STASH = "du-wizard:";
+
+  function stashKey(form) { return STASH + form.dataset.autosave; }
+
+  function stash(form) {
+    try {
+      const entries = [];
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "_action" && name !== "csrf" && typeof value === "string") {
+          entries.push([name, value]);
+        }
+      });
+      sessionStorage.setItem(stashKey(form), JSON.stringify({ at: Date.now(), entries: entries }));
+    } catch (e) { /* storage full or off: the page still holds the values */ }
+  }
+
+  function dossierPrefix(form) {
+    return STASH + form.dataset.autosave.replace(/\/autosave\/[^/]*$/, "/");
+  }
+
+  function forgetStashes(form) {
+    try {
+      const prefix = dossierPrefix(form);
+      Object.keys(sessionStorage).forEach(function (k) {
+        if (k.indexOf(prefix) === 0) sessionStorage.removeItem(k);
+      });
+    } catch (e) { /* nothing kept */ }
+  }
+
+  function ensureInput(form, name) {
+    if (form.elements.namedItem(name)) return;
+    const m = /^(.+)\[(\d+)\]\.[^.]+$/.exec(name);
+    const group = m && form.querySelector("fieldset.group[data-list='" + m[1] + "']");
+    for (let i = 0; group && i < 50 && !form.elements.namedItem(name); i += 1) {
+      const before = group.querySelectorAll(".rows > fieldset.row").length;
+      addRow(group);
+      if (group.querySelectorAll(".rows > fieldset.row").length === before) break;
+    }
+  }
+
+  function restore(form) {
+    let kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(stashKey(form)) || "null"); } catch (e) { kept = null; }
+    if (!kept || !kept.entries || Date.now() - kept.at > 24 * 3600 * 1000) return false;
+    const byName = {};
+    kept.entries.forEach(function (pair) {
+      (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]);
+    });
+    Object.keys(byName).forEach(function (name) { ensureInput(form, name); });
+    Array.from(form.elements).forEach(function (el) {
+      if (!el.name || el.name === "csrf" || el.name === "_action" || !(el.name in byName)) {
+        if (el.type === "checkbox" && el.name && !(el.name in byName)) el.checked = false;
+        return;
+      }
+      const values = byName[el.name];
+      if (el.type === "checkbox" || el.type === "radio") el.checked = values.indexOf(el.value) >= 0;
+      else el.value = values[0];
+    });
+    form.querySelectorAll("fieldset.group").forEach(refreshTotals);
+    return true;
+  }
+
+  function cameFromLogin() {
+    if (/[?&]restore=1\b/.test(window.location.search)) return true;
+    try {
+      const ref = new URL(document.referrer);
+      return ref.origin === window.location.origin && ref.pathname === "/login";
+    } catch (e) { return false; }
   }
 
   // --- autosave ---------------------------------------------------------------------------
   function setupAutosave(form) {
     const url = form.dataset.autosave;
     const status = form.querySelector("[data-autosave-status]");
+    const warningsBox = document.querySelector("[data-warnings]");
+    if (warningsBox && status) warningsBox.dataset.intro = status.dataset.warningsIntro || "";
     let timer = null;
     let busy = false;
     let again = false;
     let dirty = false;
+    let expired = false;
 
     function say(text, failed) {
       if (!status) return;
       status.textContent = text;
       status.classList.toggle("failed", !!failed);
+    }
+
+    function sayExpired() {
+      if (!status) return;
+      const back = window.location.pathname + "?restore=1";
+      [status, document.querySelector("[data-session-banner]")].forEach(function (box) {
+        if (!box) return;
+        const link = document.createElement("a");
+        link.href = "/login?next=" + encodeURIComponent(back);
+        link.textContent = status.dataset.loginText || "";
+        box.textContent = (status.dataset.expired || "") + " ";
+        box.appendChild(link);
+        box.hidden = false;
+      });
+      status.classList.add("failed");
     }
 
     function body() {
@@ -197,7 +311,36 @@
       return new URLSearchParams(data);
     }
 
+    function timeOf(json) {
+      const at = json.saved_at ? new Date(json.saved_at) : new Date();
+      return at.toLocaleTimeString(document.documentElement.lang,
+        { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+    }
+
+    function answered(json) {
+      clearErrors(form);
+      const errors = json.errors || [];
+      showErrors(form, errors);
+      updateSteps(json);
+      updateWarnings(warningsBox, json.warnings);
+      if (json.saved) forgetStashes(form);
+      if (json.saved && json.kept) {
+        const words = json.kept > 1 ? status.dataset.keptMany : status.dataset.kept;
+        say((words || "").replace("{count}", json.kept).replace("{time}", timeOf(json)), true);
+      } else if (errors.length) {
+        const words = errors.length > 1 ? status.dataset.failedMany : status.dataset.failed;
+        say((words || "").replace("{count}", errors.length), true);
+      } else if (json.checked_only) {
+        say(status.dataset.checked || "");
+      } else if (json.saved) {
+        say((status.dataset.saved || "").replace("{time}", timeOf(json)));
+      } else {
+        say("");
+      }
+    }
+
     function send(keepalive) {
+      if (expired) { stash(form); return; }
       if (busy && !keepalive) { again = true; return; }
       busy = true;
       dirty = false;
@@ -206,29 +349,26 @@
         method: "POST", body: body(), credentials: "same-origin", keepalive: !!keepalive,
         headers: { "X-CSRF-Token": form.dataset.csrf, "Accept": "application/json" },
       }).then(function (r) {
-        return r.json().then(function (json) { return { ok: r.ok, json: json }; });
-      }).then(function (res) {
-        const json = res.json || {};
-        clearErrors(form);
-        const errors = json.errors || [];
-        showErrors(form, errors);
-        updateSteps(json.sections);
-        if (errors.length) {
-          // French and English agree from one up: singular for 1, plural above.
-          const words = errors.length > 1 ? status.dataset.failedMany : status.dataset.failed;
-          say((words || "").replace("{count}", errors.length), true);
-        } else if (json.checked_only) {
-          say(status.dataset.checked || "");
-        } else if (json.saved) {
-          const at = json.saved_at ? new Date(json.saved_at) : new Date();
-          const time = at.toLocaleTimeString(document.documentElement.lang,
-            { hour: "2-digit", minute: "2-digit" });
-          say((status.dataset.saved || "").replace("{time}", time));
-        } else {
-          say("");
+        const json = (r.headers.get("content-type") || "").indexOf("json") >= 0;
+        if (r.status === 401 || r.status === 403 || (r.redirected && /\/login/.test(r.url))) {
+          return { expired: true };
         }
+        if (!json) throw new Error("not json");
+        return r.json();
+      }).then(function (json) {
+        if (json.expired) {
+          expired = true;
+          stash(form);
+          sayExpired();
+          return;
+        }
+        answered(json);
       }).catch(function () {
         dirty = true;
+        stash(form);
+        say(status ? status.dataset.offline : "", true);
+        clearTimeout(timer);
+        timer = setTimeout(function () { if (dirty) send(); }, 10000);
       }).finally(function () {
         busy = false;
         if (again) { again = false; send(); }
@@ -237,6 +377,7 @@
 
     function schedule(delay) {
       dirty = true;
+      if (expired) { stash(form); return; }
       clearTimeout(timer);
       timer = setTimeout(function () { send(); }, delay);
     }
@@ -246,10 +387,30 @@
       if (e.target.matches("input[type=text], input[type=email], input[type=url], " +
                            "input[type=tel], textarea")) schedule(1500);
     });
-    form.addEventListener("submit", function () { clearTimeout(timer); dirty = false; });
+    form.addEventListener("submit", function (e) {
+      clearTimeout(timer);
+      stash(form);  // if the session is gone, the login brings these values back
+      if (expired) {
+        e.preventDefault();
+        sayExpired();
+        const banner = document.querySelector("[data-session-banner]");
+        if (banner) banner.scrollIntoView({ block: "nearest" });
+        return;
+      }
+      dirty = false;
+    });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && dirty) { clearTimeout(timer); send(true); }
     });
+
+    if (cameFromLogin() && restore(form)) {
+      if (/[?&]restore=1\b/.test(window.location.search) && window.history.replaceState) {
+        window.history.replaceState(null, "", window.location.pathname + window.location.hash);
+      }
+      send();
+    } else {
+      forgetStashes(form);
+    }
   }
 
   // --- uploads with a progress bar ------------------------------------------------------------

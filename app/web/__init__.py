@@ -6,18 +6,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.web.common import auth
+from app.web.common import account, auth
+from app.web.common import notifications as notification_pages
 from app.web.common.deps import LoginRequired
 from app.web.common.security import SecurityHeaders
 from app.web.founder import pages as founder
+from app.web.founder import team as founder_team
 from app.web.reviewer import pages as reviewer
+from app.web.staff import invitations as staff_invitations
 from app.web.staff import pages as staff
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-PAGE_ROUTERS = [auth.router, founder.router, reviewer.router, staff.router]
+PAGE_ROUTERS = [auth.router, account.router, notification_pages.router, founder.router,
+                founder_team.router, reviewer.router, staff.router, staff_invitations.router]
 
 
 def install(app: FastAPI) -> None:
@@ -28,5 +32,11 @@ def install(app: FastAPI) -> None:
         app.include_router(router)
 
     @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        login = f"/login?next={quote(exc.next_url, safe='/')}"
+        if "application/json" in request.headers.get("accept", "") \
+                and "text/html" not in request.headers.get("accept", ""):
+            # A page's script (the wizard's autosave): say so, instead of a login page it
+            # cannot read; it keeps what was typed and offers to log in again.
+            return JSONResponse({"error": "login_required", "login": login}, status_code=401)
+        return RedirectResponse(login, status_code=303)

@@ -6,9 +6,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
-
 from dossier.catalogue import N_, N_plural, _, ngettext
+from dossier.formatting import format_date, format_money
 from dossier.i18n import DEFAULT_LANG, LANGS, register, translate
 from dossier.labels import in_sentence, label
 
@@ -70,11 +69,11 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
     "instrument_not_requested": N_("Nothing is requested from this partner; it offers: "
                                    "{offered}."),
     "unknown_instrument": N_("Choose what you ask of this partner (it offers: {offered})."),
-    "amount_ok": N_("Amount requested: {amount} €; this partner funds {limits}."),
-    "amount_below_min": N_("Amount requested: {amount} €, below this partner's minimum "
-                           "({min} €)."),
-    "amount_above_max": N_("Amount requested: {amount} €, above this partner's maximum "
-                           "({max} €)."),
+    "amount_ok": N_("Amount requested: {amount}; this partner funds {limits}."),
+    "amount_below_min": N_("Amount requested: {amount}, below this partner's minimum "
+                           "({min})."),
+    "amount_above_max": N_("Amount requested: {amount}, above this partner's maximum "
+                           "({max})."),
     "amount_not_requested": N_("No amount is requested from this partner; it funds {limits}."),
     "unknown_amount": N_("Fill in the amount requested from this partner (it funds {limits})."),
     "document_expired": N_plural("{kind} \"{name}\" expired on {expired_on} (this partner "
@@ -98,16 +97,30 @@ def _age_limits(ctx: Mapping[str, Any], lang: str) -> dict[str, str]:
 
 def _amount_limits(ctx: Mapping[str, Any], lang: str) -> dict[str, str]:
     low, high = ctx.get("min"), ctx.get("max")
-    words = (_("from {low} € to {high} €", lang) if low is not None and high is not None
-             else _("from {low} €", lang) if low is not None else _("up to {high} €", lang))
-    return {"limits": words.format(low=low, high=high)}
+    words = (_("from {low} to {high}", lang) if low is not None and high is not None
+             else _("from {low}", lang) if low is not None else _("up to {high}", lang))
+    return {"limits": words.format(low=_money(low, lang), high=_money(high, lang))}
+
+
+def _money(value: Any, lang: str) -> Any:
+    return format_money(value, lang) if value not in (None, "") else value
+
+
+def _day(value: Any, lang: str) -> Any:
+    return format_date(value, lang) if value else value
+
+
+# rule -> ctx key -> how its figure is worded (euros and dates through the one formatter)
+_FIGURES: dict[str, dict[str, Callable[[Any, str], Any]]] = {
+    "amount": {"amount": _money, "min": _money, "max": _money},
+    "company_age": {"creation_date": _day},
+}
 
 
 def _expiry(ctx: Mapping[str, Any], lang: str) -> dict[str, str]:
     day = date.fromisoformat(str(ctx["expired_on"]))
     kind = label("attachment_kind", str(ctx.get("kind")), lang)
-    return {"expired_on": format_date(day, "long", locale="fr_FR" if lang == "fr" else "en_GB"),
-            "kind": kind}
+    return {"expired_on": format_date(day, lang), "kind": kind}
 
 
 _DERIVED: dict[str, Callable[[Mapping[str, Any], str], dict[str, str]]] = {
@@ -131,6 +144,9 @@ def render(rule: str, code: str, ctx: Mapping[str, Any], lang: str = DEFAULT_LAN
             words[key] = ", ".join(items) if items else "—"
         else:
             words[key] = value_label(kind, value, lang) if kind and value else value
+        figure = _FIGURES.get(rule, {}).get(key)
+        if figure is not None:
+            words[key] = figure(value, lang)
     if rule in _DERIVED:
         words |= _DERIVED[rule](ctx, lang)
     return translate(code, words, lang)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from dossier.errors import FieldError
+from dossier.formatting import per_language
 from dossier.money import as_str
 from dossier.schema.enums import Instrument
 from dossier.schema.models import Company, DossierV1, Funding, PartnerRequest
@@ -83,7 +84,8 @@ def rule_errors(d: DossierV1, *, partners: Partners | None = None) -> list[Field
     if d.founders:
         total = sum((f.equity_pct for f in d.founders if f.equity_pct is not None), Decimal(0))
         if total > 100:
-            errors.append(FieldError("founders", "equity_over_100", {"total": as_str(total)}))
+            errors.append(FieldError("founders", "equity_over_100",
+                                     per_language(total=as_str(total))))
     if d.financials:
         errors += _distinct_years("financials.history", d.financials.history or [])
         errors += _distinct_years("financials.forecast", d.financials.forecast or [])
@@ -123,8 +125,8 @@ def _balance(loc: str, code: str, total: Decimal | None,
         return
     actual = sum(amounts, Decimal(0))
     if actual != total:
-        yield FieldError(loc, code, {"expected": as_str(total), "actual": as_str(actual),
-                                     "difference": as_str(actual - total)})
+        yield FieldError(loc, code, per_language(expected=as_str(total), actual=as_str(actual),
+                                                 difference=as_str(actual - total)))
 
 
 def _funding(funding: Funding, partners: Partners | None) -> Iterator[FieldError]:

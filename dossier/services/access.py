@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dossier.errors import NotFound
 from dossier.models import AccessRecord, Attachment, Dossier, Role, Route, User
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 class AccessKind(StrEnum):
@@ -70,3 +75,46 @@ def access_view(row: AccessRecord) -> dict[str, Any]:
             "route_id": str(row.route_id) if row.route_id else None, "kind": row.kind,
             "object_id": row.object_id, "object_name": row.object_name,
             "version": row.version, "via": row.via}
+
+
+@dataclass
+class AccessGroup:
+    """The readings of one person, of one thing, on one day (Paris time): one line of the
+    founder's log, with how many times and when first and last."""
+
+    day: date
+    first: datetime
+    last: datetime
+    count: int
+    email: str
+    role: str
+    partner_code: str | None
+    kind: str
+    object_name: str | None
+    versions: list[int]
+    via: str
+
+
+def access_summary(*, db: Session, dossier: Dossier,
+                   limit: int = 5000) -> tuple[int, list[AccessGroup]]:
+    """The dossier's readings grouped per person, thing and day, newest first; and how many
+    readings there are in all (only the newest `limit` are grouped)."""
+    total, rows = access_log(db=db, dossier=dossier, limit=limit)
+    groups: dict[tuple[Any, ...], AccessGroup] = {}
+    for row in rows:  # newest first
+        at = row.created_at.astimezone(PARIS)
+        key = (at.date(), row.user_id or row.email, row.partner_code, row.kind,
+               row.object_id or row.object_name)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = AccessGroup(at.date(), row.created_at, row.created_at, 1, row.email,
+                                      row.role, row.partner_code, row.kind, row.object_name,
+                                      [row.version] if row.version else [], row.via)
+            continue
+        group.count += 1
+        group.first = row.created_at
+        if row.version and row.version not in group.versions:
+            group.versions.append(row.version)
+    for group in groups.values():
+        group.versions.sort()
+    return total, list(groups.values())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -161,3 +162,26 @@ def version_file_ids(*, db: Session, route: Route, number: int) -> set[str]:
     old = db.scalar(select(DossierVersion).where(DossierVersion.dossier_id == route.dossier_id,
                                                  DossierVersion.number == number))
     return {str(a["id"]) for a in (old.attachments if old else [])}
+
+
+# What the founder's side did since the partner last read the route: the inbox's badges.
+ACTIVITY = {"info_answered": "answer", "message": "message", "updated": "version"}
+
+
+def unseen_activity(*, db: Session, route_ids: list[str]) -> dict[str, set[str]]:
+    """For each route, what happened since the partner last opened it: "answer" (the founder
+    answered a request), "message" (the founder wrote), "version" (a new version arrived)."""
+    keys = [uuid.UUID(str(r)) for r in route_ids]
+    if not keys:
+        return {}
+    rows = db.execute(select(RouteEvent.route_id, RouteEvent.type)
+                      .join(Route, Route.id == RouteEvent.route_id)
+                      .where(RouteEvent.route_id.in_(keys),
+                             RouteEvent.type.in_(list(ACTIVITY)),
+                             RouteEvent.actor_role != "reviewer",
+                             or_(Route.last_read_at.is_(None),
+                                 RouteEvent.created_at > Route.last_read_at))).all()
+    found: dict[str, set[str]] = {}
+    for route_id, kind in rows:
+        found.setdefault(str(route_id), set()).add(ACTIVITY[kind])
+    return found

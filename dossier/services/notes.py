@@ -44,10 +44,18 @@ def add_note(*, db: Session, route: Route, user: User, body: Any) -> RouteNote:
         text = MessageIn.model_validate({"body": body}).body
     except ValidationError as exc:
         raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
+    take_on(route=route, user=user)
     note = RouteNote(route_id=route.id, author_id=user.id, body=text)
     db.add(note)
     db.flush()
     return note
+
+
+def take_on(*, route: Route, user: User | None) -> None:
+    """The reviewer who acts first on a route nobody handles yet handles it."""
+    if (route.assigned_to_id is None and user is not None and user.role == Role.reviewer
+            and user.partner_code == route.partner_code):
+        route.assigned_to_id = user.id
 
 
 def colleagues(*, db: Session, user: User) -> list[User]:

@@ -64,6 +64,8 @@ def _dossier(db: Session, dossier: Dossier) -> tuple[dict[str, Any], list[Export
         "id": str(dossier.id), "status": dossier.status, "version": dossier.current_version,
         "created_at": _iso(dossier.created_at), "updated_at": _iso(dossier.updated_at),
         "content": dossier.content, "attachments": items,
+        # what was typed and is not valid yet: the founder's data too (GDPR art. 15)
+        "pending_input": dossier.pending_input or {},
         "versions": [{"number": v.number, "schema_version": v.schema_version,
                       "content_hash": v.content_hash, "created_at": _iso(v.created_at),
                       "content": v.content, "attachments": v.attachments} for v in versions],

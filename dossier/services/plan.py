@@ -8,7 +8,7 @@ from typing import Any
 from dossier.funding import funding_plan
 from dossier.models import Route
 from dossier.money import as_str, from_cents
-from dossier.routing.machine import State
+from dossier.routing.machine import CLOSED_STATES, State
 from dossier.schema import DossierV1
 
 
@@ -22,6 +22,7 @@ def approved_amount(route: Route) -> Decimal:
 def tracked_plan(content: DossierV1, routes: list[Route]) -> dict[str, Any]:
     """The plan with each source's approved amount, the amount covered and what remains."""
     approved = {r.partner_code: approved_amount(r) for r in routes}
+    closed = {r.partner_code: str(r.state) for r in routes if r.state in CLOSED_STATES}
     matched_sources: set[str] = set()
     covered = Decimal("0.00")
     plan = funding_plan(content, covered_eur=Decimal("0.00"))
@@ -34,6 +35,8 @@ def tracked_plan(content: DossierV1, routes: list[Route]) -> dict[str, Any]:
             covered += amount
         else:
             source["approved_eur"] = None
+        # what became of a requested source: its partner approved, declined or was withdrawn
+        source["outcome"] = closed.get(partner) if source["status"] == "requested" else None
     # Approvals from partners no source names still cover the need.
     covered += sum((a for p, a in approved.items() if p not in matched_sources), Decimal("0.00"))
     result = funding_plan(content, covered_eur=covered)

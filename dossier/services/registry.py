@@ -5,19 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dossier.db import insert_for, utcnow
 from dossier.errors import FieldError
+from dossier.formatting import format_date
 from dossier.models import RegistryCheck, RegistryCompany
 from dossier.ports import RegistryPort
 from dossier.registry import CompanyFacts, RegistryUnavailable, normalize, registry_record
 
-PARIS = ZoneInfo("Europe/Paris")
 # The founder is told to try again after this when the registry gave no Retry-After.
 DEFAULT_RETRY_AFTER_S = 60.0
 # A pending number is checked again after 1, 2, 4 … minutes, at most every 6 hours.
@@ -158,10 +156,10 @@ def closed_company(db: Session, company: dict[str, Any]) -> list[FieldError]:
     record = record_for(db, company)
     if record["status"] != "closed":
         return []
-    day = datetime.fromisoformat(record["fetched_at"]).astimezone(PARIS).date()
+    checked = datetime.fromisoformat(record["fetched_at"])
     return [FieldError("company.siren", "company_closed",
-                       {"date_fr": format_date(day, "long", locale="fr_FR"),
-                        "date_en": format_date(day, "long", locale="en_GB")})]
+                       {"date_fr": format_date(checked, "fr"),
+                        "date_en": format_date(checked, "en")})]
 
 
 def watch(db: Session, company: dict[str, Any], now: datetime | None = None) -> None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from dossier.catalogue import N_
 from dossier.db import transaction
 from dossier.errors import FieldError, Forbidden, Invalid
+from dossier.formatting import PARIS
 from dossier.i18n import register
 from dossier.models import (
     AccessRecord,
@@ -53,7 +53,6 @@ from dossier.security import verify_password
 from dossier.services import objects
 from dossier.services.notifications import FOUNDER_LINK, SIGNATURE, Notice, add
 
-PARIS = ZoneInfo("Europe/Paris")
 WARNING_KIND = "retention_warning"
 
 register({"erasure_password": N_("Wrong password: your account was not erased.")})

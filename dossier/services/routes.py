@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,7 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
-from dossier.services import inbox
+from dossier.services import inbox, notes, notifications
 from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
@@ -73,6 +74,7 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
         route.state = target.value
     if actor == Actor.reviewer and route.first_action_at is None:
         route.first_action_at = now
+        notes.take_on(route=route, user=user)
     if target in DECIDED_STATES:
         route.decided_at = now
     route.updated_at = now
@@ -85,6 +87,7 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
                      payload=payload or {}, created_at=now)
     db.add(row)
     db.flush()
+    notifications.on_event(db=db, route=route, event=row)
     return row
 
 
@@ -175,12 +178,14 @@ def post_message(*, db: Session, route: Route, user: User, body: Any) -> Message
                 or (allowed is not None and str(attachment.id) not in allowed)):
             raise Invalid(errors=[FieldError(f"attachment_ids[{index}]", "attachment_unknown")])
         ids.append(str(attachment.id))
-    message = Message(route_id=route.id, author_id=user.id, author_role=user.role,
-                      body=data.body, attachment_ids=ids)
+    message = Message(id=uuid.uuid4(), route_id=route.id, author_id=user.id,
+                      author_role=user.role, body=data.body, attachment_ids=ids,
+                      created_at=utcnow())
     db.add(message)
     if user.role == Role.founder and route.state == State.info_requested:
         fire(db=db, route=route, user=user, event="info_answered",
-             payload={"by": "message", "attachment_ids": list(data.attachment_ids)})
+             payload={"by": "message", "attachment_ids": list(data.attachment_ids),
+                      "message_id": str(message.id)})
     else:
         fire(db=db, route=route, user=user, event="message", payload={"length": len(data.body)})
     db.flush()

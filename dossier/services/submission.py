@@ -33,6 +33,7 @@ from dossier.services.dossiers import (
     attachment_view,
     latest_version,
     parse_content,
+    pending_errors,
     require_owner,
     set_content,
     update_draft,
@@ -66,11 +67,14 @@ def documents(dossier: Dossier) -> list[Document]:
     return [Document(a.kind, a.issued_on, a.filename) for a in dossier.attachments]
 
 
-def refusals(*, db: Session, dossier: Dossier, lang: str) -> list[FieldError]:
-    """Why partners not yet routed would refuse the dossier: unmet rules, missing files."""
+def refusals(*, db: Session, dossier: Dossier, lang: str,
+             given: list[Verdict] | None = None) -> list[FieldError]:
+    """Why partners not yet routed would refuse the dossier: unmet rules, missing files
+    (`given`: the verdicts, when the caller already asked for them)."""
     content = DossierV1.model_validate(dossier.content)
     already = routes_of(db=db, dossier=dossier)
-    verdicts = {v.partner: v for v in eligibility(db=db, dossier=dossier, lang=lang)}
+    asked = eligibility(db=db, dossier=dossier, lang=lang) if given is None else given
+    verdicts = {v.partner: v for v in asked}
     errors = []
     for index, request in enumerate(content.requests or []):
         verdict = verdicts.get(request.partner)
@@ -87,6 +91,13 @@ def _refused(loc: str, partner: str, verdict: Verdict) -> list[FieldError]:
         errors.append(FieldError(loc, "attachments_missing",
                                  {"partner": partner, "kinds": ", ".join(verdict.missing)}))
     return errors
+
+
+def pending_input_errors(dossier: Dossier) -> list[FieldError]:
+    """One error per value typed in the wizard and kept pending, naming its field."""
+    return [FieldError(e.loc, "pending_input", {"typed": str(
+        (dossier.pending_input or {}).get(e.loc, {}).get("typed") or "")})
+        for e in pending_errors(dossier)]
 
 
 def routes_of(*, db: Session, dossier: Dossier) -> dict[str, Route]:
@@ -135,6 +146,9 @@ def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: st
     errors = registry.closed_company(db, company) + refusals(db=db, dossier=dossier, lang=lang)
     if errors:
         raise Invalid("submission_refused", {"count": len(errors)}, errors=errors)
+    pending = pending_input_errors(dossier)
+    if pending:  # a value typed in the wizard that is not valid yet: correct it first
+        raise Invalid("dossier_incomplete", {"count": len(pending)}, errors=pending)
     registry.watch(db, company, now)
     if consent is not True:
         raise Invalid("consent_required", errors=[FieldError("consent", "consent_required")])
@@ -240,9 +254,15 @@ def amend(*, db: Session, dossier: Dossier, user: User, data: Any,
 
 
 def _outbox(*, db: Session, version: DossierVersion, kind: str) -> RoutingRequest:
-    request = RoutingRequest(version_id=version.id, kind=kind)
-    db.add(request)
-    db.flush()
+    """The version's one outbox row, noted for routing after commit. A partner added to an
+    amended version (PUT, then submit) joins the amendment's row, reopened if it was done."""
+    request = db.scalar(select(RoutingRequest).where(RoutingRequest.version_id == version.id))
+    if request is None:
+        request = RoutingRequest(version_id=version.id, kind=kind)
+        db.add(request)
+        db.flush()
+    else:
+        request.completed_at = None
     route_after_commit(db, version.id)
     return request
 

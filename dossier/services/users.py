@@ -26,15 +26,31 @@ def get_by_email(*, db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def checked_new_account(*, email: str, password: str) -> str:
-    """The normalised e-mail of a new account; Invalid for a bad address or short password."""
+def checked_email(email: str) -> str:
+    """The normalised address; Invalid (field `email`) when it is not one."""
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise Invalid(errors=[FieldError("email", "email_invalid")]) from exc
-    if len(password) < 8:
-        raise Invalid(errors=[FieldError("password", "password_too_short", {"min_length": 8})])
     return normalize_email(email)
+
+
+def checked_new_account(*, email: str, password: str) -> str:
+    """The normalised e-mail of a new account; Invalid for a bad address or short password."""
+    email = checked_email(email)
+    check_password_strength(password)
+    return email
+
+
+MIN_PASSWORD = 8
+
+
+def check_password_strength(password: str, loc: str = "password") -> None:
+    """The one rule for a new password (sign-up, reset, change, invitation); Invalid names
+    the field."""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(errors=[FieldError(loc, "password_too_short",
+                                         {"min_length": MIN_PASSWORD})])
 
 
 def create_user(*, db: Session, email: str, password: str, role: str,
@@ -60,6 +76,30 @@ def set_password(*, db: Session, user: User, password: str) -> None:
     """Replace a user's password."""
     user.password_hash = hash_password(password)
     db.flush()
+
+
+def end_sessions(*, db: Session, user: User, keep: str | None = None) -> int:
+    """Revoke every live token of the user (pages and API), but the `keep` one; how many."""
+    rows = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                             ApiToken.revoked_at.is_(None)))
+    kept = token_digest(keep) if keep else None
+    now, ended = utcnow(), 0
+    for row in rows:
+        if row.token_hash != kept:
+            row.revoked_at, ended = now, ended + 1
+    db.flush()
+    return ended
+
+
+def change_password(*, db: Session, user: User, current: str, new: str,
+                    keep: str | None = None) -> None:
+    """The logged-in user replaces their password, proving the current one; their other
+    sessions end (the `keep` token, this browser's, stays)."""
+    if not verify_password(current, user.password_hash):
+        raise Invalid(errors=[FieldError("current_password", "current_password_wrong")])
+    check_password_strength(new, "new_password")
+    set_password(db=db, user=user, password=new)
+    end_sessions(db=db, user=user, keep=keep)
 
 
 def password_matches(user: User | None, password: str) -> bool:

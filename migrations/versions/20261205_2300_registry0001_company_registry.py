@@ -1,7 +1,7 @@
 """registry_companies, registry_checks: the company registry's answers and the checks to redo
 
 Revision ID: registry0001
-Revises: delivery0001
+Revises: i14notify01
 Create Date: 2026-12-05 23:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dossier.db import JSONType, UTCDateTime
 
 revision: str = 'registry0001'
-down_revision: str | None = 'delivery0001'
+down_revision: str | None = 'i14notify01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -52,7 +52,9 @@ def test_partial_draft_then_full_dossier_then_pdf(client, founder):
     r = client.put(f"/api/v1/dossiers/{dossier_id}", headers=founder, json=full_dossier())
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["completeness"]["ready"] is True
+    done = body["completeness"]
+    assert done["fields"]["filled"] == done["fields"]["required"]  # every field is there
+    assert done["ready"] is False and done["attachments"]["missing"]  # not the documents
     shares = {s["label"]: Decimal(s["share_pct"]) for s in body["funding_plan"]["sources"]}
     assert Decimal("5.27") in shares.values()
     assert body["content"]["funding"]["total_need_eur"] == "1329243.00"

@@ -135,7 +135,7 @@ def test_a_partner_not_requested_is_still_evaluated(partners, make_dossier):
     assert result.eligible and not result.requested
     amount = reason(result, "amount")
     assert amount.code == "amount_not_requested" and amount.ok
-    assert "Aucun montant" in amount.message and "10000.00 €" in amount.message
+    assert "Aucun montant" in amount.message and "10\u202f000,00\u00a0€" in amount.message
     assert reason(result, "instrument").code == "instrument_not_requested"
     assert "No amount is requested" in reason(
         check(partners["cic"], make_dossier(), lang="en"), "amount").message

@@ -114,6 +114,7 @@ def test_every_verdict_renders_in_both_languages(partners, make_dossier):
 def test_french_by_default_and_for_an_unknown_language():
     ctx = {"amount": "500.00", "min": "1000.00", "max": None}
     french = render("amount", "amount_below_min", ctx)
-    assert french == "Montant demandé : 500.00 €, sous le minimum de ce partenaire (1000.00 €)."
+    assert french == ("Montant demandé : 500,00\u00a0€, sous le minimum de ce partenaire "
+                      "(1\u202f000,00\u00a0€).")
     assert render("amount", "amount_below_min", ctx, "de") == french
-    assert render("amount", "amount_below_min", ctx, "en").startswith("Amount requested: 500.00")
+    assert render("amount", "amount_below_min", ctx, "en").startswith("Amount requested: €500.00")

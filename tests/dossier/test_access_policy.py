@@ -13,8 +13,8 @@ from dossier.errors import Forbidden, NotFound, Unauthorized
 from dossier.models import Role
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
 
-OWNER = uuid.uuid4()
-DOSSIER = SimpleNamespace(owner_id=OWNER)
+OWNER, MEMBER = uuid.uuid4(), uuid.uuid4()
+DOSSIER = SimpleNamespace(owner_id=OWNER, members=[SimpleNamespace(user_id=MEMBER)])
 
 
 def user(role: Role, *, id: uuid.UUID | None = None, partner: str | None = None):
@@ -36,6 +36,8 @@ def test_relations_of_users_to_a_route_and_a_dossier():
     r = route()
     assert access.relation(None, route=r) == Relation.anonymous
     assert access.relation(user(Role.founder, id=OWNER), route=r) == Relation.owner
+    assert access.relation(user(Role.founder, id=MEMBER), route=r) == Relation.member
+    assert access.relation(user(Role.founder, id=MEMBER), dossier=DOSSIER) == Relation.member
     assert access.relation(user(Role.founder), route=r) == Relation.founder
     assert access.relation(user(Role.reviewer, partner="cepac"), route=r) \
         == Relation.partner_reviewer
@@ -99,3 +101,23 @@ def test_require_raises_the_refusal_of_the_table():
         access.require(user(Role.founder), Action.edit_dossier, dossier=DOSSIER)
     assert hidden.value.code == "dossier_not_found"
     access.require(user(Role.founder, id=OWNER), Action.edit_dossier, dossier=DOSSIER)
+
+
+def test_a_co_founder_works_on_the_dossier_but_does_not_engage_the_company():
+    member, owner = user(Role.founder, id=MEMBER), user(Role.founder, id=OWNER)
+    stranger = user(Role.founder)
+    works = (Action.read_dossier, Action.edit_dossier, Action.upload_attachment,
+             Action.delete_attachment)
+    for action in works:
+        assert access.decide(member, action, dossier=DOSSIER) == Rule.allow, action
+    for action in (Action.read_route, Action.download, Action.write_message):
+        assert access.decide(member, action, route=route()) == Rule.allow, action
+    # Submitting, withdrawing and choosing who works on it stay the owner's.
+    for action in (Action.submit_dossier, Action.choose_partners, Action.manage_members):
+        assert access.decide(member, action, dossier=DOSSIER) == Rule.forbidden, action
+        assert access.decide(owner, action, dossier=DOSSIER) == Rule.allow, action
+        assert access.decide(stranger, action, dossier=DOSSIER) == Rule.hidden, action
+    assert access.decide(member, Action.withdraw, route=route()) == Rule.forbidden
+    assert access.decide(member, Action.leave_dossier, dossier=DOSSIER) == Rule.allow
+    assert access.decide(owner, Action.leave_dossier, dossier=DOSSIER) == Rule.forbidden
+    assert access.decide(member, Action.decide, route=route()) == Rule.forbidden

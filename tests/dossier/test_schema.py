@@ -16,6 +16,7 @@ from dossier.validation import (
     canonical_json,
     completeness,
     content_hash,
+    draft_warnings,
     dump_content,
     submission_errors,
     validate_draft,
@@ -92,12 +93,14 @@ def test_submission_names_fields_inside_list_items():
                                               "financials.forecast[1].headcount"}
 
 
-def test_a_loan_request_needs_its_amount_even_in_a_draft():
+def test_a_loan_request_without_its_amount_is_a_warning_on_a_draft_and_blocks_submission():
     data = full_dossier(decimals=True)
     del data["requests"][0]["amount_eur"]
-    with pytest.raises(Invalid) as exc:
-        validate_draft(data, partners=PARTNERS, today=TODAY)
-    assert locs(exc) == [("requests[0].amount_eur", "amount_required")]
+    d = validate_draft(data, partners=PARTNERS, today=TODAY)
+    warnings = [(e.loc, e.code) for e in draft_warnings(d, partners=PARTNERS)]
+    assert warnings == [("requests[0].amount_eur", "amount_required")]
+    assert ("requests[0].amount_eur", "amount_required") in [
+        (e.loc, e.code) for e in submission_errors(d, partners=PARTNERS)]
 
 
 def test_submission_checks_partners_against_the_current_catalogue():
@@ -116,9 +119,10 @@ def test_cross_field_rules_wait_until_their_fields_are_present():
         {"amount_eur": "10"}, {"label": "amount to come"}]}})
     validate_draft({"company": {"siret": "84315276000016"}})
     validate_draft({"requests": [{"partner": "cepac"}]}, partners=PARTNERS)
-    with pytest.raises(Invalid) as exc:
-        validate_draft({"funding": {"total_need_eur": "1000", "uses": [{"amount_eur": "10"}]}})
-    assert locs(exc) == [("funding.uses", "uses_unbalanced")]
+    # once they are: a warning on the draft, which is saved all the same
+    d = validate_draft({"funding": {"total_need_eur": "1000", "uses": [{"amount_eur": "10"}]}})
+    assert [(e.loc, e.code) for e in draft_warnings(d)] == [("funding.uses", "uses_unbalanced")]
+    assert completeness(d)["ready"] is False
 
 
 def test_identifiers_are_normalised():

@@ -166,12 +166,12 @@ def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_
 
     reviewer.reload()
     expect(reviewer.locator("main")).to_contain_text(ANSWER)
-    reviewer.get_by_role("button", name="Approuver").click()
+    reviewer.get_by_role("button", name="Accorder").click()
     reviewer.get_by_label(re.compile("Montant")).fill("200 000")
     shot(reviewer, "23-reviewer-decision-form")
     reviewer.get_by_role("button", name="Enregistrer la décision").click()
     expect(reviewer.get_by_role("status")).to_contain_text("Décision enregistrée")
-    expect(reviewer.locator("main")).to_contain_text("Approuvé")
+    expect(reviewer.locator("main")).to_contain_text("Accordé")
     shot(reviewer, "24-reviewer-approved")
 
     founder.reload()

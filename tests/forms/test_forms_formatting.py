@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from forms.formatting import (
+    fill,
+    format_country,
     format_date,
+    format_datetime,
     format_int,
     format_money,
+    format_number,
     format_pct,
     format_size,
 )
@@ -69,5 +73,27 @@ def test_integers_and_dates():
 
 def test_file_sizes():
     assert format_size(512) == "512 octets"
-    assert plain(format_size(184_320)) == "180,0 Ko"
+    assert plain(format_size(184_320)) == "180 Ko"
+    assert format_size(52_428_800) == "50 Mo"
+    assert plain(format_size(251_187)) == "245,3 Ko"
     assert format_size(1_245_678, "en") == "1.2 MB"
+
+
+def test_moments_are_shown_on_the_paris_clock():
+    """Stored UTC (or naive, read as UTC) moments read in Paris time, winter and summer."""
+    winter = datetime(2026, 12, 5, 21, 36, tzinfo=UTC)
+    assert format_datetime(winter) == "5 décembre 2026 à 22:36"
+    assert format_datetime(datetime(2026, 7, 1, 22, 30)) == "2 juillet 2026 à 00:30"
+    assert format_datetime("2026-07-01T22:30:00+00:00", "en") == "2 July 2026, 00:30"
+    assert format_date(datetime(2026, 3, 1, 23, 30, tzinfo=UTC)) == "2 mars 2026"  # its Paris day
+
+
+def test_numbers_typed_back_into_a_form_and_names_after_de():
+    assert format_number("300000") == "300 000,00"
+    assert format_number(Decimal("1250.5"), "en") == "1,250.50"
+    assert fill("Retirer mon dossier de {name}", name="Aix-Marseille Provence Amorçage") == (
+        "Retirer mon dossier d'Aix-Marseille Provence Amorçage")
+    assert fill("Votre réponse à la demande de {name}", name="CIC") == (
+        "Votre réponse à la demande de CIC")
+    assert fill("Dossier withdrawn from {name}.", "en", name="Aix") == "Dossier withdrawn from Aix."
+    assert format_country("FR") == "France" and format_country("DE", "en") == "Germany"

@@ -44,7 +44,7 @@ def test_footer_cover_and_hashes(full_pdf, full_text, attachments):
     assert pages >= 3
     assert "page 1 / " in full_text
     assert "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c" in squashed
-    assert "3 juin 2025 à 14:05" in full_text
+    assert "3 juin 2025 à 16:05" in full_text  # 14:05 UTC on the Paris clock (summer time)
     for item in attachments:
         assert item["sha256"] in squashed
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from dossier.audit import verify
 from dossier.db import transaction
-from dossier.models import ApiToken, DeletedDossier, User
+from dossier.models import ApiToken, DeletedDossier, Dossier, User
 from storage.errors import ObjectMissing
 from storage.s3 import S3Store
 from tests.helpers import (
@@ -198,3 +198,17 @@ def test_erasure_from_the_page_needs_confirmation_and_csrf(client, make_founder,
     with transaction(sessions) as db:
         assert db.get(User, founder.id) is None
         assert db.get(DeletedDossier, uuid.UUID(draft)).reason == "founder_erasure"
+
+
+def test_the_export_holds_what_was_typed_and_is_not_valid_yet(client, make_founder, sessions):
+    founder = make_founder()
+    r = client.post("/api/v1/dossiers", headers=founder.headers, json={"schema_version": 1})
+    dossier_id = r.json()["id"]
+    typed = {"company.address.postal_code": {"typed": "1300", "code": "string_pattern_mismatch",
+                                             "ctx": {}}}
+    with sessions.begin() as db:
+        db.get(Dossier, uuid.UUID(dossier_id)).pending_input = typed
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/me/export",
+                                                    headers=founder.headers).content))
+    (exported,) = json.loads(archive.read("data.json"))["dossiers"]
+    assert exported["pending_input"] == typed

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from app.api.pipeline import COLUMNS
 from dossier.db import utcnow
+from dossier.formatting import paris
 from dossier.models import Route
 from tests.conftest import login
 from tests.helpers import full_dossier, submit
@@ -112,11 +113,14 @@ def test_pipeline_counts_medians_breaches_stuck_and_exports(client, founder, sta
                                         ("bdf", "delivered", 8.0, EVIL)]
     assert data["stuck"][0]["route_id"] == main_routes["mi-honor-loan"]
 
-    exported = client.get("/api/v1/pipeline/export.csv", headers=staff)
+    # The integrators' export: stable codes, ISO moments, dot decimals, `,`, no BOM
+    exported = client.get("/api/v1/pipeline/export.csv?format=codes", headers=staff)
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
-    text = exported.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert 'filename="pipeline-codes.csv"' in exported.headers["content-disposition"]
+    assert not exported.content.startswith(b"\xef\xbb\xbf")
+    text = exported.content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text), delimiter=","))
     assert rows[0] == list(COLUMNS)
     records = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
     assert sorted(r["route_id"] for r in records) == sorted(times)
@@ -131,18 +135,31 @@ def test_pipeline_counts_medians_breaches_stuck_and_exports(client, founder, sta
     assert by_id[main_routes["bdf"]]["first_action_at"] == ""
     assert by_id[second]["company"] == "Biotope"
 
-    xlsx = client.get("/api/v1/pipeline/export.xlsx", headers=staff)
+    # People's export (the default): French words, Paris times, decimal comma, BOM and `;`
+    french = client.get("/api/v1/pipeline/export.csv", headers=staff)
+    assert french.content.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(french.content.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][:6] == ["Référence de la demande", "Référence du dossier", "Entreprise",
+                            "Filière", "Partenaire", "État"]
+    cepac_line = next(line for line in lines if line[0] == main_routes["cepac"])
+    assert cepac_line[4:9] == ["Caisse d'Epargne CEPAC", "Accordé", "Prêt bancaire",
+                               "200000,00", "200000,00"]
+    assert cepac_line[13] == paris(start + 2 * day).strftime("%d/%m/%Y %H:%M")
+    assert client.get("/api/v1/pipeline/export.csv?format=json",
+                      headers=staff).status_code == 422
+
+    xlsx = client.get("/api/v1/pipeline/export.xlsx?format=codes", headers=staff)
     assert xlsx.status_code == 200
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["Partenaires", "Demandes"]
-    summary = list(book["Partenaires"].iter_rows(values_only=True))
+    assert book.sheetnames == ["partners", "routes"]
+    summary = list(book["partners"].iter_rows(values_only=True))
     assert summary[0][:3] == ("code", "routed", "opened")
     assert [row[0] for row in summary[1:]] == PARTNERS
     cepac_row = dict(zip(summary[0], next(r for r in summary if r[0] == "cepac"), strict=True))
     assert (cepac_row["routed"], cepac_row["sla_breaches"]) == (3, 1)
     assert cepac_row["median_days_to_decision"] == 12
     assert float(cepac_row["approved_eur"]) == 450000
-    sheet = book["Demandes"]
+    sheet = book["routes"]
     detail = list(sheet.iter_rows(values_only=True))
     assert detail[0] == COLUMNS and len(detail) == 1 + len(times)
     company_column = COLUMNS.index("company")
@@ -157,8 +174,8 @@ def test_csv_export_streams_in_pieces_not_lines():
     from app.exports import csv_lines
 
     rows = [[f"route {i}", "cepac", "=SUM(A1)"] for i in range(5000)]
-    pieces = list(csv_lines(rows))
+    pieces = list(csv_lines(rows, ["a", "b", "c"]))
     assert len(pieces) < 10
     lines = list(csv.reader(io.StringIO("".join(pieces).lstrip("\ufeff")), delimiter=";"))
-    assert lines[0] == list(COLUMNS)
+    assert lines[0] == ["a", "b", "c"]
     assert len(lines) == 5001 and lines[-1] == ["route 4999", "cepac", "'=SUM(A1)"]

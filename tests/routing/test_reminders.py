@@ -71,11 +71,11 @@ def test_sla_breach_reminds_the_partners_reviewers_in_app_and_by_mail_once(
     [mail] = smtp.wait_for(1)
     assert mail.rcpt_tos == ["cepac@demo.example"]
     assert mail.message["From"] == "Dossier unique <no-reply@dossier-unique.fr>"
-    assert "Lumiphase" in mail.subject and "CEPAC" in mail.subject
-    assert mail.subject.startswith("Relance")
+    assert mail.subject == "Relance\xa0: le dossier Lumiphase attend votre réponse depuis 20 jours"
+    assert "transmis à Caisse d'Epargne CEPAC" in mail.text
     assert "attend une réponse depuis 20 jours" in mail.text
-    assert "délai de traitement de 15 jours" in mail.text
-    assert "(English)" in mail.text and "past the 15-day review time" in mail.text
+    assert "délai de traitement convenu (15 jours)" in mail.text
+    assert "English" not in mail.text and "review time" not in mail.text  # French only
     assert f"http://127.0.0.1:8000/reviewer/routes/{routes['cepac']}" in mail.text
 
     assert not reminders_due(runtime)
@@ -101,7 +101,8 @@ def test_sla_reminder_repeats_once_per_period_until_a_decision(client, routes, s
     event(client, routes["cepac"], "cepac", {"type": "in_review"})
     assert create_due(sessions, days=4.5) == {"sla_reminder": 1}  # still no decision
     event(client, routes["cepac"], "cepac", {"type": "declined", "reason": "risk_profile"})
-    assert create_due(sessions, days=4.9) == {"decision": 1}  # (bdf's 5-day SLA not yet due)
+    # the decision told the founder at once, in its own transaction; the run adds nothing
+    assert create_due(sessions, days=4.9) == {}  # (bdf's 5-day SLA not yet due)
 
 
 def test_unanswered_information_request_reminds_the_founder(client, founder, app, routes,
@@ -110,7 +111,7 @@ def test_unanswered_information_request_reminds_the_founder(client, founder, app
         "type": "info_requested", "request_kind": "missing_document",
         "message": "Merci de joindre la table de capitalisation à jour."})
     policy = notifications.Policy(info_after_days=2, every_days=2)  # (before bdf's 5-day SLA)
-    assert create_due(sessions, policy=policy) == {"info_request": 1}
+    assert create_due(sessions, policy=policy) == {}  # the request told the founder already
     assert create_due(sessions, days=1.9, policy=policy) == {}
     assert create_due(sessions, days=2.1, policy=policy) == {"info_reminder": 1}
     assert create_due(sessions, days=3.9, policy=policy) == {}
@@ -121,11 +122,13 @@ def test_unanswered_information_request_reminds_the_founder(client, founder, app
     mails = smtp.wait_for(3)
     assert {tuple(m.rcpt_tos) for m in mails} == {("founder@demo.example",)}
     reminder = next(m for m in mails if m.subject.startswith("Relance"))
-    assert "Aix-Marseille Provence Amorçage" in reminder.subject
-    assert "Lumiphase" in reminder.subject
+    assert reminder.subject == ("Relance\xa0: Aix-Marseille Provence Amorçage attend votre "
+                                "réponse pour le dossier Lumiphase")
     assert "attend toujours votre réponse" in reminder.text
-    assert "table de capitalisation" in reminder.text and "(English)" in reminder.text
-    assert f"{LINK}/founder/dossiers/" in reminder.text
+    assert "«\xa0Merci de joindre la table de capitalisation à jour.\xa0»" in reminder.text
+    assert "English" not in reminder.text
+    # the link of the e-mail is made absolute when it is sent, under the site's address
+    assert f"{app.state.dossier.runtime.public_url}/founder/dossiers/" in reminder.text
 
     answer = client.post(f"/api/v1/routes/{routes['ampa']}/messages", headers=founder,
                          json={"body": "Voici la table à jour."})
@@ -140,16 +143,15 @@ def test_decisions_notify_the_founder_and_mail_survives_a_refusal(client, founde
         "conditions": "Caution BPI 50 %"})
     event(client, routes["bpmed"], "bpmed", {
         "type": "declined", "reason": "too_early", "comment": "Revenez après la levée."})
-    assert create_due(sessions) == {"decision": 2}
-    assert create_due(sessions) == {}
+    assert create_due(sessions) == {}  # told with the decisions themselves
 
     items = client.get("/api/v1/notifications", headers=founder).json()["items"]
     by_subject = {n["subject"]: n["body"] for n in items}
-    approved = by_subject["Caisse d'Epargne CEPAC a donné son accord pour Lumiphase"]
+    approved = by_subject["Caisse d'Epargne CEPAC a donné son accord pour le dossier Lumiphase"]
     assert "200\u202f000,00\xa0€" in approved and "Caution BPI 50 %" in approved
     declined = by_subject["Banque Populaire Méditerranée a décliné le dossier Lumiphase"]
-    assert "projet trop précoce" in declined and "Revenez après la levée." in declined
-    assert "reason: too early" in declined
+    assert "projet trop précoce" in declined and "«\xa0Revenez après la levée.\xa0»" in declined
+    assert "reason" not in declined
 
     smtp.refuse_next(1)
     with pytest.raises(smtplib.SMTPDataError) as refused:

@@ -1,6 +1,7 @@
 """The world the access matrix runs in: two founders, three partners, one withdrawal, staff.
 
-Founder A (the demo founder) sends dossier "Alphaleak" to cepac, bpmed and ampa; cepac asks
+Founder A (the demo founder) sends dossier "Alphaleak" to cepac, bpmed and ampa, and has a
+co-founder on it (the member); cepac asks
 for information, gets an answer and approves; ampa opens it and writes, then A withdraws
 from ampa. Founder B sends dossier "Betaleak" to bpmed only. Every actor aims at A's
 objects: the founders, the staff and the reviewers of cepac and bpmed at A's cepac route,
@@ -13,6 +14,7 @@ import io
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,16 +24,17 @@ from sqlalchemy import delete, select
 from app.web.common.deps import SESSION_COOKIE
 from app.web.common.security import csrf_token
 from app.web.staff.exports import JOBS
-from dossier.db import Base, transaction
-from dossier.models import Notification, User
+from dossier.db import Base, transaction, utcnow
+from dossier.models import DossierMember, Invitation, Notification, User
 from dossier.services import notifications, users
 from tests.conftest import DEMO_PASSWORD, KEEP_TABLES
 from tests.helpers import full_dossier, submit, wait_until
 from workflows.routing import claim_due, settle
 
-ACTORS = ("anonymous", "owner", "other_founder", "reviewer", "other_reviewer",
+ACTORS = ("anonymous", "owner", "member", "other_founder", "reviewer", "other_reviewer",
           "withdrawn_reviewer", "staff")
-EMAILS = {"owner": "founder@demo.example", "other_founder": "founder-b@access.example",
+EMAILS = {"owner": "founder@demo.example", "member": "cofounder-a@access.example",
+          "other_founder": "founder-b@access.example",
           "reviewer": "cepac@demo.example", "other_reviewer": "bpmed@demo.example",
           "withdrawn_reviewer": "ampa@demo.example", "staff": "staff@demo.example"}
 # Words written into the world; each actor's allowed answers must not contain some of them.
@@ -79,6 +82,8 @@ class World:
     notification_b: str
     job_id: str
     link_token: str
+    invitation_id: str
+    owner_id: str
     actors: dict[str, Actor]
 
     def params(self, actor: Actor) -> dict[str, str]:
@@ -87,7 +92,10 @@ class World:
                 "rid": actor.route_id, "attachment_id": self.attachment_a,
                 "aid": self.attachment_a, "notification_id": self.notification_a,
                 "job_id": self.job_id, "token": self.link_token, "code": "cepac",
-                "section_key": "company", "name": "dossier.css"}
+                "section_key": "company", "name": "dossier.css",
+                "invitation_id": self.invitation_id,
+                # the owner's own account: not a co-founder, so no form takes anyone off
+                "member_id": self.owner_id}
 
 
 def signed_in(app, name: str, email: str | None, route_id: str,
@@ -144,8 +152,8 @@ def build_world(app, client: TestClient) -> World:
     """Create the founders' dossiers, route them, act on them; return every id."""
     sessions = app.state.dossier.sessions
     with transaction(sessions) as db:
-        users.create_user(db=db, email=EMAILS["other_founder"], password=DEMO_PASSWORD,
-                          role="founder")
+        for name in ("other_founder", "member"):
+            users.create_user(db=db, email=EMAILS[name], password=DEMO_PASSWORD, role="founder")
     actors = {name: signed_in(app, name, EMAILS.get(name), "") for name in ACTORS}
     head = {name: dict(actor.api.headers) for name, actor in actors.items()}
     dossier_a = submit(client, head["owner"], full_dossier(
@@ -187,6 +195,13 @@ def build_world(app, client: TestClient) -> World:
     with transaction(sessions) as db:
         ids = {name: users.get_by_email(db=db, email=email).id
                for name, email in EMAILS.items()}
+        db.add(DossierMember(dossier_id=uuid.UUID(dossier_a), user_id=ids["member"]))
+        invitation = Invitation(kind="member", email="invited-a@access.example",
+                                dossier_id=uuid.UUID(dossier_a), invited_by=ids["owner"],
+                                expires_at=utcnow() + timedelta(days=7), accepted_at=utcnow())
+        db.add(invitation)
+        db.flush()
+        invitation_id = str(invitation.id)
 
     for name, actor in actors.items():
         actor.route_id = ampa if name == "withdrawn_reviewer" else cepac
@@ -201,7 +216,8 @@ def build_world(app, client: TestClient) -> World:
                   notification_a=_notification(sessions, ids["owner"], cepac, "a"),
                   notification_b=_notification(sessions, ids["other_founder"], route_b, "b"),
                   job_id=_export_job(app, ids["staff"]),
-                  link_token=link["url"].rsplit("/", 1)[1], actors=actors)
+                  link_token=link["url"].rsplit("/", 1)[1], invitation_id=invitation_id,
+                  owner_id=str(ids["owner"]), actors=actors)
     _forbid(world)
     return world
 
@@ -217,6 +233,7 @@ def _forbid(w: World) -> None:
     forbid = {
         "anonymous": a_ids | b_ids | partner_private | cepac_talk | ampa_talk,
         "owner": b_ids | partner_private,
+        "member": b_ids | partner_private,
         "other_founder": a_ids | partner_private | cepac_talk | ampa_talk,
         "reviewer": b_ids | ampa_talk | {w.routes_a["bpmed"], w.routes_a["ampa"]},
         "other_reviewer": partner_private | cepac_talk | ampa_talk

@@ -71,10 +71,11 @@ NO_PASSWORD_PAGE = {"data": {"email": "founder@demo.example"}}
 # The expectations come from the policy table itself (dossier/access.py): each actor as the
 # table sees it, aiming at A's cepac route (approved), or for the ampa reviewer at the route
 # A withdrew from its partner.
-OWNER_ID = uuid.uuid4()
-DOSSIER_A = SimpleNamespace(owner_id=OWNER_ID)
+OWNER_ID, MEMBER_ID = uuid.uuid4(), uuid.uuid4()
+DOSSIER_A = SimpleNamespace(owner_id=OWNER_ID, members=[SimpleNamespace(user_id=MEMBER_ID)])
 USERS = {"anonymous": None,
          "owner": SimpleNamespace(role=Role.founder, id=OWNER_ID, partner_code=None),
+         "member": SimpleNamespace(role=Role.founder, id=MEMBER_ID, partner_code=None),
          "other_founder": SimpleNamespace(role=Role.founder, id=uuid.uuid4(), partner_code=None),
          "reviewer": SimpleNamespace(role=Role.reviewer, id=uuid.uuid4(), partner_code="cepac"),
          "other_reviewer": SimpleNamespace(role=Role.reviewer, id=uuid.uuid4(),
@@ -117,9 +118,10 @@ def page(area: Action, action: Action | None = None, allowed: Any = 200) -> tupl
     return tuple(out)
 
 
-#  anonymous, owner, other_founder, reviewer, other_reviewer, withdrawn_reviewer, staff
-PUBLIC = (200,) * 7
-ANY_USER = (401, 200, 200, 200, 200, 200, 200)
+#  anonymous, owner, member, other_founder, reviewer, other_reviewer, withdrawn_reviewer, staff
+EVERYONE = len(ACTORS)
+PUBLIC = (200,) * EVERYONE
+ANY_USER = (401,) + (200,) * (EVERYONE - 1)
 DOSSIER_READ = api(Action.read_dossier)
 ROUTE_READ = api(Action.read_route)
 DOWNLOAD = api(Action.download)
@@ -133,7 +135,8 @@ CATALOGUE_PAGE = page(Action.partner_catalogue)
 
 
 def founder_form(status: int, action: Action = Action.edit_dossier) -> tuple[Any, ...]:
-    """A founder's form on the dossier: the owner gets `status`, other founders 404."""
+    """A founder's form on the dossier: the owner (and, as the table says, the co-founder)
+    gets `status`, other founders 404."""
     return page(Action.founder_pages, action, status)
 
 
@@ -144,8 +147,8 @@ def reviewer_form(status: int, action: Action) -> tuple[Any, ...]:
 
 MATRIX: tuple[Row, ...] = (
     # --- API: identity, catalogue, schema -------------------------------------------------
-    Row("POST", "/api/v1/auth/token", (422,) * 7, NO_PASSWORD_API),
-    Row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204), fresh=True),
+    Row("POST", "/api/v1/auth/token", (422,) * EVERYONE, NO_PASSWORD_API),
+    Row("POST", "/api/v1/auth/logout", (401,) + (204,) * (EVERYONE - 1), fresh=True),
     Row("GET", "/api/v1/me", ANY_USER),
     Row("GET", "/api/v1/health", PUBLIC),
     Row("GET", "/api/v1/schema/dossier", PUBLIC),  # the published contract, like /openapi.json
@@ -186,7 +189,8 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", "/api/v1/me/erasure", api(Action.erase_account, 422),
         {"json": {"password": ""}}),
     Row("POST", "/api/v1/notifications/{notification_id}/read",
-        (401, 200, 404, 404, 404, 404, 404)),
+        (401, 200) + (404,) * (EVERYONE - 2)),
+    Row("POST", "/api/v1/notifications/read-all", ANY_USER),  # each marks their own
     # --- the API's description --------------------------------------------------------------
     Row("GET", "/openapi.json", PUBLIC),
     Row("GET", "/docs", PUBLIC),
@@ -195,14 +199,34 @@ MATRIX: tuple[Row, ...] = (
     # --- pages: home, login, sign-up, language ----------------------------------------------
     Row("GET", "/", PUBLIC),
     Row("GET", "/login", PUBLIC),
-    Row("POST", "/login", (422,) * 7, NO_PASSWORD_PAGE, fresh=True),
-    Row("POST", "/logout", (LOGIN, 303, 303, 303, 303, 303, 303), fresh=True),
+    Row("POST", "/login", (422,) * EVERYONE, NO_PASSWORD_PAGE, fresh=True),
+    Row("POST", "/logout", (LOGIN,) + (303,) * (EVERYONE - 1), fresh=True),
     Row("GET", "/signup", PUBLIC),
-    Row("POST", "/signup", (422,) * 7, {"data": {"email": "x@access.example", "password": "a" * 12,
-                                                  "password_again": "b" * 12}}),
+    Row("POST", "/signup", (422,) * EVERYONE, {"data": {
+        "email": "x@access.example", "password": "a" * 12, "password_again": "b" * 12}}),
     Row("GET", "/signup/confirm", PUBLIC, {"params": {"token": "not-a-token"}}),
-    Row("POST", "/signup/confirm", (400,) * 7, {"data": {"token": "not-a-token"}}, fresh=True),
-    Row("GET", "/lang/{code}", (303,) * 7, fresh=True),
+    Row("POST", "/signup/confirm", (400,) * EVERYONE, {"data": {"token": "not-a-token"}},
+        fresh=True),
+    Row("GET", "/lang/{code}", (303,) * EVERYONE, fresh=True),
+    # --- pages: a forgotten password, the account, invitations -------------------------------
+    Row("GET", "/password/forgot", PUBLIC),
+    Row("POST", "/password/forgot", (422,) * EVERYONE),  # no address: nothing sent
+    Row("GET", "/password/reset", (400,) * EVERYONE, {"params": {"token": "not-a-token"}}),
+    Row("POST", "/password/reset", (400,) * EVERYONE, {"data": {
+        "token": "not-a-token", "password": "a" * 12, "password_again": "a" * 12}}),
+    Row("GET", "/account", (LOGIN,) + (200,) * (EVERYONE - 1)),
+    Row("POST", "/account/password", (LOGIN,) + (422,) * (EVERYONE - 1), {"data": {
+        "current_password": "wrong", "new_password": "a" * 12,
+        "new_password_again": "b" * 12}}),
+    Row("GET", "/invitation", (400,) * EVERYONE, {"params": {"token": "not-a-token"}}),
+    Row("POST", "/invitation", (400,) * EVERYONE, {"data": {"token": "not-a-token"}}),
+    # --- pages: everyone's notifications and e-mail settings ----------------------------------
+    Row("GET", "/notifications", (LOGIN,) + (200,) * (EVERYONE - 1)),
+    Row("POST", "/notifications/read-all", (LOGIN,) + (303,) * (EVERYONE - 1)),
+    Row("POST", "/notifications/{notification_id}/read", (LOGIN, 303) + (404,) * (EVERYONE - 2)),
+    Row("GET", "/account/notifications", (LOGIN,) + (200,) * (EVERYONE - 1)),
+    Row("POST", "/account/notifications", (LOGIN,) + (303,) * (EVERYONE - 1),
+        {"data": {"email": "on"}}),  # as the demo accounts are: e-mails on, in French
     # --- pages: founder ---------------------------------------------------------------------
     Row("GET", "/founder", FOUNDER_AREA),
     Row("POST", "/founder/dossiers/new", page(Action.founder_pages, Action.create_dossier, 303)),
@@ -225,6 +249,20 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", FD + "/receipt.pdf", FOUNDER_PAGE),
     Row("GET", FD + "/preview", FOUNDER_PAGE),
     Row("GET", "/founder/assets/{name}", FOUNDER_AREA),
+    Row("GET", FD + "/team", FOUNDER_PAGE),
+    Row("POST", FD + "/team/invitations", founder_form(422, Action.manage_members),
+        {"data": {"email": "not-an-address"}}),
+    # the world's invitation is accepted already: nothing to send again nor cancel
+    Row("POST", FD + "/team/invitations/{invitation_id}/resend",
+        founder_form(404, Action.manage_members)),
+    Row("POST", FD + "/team/invitations/{invitation_id}/revoke",
+        founder_form(404, Action.manage_members)),
+    Row("POST", FD + "/team/members/{member_id}/remove",  # the owner is not a co-founder
+        founder_form(422, Action.manage_members)),
+    Row("POST", FD + "/team/handover", founder_form(422, Action.manage_members),
+        {"data": {"member": "", "confirm": "no"}}),
+    Row("POST", FD + "/team/leave", founder_form(422, Action.leave_dossier),
+        {"data": {"confirm": "no"}}),
     Row("GET", "/founder/data", FOUNDER_AREA),
     Row("GET", "/founder/data/export.zip", FOUNDER_AREA),
     Row("POST", "/founder/data/erase", page(Action.founder_pages, Action.erase_account, 422),
@@ -259,6 +297,14 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", "/staff/partners/{code}", CATALOGUE_PAGE),
     Row("POST", "/staff/partners/{code}", page(Action.partner_catalogue, allowed=422),
         {"data": {"sla_days": "soon"}}),
+    Row("GET", "/staff/reviewers", STAFF_PAGE),
+    Row("POST", "/staff/reviewers/invitations", page(Action.staff_pages, allowed=422),
+        {"data": {"email": "not-an-address", "partner": "cepac"}}),
+    # the world's invitation is a co-founder's: no reviewer invitation by that id
+    Row("POST", "/staff/reviewers/invitations/{invitation_id}/resend",
+        page(Action.staff_pages, allowed=404)),
+    Row("POST", "/staff/reviewers/invitations/{invitation_id}/revoke",
+        page(Action.staff_pages, allowed=404)),
 )
 
 # Served by the app but outside the matrix, and why.
@@ -267,7 +313,7 @@ EXEMPT = {
 }
 # Path parameters that name an object someone owns (the others name public things).
 ID_PARAMS = {"dossier_id", "route_id", "rid", "attachment_id", "aid", "notification_id",
-             "job_id"}
+             "job_id", "invitation_id", "member_id"}
 
 
 # --- enumeration --------------------------------------------------------------------------
@@ -341,7 +387,8 @@ def call(world: World, row: Row, actor: Actor, params: dict[str, str] | None = N
     page = not url.startswith("/api/")
     client = who.web if page else who.api
     if page and row.method != "GET":
-        pre_session = url in ("/login", "/signup", "/signup/confirm")
+        pre_session = url in ("/login", "/signup", "/signup/confirm", "/password/forgot",
+                              "/password/reset", "/invitation")
         send.setdefault("data", {})["csrf"] = (form_csrf(client, "/login") if pre_session
                                                else who.csrf)
     return client.request(row.method, url, follow_redirects=False, **send)

@@ -21,6 +21,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import func, inspect, select
 
+from app.exports import CODE_SHEETS
 from dossier.db import Base
 from tests.conftest import DEMO_PASSWORD, login
 from tests.helpers import (
@@ -159,7 +160,6 @@ CASES = [Bad(i, *spec) for i, spec in [
     ("siren: JSON number instead of text", field("company.siren", 843152760)),
     ("siret: Luhn checksum wrong", field("company.siret", "12345678900011")),
     ("siret: 13 digits", field("company.siret", "8431527600001")),
-    ("siret: of another company than the SIREN", field("company.siret", "73282932000074")),
     ("iban: checksum wrong", field("bank_account.iban", "FR7630006000011234567890188")),
     ("iban: too short", field("bank_account.iban", "FR76")),
     ("iban: not an IBAN at all", field("bank_account.iban", "NOT-AN-IBAN")),
@@ -169,7 +169,6 @@ CASES = [Bad(i, *spec) for i, spec in [
     ("bic: 10 characters", field("bank_account.bic", "CEPAFRPP13")),
     ("naf code: malformed", field("company.naf_code", "ZZ.99")),
     ("email: no @", field("founders[0].email", "camille.roux.lumiphase.fr")),
-    ("partner: not in the catalogue", field("requests[0].partner", "bank-of-nowhere")),
     # --- amounts ---
     ("amount: negative", field("funding.total_need_eur", "-5")),
     ("amount: words", field("funding.total_need_eur", "beaucoup")),
@@ -198,8 +197,6 @@ CASES = [Bad(i, *spec) for i, spec in [
     ("amount: 10^21 euros", field("funding.total_need_eur", "1" + "0" * 21 + ".00")),
     ("amount: French decimal comma", field("funding.total_need_eur", "1329243,00")),
     ("amount: boolean", field("funding.total_need_eur", True)),
-    ("amount: sources do not add up", (*field("funding.sources[0].amount_eur", "1.00")[:2],
-                                       "funding.sources")),
     ("equity share: 150 %", field("founders[0].equity_pct", "150")),
     ("headcount: negative", field("company.headcount", -1)),
     ("headcount: 14.5 people", field("company.headcount", 14.5)),
@@ -494,16 +491,44 @@ def test_formulas_in_names_are_text_in_csv_and_xlsx(client, founder, staff, sess
     body = full_dossier()
     body["company"]["legal_name"] = name
     delivered_route(client, founder, sessions, body)
-    r = client.get("/api/v1/pipeline/export.csv", headers=staff)
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
-    company = rows[0].index("company")
-    assert {row[company] for row in rows[1:]} == {"'" + name}
-    r = client.get("/api/v1/pipeline/export.xlsx", headers=staff)
-    sheet = load_workbook(io.BytesIO(r.content))["Demandes"]
-    column = [c.value for c in sheet[1]].index("company")
-    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
-    assert {c.value for c in cells} == {"'" + name}
-    assert {c.data_type for c in cells} == {"s"}  # a string, never a formula
+    for shape, delimiter, header in (("fr", ";", "Entreprise"), ("codes", ",", "company")):
+        r = client.get(f"/api/v1/pipeline/export.csv?format={shape}", headers=staff)
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=delimiter))
+        company = rows[0].index(header)
+        assert {row[company] for row in rows[1:]} == {"'" + name}, shape
+        r = client.get(f"/api/v1/pipeline/export.xlsx?format={shape}", headers=staff)
+        book = load_workbook(io.BytesIO(r.content))
+        sheet = book["Demandes"] if shape == "fr" else book[CODE_SHEETS["routes"]]
+        column = [c.value for c in sheet[1]].index(header)
+        cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+        assert {c.value for c in cells} == {"'" + name}, shape
+        assert {c.data_type for c in cells} == {"s"}  # a string, never a formula
+
+
+# Cross-field rules are warnings on a draft (data dictionary) and refusals at submission.
+CROSS_FIELD = [
+    ("siret: of another company than the SIREN", "company.siret", "73282932000074"),
+    ("partner: not in the catalogue", "requests[0].partner", "bank-of-nowhere"),
+    ("amount: sources do not add up", "funding.sources[0].amount_eur", "1.00"),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), [c[1:] for c in CROSS_FIELD],
+                         ids=[c[0] for c in CROSS_FIELD])
+def test_a_cross_field_rule_warns_on_a_draft_and_refuses_the_submission(client, founder, path,
+                                                                        value):
+    body = full_dossier()
+    set_path(body, path, value)
+    r = client.post("/api/v1/dossiers", headers=founder, json=body)
+    assert r.status_code == 201, r.text
+    warned = {w["loc"] for w in r.json()["completeness"]["warnings"]}
+    top = path.split("[")[0] if "sources" in path else path
+    assert any(w.startswith(top) for w in warned), warned
+    dossier_id = r.json()["id"]
+    r = client.post(f"/api/v1/dossiers/{dossier_id}/submit", headers=founder,
+                    json={"consent": True})
+    assert r.status_code == 422
+    assert client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()["routes"] == []
 
 
 FILENAMES = [

@@ -143,23 +143,37 @@ def test_saving_a_section_stores_it_with_french_money(client, founder):
     assert 'value="1 329 243,00"' in page and 'value="jei" checked' in page
 
 
-def test_invalid_siren_is_explained_beside_its_input_nothing_is_stored_input_is_kept(
+def test_invalid_siren_is_kept_as_typed_with_its_error_and_the_other_fields_are_saved(
         client, founder):
     csrf = page_login(client)
     dossier_id = new_dossier(client, csrf)
     r = client.post(f"/founder/dossiers/{dossier_id}/edit/company", data={
         "csrf": csrf, "company.legal_name": "Photonis Sud", "company.siren": "123456789",
+        "company.share_capital_eur": "150 000,00"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?saved=partial#errors")
+    # the valid fields are in the dossier, the invalid SIREN is not
+    assert content(client, founder, dossier_id) == {
+        "schema_version": 1,
+        "company": {"legal_name": "Photonis Sud", "share_capital_eur": "150000.00"}}
+    # leaving the step and coming back (another device alike): the SIREN as typed, its error
+    for html in (client.get(r.headers["location"]).text,
+                 client.get(f"/founder/dossiers/{dossier_id}/edit/company").text):
+        message = ("Le SIREN n'est pas valide : 9 chiffres, tels qu'ils figurent sur "
+                   "l'extrait Kbis.")
+        assert text_of(html, "e-f-company-siren") == str(escape(message))
+        siren_input = re.search(r'<input id="f-company-siren"[^>]*>', html).group(0)
+        assert 'value="123456789"' in siren_input and 'aria-invalid="true"' in siren_input
+        assert 'aria-describedby="h-f-company-siren e-f-company-siren"' in siren_input
+        assert 'value="Photonis Sud"' in html and 'value="150 000,00"' in html
+        assert 'href="#f-company-siren"' in html  # the error summary links to the input
+        assert str(escape("1 valeur à corriger ; le reste de l'étape est enregistré")) in html
+    # corrected: no longer pending
+    client.post(f"/founder/dossiers/{dossier_id}/edit/company", data={
+        "csrf": csrf, "company.legal_name": "Photonis Sud", "company.siren": "843152760",
         "company.share_capital_eur": "150 000,00"})
-    assert r.status_code == 422
-    html = r.text
-    message = "Le SIREN n'est pas valide : 9 chiffres, tels qu'ils figurent sur l'extrait Kbis."
-    assert text_of(html, "e-f-company-siren") == str(escape(message))
-    siren_input = re.search(r'<input id="f-company-siren"[^>]*>', html).group(0)
-    assert 'value="123456789"' in siren_input and 'aria-invalid="true"' in siren_input
-    assert 'aria-describedby="h-f-company-siren e-f-company-siren"' in siren_input
-    assert 'value="Photonis Sud"' in html and 'value="150 000,00"' in html
-    assert 'href="#f-company-siren"' in html  # the error summary links to the input
-    assert content(client, founder, dossier_id) == {"schema_version": 1}
+    assert content(client, founder, dossier_id)["company"]["siren"] == "843152760"
+    html = client.get(f"/founder/dossiers/{dossier_id}/edit/company").text
+    assert 'aria-invalid="true"' not in html and 'class="error-summary"' not in html
 
 
 def test_rows_are_added_and_removed_without_javascript(client, founder):
@@ -194,24 +208,29 @@ def test_autosave_answers_errors_by_loc_and_input(client, founder):
             "funding.uses[2].label": "Salons", "funding.uses[2].amount_eur": "quatre cents"}
     assert client.post(url, data=body).status_code == 403  # no CSRF token
     r = client.post(url, data=body, headers={"X-CSRF-Token": csrf})
-    assert r.status_code == 422
+    assert r.status_code == 200
     answer = r.json()
-    assert answer["saved"] is False
+    assert answer["saved"] is True and answer["kept"] == 1  # saved, but for one value
     assert [(e["loc"], e["name"], e["id"]) for e in answer["errors"]] == [
         ("funding.uses[1].amount_eur", "funding.uses[2].amount_eur",
          "f-funding-uses-2-amount_eur")]
     assert "1 329 243,00" in answer["errors"][0]["message"]
-    assert "funding" not in content(client, founder, dossier_id)
+    assert content(client, founder, dossier_id)["funding"] == {
+        "total_need_eur": "1000.00",
+        "uses": [{"label": "Prototype", "amount_eur": "600.00"}, {"label": "Salons"}]}
     body["funding.uses[2].amount_eur"] = "400"
     r = client.post(url, data=body, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200 and r.json()["saved"] is True and r.json()["errors"] == []
     assert r.json()["sections"]["funding"]["filled"] >= 1
     assert content(client, founder, dossier_id)["funding"]["uses"][1] == {
         "label": "Salons", "amount_eur": "400.00"}
+    # an unbalanced plan is saved as a draft, with a warning
     r = client.post(url, data={**body, "funding.uses[2].amount_eur": "500"},
                     headers={"X-CSRF-Token": csrf})
-    assert r.json()["errors"][0]["loc"] == "funding.uses"
-    assert "La somme des emplois" in r.json()["errors"][0]["message"]
+    assert r.status_code == 200 and r.json()["saved"] is True and r.json()["errors"] == []
+    assert content(client, founder, dossier_id)["funding"]["uses"][1]["amount_eur"] == "500.00"
+    assert "La somme des emplois" in r.json()["warnings"][0]["message"]
+    assert r.json()["warnings"][0]["href"] == "#f-funding-uses"
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -385,7 +404,7 @@ def test_answering_an_information_request_and_withdrawing(client, founder, app,
     html = client.get(f"/founder/dossiers/{dossier_id}").text
     assert "Demande d&#39;information en attente de votre réponse" in html
     assert "Merci de joindre la table de capitalisation à jour." in html
-    assert "Votre réponse à la demande de Aix-Marseille Provence Amorçage" in html
+    assert "Votre réponse à la demande d&#39;Aix-Marseille Provence Amorçage" in html
     cap = client.get(f"/api/v1/dossiers/{dossier_id}/attachments", headers=founder).json()
     cap_id = next(a["id"] for a in cap if a["kind"] == "cap_table")
     url = f"/founder/dossiers/{dossier_id}/routes/{ampa}/messages"
@@ -495,3 +514,17 @@ def test_founder_pages_need_a_founder(client):
     page_post(client, "/login", {"email": "cepac@demo.example", "password": DEMO_PASSWORD})
     r = client.get("/founder")
     assert r.status_code in (400, 403) and "ne permet pas cette action" in r.text
+
+
+def test_a_second_dossier_for_the_same_siren_is_flagged_with_a_link_to_the_first(
+        client, founder):
+    first = client.post("/api/v1/dossiers", headers=founder,
+                        json=full_dossier(name="Lumiphase (premier)")).json()["id"]
+    second = client.post("/api/v1/dossiers", headers=founder,
+                         json=full_dossier(name="Lumiphase (second)"))
+    assert second.status_code == 201  # a warning, not a refusal
+    csrf = page_login(client)
+    assert csrf
+    html = client.get(f"/founder/dossiers/{second.json()['id']}/edit/company").text
+    assert str(escape("Vous avez déjà un autre dossier pour ce SIREN :")) in html
+    assert f'href="/founder/dossiers/{first}"' in html and "Lumiphase (premier)" in html

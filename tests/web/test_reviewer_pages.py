@@ -127,7 +127,7 @@ def test_dossier_page_opens_and_its_forms_change_the_state(client, founder):
     for text in ("<h1>Lumiphase</h1>", "Entreprise", "Projet", "Besoin et plan de financement",
                  "Partenaires sollicités", "Pièces justificatives", "Raison sociale",
                  "Commencer l&#39;instruction", "Télécharger toutes les pièces (ZIP)",
-                 "Demander des informations", "Approuver", "Refuser", "Envoyer",
+                 "Demander des informations", "Accorder", "Refuser", "Envoyer",
                  "Ajouter la note", "Assigner", 'lang="fr"'):
         assert text in page.text, text
     assert cepac.get(f"/reviewer/routes/{rid}").status_code == 200
@@ -194,7 +194,7 @@ def test_dossier_page_opens_and_its_forms_change_the_state(client, founder):
     late = cepac.post(f"/reviewer/routes/{rid}/info-request",
                       data={"csrf": csrf, "request_kind": "question", "message": "Encore ?"})
     assert late.status_code == 409
-    assert "Cette action n&#39;est plus possible : le dossier est à l&#39;état « Approuvé »." \
+    assert "Cette action n&#39;est plus possible : le dossier est à l&#39;état « Accordé »." \
         in late.text
     again = cepac.post(f"/reviewer/routes/{rid}/decision",
                        data={"csrf": csrf, "outcome": "decline", "reason": "other"})
@@ -208,7 +208,7 @@ def test_dossier_page_opens_and_its_forms_change_the_state(client, founder):
                    data={"csrf": token, "outcome": "decline", "reason": ""})
     assert r.status_code == 422 and "Choisissez une option dans la liste." in r.text
     r = bpmed.post(f"/reviewer/routes/{other}/decision", data={"csrf": token})
-    assert r.status_code == 422 and "approuver ou de refuser" in r.text
+    assert r.status_code == 422 and "accorder ou de refuser" in r.text
     r = bpmed.post(f"/reviewer/routes/{other}/decision",
                    data={"csrf": token, "outcome": "decline", "reason": "too_early",
                          "comment": "Revenez après la première levée."}, follow_redirects=False)
@@ -238,7 +238,7 @@ def test_changes_since_the_version_read_are_shown_with_field_labels(client, foun
                every=0.2)
 
     inbox = cepac.get("/reviewer").text
-    assert "Non lu" in row_of(inbox, "Lumiphase")
+    assert "Nouvelle version" in row_of(inbox, "Lumiphase")  # (said instead of "Non lu")
     page = cepac.get(f"/reviewer/routes/{rid}").text
     assert "Modifications depuis votre dernière lecture" in page
     assert "version 1 → version 2" in page

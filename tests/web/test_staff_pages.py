@@ -8,16 +8,18 @@ import io
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from app.exports import COLUMNS
+from app.web.staff.criteria import CRITERIA
+from banks.catalogue import EligibilityRules
 from dossier.db import transaction, utcnow
 from dossier.models import Dossier, Partner, Role, Route
 from dossier.services import users
-from forms.formatting import format_money
+from forms.formatting import format_money, paris
 from tests.conftest import DEMO_PASSWORD, login
 from tests.helpers import page_post, wait_until
 
@@ -112,7 +114,7 @@ def test_dashboard_shows_counts_medians_amounts_and_stuck_routes(client, pipelin
     # The funnel's numbers are in a table too (its text alternative), and in the image's alt
     funnel = page[page.index('id="funnel-title"'):page.index('id="partners-title"')]
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', funnel))
-    assert rows == {"Brouillons": "2", "Déposés": "3", "Remises": "7", "En instruction": "2",
+    assert rows == {"Brouillons": "2", "Déposés": "3", "Reçues": "7", "En instruction": "2",
                     "Décidées": "4"}
     alt = re.search(r'<img src="/staff/charts/funnel.svg" alt="([^"]+)"', funnel).group(1)
     assert "Brouillons : 2 dossiers" in html.unescape(alt)
@@ -127,7 +129,7 @@ def test_funnel_chart_is_valid_svg_with_its_labels(client, pipeline_data):
     root = ET.fromstring(r.content)  # noqa: S314
     assert root.tag == f"{SVG}svg"
     texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
-    for label in ("Brouillons", "Déposés", "Remises", "En instruction", "Décidées",
+    for label in ("Brouillons", "Déposés", "Reçues", "En instruction", "Décidées",
                   "Dossiers", "Demandes aux partenaires"):
         assert label in texts
     for count in ("2", "3", "7", "4"):
@@ -144,20 +146,77 @@ def test_funnel_chart_is_valid_svg_with_its_labels(client, pipeline_data):
 
 
 def test_exports_download_the_same_files_as_the_api(client, pipeline_data):
-    api = client.get("/api/v1/pipeline/export.csv",
+    api = client.get("/api/v1/pipeline/export.csv?format=codes",
                      headers=login(client, "staff@demo.example")).content
     log_in(client)
-    r = client.get("/staff/export.csv")
+    r = client.get("/staff/export.csv?format=codes")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert 'filename="pipeline.csv"' in r.headers["content-disposition"]
+    assert 'filename="pipeline-codes.csv"' in r.headers["content-disposition"]
     assert r.content == api
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8")), delimiter=","))
     assert rows[0] == list(COLUMNS) and len(rows) == 1 + 9
+    r = client.get("/staff/export.csv")
+    assert 'filename="pipeline.csv"' in r.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Référence de la demande" and len(rows) == 1 + 9
     r = client.get("/staff/export.xlsx")
     assert r.status_code == 200
     book = load_workbook(io.BytesIO(r.content))
-    assert book.sheetnames == ["Partenaires", "Demandes"]
+    assert book.sheetnames == ["Partenaires", "Demandes", "Lisez-moi"]
     assert len(list(book["Demandes"].iter_rows(values_only=True))) == 1 + 9
+
+
+def test_exports_are_french_deliverables(client, pipeline_data):
+    """French headers and labels, dates as dates (Paris), amounts as numbers in euros, widths,
+    frozen header, filters, a Lisez-moi sheet; the CSV for French Excel."""
+    log_in(client)
+    book = load_workbook(io.BytesIO(client.get("/staff/export.xlsx").content))
+    sheet = book["Demandes"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["Référence de la demande", "Référence du dossier", "Entreprise", "Filière",
+                      "Partenaire", "État", "Instrument", "Montant demandé", "Montant accordé",
+                      "Motif du refus", "Déposé le", "Reçu le", "Première action le",
+                      "Décidé le"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N10"
+    assert sheet.column_dimensions["C"].width >= 25 and sheet.column_dimensions["H"].width >= 15
+    by_company = {}
+    for row in sheet.iter_rows(min_row=2):
+        by_company.setdefault(row[2].value, []).append(dict(zip(header, row, strict=True)))
+    approved = next(r for r in by_company["Héliotrope"] if r["État"].value == "Accordé")
+    assert approved["Partenaire"].value == "Caisse d'Epargne CEPAC"
+    assert approved["Filière"].value == "Santé" and approved["Instrument"].value == "Prêt bancaire"
+    amount = approved["Montant accordé"]
+    assert amount.data_type == "n" and amount.value == 200000
+    assert amount.number_format == '#,##0.00\\ "€"'
+    decided = approved["Décidé le"]
+    assert isinstance(decided.value, datetime) and decided.number_format == "dd/mm/yyyy hh:mm"
+    stored = pipeline_data["now"] - timedelta(days=58)  # start + 2 days, in UTC
+    assert abs(decided.value - paris(stored).replace(tzinfo=None)) < timedelta(seconds=1)
+    declined = next(r for rows in by_company.values() for r in rows
+                    if r["État"].value == "Refusé")
+    assert declined["Motif du refus"].value == "Projet trop précoce"
+    summary = book["Partenaires"]
+    assert [c.value for c in summary[1]][:3] == ["Partenaire", "Reçues", "Ouvertes"]
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    cepac = next(r for r in summary.iter_rows(min_row=2) if r[0].value == "Caisse d'Epargne CEPAC")
+    assert cepac[12].data_type == "n" and cepac[12].number_format == '#,##0.00\\ "€"'
+    lines = list(book["Lisez-moi"].iter_rows(values_only=True))
+    readme = dict(lines)
+    assert readme["Exporté par"] == "staff@demo.example"
+    assert re.fullmatch(r"\d{1,2} \w+ \d{4} à \d{2}:\d{2}", readme["Exporté le"])
+    assert readme["Filtres"].startswith("Aucun")
+    assert ("Montant accordé", "Montant accordé par le partenaire, en euros (vide tant qu'il "
+            "n'a pas accordé).") in lines
+    assert ("Colonne", "Signification") in lines and ("Feuille « Demandes »", None) in lines
+    assert "?format=codes" in readme["Pour les intégrateurs"]
+
+    raw = client.get("/staff/export.csv").content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == header and len(lines) == 10
+    line = next(x for x in lines if x[0] == approved["Référence de la demande"].value)
+    assert line[5] == "Accordé" and line[8] == "200000,00"
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", line[13])
 
 
 def wait_done(client, job_url: str, timeout: float = 30) -> dict:
@@ -228,26 +287,47 @@ def test_catalogue_lists_each_partner_in_words(client):
         assert text in page, text
 
 
+def test_every_eligibility_rule_has_its_field_in_the_partner_form():
+    assert [c.key for c in CRITERIA] == list(EligibilityRules.model_fields)
+
+
 def test_partner_edit_saves_a_valid_change(client, sessions, cepac_saved):
     csrf = log_in(client)
     form = client.get("/staff/partners/cepac").text
-    for field in ("sla_days", "eligibility", "instruments-bank_loan",
-                  "required_attachments-kbis"):
-        assert f'for="{field}"' in form and f'id="{field}"' in form
-    assert "checked" in form
+    for field in ("sla_days", "instruments-bank_loan", "required_attachments-kbis",
+                  "territory-none", "territory-departments", "departments",
+                  "min_company_age_years", "max_company_age_years", "stages-seed",
+                  "sectors-photonics", "amount_min_eur", "amount_max_eur",
+                  "min_founders_full_time", "labels_any-jei"):
+        assert f'for="{field}"' in form and f'id="{field}"' in form, field
+    page = html.unescape(form)
+    for words in ("Stades financés", "Amorçage", "Photonique", "Montant demandé minimal (€)",
+                  "Territoire du siège", "Métropole Aix-Marseille-Provence",
+                  "Aperçu : les critères tels que les porteurs de projet les liront",
+                  "Siège dans la Métropole Aix-Marseille-Provence."):
+        assert words in page, words
+    assert 'value="10 000,00"' in form  # the saved minimum, as French people type it
+    assert '<textarea' not in form  # no JSON to type
     data = {"csrf": csrf, "sla_days": "20", "instruments": ["bank_loan", "guarantee"],
-            "required_attachments": ["kbis", "rib"],
-            "eligibility": '{"territory": ["13", "84"], "amount_min_eur": 5000}'}
+            "required_attachments": ["kbis", "rib"], "territory": "departments",
+            "departments": "13, 84", "amount_min_eur": "5 000", "stages": ["seed"]}
+    preview = client.post("/staff/partners/cepac", data={**data, "_action": "preview"})
+    assert preview.status_code == 200
+    assert "Siège dans l&#39;un de ces départements : 13, 84." in preview.text
+    with sessions() as db:
+        assert db.get(Partner, "cepac").config == cepac_saved[2]  # a preview saves nothing
     assert client.post("/staff/partners/cepac", data={**data, "csrf": "x"}).status_code == 403
     r = client.post("/staff/partners/cepac", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
     page = client.get(r.headers["location"]).text
     assert "Modifications enregistrées." in page
     assert "Siège dans l&#39;un de ces départements : 13, 84." in page
+    assert "Stades financés : amorçage." in page
     with sessions() as db:
         config = db.get(Partner, "cepac").config
     assert config["sla_days"] == 20 and config["required_attachments"] == ["kbis", "rib"]
-    assert config["eligibility"] == {"territory": ["13", "84"], "amount_min_eur": "5000.00"}
+    assert config["eligibility"] == {"territory": ["13", "84"], "amount_min_eur": "5000.00",
+                                     "stages": ["seed"]}
     assert config["delivery"] == cepac_saved[2].get("delivery", {"channel": "portal"})
     r = client.get("/api/v1/partners", headers=login(client, "founder@demo.example"))
     assert next(p for p in r.json() if p["code"] == "cepac")["sla_days"] == 20
@@ -256,26 +336,40 @@ def test_partner_edit_saves_a_valid_change(client, sessions, cepac_saved):
 @pytest.mark.parametrize(("change", "message"), [
     ({"sla_days": "-3"}, "Le délai « -3 » doit être un nombre entier de jours, de 1 à 365."),
     ({"sla_days": "quinze"}, "Indiquez un nombre entier de jours, de 1 à 365."),
-    ({"eligibility": '{"territory": "metropole_amp", "chiffre_affaires_min": 1}'},
-     "Règle inconnue : « chiffre_affaires_min »."),
-    ({"eligibility": '{"territory": "metropole_amp",}'}, "JSON invalide (ligne 1, colonne 31)"),
-    ({"eligibility": '{"amount_min_eur": "900", "amount_max_eur": "100"}'},
-     "amount_min_eur (900.00) ne doit pas dépasser amount_max_eur (100.00)."),
-    ({"eligibility": '{"stages": ["licorne"]}'}, "stages : valeur inconnue « licorne »"),
+    ({"territory": "departments", "departments": "13, 1300"},
+     "Départements : « 1300 » n'est pas un numéro de département (par ex. 13, 84, 2A, 971)."),
+    ({"territory": "departments", "departments": ""},
+     "Départements : indiquez au moins un département."),
+    ({"territory": "lune"}, "Territoire du siège : choix inconnu « lune »."),
+    ({"amount_min_eur": "900", "amount_max_eur": "100"},
+     "« Montant demandé minimal (€) » ne doit pas dépasser « Montant demandé maximal (€) »."),
+    ({"amount_min_eur": "beaucoup"}, "Montant demandé minimal (€) : un montant en euros est "
+                                     "attendu, par ex. 10 000 ou 2 000 000,00."),
+    ({"amount_max_eur": "0"}, "Montant demandé maximal (€) : doit être supérieur à 0."),
+    ({"amount_max_eur": "1,5555"}, "Montant demandé maximal (€) : deux décimales au plus."),
+    ({"min_company_age_years": "trois"},
+     "Âge minimal de l'entreprise (années) : un nombre entier est attendu, par ex. 8."),
+    ({"max_company_age_years": "300"},
+     "Âge maximal de l'entreprise (années) : doit être au plus 200."),
+    ({"min_company_age_years": "9", "max_company_age_years": "3"},
+     "« Âge minimal de l'entreprise (années) » ne doit pas dépasser « Âge maximal de "
+     "l'entreprise (années) »."),
+    ({"min_founders_full_time": "0"}, "Fondateurs à temps plein (minimum) : doit être au moins 1."),
+    ({"stages": ["licorne"]}, "Stades financés : valeur inconnue « licorne »."),
     ({"instruments": []}, "Cochez au moins un instrument."),
 ])
 def test_partner_edit_refuses_an_invalid_change(client, sessions, cepac_saved, change, message):
     csrf = log_in(client)
     data = {"csrf": csrf, "sla_days": "15", "instruments": ["bank_loan"],
-            "required_attachments": ["kbis"], "eligibility": "{}", **change}
+            "required_attachments": ["kbis"], **change}
     r = client.post("/staff/partners/cepac", data=data)
     assert r.status_code == 422
     page = html.unescape(r.text)
     assert "Rien n'a été enregistré" in page and message in page, page
     assert 'aria-invalid="true"' in r.text
-    for value in change.values():  # what was typed is shown again
-        if isinstance(value, str):
-            assert html.escape(value, quote=False) in r.text or value in page
+    for key, value in change.items():  # what was typed is shown again
+        if isinstance(value, str) and value and key != "territory":
+            assert f'value="{html.escape(value)}"' in r.text
     with sessions() as db:
         assert db.get(Partner, "cepac").config == cepac_saved[2]
 

@@ -42,7 +42,8 @@ def _safe_next(url: str | None) -> str | None:
     return None
 
 
-def _start_session(state, user, response: Response, secure: bool) -> None:
+def start_session(state, user, response: Response, secure: bool) -> None:
+    """A new page session for the user, its cookie on the response."""
     with state.sessions() as db, db.begin():
         token, _ = users.issue_token(db=db, user=user, scope="web",
                                      lifetime=timedelta(hours=SESSION_HOURS))
@@ -58,11 +59,12 @@ def home(request: Request, user: MaybeUser, state: StateDep):
 
 
 @router.get("/login")
-def login_form(request: Request, user: MaybeUser, state: StateDep, next: str | None = None):
-    """The login form."""
+def login_form(request: Request, user: MaybeUser, state: StateDep, next: str | None = None,
+               reset: bool = False):
+    """The login form (after a password reset, saying so)."""
     fresh = pre_session_csrf(request, state)
     return keep_pre_session(request, render(request, "login.html", next=_safe_next(next) or "",
-                                            error=None), fresh)
+                                            error=None, reset=reset), fresh)
 
 
 @router.post("/login", dependencies=[PreSessionCsrf])
@@ -88,7 +90,7 @@ async def login(request: Request, state: StateDep, email: Annotated[str, Form(ma
                                                                        "password."), **again)
     target = _safe_next(next) or HOME_OF.get(user.role, "/")
     response = RedirectResponse(target, status_code=303)
-    await run_in_threadpool(_start_session, state, user, response, request.url.scheme == "https")
+    await run_in_threadpool(start_session, state, user, response, request.url.scheme == "https")
     return response
 
 
@@ -150,7 +152,7 @@ def confirm(request: Request, state: StateDep, token: Annotated[str, Form(max_le
     with state.sessions() as db, db.begin():
         user = signup_service.confirm(db=db, secret=state.secret, token=token)
     response = RedirectResponse("/founder", status_code=303)
-    _start_session(state, user, response, request.url.scheme == "https")
+    start_session(state, user, response, request.url.scheme == "https")
     return response
 
 

@@ -16,7 +16,7 @@ from dossier import access
 from dossier.access import Action
 from dossier.errors import DomainError, Unauthorized
 from dossier.models import User
-from dossier.services import users
+from dossier.services import notifications, users
 
 SESSION_COOKIE = "du_session"
 
@@ -52,6 +52,7 @@ def optional_user(request: Request, state: StateDep, db: SessionDep) -> User | N
         return None
     try:
         user = users.user_for_token(db=db, token=token, scope="web")
+        request.state.unread = notifications.unread_count(db=db, user=user)  # the header bell
     except Unauthorized:
         return None
     finally:

@@ -10,6 +10,7 @@ TABLES: dict[str, dict[str, LazyText]] = {
         "pdf": _l("Dossier PDF downloaded"),
         "attachment": _l("Document read: {name}"),
         "attachments_zip": _l("All documents downloaded (ZIP)"),
+        "handover": _l("Dossier handed over to {name}"),
     },
     "fo.access_via.": {
         "web": _l("on the portal"),
@@ -69,6 +70,7 @@ TABLES: dict[str, dict[str, LazyText]] = {
         "dashboard": _l("Dashboard"),
         "exports": _l("Exports"),
         "partners": _l("Partners"),
+        "reviewers": _l("Reviewers"),
         "routed": _l("Routed"),
         "opened": _l("Opened"),
         "in_review": _l("In review"),

@@ -15,7 +15,15 @@ from dossier.catalogue import template_functions
 from dossier.i18n import pick_lang
 from dossier.labels import AUDIENCES, label
 from forms import definition
-from forms.formatting import format_date, format_datetime, format_money, format_pct, format_size
+from forms.formatting import (
+    fill,
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    format_pct,
+    format_size,
+)
 from forms.pdf import TEMPLATES_DIR as FORMS_TEMPLATES
 from forms.view import ui_words
 
@@ -58,6 +66,10 @@ def render(request: Request, template: str, status_code: int = 200,
         "date": lambda v: format_date(v, lang) if v else "",
         "datetime": lambda v: format_datetime(v, lang) if v else "",
         "size": lambda v: format_size(v, lang) if v is not None else "",
+        # an amount written back into a form field: `300 000,00` (forms/numbers.py reads it)
+        # a sentence with names put in, French elision done ("de {name}" → "d'Aix…")
+        "fill": lambda template, **names: fill(template, lang, **names),
+        "typed": lambda v: format_number(v, lang) if v else "",
         "label": lambda path: definition.label(path, lang),
         "enum_label": lambda name, value: definition.enum_label(name, value, lang),
         # a state, instrument, decline reason or request kind, as this page's reader says it

@@ -57,7 +57,7 @@ def attachments_page(request: Request, db: SessionDep, state: AppState, dossier:
         request, "founder/attachments.html", status_code=status_code, dossier=dossier,
         items=items, kinds=[(k, v.get(lang)) for k, v in ENUMS["attachment_kind"].items()],
         needed=[(k, ENUMS["attachment_kind"][k].get(lang), k in have) for k in needed],
-        meters=[m for m in meters if m.requested], progress=progress(dossier),
+        meters=[m for m in meters if m.requested], progress=progress(db, dossier, lang),
         steps=steps(dossier, "attachments", lang, needed=needed),
         step_number=[s.key for s in steps(dossier, "attachments", lang)].index(
             "attachments") + 1,

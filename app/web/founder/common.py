@@ -5,20 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.web.common.templating import env
 from dossier import content_cache
-from dossier.catalogue import _l
+from dossier.catalogue import _, _l, ngettext
 from dossier.db import DbSession
 from dossier.errors import NotFound
+from dossier.formatting import PARIS
 from dossier.models import Dossier
+from dossier.services import readiness
 from dossier.services.partners import list_partners
 from dossier.services.submission import eligibility, is_submitted
 from forms.definition import SECTIONS, Section, enum_label
 
 PARTNERS_STEP = _l("Partners and submission")
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def paris(moment: datetime | None) -> datetime | None:
@@ -64,15 +64,37 @@ class Step:
         """Share of the step's required places filled."""
         return 100 if not self.required else 100 * self.filled // self.required
 
+    text: str = ""  # "3 champs remplis sur 14", in words
+
     @property
     def done(self) -> bool:
         """Everything required in the step is there."""
         return self.filled >= self.required
 
 
-def progress(dossier: Dossier) -> dict[str, Any]:
-    """The services' completeness of the dossier's content."""
-    return content_cache.validated(dossier.content)[1]
+def count_text(filled: int, required: int, lang: str, *, documents: bool = False) -> str:
+    """How much of a step is done, in words: "Complet", "3 champs remplis sur 14",
+    "14 champs obligatoires à remplir" (never "0 sur 1 renseignés")."""
+    if filled >= required:
+        return _("Complete", lang)
+    if documents and not filled:
+        return ngettext("{required} document to provide", "{required} documents to provide",
+                        required, lang).format(required=required)
+    if documents:
+        return ngettext("{filled} document provided out of {required}",
+                        "{filled} documents provided out of {required}",
+                        filled, lang).format(filled=filled, required=required)
+    if not filled:
+        return ngettext("{required} required field to fill", "{required} required fields to fill",
+                        required, lang).format(required=required)
+    return ngettext("{filled} field filled out of {required}",
+                    "{filled} fields filled out of {required}",
+                    filled, lang).format(filled=filled, required=required)
+
+
+def progress(db: DbSession, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
+    """The dossier's one meter (dossier.services.readiness): 100 % only when submittable."""
+    return readiness.progress(db=db, dossier=dossier, lang=lang)
 
 
 def steps(dossier: Dossier, current: str, lang: str, *,
@@ -81,7 +103,7 @@ def steps(dossier: Dossier, current: str, lang: str, *,
 
     The attachments step counts the kinds the chosen partners require (`needed`).
     """
-    done = progress(dossier)["sections"]
+    done = content_cache.validated(dossier.content)[1]["sections"]
     have = {a.kind for a in dossier.attachments}
     out = []
     for s in SECTIONS:
@@ -91,7 +113,8 @@ def steps(dossier: Dossier, current: str, lang: str, *,
             counts = done.get(s.key, {"filled": 0, "required": 0})
             filled, required = counts["filled"], counts["required"]
         out.append(Step(s.key, s.title.get(lang), edit_url(dossier, s.key), filled, required,
-                        s.key == current))
+                        s.key == current, count_text(filled, required, lang,
+                                                     documents=s.uploaded)))
     out.append(Step("partners", PARTNERS_STEP.get(lang), dossier_url(dossier, "/partners"),
                     0, 0, current == "partners"))
     return out

@@ -16,7 +16,8 @@ from app.web.founder import wizard as founder_wizard
 from app.web.founder.common import dossier_url, progress
 from dossier import access
 from dossier.access import Action
-from dossier.services import dossiers
+from dossier.services import dossiers, notifications
+from dossier.services.partners import partner_names
 from dossier.services.submission import routes_of
 
 router = APIRouter(include_in_schema=False)
@@ -26,11 +27,16 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, user: FounderPage, db: SessionDep) -> Response:
     """The founder's dossiers, newest first, and a button to start one."""
     rows = []
-    for d in dossiers.list_for_user(db=db, user=user, limit=200):
+    mine = dossiers.list_for_user(db=db, user=user, limit=200)
+    due = notifications.answers_due(db=db, dossier_ids=[d.id for d in mine],
+                                    policy=notifications.current_policy())
+    for d in mine:
         routes = routes_of(db=db, dossier=d)
-        rows.append({"dossier": d, "percent": progress(d)["percent"],
-                     "partners": sorted(routes), "routes": len(routes)})
-    return render(request, "founder/dashboard.html", rows=rows)
+        rows.append({"dossier": d, "percent": progress(db, d)["percent"],
+                     "partners": sorted(routes), "routes": len(routes),
+                     "answer_due": due.get(d.id)})
+    names = partner_names(db=db) if due else {}
+    return render(request, "founder/dashboard.html", rows=rows, names=names)
 
 
 @router.post("/founder/dossiers/new", dependencies=[Csrf])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep
@@ -14,6 +14,7 @@ from app.web.common.deps import Csrf, FounderDossier, FounderPage, PostedForm, R
 from app.web.common.formdata import display_decimal, dom_id
 from app.web.common.templating import page_lang, render
 from app.web.founder.common import (
+    PartnerMeter,
     dossier_url,
     edit_url,
     needed_kinds,
@@ -28,6 +29,7 @@ from dossier.bounded_numbers import number_fits
 from dossier.catalogue import _, ngettext
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
+from dossier.routing.machine import State
 from dossier.schema import DossierV1
 from dossier.services import dossiers, submission
 from dossier.services.partners import instruments_by_partner, partner_names
@@ -100,25 +102,37 @@ def _posted_choice(form: Any, codes: list[str]) -> Choice:
     return choice
 
 
+def _request_item(code: str, choice: Choice) -> dict[str, Any]:
+    """The request to one partner as the founder typed it."""
+    item: dict[str, Any] = {"partner": code}
+    if choice.instrument.get(code):
+        item["instrument"] = choice.instrument[code]
+    amount = choice.amount.get(code, "").strip()
+    if amount:
+        item["amount_eur"] = decimal_string(amount)
+    duration = re.sub(r"\s", "", choice.duration.get(code, ""))
+    if duration:
+        readable = duration.isascii() and duration.isdigit() and number_fits(duration)
+        item["duration_months"] = int(duration) if readable else duration
+    return item
+
+
 def _requests(content: dict[str, Any], choice: Choice) -> tuple[list[dict[str, Any]], list[str]]:
     """The dossier's `requests` for the chosen partners: stored order kept, new ones after."""
     stored = [r for r in content.get("requests") or [] if isinstance(r, dict)]
     order = [r.get("partner") for r in stored if r.get("partner") in choice.chosen]
     order += [c for c in choice.chosen if c not in order]
-    items = []
-    for code in order:
-        item: dict[str, Any] = {"partner": code}
-        if choice.instrument.get(code):
-            item["instrument"] = choice.instrument[code]
-        amount = choice.amount.get(code, "").strip()
-        if amount:
-            item["amount_eur"] = decimal_string(amount)
-        duration = re.sub(r"\s", "", choice.duration.get(code, ""))
-        if duration:
-            readable = duration.isascii() and duration.isdigit() and number_fits(duration)
-            item["duration_months"] = int(duration) if readable else duration
-        items.append(item)
-    return items, order
+    return [_request_item(code, choice) for code in order], order
+
+
+def _added_requests(content: dict[str, Any], sent: set[str], choice: Choice
+                    ) -> tuple[list[dict[str, Any]], list[str]]:
+    """After submission: the requests to the partners already sent, unchanged, then the ones
+    chosen now (a request typed but never sent is kept only if it is chosen now)."""
+    stored = [r for r in content.get("requests") or [] if isinstance(r, dict)]
+    kept = [r for r in stored if r.get("partner") in sent]
+    items = kept + [_request_item(code, choice) for code in choice.chosen if code not in sent]
+    return items, [str(r.get("partner")) for r in items]
 
 
 def _sort_errors(errors: list[FieldError], order: list[str], problems: Problems, lang: str,
@@ -164,19 +178,24 @@ def _fix_href(loc: str, dossier_id: str) -> str:
 
 def partners_page(request: Request, db: SessionDep, dossier: Dossier, *,
                   choice: Choice | None = None, problems: Problems | None = None,
-                  notice: str | None = None, status_code: int = 200) -> Response:
-    """Every partner with its verdict, what it needs, the request to it and the consent."""
+                  notice: str | None = None, status_code: int = 200,
+                  add: str | None = None) -> Response:
+    """Every partner with its verdict, what it needs, the request to it and the consent;
+    after submission, the partners not sent yet can be chosen and sent to (`add` ticks one)."""
     lang = page_lang(request)
     meters = partner_meters(db, dossier, lang)
     routes = routes_of(db=db, dossier=dossier)
     choice = choice or _stored_choice(dossier.content, lang)
+    if add and add not in routes and add not in choice.chosen:
+        choice.chosen.append(add)
     all_steps = steps(dossier, "partners", lang, needed=needed_kinds(meters))
     return render(
         request, "founder/partners.html", status_code=status_code, dossier=dossier,
         meters=meters, routes=routes, choice=choice, problems=problems or Problems(),
         names={m.code: m.name for m in meters},
         notice=notice, submitted=submitted(dossier), steps=all_steps,
-        step_number=len(all_steps), progress=progress(dossier),
+        can_add=submitted(dossier) and any(m.code not in routes for m in meters),
+        step_number=len(all_steps), progress=progress(db, dossier, lang),
         instrument_label=lambda code: enum_label("instrument", code, lang),
         attachments_href=dossier_url(dossier, "/attachments"),
         prev_href=edit_url(dossier, "attachments"),
@@ -185,10 +204,11 @@ def partners_page(request: Request, db: SessionDep, dossier: Dossier, *,
 
 @router.get(PATH)
 def show(dossier: ReadDossierPage, request: Request, db: SessionDep,
-         saved: str | None = None) -> Response:
-    """The partners, their verdicts and the submission form."""
+         saved: str | None = None,
+         add: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    """The partners, their verdicts and the submission form (`add`: a partner to tick)."""
     notice = _("Your choice is saved.", page_lang(request)) if saved else None
-    return partners_page(request, db, dossier, notice=notice)
+    return partners_page(request, db, dossier, notice=notice, add=add)
 
 
 def _save_choice(db: SessionDep, user: User, dossier: Dossier, choice: Choice
@@ -209,14 +229,18 @@ def _submit(db: SessionDep, user: User, dossier: Dossier, lang: str) -> list[Fie
         submission.submit(db=db, dossier=dossier, user=user, consent=True, lang=lang)
     except Invalid as exc:
         errors = exc.errors or [FieldError("requests", exc.code, exc.ctx)]
-        return errors + _incomplete(db, dossier, errors)
+        return errors + _incomplete(db, dossier.content, errors)
     return []
 
 
-def _incomplete(db: SessionDep, dossier: Dossier, known: list[FieldError]) -> list[FieldError]:
+def _incomplete(db: SessionDep, data: dict[str, Any], known: list[FieldError]
+                ) -> list[FieldError]:
     """What else stops submission (the partners' refusal is checked before completeness)."""
     seen = {(e.loc, e.code) for e in known}
-    content = DossierV1.model_validate(dossier.content)
+    try:
+        content = DossierV1.model_validate(data)
+    except ValueError:
+        return []
     missing = submission_errors(content, partners=instruments_by_partner(db=db))
     return [e for e in missing if (e.loc, e.code) not in seen]
 
@@ -242,7 +266,9 @@ def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: Se
     lang = page_lang(request)
     submission.lock(db=db, dossier=dossier)
     if submitted(dossier):
-        return RedirectResponse(dossier_url(dossier), status_code=303)
+        if form.get("_action") != "add":
+            return RedirectResponse(dossier_url(dossier), status_code=303)
+        return _add_partners(request, db, user, dossier, form)
     choice = _posted_choice(form, [m.code for m in partner_meters(db, dossier, lang)])
     problems = Problems()
     order, errors = _save_choice(db, user, dossier, choice)
@@ -265,3 +291,52 @@ def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: Se
         return partners_page(request, db, dossier, choice=choice, problems=problems,
                              status_code=422)
     return RedirectResponse(dossier_url(dossier, "/partners?saved=1"), status_code=303)
+
+
+def _add_partners(request: Request, db: SessionDep, user: User, dossier: Dossier,
+                  form: Any) -> Response:
+    """Send a submitted dossier to more partners, each with its consent, in one transaction:
+    the new requests make a new version (the API's PUT, `submission.amend`), then the API's
+    submit routes the partners not routed yet (`submission.submit`); any refusal undoes both."""
+    lang = page_lang(request)
+    sent = set(routes_of(db=db, dossier=dossier))
+    codes = [m.code for m in partner_meters(db, dossier, lang) if m.code not in sent]
+    choice = _posted_choice(form, codes)
+    requests, order = _added_requests(dossier.content, sent, choice)
+    problems = Problems()
+    if not choice.chosen:
+        problems.headline = _("Tick the partners to send your dossier to.", lang)
+    _consent_problems(db, choice, [c for c in order if c not in sent], problems, lang)
+    if not problems.count and choice.chosen:
+        errors = _amend_and_submit(db, user, dossier, requests, lang)
+        _sort_errors(errors, order, problems, lang, str(dossier.id))
+    if problems.count or not choice.chosen:
+        problems.headline = problems.headline or ngettext(
+            "The dossier was not sent: {count} point to settle.",
+            "The dossier was not sent: {count} points to settle.",
+            problems.count, lang).format(count=problems.count)
+        return partners_page(request, db, dossier, choice=choice, problems=problems,
+                             status_code=422)
+    return RedirectResponse(dossier_url(dossier, "?submitted=1"), status_code=303)
+
+
+def _amend_and_submit(db: SessionDep, user: User, dossier: Dossier,
+                      requests: list[dict[str, Any]], lang: str) -> list[FieldError]:
+    """The API's PUT then submit, in this request's one transaction; undone on any refusal."""
+    data = {**dossier.content, "requests": requests}
+    try:
+        submission.amend(db=db, dossier=dossier, user=user, data=data)
+        submission.submit(db=db, dossier=dossier, user=user, consent=True, lang=lang)
+    except Invalid as exc:
+        db.rollback()
+        errors = exc.errors or [FieldError("requests", exc.code, exc.ctx)]
+        return errors + _incomplete(db, data, errors)
+    return []
+
+
+def suggestions(db: SessionDep, dossier: Dossier, lang: str) -> list[PartnerMeter]:
+    """After a partner declined: the partners the dossier is eligible for, not sent yet."""
+    sent = routes_of(db=db, dossier=dossier)
+    if not any(r.state == State.declined for r in sent.values()):
+        return []
+    return [m for m in partner_meters(db, dossier, lang) if m.eligible and m.code not in sent]

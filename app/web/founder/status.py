@@ -9,13 +9,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep
 from app.rendering import dossier_pdf
 from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, ReadDossierPage
 from app.web.common.labels import pick
+from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
+from app.web.founder import partners as founder_partners
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
 from dossier.access import Action
@@ -24,17 +26,17 @@ from dossier.errors import DomainError, NotFound
 from dossier.labels import label
 from dossier.models import Dossier, Route
 from dossier.routing.machine import OPEN_STATES, State, transition_for
-from dossier.services import dossiers, routes
-from dossier.services.access import access_log
+from dossier.services import dossiers, notifications, routes, thread
+from dossier.services.access import access_summary
 from dossier.services.dossiers import attachment_view
 from dossier.services.partners import partner_names
 from dossier.services.plan import tracked_plan
 from dossier.services.submission import routes_of
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL, ForbiddenURL, asset_path
-from forms.formatting import format_money, format_pct
-from forms.pdf import render_dossier_html
+from forms.formatting import fill, format_money, format_pct
 from forms.receipt import render_receipt_pdf
+from forms.view import cover_view, sections_view
 
 router = APIRouter(include_in_schema=False)
 BASE = "/founder/dossiers/{dossier_id}"
@@ -61,6 +63,7 @@ class RouteView:
     messages: list[dict[str, Any]]
     terms: list[tuple[str, str]]
     open_request: TimelineItem | None
+    answer_due: datetime | None
     can_message: bool
     can_withdraw: bool
 
@@ -115,15 +118,19 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
     if route.state == State.info_requested:
         open_request = next((i for i in reversed(timeline) if i.kind == "info_requested"), None)
     messages = [{
-        "mine": m.author_role == "founder",
+        "mine": m.author_role == "founder", "kind": m.kind, "open": m.open,
         "author": _("You", lang) if m.author_role == "founder"
         else names.get(route.partner_code, route.partner_code),
-        "body": m.body, "at": m.created_at,
+        "body": m.body, "at": m.at, "version": m.version,
+        "request_kind": label("request_kind", m.request_kind, lang, "founder")
+        if m.request_kind else "",
         "files": [files.get(str(a), str(a)) for a in m.attachment_ids or []],
-    } for m in routes.messages(db=db, route=route)]
+    } for m in thread.conversation(db=db, route=route)]
+    due = (notifications.answer_due(open_request.when, notifications.current_policy())
+           if open_request else None)
     return RouteView(
         route=route, name=names.get(route.partner_code, route.partner_code),
-        timeline=timeline, messages=messages,
+        timeline=timeline, messages=messages, answer_due=due,
         terms=_terms(route.decision or {}, lang) if route.decision else [],
         open_request=open_request, can_message=State(route.state) in MESSAGE_STATES,
         can_withdraw=State(route.state) in OPEN_STATES)
@@ -131,29 +138,34 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
 
 @dataclass
 class AccessLine:
-    """One reading of the dossier, in words: who, at which partner, what, when."""
+    """A person's readings of one thing on one day, in words: who, at which partner, what,
+    how many times, when."""
 
     when: datetime
+    first: datetime
+    count: int
     who: str
     partner: str
     what: str
-    version: int | None
+    versions: str
     via: str
 
 
-ACCESS_SHOWN = 200
+ACCESS_GROUPED = 5000
 
 
 def _access(db: Any, dossier: Dossier, names: dict[str, str],
             lang: str) -> tuple[int, list[AccessLine]]:
-    """The newest readings of the dossier and how many there are in all."""
-    total, rows = access_log(db=db, dossier=dossier, limit=ACCESS_SHOWN)
+    """The readings of the dossier, one line per person, thing and day; and how many
+    readings there are in all."""
+    total, groups = access_summary(db=db, dossier=dossier, limit=ACCESS_GROUPED)
     return total, [AccessLine(
-        when=r.created_at, who=r.email,
-        partner=names.get(r.partner_code, r.partner_code) if r.partner_code
+        when=g.last, first=g.first, count=g.count, who=g.email,
+        partner=names.get(g.partner_code, g.partner_code) if g.partner_code
         else _("Dossier unique team", lang),
-        what=pick("fo.access_kind.", r.kind, lang).format(name=r.object_name or ""),
-        version=r.version, via=pick("fo.access_via.", r.via, lang)) for r in rows]
+        what=pick("fo.access_kind.", g.kind, lang).format(name=g.object_name or ""),
+        versions=", ".join(str(v) for v in g.versions),
+        via=pick("fo.access_via.", g.via, lang)) for g in groups]
 
 
 def _plan(dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
@@ -185,15 +197,16 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
     return render(
         request, "founder/status.html", status_code=status_code, dossier=dossier,
         routes=views, plan=plan, coverage=_coverage(plan), names=names, version=version,
-        progress=progress(dossier), submitted=submitted(dossier), attachments=items,
+        progress=progress(db, dossier, lang), submitted=submitted(dossier), attachments=items,
         notice=notice, errors=errors or {}, typed=typed or {},
         access=access, access_total=access_total,
+        suggestions=founder_partners.suggestions(db, dossier, lang),
         source_label=lambda v: enum_label("source_type", v, lang),
         status_label=lambda v: enum_label("source_status", v, lang))
 
 
 @router.get(BASE)
-def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
+def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: SessionDep,
            submitted: str | None = None, sent: str | None = None,
            withdrawn: str | None = None) -> Response:
     """Where the dossier stands with each partner."""
@@ -204,8 +217,9 @@ def status(dossier: ReadDossierPage, request: Request, db: SessionDep,
         notice = _("Your dossier is submitted and sent to the chosen partners.", lang)
     elif route is not None:
         name = partner_names(db=db).get(route.partner_code, route.partner_code)
-        notice = (_("Message sent to {name}.",
-                    lang) if sent else _("Dossier withdrawn from {name}.", lang)).format(name=name)
+        notice = fill(_("Message sent to {name}.", lang) if sent
+                      else _("Dossier withdrawn from {name}.", lang), lang, name=name)
+    seen(request, db, user, [r.id for r in routes_of(db=db, dossier=dossier).values()])
     return status_page(request, db, dossier, notice=notice)
 
 
@@ -304,15 +318,18 @@ def receipt(dossier: ReadDossierPage, request: Request, db: SessionDep) -> Respo
 
 
 @router.get(BASE + "/preview")
-def preview(dossier: ReadDossierPage, request: Request, db: SessionDep) -> HTMLResponse:
-    """The dossier as the partners read it (the PDF's own layout, on screen)."""
+def preview(dossier: ReadDossierPage, request: Request, db: SessionDep) -> Response:
+    """The dossier as the partners read it (the PDF's parts and order), inside the site."""
+    lang = page_lang(request)
     latest = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
-    html = render_dossier_html(
-        dossier.content, attachments=[attachment_view(a) for a in dossier.attachments],
-        partners=partner_names(db=db), version=dossier.current_version,
-        content_hash=latest.content_hash if latest else None, lang=page_lang(request),
-        assets_url="/founder/assets/", stylesheet_href="/founder/assets/dossier.css")
-    return HTMLResponse(html)
+    names = partner_names(db=db)
+    return render(
+        request, "founder/preview.html", dossier=dossier, submitted=submitted(dossier),
+        cover=cover_view(dossier.content, lang=lang, partners=names,
+                         version=dossier.current_version,
+                         content_hash=latest.content_hash if latest else None),
+        sections=sections_view(dossier.content,
+                               [attachment_view(a) for a in dossier.attachments], lang, names))
 
 
 @router.get("/founder/assets/{name}")

@@ -266,3 +266,15 @@ def _label_of(loc: str, lang: str) -> str:
         naming = ROW_NAMES.get(head, _l("Row {n}"))
         return f"{naming.get(lang).format(n=int(rows[0]) + 1)} — {label}"
     return label
+
+
+def warning_links(warnings: list[tuple[str, str]], section: Section, lang: str,
+                  section_href: Callable[[str], str]) -> list[tuple[str, str, str]]:
+    """(label, message, href) of each (loc, message): its place in this step, or its step."""
+    out = []
+    for loc, message in warnings:
+        top = re.split(r"[.\[]", loc, maxsplit=1)[0]
+        anchor = "#" + dom_id(loc)
+        href = anchor if top == section.key else f"{section_href(top)}{anchor}"
+        out.append((_label_of(loc, lang), message, href))
+    return out

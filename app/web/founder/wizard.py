@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from app.web.founder.common import (
     steps,
     submitted,
 )
-from app.web.founder.widgets import error_messages, section_form
+from app.web.founder.widgets import error_messages, section_form, warning_links
 from dossier.bounded_numbers import small_index
 from dossier.catalogue import _
 from dossier.errors import FieldError, Invalid
@@ -43,6 +44,8 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
     amended: int | None = None  # the new version number of an amendment
     unchanged: bool = False
+    # True when the valid fields were saved and only `errors` wait, kept as typed (a draft)
+    kept: bool = False
 
 
 def _neighbours(section: Section) -> tuple[str | None, str | None]:
@@ -51,9 +54,14 @@ def _neighbours(section: Section) -> tuple[str | None, str | None]:
     return (keys[i - 1] if i > 0 else None), (keys[i + 1] if i + 1 < len(keys) else None)
 
 
+def _under(loc: str, key: str) -> bool:
+    return loc == key or loc.startswith((key + ".", key + "["))
+
+
 def wizard_page(request: Request, db: SessionDep, dossier: Dossier, section: Section,
                 values: dict[str, Any], rows: dict[str, int], errors: list[FieldError],
-                *, status_code: int = 200, notice: str | None = None) -> Response:
+                *, status_code: int = 200, notice: str | None = None,
+                nothing_saved: bool = False) -> Response:
     """Render a section's step of the wizard."""
     lang = page_lang(request)
     partners = {p.code: p.name for p in list_partners(db=db)}
@@ -62,17 +70,43 @@ def wizard_page(request: Request, db: SessionDep, dossier: Dossier, section: Sec
                         section_href=lambda key: edit_url(dossier, key))
     prev_key, next_key = _neighbours(section)
     all_steps = steps(dossier, section.key, lang, needed=needed_kinds(meters))
+    done = progress(db, dossier, lang)
     return render(
         request, "founder/wizard.html", status_code=status_code, dossier=dossier,
         section=section, form=form, steps=all_steps,
         step_number=[s.key for s in all_steps].index(section.key) + 1,
-        progress=progress(dossier), meters=[m for m in meters if m.requested],
+        progress=done, meters=[m for m in meters if m.requested],
+        warnings=section_warnings(done, section, lang, dossier),
+        same_siren=done["same_siren"] if section.key == "company" else [],
         prev_href=edit_url(dossier, prev_key) if prev_key else None,
-        next_key=next_key, submitted=submitted(dossier), notice=notice,
+        next_key=next_key, next_href=edit_url(dossier, next_key) if next_key
+        else dossier_url(dossier, "/partners"),
+        submitted=submitted(dossier), notice=notice, nothing_saved=nothing_saved,
         action=dossier_url(dossier, f"/edit/{section.key}"),
         autosave=dossier_url(dossier, f"/autosave/{section.key}"),
         intro=section.intro.get(lang) if section.intro else None,
         title=section.title.get(lang))
+
+
+def section_warnings(done: dict[str, Any], section: Section, lang: str,
+                     dossier: Dossier) -> list[tuple[str, str, str]]:
+    """(label, message, href) of the cross-field rules this step does not meet yet."""
+    return warning_links([(w["loc"], w["message"]) for w in done["warnings"]
+                          if _under(w["loc"], section.key)], section, lang,
+                         lambda key: edit_url(dossier, key))
+
+
+def stored_values(dossier: Dossier, section: Section, lang: str
+                  ) -> tuple[dict[str, Any], dict[str, int]]:
+    """The inputs of a step: the stored content, and over it what was typed and is pending."""
+    values, rows = form_values(section, dossier.content, lang)
+    for loc, typed in dossiers.pending_typed(dossier, section.key).items():
+        values[loc] = typed
+        for f in list_fields(section):
+            match = re.match(re.escape(f.path) + r"\[(\d+)\]", loc)
+            if match:
+                rows[f.path] = max(rows.get(f.path, 0), int(match.group(1)) + 1)
+    return values, rows
 
 
 @router.get("/founder/dossiers/{dossier_id}/edit/{section_key}")
@@ -83,16 +117,19 @@ def edit(dossier: OwnDossierPage, section_key: str, request: Request, db: Sessio
     if section.uploaded:
         return RedirectResponse(dossier_url(dossier, "/attachments"), status_code=303)
     lang = page_lang(request)
-    values, rows = form_values(section, dossier.content, lang)
+    values, rows = stored_values(dossier, section, lang)
     if add in {f.path for f in list_fields(section)}:
         rows[add] = max(rows.get(add, 0), 1) + 1
-    return wizard_page(request, db, dossier, section, values, rows, [],
+    return wizard_page(request, db, dossier, section, values, rows,
+                       dossiers.pending_errors(dossier, section.key),
                        notice=_notice(saved, lang))
 
 
 def _notice(saved: str | None, lang: str) -> str | None:
     if saved == "1":
         return _("Saved.", lang)
+    if saved == "partial":
+        return _("The other fields are saved.", lang)
     if saved == "same":
         return _("No change: no new version.", lang)
     if saved and saved.isdigit():
@@ -116,11 +153,17 @@ def check_section(db: SessionDep, dossier: Dossier, section: Section, parsed: Pa
 
 def save_section(db: SessionDep, user: User, dossier: Dossier, section: Section,
                  parsed: Parsed) -> Outcome:
-    """Store the dossier with this section replaced; a refused draft stores nothing."""
+    """Store the dossier with this section replaced. A draft keeps every valid field, and each
+    invalid value as typed, with its error (pending); an amendment is saved whole or not."""
     outcome = Outcome()
     data = merge(dossier.content, section, parsed.value)
     before = dossier.current_version
     try:
+        if not submitted(dossier):
+            submission.lock(db=db, dossier=dossier)
+            kept = dossiers.save_typed(db=db, dossier=dossier, user=user, data=data,
+                                       typed=parsed.typed, scope=section.key)
+            return Outcome(errors=kept, kept=True)
         submission.save(db=db, dossier=dossier, user=user, data=data)
     except Invalid as exc:
         db.rollback()  # nothing else of the request's is pending: the user was read and let go
@@ -150,6 +193,10 @@ def _target(dossier: Dossier, section: Section, action: str, list_path: str | No
     """Where the founder goes once the section is saved."""
     saved = str(outcome.amended) if outcome.amended else ("same" if outcome.unchanged else "1")
     here = dossier_url(dossier, f"/edit/{section.key}")
+    if outcome.errors:  # saved, but for values kept as typed: show them with their errors
+        saved = "partial"
+        if action in ("next", "save"):
+            return f"{here}?saved=partial#errors"
     if action == "next":
         _, next_key = _neighbours(section)
         return edit_url(dossier, next_key) if next_key else dossier_url(dossier, "/partners")
@@ -175,12 +222,12 @@ def save(dossier: OwnDossierPage, section_key: str, request: Request, user: Foun
     remove = (list_path, row) if action == "remove" and list_path in lists else None
     parsed = parse_section(section, form, remove=remove)
     outcome = save_section(db, user, dossier, section, parsed)
-    if outcome.errors:
+    if outcome.errors and not outcome.kept:
         rows = dict(parsed.rows)
         if action == "add":
             rows[list_path] = max(rows.get(list_path, 0), 1) + 1
         return wizard_page(request, db, dossier, section, parsed.typed, rows, outcome.errors,
-                           status_code=422)
+                           status_code=422, nothing_saved=True)
     return RedirectResponse(_target(dossier, section, action, list_path, parsed, outcome),
                             status_code=303)
 
@@ -197,15 +244,22 @@ def autosave(dossier: OwnDossierPage, section_key: str, request: Request, user: 
     dry = submitted(dossier)
     outcome = (check_section(db, dossier, section, parsed) if dry
                else save_section(db, user, dossier, section, parsed))
-    done = progress(dossier)
+    done = progress(db, dossier, lang)
     messages = error_messages(outcome.errors, lang)
+    meters = partner_meters(db, dossier, lang)
     body = {
-        "saved": not outcome.errors and not dry,
+        "saved": outcome.kept or (not outcome.errors and not dry),
+        "kept": len(outcome.errors) if outcome.kept else 0,
         "checked_only": dry,
         "errors": [{"loc": loc, "name": parsed.form_name(loc),
                     "id": dom_id(parsed.form_name(loc)), "message": message}
                    for loc, message in messages.items()],
-        "sections": done["sections"], "percent": done["percent"],
+        "warnings": [{"label": label, "message": message, "href": href}
+                     for label, message, href in section_warnings(done, section, lang, dossier)],
+        "steps": {s.key: {"filled": s.filled, "required": s.required, "text": s.text}
+                  for s in steps(dossier, section.key, lang, needed=needed_kinds(meters))},
+        "sections": done["sections"], "percent": done["percent"], "ready": done["ready"],
+        "percent_text": _("Dossier {percent}% complete", lang).format(percent=done["percent"]),
         "saved_at": dossier.updated_at.isoformat(),
     }
-    return JSONResponse(body, status_code=422 if body["errors"] else 200)
+    return JSONResponse(body, status_code=422 if outcome.errors and not outcome.kept else 200)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.deps import SessionDep
 from app.web.common.deps import ReviewerPage, ReviewerRoute
+from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
 from app.web.reviewer import actions as reviewer_actions
 from app.web.reviewer import files as reviewer_files
@@ -72,13 +73,15 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
     partner = db.get(Partner, user.partner_code)
     sla = sla_days(partner)
     now = utcnow()
-    who = notes.assignees(db=db, partner=user.partner_code,
-                          route_ids=[i["id"] for i in result["items"]])
+    ids = [i["id"] for i in result["items"]]
+    who = notes.assignees(db=db, partner=user.partner_code, route_ids=ids)
+    activity = inboxes.unseen_activity(db=db, route_ids=ids)
     items = []
     for i in result["items"]:
         delivered = datetime.fromisoformat(i["delivered_at"]) if i["delivered_at"] else None
         items.append({**i, "delivered": delivered, "assignee": who.get(i["id"]),
-                      "overdue": late(i["state"], delivered, sla, now)})
+                      "overdue": late(i["state"], delivered, sla, now),
+                      "activity": activity.get(i["id"], set())})
     filters = {"q": q, "state": state, "sector": sector, "amount_min": amount_min,
                "amount_max": amount_max, "age": age}
     kept = {k: v for k, v in filters.items() if v}
@@ -98,5 +101,6 @@ def route_page(route: ReviewerRoute(Action.open_route), request: Request, user: 
                db: SessionDep, done: Q = "", decision: Q = ""):
     """The dossier as sent, what changed, files, forms; opening it marks it read."""
     baseline = routes.open_route(db=db, route=route, user=user, via="web")
+    seen(request, db, user, [route.id])
     return render_route(request, db=db, route=route, user=user, baseline=baseline,
                         done=done, decision=decision)

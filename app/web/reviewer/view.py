@@ -20,6 +20,7 @@ from dossier.routing.machine import DECIDED_STATES, TRANSITIONS, State
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
 from dossier.services import attachments, inbox, notes, routes
+from dossier.services import thread as thread_service
 from dossier.services.partners import partner_names
 from dossier.sla import late, sla_days
 from forms import definition
@@ -166,6 +167,7 @@ class Thread:
 
     events: list[dict[str, Any]]
     messages: list[Any]
+    conversation: list[Any]
     message_files: dict[str, Attachment]
     notes: list[Any]
     people: dict[Any, User]
@@ -239,6 +241,7 @@ def thread(db: DbSession, route: Route, user: User, lang: str, partner_name: str
            history: list[RouteEvent]) -> Thread:
     """The timeline, the messages and the notes, with the people who wrote them."""
     messages = routes.messages(db=db, route=route)
+    conversation = thread_service.conversation(db=db, route=route)
     route_notes = notes.notes(db=db, route=route, user=user)
     people = notes.people(db=db, ids=[e.actor_id for e in history]
                           + [m.author_id for m in messages]
@@ -246,7 +249,8 @@ def thread(db: DbSession, route: Route, user: User, lang: str, partner_name: str
     attached = {aid for m in messages for aid in m.attachment_ids}
     message_files = attachments.by_id(db=db, dossier_id=route.dossier_id, ids=attached)
     return Thread(events=timeline(history, lang, people, partner_name), messages=messages,
-                  message_files=message_files, notes=route_notes, people=people,
+                  conversation=conversation, message_files=message_files, notes=route_notes,
+                  people=people,
                   colleagues=notes.colleagues(db=db, user=user))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
@@ -12,9 +11,6 @@ from dossier.access import Action
 from dossier.catalogue import _l
 from dossier.models import User
 from forms.text import babel_locale
-
-PARIS = ZoneInfo("Europe/Paris")
-
 
 StaffUser = Annotated[User, page_area(Action.staff_pages)]
 ExportsUser = Annotated[User, page_area(Action.exports)]

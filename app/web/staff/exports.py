@@ -1,4 +1,5 @@
-"""Exports of many dossiers in a background thread, with a page that shows their progress."""
+"""The pipeline's exports from the staff pages: direct downloads, and exports of many dossiers
+in a background thread with a page that shows their progress (app/exports.py writes them)."""
 
 from __future__ import annotations
 
@@ -13,23 +14,27 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from babel.numbers import format_percent
-from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from app import exports
-from app.deps import StateDep
+from app.deps import SessionDep, StateDep
 from app.web.common.deps import Csrf
 from app.web.common.templating import page_lang, render
-from app.web.staff.common import PARIS, ExportsUser, number
+from app.web.staff.common import ExportsUser, number
 from dossier.catalogue import N_, _
 from dossier.db import Sessions, utcnow
 from dossier.errors import NotFound
+from dossier.formatting import PARIS
+from dossier.models import User
+from dossier.services import partners as catalogue
 from dossier.services import pipeline as stats
 from forms.text import babel_locale
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 Format = Literal["csv", "xlsx"]
+Shape = Annotated[exports.Shape, Query(alias="format")]
 JobId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 
 
@@ -40,6 +45,8 @@ class ExportJob:
     id: str
     owner: uuid.UUID
     fmt: str
+    who: str = ""
+    lang: str = "fr"
     started_at: datetime = field(default_factory=utcnow)
     created: float = field(default_factory=time.monotonic)
     status: str = "pending"  # pending, running, done, failed
@@ -65,9 +72,10 @@ class ExportJobs:
         self._jobs: dict[str, ExportJob] = {}
         self._lock = threading.Lock()
 
-    def start(self, *, owner: uuid.UUID, fmt: str, sessions: Sessions) -> ExportJob:
+    def start(self, *, owner: uuid.UUID, fmt: str, sessions: Sessions, who: str = "",
+              lang: str = "fr") -> ExportJob:
         """Register a job and run it in a daemon thread."""
-        job = ExportJob(id=secrets.token_urlsafe(18), owner=owner, fmt=fmt)
+        job = ExportJob(id=secrets.token_urlsafe(18), owner=owner, fmt=fmt, who=who, lang=lang)
         with self._lock:
             self._forget_old(owner)
             self._jobs[job.id] = job
@@ -107,10 +115,12 @@ class ExportJobs:
                 job.total = sum(summary["totals"].values())
                 job.status = "running"
                 rows = stats.export_rows(db=db)
+                ctx = exports.Context(names=catalogue.partner_names(db=db), who=job.who,
+                                      at=job.started_at, lang=job.lang)
                 if job.fmt == "csv":
-                    exports.write_csv(fh, rows, progress)
+                    exports.write_csv(fh, rows, progress, ctx)
                 else:
-                    exports.write_xlsx(fh, summary["partners"], rows, progress)
+                    exports.write_xlsx(fh, summary["partners"], rows, progress, ctx)
                 fh.seek(0)
                 job.content = fh.read()
             job.total = max(job.total or 0, job.done)
@@ -121,6 +131,32 @@ class ExportJobs:
 
 
 JOBS = ExportJobs()
+
+
+def who(user: User) -> str:
+    """How the "Lisez-moi" sheet names the person who exported."""
+    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
+
+
+def context(request: Request, user: User, db, shape: exports.Shape) -> exports.Context:
+    """Who exports, in which language, with the partners' names."""
+    return exports.Context(shape=shape, names=catalogue.partner_names(db=db), who=who(user),
+                           lang=page_lang(request))
+
+
+@router.get("/staff/export.csv")
+def export_csv(request: Request, user: ExportsUser, db: SessionDep,
+               shape: Shape = "fr") -> StreamingResponse:
+    """Every route as a CSV line: the same file as GET /api/v1/pipeline/export.csv."""
+    return exports.csv_response(stats.export_rows(db=db), context(request, user, db, shape))
+
+
+@router.get("/staff/export.xlsx")
+def export_xlsx(request: Request, user: ExportsUser, db: SessionDep,
+                shape: Shape = "fr") -> Response:
+    """The partners' summary and every route: the same workbook as the API's."""
+    return exports.xlsx_response(stats.pipeline(db=db)["partners"], stats.export_rows(db=db),
+                                 context(request, user, db, shape))
 
 
 def _job(job_id: str, user) -> ExportJob:
@@ -153,9 +189,11 @@ def exports_page(request: Request, user: ExportsUser):
 
 
 @router.post("/staff/exports", dependencies=[Csrf])
-def start_export(user: ExportsUser, state: StateDep, format: Annotated[Format, Form()]):
+def start_export(request: Request, user: ExportsUser, state: StateDep,
+                 format: Annotated[Format, Form()]):
     """Start an export in the background, then show its progress."""
-    job = JOBS.start(owner=user.id, fmt=format, sessions=state.sessions)
+    job = JOBS.start(owner=user.id, fmt=format, sessions=state.sessions, who=who(user),
+                     lang=page_lang(request))
     return RedirectResponse(f"/staff/exports/{job.id}", status_code=303)
 
 
@@ -183,5 +221,5 @@ def export_download(user: ExportsUser, job_id: JobId) -> Response:
     if job.status != "done" or job.content is None:
         return RedirectResponse(f"/staff/exports/{job.id}", status_code=303)
     return Response(job.content, media_type=exports.MEDIA_TYPES[job.fmt], headers={
-        "Content-Disposition": f'attachment; filename="{exports.FILENAMES[job.fmt]}"',
+        "Content-Disposition": f'attachment; filename="{exports.filename(job.fmt)}"',
         "Cache-Control": "private, no-store"})

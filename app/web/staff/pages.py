@@ -8,21 +8,21 @@ from typing import Annotated, Any, Literal
 
 from babel.numbers import format_compact_currency
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
-from app import charts, exports
+from app import charts
 from app.deps import SessionDep, StateDep
 from app.state import AppState
 from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
-from app.web.staff.common import PARIS, ExportsUser, StaffUser, days, number
-from dossier.catalogue import _, pgettext
+from app.web.staff.common import StaffUser, days, number
+from dossier.catalogue import _, ngettext, pgettext
 from dossier.db import DbSession
+from dossier.formatting import PARIS
 from dossier.routing.machine import VISIBLE_TO_PARTNER
 from dossier.services import partners as catalogue
-from dossier.services import pipeline as stats
 from dossier.sla import sla_by_partner
 from forms.formatting import format_money
 from forms.text import babel_locale
@@ -86,10 +86,18 @@ def _dashboard(state: AppState, db: DbSession, lang: str) -> dict[str, Any]:
             "amounts_alt": _amounts_sentence(lines, lang)}
 
 
+# "1 dossier", "5 dossiers": each funnel unit counted with its plural
+COUNTED = {
+    "dossiers": lambda n, lang: ngettext("{count} dossier", "{count} dossiers", n, lang),
+    "routes": lambda n, lang: ngettext("{count} request", "{count} requests", n, lang),
+}
+
+
 def _funnel_sentence(funnel: list[tuple[str, int, str]], lang: str) -> str:
     colon = _(": ", lang)
-    parts = [f"{pick('staff_f_', key, lang)}{colon}{number(value, lang)} "
-             f"{pick('staff_unit_', unit, lang)}" for key, value, unit in funnel]
+    parts = [f"{pick('staff_f_', key, lang)}{colon}"
+             + COUNTED[unit](value, lang).format(count=number(value, lang))
+             for key, value, unit in funnel]
     return f"{_('From draft to decision', lang)}. " + _join(parts, lang)
 
 
@@ -147,15 +155,3 @@ def amounts_chart(request: Request, user: StaffUser, db: SessionDep, state: Stat
         money=lambda v: format_compact_currency(v, "EUR", locale=locale, fraction_digits=1),
         width=WIDTHS[size])
     return Response(svg, media_type="image/svg+xml", headers=SVG_HEADERS)
-
-
-@router.get("/staff/export.csv")
-def export_csv(user: ExportsUser, db: SessionDep) -> StreamingResponse:
-    """Every route as a CSV line: the same file as GET /api/v1/pipeline/export.csv."""
-    return exports.csv_response(stats.export_rows(db=db))
-
-
-@router.get("/staff/export.xlsx")
-def export_xlsx(user: ExportsUser, db: SessionDep) -> Response:
-    """The partners' summary and every route: the same workbook as the API's."""
-    return exports.xlsx_response(stats.pipeline(db=db)["partners"], stats.export_rows(db=db))

@@ -1,0 +1,123 @@
+"""How far a dossier is from submission: the one meter of the wizard, the pages and the API.
+
+The meter counts what submission asks for, and nothing else: the required fields (a list
+still empty counts the fields of the items it needs), the documents the chosen partners
+require, each chosen partner's criteria, and every point still to fix (a value typed in the
+wizard that is not valid yet, a cross-field rule not met); a document counts as three places.
+It shows 100 % exactly when `blockers` is empty, that is when `submission.submit` would
+accept the dossier.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier import content_cache
+from dossier.errors import FieldError
+from dossier.models import Dossier
+from dossier.services import dossiers
+from dossier.services.attachments import READABLE
+from dossier.services.dossiers import pending_errors, value_at
+from dossier.services.partners import instruments_by_partner, list_partners
+from dossier.services.submission import eligibility, pending_input_errors, refusals
+from dossier.validation import draft_warnings, submission_errors
+
+# A document to find, scan and upload weighs more than a field typed in: counted as three
+# places, a dossier without its documents does not look nearly done (95 % with one place each).
+DOCUMENT_WEIGHT = 3
+
+
+def _held(dossier: Dossier) -> list[FieldError]:
+    held = [a.filename for a in dossier.attachments if a.scan_status not in READABLE]
+    if not held:
+        return []
+    return [FieldError("attachments", "attachments_not_scanned", {"filenames": ", ".join(held)})]
+
+
+def _described(errors: list[FieldError], lang: str) -> list[dict[str, Any]]:
+    return [{"loc": e.loc, "code": e.code, "message": e.message(lang)} for e in errors]
+
+
+def _unique(errors: list[FieldError]) -> list[FieldError]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for e in errors:
+        if (e.loc, e.code) not in seen:
+            seen.add((e.loc, e.code))
+            out.append(e)
+    return out
+
+
+def _partners_needs(db: Session, model: Any, verdicts: list[Any]) -> dict[str, Any]:
+    """What the chosen partners require: their documents (which are there) and criteria."""
+    chosen = {r.partner for r in model.requests or [] if r.partner}
+    asked = [v for v in verdicts if v.partner in chosen]
+    required = {p.code: p.config.get("required_attachments", []) for p in list_partners(db=db)}
+    needed = list(dict.fromkeys(kind for v in asked for kind in required.get(v.partner, [])))
+    missing = {kind for v in asked for kind in v.missing}
+    reasons = [r.ok for v in asked for r in v.reasons]
+    return {"needed": needed, "missing": [k for k in needed if k in missing],
+            "criteria": {"met": sum(reasons), "total": len(reasons)}}
+
+
+def _pending_view(dossier: Dossier, lang: str) -> list[dict[str, Any]]:
+    pending = dossier.pending_input or {}
+    return [{**item, "typed": pending.get(item["loc"], {}).get("typed")}
+            for item in _described(pending_errors(dossier), lang)]
+
+
+def progress(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
+    """The dossier's completeness: percent (100 only when it can be submitted), per-section
+    counts, what blocks the submission, the warnings of the draft and the pending values."""
+    model, done = content_cache.validated(dossier.content)
+    offers = instruments_by_partner(db=db)
+    verdicts = eligibility(db=db, dossier=dossier, lang=lang)
+    needs = _partners_needs(db, model, verdicts)
+    documents = len(needs["needed"]) - len(needs["missing"])
+    warnings = draft_warnings(model, partners=offers)
+    pending = pending_input_errors(dossier)
+    blockers = _unique(pending + submission_errors(model, partners=offers)
+                       + refusals(db=db, dossier=dossier, lang=lang, given=verdicts)
+                       + _held(dossier))
+    met = done["filled"] + DOCUMENT_WEIGHT * documents + needs["criteria"]["met"]
+    total = (done["required"] + DOCUMENT_WEIGHT * len(needs["needed"])
+             + needs["criteria"]["total"] + len(pending) + len(warnings))
+    percent = 100 if not blockers else min(99, 100 * met // total if total else 0)
+    return {
+        "percent": percent,
+        "ready": not blockers,
+        "missing": done["missing"],
+        "sections": {**done["sections"],
+                     "attachments": {"filled": documents, "required": len(needs["needed"])}},
+        "fields": {"filled": done["filled"], "required": done["required"]},
+        "attachments": {"required": needs["needed"], "missing": needs["missing"]},
+        "criteria": needs["criteria"],
+        "warnings": _described(warnings, lang),
+        "pending": _pending_view(dossier, lang),
+        "blockers": _described(blockers, lang),
+        "same_siren": same_siren(db=db, dossier=dossier),
+    }
+
+
+def same_siren(*, db: Session, dossier: Dossier, any_owner: bool = False) -> list[dict[str, Any]]:
+    """The owner's other dossiers for the same SIREN (every owner's, for staff), newest first."""
+    siren = value_at(dossier.content, "company.siren")
+    if not isinstance(siren, str) or not siren:
+        return []
+    stmt = (select(Dossier).where(Dossier.id != dossier.id,
+                                  Dossier.content["company"]["siren"].as_string() == siren)
+            .order_by(Dossier.updated_at.desc()).limit(20))
+    if not any_owner:
+        stmt = stmt.where(Dossier.owner_id == dossier.owner_id)
+    return [{"id": str(d.id), "company_name": d.company_name, "status": d.status}
+            for d in db.scalars(stmt)]
+
+
+def dossier_view(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
+    """The shape of GET /dossiers/{id}, its `completeness` being the one meter above."""
+    view = dossiers.dossier_view(db=db, dossier=dossier)
+    view["completeness"] = progress(db=db, dossier=dossier, lang=lang)
+    return view
