@@ -109,7 +109,7 @@ POLICY: dict[Action, tuple[Rule, ...]] = {
     Action.exports: _STAFF,
     Action.partner_catalogue: _STAFF,
     Action.staff_pages: _STAFF,
-    Action.registry_lookup: (L, A, A, F, F, A),
+    Action.registry_lookup: (L, A, A, A, F, F, A),
 }
 ROUTE_ACTIONS = frozenset({Action.read_route, Action.download, Action.open_route, Action.review,
                            Action.ask_info, Action.decide, Action.withdraw,
