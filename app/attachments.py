@@ -54,6 +54,7 @@ async def store_upload(request: Request, *, state: AppState, user: User, dossier
 
 def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[str, Any]:
     kind = attachments.check_kind(upload.fields.get("kind"))
+    issued_on = attachments.check_issued_on(upload.fields.get("issued_on"))
     if upload.path is None:
         raise Invalid(errors=[FieldError("file", "missing")])
     if upload.size == 0:
@@ -75,7 +76,7 @@ def _keep(state: AppState, user: User, dossier_id: str, upload: Upload) -> dict[
         item = attachments.record(
             db=db, dossier=dossier, user=user, kind=kind, filename=filename,
             content_type=content_type, size=stored.size, sha256=stored.sha256,
-            storage_key=stored.key, scan_status=status)
+            storage_key=stored.key, scan_status=status, issued_on=issued_on)
         dossier.updated_at = item.created_at
         return attachment_view(item)
 

@@ -65,11 +65,12 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
     runtime = Runtime(sessions=sessions, store=store, secret=secret,
                       public_url=settings.public_url,
                       links=make_links(storage, secret=secret, public_url=settings.public_url),
-                      retry=settings.retry_policy())
+                      retry=settings.retry_policy(), registry=settings.registry())
     dispatcher = Dispatcher(runtime, interval=settings.reconcile_interval,
                             reminder_interval=settings.reminder_interval,
                             retention_interval=settings.retention_interval,
-                            gc_interval=settings.storage_gc_interval)
+                            gc_interval=settings.storage_gc_interval,
+                            registry_interval=settings.registry_interval)
     dispatch_after_commit(sessions, dispatcher.submitted)  # the one post-commit hand-on
     submission.use_eligibility(BankEligibility())
 
@@ -88,7 +89,8 @@ def create_app(settings: AppSettings | None = None, *, store: ObjectStore | None
                                  store=store, secret=secret, links=runtime.links,
                                  runtime=runtime, dispatcher=dispatcher,
                                  pipeline=LastPipeline(sessions),
-                                 logins=login_guard(settings, engine))
+                                 logins=login_guard(settings, engine),
+                                 registry=runtime.registry)
     problems.install(app)
     if settings.trusted_proxy_list():
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())

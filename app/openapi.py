@@ -92,6 +92,8 @@ class AttachmentOut(BaseModel):
     sha256: str
     created_at: str
     scan_status: str = "not_scanned"
+    issued_on: str | None = None  # the document's date (annual accounts: the year's end)
+    expires_on: str | None = None  # first day it no longer counts (default validity)
 
 
 class RouteOut(BaseModel):

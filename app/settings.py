@@ -6,12 +6,13 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
+from registry.settings import RegistrySettings
 from storage.clamd import Clamd
 from storage.signing import load_secret
 from workflows.runtime import DeliverySettings
 
 
-class AppSettings(DeliverySettings):
+class AppSettings(DeliverySettings, RegistrySettings):
     """Everything the app reads from the environment (see the README's table)."""
 
     model_config = SettingsConfigDict(extra="ignore")
@@ -52,6 +53,7 @@ class AppSettings(DeliverySettings):
     trusted_proxies: str = ""
     password_hash_concurrency: int = 0  # 0: two to four, by the CPU count
     password_hash_wait: float = 5.0  # seconds a login waits for a hashing slot, then 503
+    registry_interval: float = 300.0  # the flow checking pending companies (0: never)
 
     def scanner(self) -> Clamd | None:
         """The clamd client, if one is configured."""

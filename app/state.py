@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.pipeline_cache import LastPipeline
 from app.settings import AppSettings
 from app.throttle.guard import LoginGuard
+from dossier.ports import RegistryPort
 from storage.base import ObjectStore
 from storage.links import DownloadLinks
 from workflows.dispatch import Dispatcher
@@ -30,3 +31,4 @@ class AppState:
     dispatcher: Dispatcher
     pipeline: LastPipeline
     logins: LoginGuard
+    registry: RegistryPort

@@ -94,6 +94,9 @@ class PartnerSpec(BaseModel):
     kind: PartnerKind
     instruments: list[Instrument] = Field(min_length=1)
     required_attachments: list[AttachmentKind] = Field(default_factory=list)
+    # Months a document of a kind stays valid for this partner (beyond the defaults of
+    # dossier.validity: a Kbis 3 months, annual accounts 18 months after the year end).
+    document_validity_months: dict[AttachmentKind, int] = Field(default_factory=dict)
     sla_days: int = Field(ge=1, le=365)
     eligibility: EligibilityRules = Field(default_factory=EligibilityRules)
     delivery: Delivery = Field(default_factory=Delivery)

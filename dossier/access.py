@@ -48,6 +48,7 @@ class Action(StrEnum):
     exports = "exports"
     partner_catalogue = "partner_catalogue"
     staff_pages = "staff_pages"
+    registry_lookup = "registry_lookup"  # the company registry's facts for a SIREN/SIRET
 
 
 class Relation(StrEnum):
@@ -108,6 +109,7 @@ POLICY: dict[Action, tuple[Rule, ...]] = {
     Action.exports: _STAFF,
     Action.partner_catalogue: _STAFF,
     Action.staff_pages: _STAFF,
+    Action.registry_lookup: (L, A, A, A, F, F, A),
 }
 ROUTE_ACTIONS = frozenset({Action.read_route, Action.download, Action.open_route, Action.review,
                            Action.ask_info, Action.decide, Action.withdraw,

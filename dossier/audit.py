@@ -21,12 +21,10 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, inspect, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from dossier.db import utcnow
+from dossier.db import insert_for, utcnow
 from dossier.models import AccessRecord, AuditHead, Dossier, Route, RouteEvent
 
 ChainRecord = RouteEvent | AccessRecord
@@ -74,9 +72,8 @@ def fields_of(row: ChainRecord) -> dict[str, Any]:
 def lock_head(db: Session, dossier_id: uuid.UUID) -> tuple[int, str | None]:
     """Lock the dossier's chain head until commit (creating it if needed); its seq and hash."""
     conn = db.connection()
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     # A write before the read: on SQLite the write lock is then held when the head is read.
-    conn.execute(insert(AuditHead).values(dossier_id=dossier_id, seq=0, hash=None,
+    conn.execute(insert_for(db, AuditHead).values(dossier_id=dossier_id, seq=0, hash=None,
                                           updated_at=utcnow())
                  .on_conflict_do_nothing(index_elements=["dossier_id"]))
     row = conn.execute(select(AuditHead.seq, AuditHead.hash)

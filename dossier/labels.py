@@ -6,6 +6,7 @@ from __future__ import annotations
 from dossier.routing.machine import STATE_LABELS
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
 from dossier.schema.enums import (
+    ATTACHMENT_KIND_LABELS,
     COMPANY_LABEL_LABELS,
     INSTRUMENT_LABELS,
     SECTOR_LABELS,
@@ -23,6 +24,7 @@ LABELS: dict[str, dict[str, Words]] = {
     "sector": SECTOR_LABELS,
     "stage": STAGE_LABELS,
     "label": COMPANY_LABEL_LABELS,
+    "attachment_kind": ATTACHMENT_KIND_LABELS,
 }
 # Lists of proper names: their words keep their capitals inside a sentence.
 PROPER_NAMES = {"label"}

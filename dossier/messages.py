@@ -93,6 +93,26 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
     "equity_over_100": N_("The founders' shares add up to {total}%: no more than 100%."),
     "pending_input": N_("The value typed here (\"{typed}\") is not valid yet: correct it "
                         "or clear it before submitting."),
+    # the company registry
+    "invalid_company_number": N_("Not a valid SIREN (9 digits) or SIRET (14 digits): check "
+                                 "the number, its last digit is a checksum."),
+    "company_not_in_registry": N_("The company registry knows no company with this number."),
+    # FEC files (the accounting export read into the financial history)
+    "fec_refused": N_("This file is not a readable FEC (line {line})."),
+    "fec_bad_header": N_("Line {line}: the first line must name the 18 columns of a FEC "
+                         "(missing: {detail})."),
+    "fec_bad_columns": N_("Line {line}: wrong number of columns ({detail})."),
+    "fec_bad_amount": N_("Line {line}: unreadable amount ({detail})."),
+    "fec_bad_date": N_("Line {line}: unreadable date, YYYYMMDD expected ({detail})."),
+    "fec_bad_account": N_("Line {line}: the account number must start with a digit ({detail})."),
+    "fec_bad_sense": N_("Line {line}: the Sens column must be D or C ({detail})."),
+    "fec_line_too_long": N_("Line {line} is too long for a FEC line."),
+    "fec_empty": N_("The file is empty."),
+    "fec_no_entries": N_("The file holds no accounting entry after its header."),
+    "fec_negative": N_("The file gives {amount} €; the dossier expects an amount of 0 or "
+                       "more, so 0 is proposed: check this figure."),
+    "company_closed": N_("The company registry reports this company as closed (checked on "
+                         "{date}): a closed company cannot apply for funding."),
 }
 
 register(MESSAGES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -204,6 +204,9 @@ class Attachment(Base):
     # Antivirus verdict: not_scanned (no clamd configured), pending, clean, infected or error.
     scan_status: Mapped[str] = mapped_column(String(16), default="not_scanned",
                                              server_default="not_scanned")
+    # When the document was issued (for annual accounts: the fiscal year's end), as the
+    # founder says at upload; its validity runs from it (dossier.validity).
+    issued_on: Mapped[date | None]
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
 
@@ -490,3 +493,29 @@ class RateLimitCounter(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
     # Seconds since the epoch: compared with the clock in SQL, in every dialect alike.
     expires_at: Mapped[float] = mapped_column(Float)
+
+
+class RegistryCompany(Base):
+    """What the company registry answered for a SIREN or SIRET, and when (a cache)."""
+
+    __tablename__ = "registry_companies"
+
+    number: Mapped[str] = mapped_column(String(14), primary_key=True)  # as looked up
+    siren: Mapped[str] = mapped_column(String(9), index=True)
+    found: Mapped[bool]
+    facts: Mapped[dict[str, Any] | None]
+    source: Mapped[str] = mapped_column(String(40))
+    fetched_at: Mapped[datetime]
+
+
+class RegistryCheck(Base):
+    """A number the registry could not answer for in time: verified later by a flow."""
+
+    __tablename__ = "registry_checks"
+
+    number: Mapped[str] = mapped_column(String(14), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None]

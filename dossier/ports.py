@@ -7,7 +7,9 @@ from datetime import date
 from typing import Protocol
 
 from dossier.models import Partner
+from dossier.registry import CompanyFacts
 from dossier.schema import DossierV1
+from dossier.validity import Document
 
 
 class Reason(Protocol):
@@ -37,6 +39,18 @@ class EligibilityPort(Protocol):
     """Each partner's verdict on a dossier (implemented by banks.submission.BankEligibility)."""
 
     def verdicts(self, *, partners: Sequence[Partner], content: DossierV1,
-                 attachment_kinds: set[str], lang: str, today: date) -> Sequence[Verdict]:
+                 attachment_kinds: Sequence[Document], lang: str,
+                 today: date) -> Sequence[Verdict]:
         """One verdict per partner given, requested partners first."""
+        ...
+
+
+class RegistryPort(Protocol):
+    """The company registry (implemented by registry.recherche.RechercheEntreprises)."""
+
+    source: str
+
+    def find(self, siren: str, siret: str | None = None) -> CompanyFacts | None:
+        """The facts, None if the registry does not know the number; raises
+        dossier.registry.RegistryUnavailable when it does not answer usably in time."""
         ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dossier.catalogue import LazyText as Text
 from dossier.catalogue import _l
 from dossier.schema.enums import (
+    ATTACHMENT_KIND_LABELS,
     COMPANY_LABEL_LABELS,
     INSTRUMENT_LABELS,
     SECTOR_LABELS,
@@ -62,18 +63,7 @@ ENUMS: dict[str, dict[str, Text]] = {
         "obtained": _l("Obtained"),
     },
     "instrument": {code: words.words for code, words in INSTRUMENT_LABELS.items()},
-    "attachment_kind": {
-        "kbis": _l("Kbis extract"),
-        "statuts": _l("Articles of association"),
-        "id_founder": _l("Director's ID document"),
-        "business_plan": _l("Business plan"),
-        "financial_statements": _l("Tax returns / annual accounts"),
-        "forecast": _l("Financial forecast"),
-        "pitch_deck": _l("Pitch deck"),
-        "rib": _l("Bank details (RIB)"),
-        "cap_table": _l("Cap table"),
-        "other": _l("Other"),
-    },
+    "attachment_kind": {code: words.words for code, words in ATTACHMENT_KIND_LABELS.items()},
 }
 
 # Partner codes come from the partner catalogue (data staff can change), not from here:

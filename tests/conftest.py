@@ -155,7 +155,8 @@ def settings(database_url: str, tmp_path: Path) -> AppSettings:
     """App settings for one test."""
     return AppSettings(database_url=database_url, secret_key="test-secret",
                        max_upload_bytes=2 * 1024 * 1024, upload_spool_dir=None,
-                       routing_in_background=False)
+                       routing_in_background=False,
+                       registry_url="http://127.0.0.1:9")  # no test asks the real registry
 
 
 @pytest.fixture

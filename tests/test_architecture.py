@@ -12,7 +12,7 @@ from radon.complexity import cc_visit
 from radon.visitors import Class, Function
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ("app", "dossier", "forms", "banks", "workflows", "storage")
+PRODUCT = ("app", "dossier", "forms", "banks", "registry", "workflows", "storage")
 MAX_COMPLEXITY = 15
 # Today's offenders, being split up on other branches: emptied when they merge. A function
 # that is no longer over the limit must leave this list, so it cannot go stale.
@@ -57,7 +57,7 @@ def test_no_function_is_more_complex_than_15():
     assert not fixed, f"no longer over {MAX_COMPLEXITY}, remove from KNOWN_OVER_15: {fixed}"
 
 
-ROOT_PACKAGES = ("dossier", "forms", "storage", "banks", "workflows", "app")
+ROOT_PACKAGES = ("dossier", "forms", "storage", "banks", "registry", "workflows", "app")
 
 # Imported inside functions on purpose: these modules import Prefect, which reads its settings
 # (PREFECT_HOME, set by `dossier serve` before the import) and configures logging when first
@@ -66,6 +66,7 @@ ROOT_PACKAGES = ("dossier", "forms", "storage", "banks", "workflows", "app")
 LAZY_IMPORTS = {
     "workflows.routing": "Prefect flows (routing)",
     "workflows.reminders": "Prefect flows (reminders)",
+    "workflows.registry": "Prefect flows (registry checks)",
     "workflows.retention": "Prefect flows (retention)",
     "workflows.local_server": "Prefect's local server",
 }

@@ -54,6 +54,12 @@ def _reminders_due(runtime: Runtime) -> bool:
     return reminders_due(runtime)
 
 
+def _check_registry(runtime: Runtime) -> object:
+    from workflows.registry import registry_checks, registry_checks_due
+
+    return registry_checks() if registry_checks_due(runtime) else None
+
+
 def _sweep_store(runtime: Runtime) -> object:
     return sweep_once(runtime)
 
@@ -92,8 +98,9 @@ class Dispatcher:
     a process dies, the next reconciliation finds the deliveries still due and routes
     them. Every `reminder_interval` seconds (0: never) it also runs the reminders flow,
     if anything is due, every `retention_interval` seconds (0: never) the retention
-    flow, likewise, and every `gc_interval` seconds (0: never) the storage sweep (in this
-    process: they are database and store work only).
+    flow, likewise, every `gc_interval` seconds (0: never) the storage sweep, and every
+    `registry_interval` seconds (0: never) the registry checks, if any is due (in this
+    process: they are database, store and registry work only).
     """
 
     def __init__(self, runtime: Runtime, *, interval: float = 30.0,
@@ -106,7 +113,9 @@ class Dispatcher:
                  retention_interval: float = 0.0,
                  retain: Callable[[Runtime], object] = _retain,
                  gc_interval: float = 0.0,
-                 sweep_store: Callable[[Runtime], object] = _sweep_store):
+                 sweep_store: Callable[[Runtime], object] = _sweep_store,
+                 registry_interval: float = 0.0,
+                 check_registry: Callable[[Runtime], object] = _check_registry):
         self.runtime, self.interval = runtime, interval
         self.route, self.reconcile = route, reconcile
         self.remind, self.reminders_due = remind, reminders_due
@@ -121,7 +130,9 @@ class Dispatcher:
         self._periodic = (
             Periodic("reminders", reminder_interval, self._remind_when_due, first),
             Periodic("retention", retention_interval, lambda: retain(runtime), first),
-            Periodic("storage sweep", gc_interval, lambda: sweep_store(runtime), first))
+            Periodic("storage sweep", gc_interval, lambda: sweep_store(runtime), first),
+            Periodic("registry checks", registry_interval, lambda: check_registry(runtime),
+                     first))
         self._reconciled_at = time.monotonic()
         self._queue: queue.Queue[str] = queue.Queue()
         self._stop = threading.Event()

@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.db import make_engine, make_sessionmaker
+from dossier.ports import RegistryPort
 from dossier.services.delivery import RetryPolicy
+from registry.settings import RegistrySettings
 from storage.base import ObjectStore
 from storage.factory import make_links, make_store
 from storage.links import DownloadLinks
@@ -36,7 +38,7 @@ class DeliverySettings(BaseSettings):
                            retry_after_max=self.delivery_retry_after_max)
 
 
-class WorkflowSettings(DeliverySettings):
+class WorkflowSettings(DeliverySettings, RegistrySettings):
     """Environment of a flow run (the same variables as the API)."""
 
     database_url: str = "sqlite:///./var/dossier.db"
@@ -55,6 +57,7 @@ class Runtime:
     public_url: str
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     links: DownloadLinks = field(default=None)  # type: ignore[assignment]
+    registry: RegistryPort | None = None  # the company registry, for the registry checks
 
     def __post_init__(self) -> None:
         if self.links is None:  # links under PUBLIC_URL, signed with the secret
@@ -81,5 +84,6 @@ def get_runtime() -> Runtime:
             sessions=make_sessionmaker(make_engine(settings.database_url)),
             store=make_store(storage, secret=secret), secret=secret,
             public_url=settings.public_url, retry=settings.retry_policy(),
-            links=make_links(storage, secret=secret, public_url=settings.public_url))
+            links=make_links(storage, secret=secret, public_url=settings.public_url),
+            registry=settings.registry())
     return _current

@@ -28,6 +28,9 @@ UPLOAD_BODY: dict[str, Any] = {
             "properties": {
                 "file": {"type": "string", "format": "binary"},
                 "kind": {"type": "string", "enum": list(attachments.ATTACHMENT_KINDS)},
+                "issued_on": {"type": "string", "format": "date", "description":
+                              "The document's date (for annual accounts: the fiscal year's "
+                              "end); its validity runs from it (a Kbis: 3 months)."},
             },
         }}},
     }
@@ -39,7 +42,8 @@ UPLOAD_BODY: dict[str, Any] = {
              responses=problems(403, 404, 409, 413, 415))
 async def upload(dossier_id: str, request: Request, user: CurrentUser,
                  state: StateDep) -> dict[str, Any]:
-    """Upload a document (multipart `file` and `kind`); its type is read from the bytes."""
+    """Upload a document (multipart `file`, `kind`, optional `issued_on`); its type is read
+    from the bytes."""
     return await store_upload(request, state=state, user=user, dossier_id=dossier_id)
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from dossier.catalogue import N_, N_plural, _, ngettext
 from dossier.formatting import format_date, format_money
 from dossier.i18n import DEFAULT_LANG, LANGS, register, translate
-from dossier.labels import in_sentence
+from dossier.labels import in_sentence, label
 
 # ctx key -> which list its codes belong to
 _VALUE_KEYS = {"stage": "stage", "stages": "stage", "sector": "sector", "sectors": "sector",
                "labels": "label", "held": "label", "instrument": "instrument",
-               "offered": "instrument"}
+               "offered": "instrument", "kind": "attachment_kind"}
 
 MESSAGES: dict[str, str | tuple[str, str, str]] = {
     "territory_metropole_ok": N_("Head office: {place}, within the Aix-Marseille-Provence "
@@ -75,6 +76,11 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
                            "({max})."),
     "amount_not_requested": N_("No amount is requested from this partner; it funds {limits}."),
     "unknown_amount": N_("Fill in the amount requested from this partner (it funds {limits})."),
+    "document_expired": N_plural("{kind} \"{name}\" expired on {expired_on} (this partner "
+                                 "accepts it for {months} month): upload a recent one.",
+                                 "{kind} \"{name}\" expired on {expired_on} (this partner "
+                                 "accepts it for {months} months): upload a recent one.",
+                                 "months"),
 }
 
 
@@ -111,8 +117,14 @@ _FIGURES: dict[str, dict[str, Callable[[Any, str], Any]]] = {
 }
 
 
+def _expiry(ctx: Mapping[str, Any], lang: str) -> dict[str, str]:
+    day = date.fromisoformat(str(ctx["expired_on"]))
+    kind = label("attachment_kind", str(ctx.get("kind")), lang)
+    return {"expired_on": format_date(day, lang), "kind": kind}
+
+
 _DERIVED: dict[str, Callable[[Mapping[str, Any], str], dict[str, str]]] = {
-    "company_age": _age_limits, "amount": _amount_limits,
+    "company_age": _age_limits, "amount": _amount_limits, "documents": _expiry,
 }
 
 

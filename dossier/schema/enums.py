@@ -154,3 +154,32 @@ INSTRUMENT_LABELS = declare(Instrument, {
     Instrument.grant: Words(_p("instrument", "Grant")),
     Instrument.advice: Words(_p("instrument", "Guidance/advice")),
 })
+
+
+class AttachmentKind(StrEnum):
+    """Pièces justificatives (uploaded separately, each with its kind)."""
+
+    kbis = "kbis"
+    statuts = "statuts"
+    id_founder = "id_founder"
+    business_plan = "business_plan"
+    financial_statements = "financial_statements"
+    forecast = "forecast"
+    pitch_deck = "pitch_deck"
+    rib = "rib"
+    cap_table = "cap_table"
+    other = "other"
+
+
+ATTACHMENT_KIND_LABELS = declare(AttachmentKind, {
+    AttachmentKind.kbis: Words(_l("Kbis extract")),
+    AttachmentKind.statuts: Words(_l("Articles of association")),
+    AttachmentKind.id_founder: Words(_l("Director's ID document")),
+    AttachmentKind.business_plan: Words(_l("Business plan")),
+    AttachmentKind.financial_statements: Words(_l("Tax returns / annual accounts")),
+    AttachmentKind.forecast: Words(_l("Financial forecast")),
+    AttachmentKind.pitch_deck: Words(_l("Pitch deck")),
+    AttachmentKind.rib: Words(_l("Bank details (RIB)")),
+    AttachmentKind.cap_table: Words(_l("Cap table")),
+    AttachmentKind.other: Words(_l("Other")),
+})

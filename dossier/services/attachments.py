@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +50,26 @@ def check_kind(kind: str | None) -> str:
     return kind
 
 
+def check_issued_on(value: str | None, today: date | None = None) -> date | None:
+    """The document's date as typed (2026-09-05 or 05/09/2026), or a 422 naming `issued_on`:
+    not in the future, not before 1900."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        day = (datetime.strptime(text, "%d/%m/%Y").date() if "/" in text
+               else date.fromisoformat(text))
+    except ValueError:
+        raise Invalid(errors=[FieldError("issued_on", "date_type")]) from None
+    today = today or date.today()
+    if day > today:
+        raise Invalid(errors=[FieldError("issued_on", "date_in_future",
+                                         {"today": today.isoformat()})])
+    if day.year < 1900:
+        raise Invalid(errors=[FieldError("issued_on", "date_type")])
+    return day
+
+
 def check_can_upload(*, dossier: Dossier, user: User) -> None:
     """Only the owner uploads; before the bytes are read."""
     require_owner(user, dossier)
@@ -56,13 +77,14 @@ def check_can_upload(*, dossier: Dossier, user: User) -> None:
 
 def record(*, db: Session, dossier: Dossier, user: User, kind: str, filename: str,
            content_type: str, size: int, sha256: str, storage_key: str,
-           scan_status: str = ScanStatus.not_scanned) -> Attachment:
+           scan_status: str = ScanStatus.not_scanned,
+           issued_on: date | None = None) -> Attachment:
     """Store the row for bytes already in the object store."""
     require_owner(user, dossier)
     attachment = Attachment(
         dossier_id=dossier.id, kind=check_kind(kind), filename=filename,
         content_type=content_type, size=size, sha256=sha256, storage_key=storage_key,
-        uploaded_by=user.id, scan_status=str(scan_status),
+        uploaded_by=user.id, scan_status=str(scan_status), issued_on=issued_on,
     )
     db.add(attachment)
     db.flush()

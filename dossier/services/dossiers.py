@@ -23,6 +23,7 @@ from dossier.validation import (
     dump_content,
     validate_draft,
 )
+from dossier.validity import Document, expires_on
 
 
 def parse_content(*, db: Session, data: Any) -> DossierV1:
@@ -208,7 +209,14 @@ def attachment_view(attachment: Any) -> dict[str, Any]:
         "content_type": attachment.content_type, "size": attachment.size,
         "sha256": attachment.sha256, "created_at": attachment.created_at.isoformat(),
         "scan_status": attachment.scan_status,
+        "issued_on": attachment.issued_on.isoformat() if attachment.issued_on else None,
+        "expires_on": _expires_on(attachment),
     }
+
+
+def _expires_on(attachment: Any) -> str | None:
+    ends = expires_on(Document(attachment.kind, attachment.issued_on))
+    return ends.isoformat() if ends else None
 
 
 def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:

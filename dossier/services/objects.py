@@ -51,11 +51,9 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from sqlalchemy import delete, exists, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from dossier.db import transaction, utcnow
+from dossier.db import insert_for, transaction, utcnow
 from dossier.models import Attachment, RenderedDocument
 from dossier.models import StoredObjectRecord as Row
 
@@ -92,13 +90,9 @@ class ObjectGone(Exception):
     """The bytes went before the row referencing them was committed: put them again."""
 
 
-def _insert(db: Session):
-    return (pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert)(Row)
-
-
 def claim(*, db: Session, key: str, store: Store, now: datetime | None = None) -> None:
     """Lock the key's row for this transaction (creating it); raise ObjectGone if no bytes."""
-    statement = _insert(db).values(key=key, created_at=now or utcnow())
+    statement = insert_for(db, Row).values(key=key, created_at=now or utcnow())
     db.execute(statement.on_conflict_do_update(index_elements=[Row.key],
                                                set_={"released_at": None}))
     if not store.exists(key):
@@ -151,7 +145,7 @@ def collect(*, db: Session, store: Store, key: str, due_before: datetime | None 
     `due_before`: only if released (or, never released, created) before it; None: now.
     `written_at`: when the store wrote it, the age of an object that has no row yet.
     """
-    db.execute(_insert(db).values(key=key, created_at=written_at or utcnow())
+    db.execute(insert_for(db, Row).values(key=key, created_at=written_at or utcnow())
                .on_conflict_do_nothing(index_elements=[Row.key]))
     row = db.execute(select(Row.created_at, Row.released_at).where(Row.key == key)
                      .with_for_update(skip_locked=skip_locked)).first()

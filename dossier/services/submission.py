@@ -27,6 +27,7 @@ from dossier.outbox import route_after_commit
 from dossier.ports import EligibilityPort, Verdict
 from dossier.routing.machine import CLOSED_STATES, State
 from dossier.schema import DossierV1
+from dossier.services import registry
 from dossier.services.attachments import READABLE
 from dossier.services.dossiers import (
     attachment_view,
@@ -40,6 +41,7 @@ from dossier.services.dossiers import (
 from dossier.services.partners import delivery_channels, instruments_by_partner, list_partners
 from dossier.services.routes import fire
 from dossier.validation import content_hash, dump_content, submission_errors
+from dossier.validity import Document
 
 _port: list[EligibilityPort] = []  # the one implementation, wired in at start-up
 
@@ -56,8 +58,13 @@ def eligibility(*, db: Session, dossier: Dossier, lang: str = "fr",
         raise RuntimeError("no eligibility port: call submission.use_eligibility at start-up")
     return list(_port[0].verdicts(
         partners=list_partners(db=db), content=DossierV1.model_validate(dossier.content),
-        attachment_kinds={a.kind for a in dossier.attachments}, lang=lang,
+        attachment_kinds=documents(dossier), lang=lang,
         today=today or date.today()))
+
+
+def documents(dossier: Dossier) -> list[Document]:
+    """The dossier's attachments as validity judges them (kind, issue date, file name)."""
+    return [Document(a.kind, a.issued_on, a.filename) for a in dossier.attachments]
 
 
 def refusals(*, db: Session, dossier: Dossier, lang: str,
@@ -135,12 +142,14 @@ def submit(*, db: Session, dossier: Dossier, user: User, consent: bool, lang: st
     done = replayed(db=db, dossier=dossier, idempotency_key=idempotency_key)
     if done is not None:
         return done, None
-    errors = refusals(db=db, dossier=dossier, lang=lang)
+    company = (dossier.content or {}).get("company") or {}
+    errors = registry.closed_company(db, company) + refusals(db=db, dossier=dossier, lang=lang)
     if errors:
         raise Invalid("submission_refused", {"count": len(errors)}, errors=errors)
     pending = pending_input_errors(dossier)
     if pending:  # a value typed in the wizard that is not valid yet: correct it first
         raise Invalid("dossier_incomplete", {"count": len(pending)}, errors=pending)
+    registry.watch(db, company, now)
     if consent is not True:
         raise Invalid("consent_required", errors=[FieldError("consent", "consent_required")])
     now = now or utcnow()

@@ -14,8 +14,10 @@ from dossier.i18n import translate
 from dossier.labels import LABELS
 from dossier.schema import DossierV1
 from dossier.schema.enums import Instrument, Label, Sector, Stage
+from dossier.validity import Document
 
 TODAY = date(2026, 6, 1)
+OLD_KBIS = Document("kbis", date(2025, 1, 1), "kbis-2025.pdf")  # expired: its own verdict
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -99,7 +101,8 @@ def test_every_verdict_renders_in_both_languages(partners, make_dossier):
                     {**partner.eligibility.model_dump(), **extra})
                 spec = partner.model_copy(update={"eligibility": rules})
                 for lang in ("fr", "en"):
-                    result = evaluate(spec, dossier, attachment_kinds=[], today=TODAY, lang=lang)
+                    result = evaluate(spec, dossier, attachment_kinds=[OLD_KBIS], today=TODAY,
+                                      lang=lang)
                     for r in result.reasons:
                         seen.add(r.code)
                         assert r.code in MESSAGES

@@ -95,7 +95,8 @@ class World:
                 "section_key": "company", "name": "dossier.css",
                 "invitation_id": self.invitation_id,
                 # the owner's own account: not a co-founder, so no form takes anyone off
-                "member_id": self.owner_id}
+                "member_id": self.owner_id,
+                "siren_or_siret": "123456789"}  # not a valid SIREN: a 422, the registry unasked
 
 
 def signed_in(app, name: str, email: str | None, route_id: str,

@@ -162,6 +162,9 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", D + "/pdf", DOSSIER_READ),
     Row("POST", D + "/attachments", api(Action.upload_attachment, 415), BAD_FILE),
     Row("GET", D + "/attachments", DOSSIER_READ),
+    Row("POST", D + "/fec", api(Action.edit_dossier, 422), BAD_FILE),  # not a FEC
+    Row("GET", "/api/v1/registry/companies/{siren_or_siret}",
+        api(Action.registry_lookup, 422)),
     Row("GET", D + "/attachments/{attachment_id}/content", DOSSIER_READ),
     Row("GET", D + "/attachments/{attachment_id}/link", DOSSIER_READ),
     Row("DELETE", D + "/attachments/{attachment_id}", api(Action.delete_attachment, 409)),
