@@ -15,12 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-from babel.numbers import format_currency
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -28,6 +25,7 @@ from sqlalchemy.orm import Session
 from dossier.catalogue import N_, gettext, ngettext
 from dossier.db import utcnow
 from dossier.errors import NotFound
+from dossier.formatting import format_date, format_money
 from dossier.i18n import register
 from dossier.labels import label
 from dossier.models import (
@@ -52,7 +50,6 @@ REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
 FOUNDER_LINK = "/founder/dossiers/{dossier_id}"
 STAFF_LINK = "/staff"
-PARIS = ZoneInfo("Europe/Paris")
 # Kept for the notices written with their link inside (retention's warnings, older rows).
 SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
              "répondre. / Automatic message, please do not reply.")
@@ -110,12 +107,8 @@ def lang_of(user: User | None) -> str:
     return "en" if user is not None and user.language == "en" else "fr"
 
 
-def _locale(lang: str) -> str:
-    return "fr_FR" if lang == "fr" else "en"
-
-
 def _day(at: datetime, lang: str) -> str:
-    return format_date(at.astimezone(PARIS).date(), "long", locale=_locale(lang))
+    return format_date(at, lang)
 
 
 def _days(n: int, lang: str) -> str:
@@ -138,10 +131,9 @@ def _body(lang: str, *paragraphs: str) -> str:
 
 def _amount(value: Any, lang: str) -> str:
     try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
+        return format_money(str(value), lang)
+    except (InvalidOperation, ValueError, TypeError):
         return str(value)
-    return format_currency(number, "EUR", locale=_locale(lang))
 
 
 def _company(dossier: Dossier | None, lang: str) -> str:
