@@ -7,10 +7,7 @@ sent before it stops working, with nothing stored.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
-import uuid
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +15,7 @@ from dossier.catalogue import N_
 from dossier.errors import DomainError
 from dossier.i18n import register
 from dossier.models import User
+from dossier.security import account_link, account_link_signed, read_account_link
 from dossier.services import users
 
 RESET_MINUTES = 60
@@ -35,15 +33,9 @@ class ResetLinkInvalid(DomainError, status=400, code="reset_link_invalid"):
     """A reset link that is forged, used (the password changed since) or expired."""
 
 
-def _signature(secret: bytes, user_id: str, expires: int, password_hash: str) -> str:
-    message = f"reset:{user_id}:{expires}:{password_hash}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
-
-
 def reset_token(secret: bytes, user: User, now: float | None = None) -> str:
     """A link token for this account, bound to its current password, valid RESET_MINUTES."""
-    expires = int((now or time.time()) + RESET_MINUTES * 60)
-    return f"{user.id}.{expires}.{_signature(secret, str(user.id), expires, user.password_hash)}"
+    return account_link(secret, "reset", user.id, user.password_hash, RESET_MINUTES * 60, now)
 
 
 def account_for_reset(*, db: Session, email: str) -> User | None:
@@ -55,13 +47,12 @@ def account_for_reset(*, db: Session, email: str) -> User | None:
 def check_reset(*, db: Session, secret: bytes, token: str, now: float | None = None) -> User:
     """The account the token names; ResetLinkInvalid (or its `expired` variant) if not."""
     try:
-        user_id, expires_text, signature = token.split(".")
-        expires, key = int(expires_text), uuid.UUID(user_id)
+        key, expires, _ = read_account_link(token)
     except ValueError as exc:
         raise ResetLinkInvalid() from exc
     user = db.get(User, key)
-    if user is None or not user.active or not hmac.compare_digest(
-            _signature(secret, user_id, expires, user.password_hash), signature):
+    if user is None or not user.active or not account_link_signed(
+            secret, "reset", token, user.password_hash):
         raise ResetLinkInvalid()
     if expires < (now or time.time()):
         raise ResetLinkInvalid("reset_link_expired")

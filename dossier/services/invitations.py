@@ -8,7 +8,6 @@ expired, used or superseded one too. Inviting the same address again revokes the
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import uuid
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ from dossier.db import utcnow
 from dossier.errors import DomainError, FieldError, Invalid, NotFound
 from dossier.i18n import register
 from dossier.models import AccessRecord, Dossier, DossierMember, Invitation, Partner, Role, User
-from dossier.security import hash_password
+from dossier.security import hash_password, link_signature
 from dossier.services import users
 
 INVITE_DAYS = 7
@@ -60,8 +59,7 @@ class InvitationInvalid(DomainError, status=400, code="invitation_invalid"):
 
 
 def _signature(secret: bytes, invitation: Invitation) -> str:
-    message = f"invite:{invitation.id}:{invitation.kind}:{invitation.email}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
+    return link_signature(secret, "invite", invitation.id, invitation.kind, invitation.email)
 
 
 def token(secret: bytes, invitation: Invitation) -> str:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
-import uuid
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from dossier.errors import DomainError
 from dossier.models import Role, User
-from dossier.security import hash_password
+from dossier.security import account_link, account_link_signed, hash_password, read_account_link
 from dossier.services import users
 
 LINK_HOURS = 24
@@ -53,27 +50,20 @@ def request_signup(*, db: Session, email: str, password: str,
     return SignupOutcome.confirm, user
 
 
-def _signature(secret: bytes, user_id: str, expires: int, password_hash: str) -> str:
-    message = f"signup:{user_id}:{expires}:{password_hash}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
-
-
 def confirmation_token(secret: bytes, user: User, now: float | None = None) -> str:
     """A link token bound to this account and its current password, valid LINK_HOURS."""
-    expires = int((now or time.time()) + LINK_HOURS * 3600)
-    return f"{user.id}.{expires}.{_signature(secret, str(user.id), expires, user.password_hash)}"
+    return account_link(secret, "signup", user.id, user.password_hash, LINK_HOURS * 3600, now)
 
 
 def confirm(*, db: Session, secret: bytes, token: str) -> User:
     """Activate the account the token names; LinkInvalid when it cannot."""
     try:
-        user_id, expires_text, signature = token.split(".")
-        expires, key = int(expires_text), uuid.UUID(user_id)
+        key, expires, _ = read_account_link(token)
     except ValueError as exc:
         raise LinkInvalid() from exc
     user = db.get(User, key)
-    if (user is None or user.active or expires < time.time() or not hmac.compare_digest(
-            _signature(secret, user_id, expires, user.password_hash), signature)):
+    if (user is None or user.active or expires < time.time() or not account_link_signed(
+            secret, "signup", token, user.password_hash)):
         raise LinkInvalid()
     user.active = True
     db.flush()
