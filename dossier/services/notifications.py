@@ -289,6 +289,14 @@ def _answered(c: Context, lang: str) -> tuple[str, str]:
                   _files(c.db, message, lang)))
 
 
+def _delivered(c: Context, lang: str) -> tuple[str, str]:
+    company = _company(c.dossier, lang)
+    return (gettext("New dossier: {company}", lang).format(company=company),
+            _body(lang, gettext("The funding dossier of {company} has been delivered to "
+                                "{partner}. It is waiting for your review in your inbox.",
+                                lang).format(company=company, partner=c.partner)))
+
+
 def _new_version(c: Context, lang: str) -> tuple[str, str]:
     company, version = _company(c.dossier, lang), (c.event.payload or {}).get("version", "")
     return (gettext("The {company} dossier was amended (version {version})", lang)
@@ -318,6 +326,7 @@ RULES: dict[tuple[str, str | None], Rule] = {
     ("message", Role.founder.value): Rule("message", False, _founder_wrote, "#messages"),
     ("info_answered", None): Rule("info_answered", False, _answered, "#messages"),
     ("updated", None): Rule("new_version", False, _new_version, "#changes"),
+    ("delivered", None): Rule("new_dossier", False, _delivered),
 }
 
 

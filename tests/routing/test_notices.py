@@ -13,7 +13,7 @@ from dossier.db import transaction
 from dossier.models import DossierMember, Role, Route, RouteEvent, User
 from dossier.services import notifications, users
 from tests.conftest import login
-from tests.helpers import browser, form_csrf, full_dossier, submit
+from tests.helpers import browser, form_csrf, full_dossier, new_dossiers_seen, submit
 from workflows.mail import MailSettings, send_pending
 
 POLICY = notifications.Policy()
@@ -26,10 +26,12 @@ def settings(settings):
 
 
 @pytest.fixture
-def delivered(client, founder, app) -> tuple[str, dict[str, str]]:
-    """A dossier delivered to its partners: its id and the route id of each partner."""
+def delivered(client, founder, app, sessions) -> tuple[str, dict[str, str]]:
+    """A dossier delivered to its partners, its reviewers told of it and reading it from
+    then on: its id and the route id of each partner."""
     dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
     app.state.dossier.dispatcher.run_pending()
+    new_dossiers_seen(sessions)
     listed = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()["routes"]
     assert {x["state"] for x in listed} == {"delivered"}, listed
     return dossier_id, {x["partner"]: x["id"] for x in listed}
@@ -54,9 +56,11 @@ def ask(client, route_id: str, partner: str = "ampa", message: str = "Quel est l
 
 
 def mine(client, headers) -> dict:
+    """The caller's notifications since the delivery (the "new dossier" ones left out)."""
     r = client.get("/api/v1/notifications", headers=headers)
     assert r.status_code == 200, r.text
-    return r.json()
+    listed = r.json()
+    return {**listed, "items": [n for n in listed["items"] if n["kind"] != "new_dossier"]}
 
 
 def test_an_information_request_notifies_the_founder_at_once(client, founder, delivered,
@@ -216,3 +220,17 @@ def test_co_founders_are_told_as_the_owner_is(client, founder, delivered, sessio
     finally:
         with transaction(sessions) as db:
             db.execute(delete(User).where(User.email == email))
+
+
+def test_a_delivered_dossier_tells_the_partners_reviewers_not_the_founder(client, founder,
+                                                                         delivered):
+    _, routes = delivered
+    listed = client.get("/api/v1/notifications", headers=login(client, "cepac@demo.example"))
+    [new] = [n for n in listed.json()["items"] if n["kind"] == "new_dossier"]
+    assert new["subject"].replace("\xa0", " ").replace("\u202f", " ") == \
+        "Nouveau dossier : Lumiphase"
+    assert new["route_id"] == routes["cepac"]
+    assert new["link"] == f"/reviewer/routes/{routes['cepac']}"
+    kinds = {n["kind"] for n in client.get("/api/v1/notifications",
+                                           headers=founder).json()["items"]}
+    assert "new_dossier" not in kinds

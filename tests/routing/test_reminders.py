@@ -14,7 +14,7 @@ from dossier.db import transaction, utcnow
 from dossier.models import Route
 from dossier.services import notifications
 from tests.conftest import login
-from tests.helpers import full_dossier, submit, wait_until
+from tests.helpers import full_dossier, new_dossiers_seen, submit, wait_until
 from workflows.dispatch import Dispatcher
 from workflows.mail import MailSettings, is_transient, send_pending
 from workflows.reminders import reminders_due, sla_reminders
@@ -30,10 +30,12 @@ def settings(settings):
 
 
 @pytest.fixture
-def routes(client, founder, app) -> dict[str, str]:
-    """A dossier submitted and delivered to six partners: route id by partner code."""
+def routes(client, founder, app, sessions) -> dict[str, str]:
+    """A dossier submitted and delivered to six partners, its reviewers told of it: route id
+    by partner code."""
     dossier_id = submit(client, founder, full_dossier(ask_cic=True))["dossier_id"]
     app.state.dossier.dispatcher.run_pending()
+    new_dossiers_seen(sessions)
     listed = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()["routes"]
     assert {x["state"] for x in listed} == {"delivered"}, listed
     return {x["partner"]: x["id"] for x in listed}
@@ -84,11 +86,13 @@ def test_sla_breach_reminds_the_partners_reviewers_in_app_and_by_mail_once(
     assert len(smtp.messages) == 1
 
     cepac = login(client, "cepac@demo.example")
-    [item] = client.get("/api/v1/notifications", headers=cepac).json()["items"]
+    [item, new] = client.get("/api/v1/notifications", headers=cepac).json()["items"]
+    assert new["kind"] == "new_dossier"  # told at delivery, read since (the fixture)
     assert item["kind"] == "sla_reminder" and item["route_id"] == routes["cepac"]
     assert item["emailed_at"] and item["subject"] == mail.subject
     bpmed = login(client, "bpmed@demo.example")
-    assert client.get("/api/v1/notifications", headers=bpmed).json()["items"] == []
+    assert {n["kind"] for n in client.get("/api/v1/notifications",
+                                          headers=bpmed).json()["items"]} == {"new_dossier"}
     with sessions() as db:
         assert db.get(Route, uuid.UUID(routes["cepac"])).reminded_at is not None
 
@@ -175,7 +179,7 @@ def test_notifications_api_shows_ones_own_and_marks_read(client, founder, routes
     assert mine["unread"] == 2
     cepac = login(client, "cepac@demo.example")
     theirs = client.get("/api/v1/notifications", headers=cepac).json()["items"]
-    assert [n["kind"] for n in theirs] == ["sla_reminder"]
+    assert [n["kind"] for n in theirs] == ["sla_reminder", "new_dossier"]
 
     newest = mine["items"][0]["id"]
     assert client.post(f"/api/v1/notifications/{newest}/read", headers=cepac).status_code == 404
