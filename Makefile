@@ -32,8 +32,11 @@ messages: install
 system-deps:
 	./scripts/system-deps.sh
 
+# Two workers: CI has two cores, and the suite (browser tests on SQLite and PostgreSQL
+# included) took 22 minutes in one process. Each worker has its own databases.
+PYTEST_WORKERS ?= 2
 test: lint system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Two Prefect workers and a Prefect server on PostgreSQL route 200 dossiers (docs/production.md).
 test-scale: install system-deps

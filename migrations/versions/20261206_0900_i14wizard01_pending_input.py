@@ -21,10 +21,8 @@ def upgrade() -> None:
     # loc -> {"typed", "code", "ctx"}: a value the wizard could not accept yet, shown back in
     # its field with its error until the founder corrects it; never part of the content.
     json_type = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-    with op.batch_alter_table('dossiers') as batch:
-        batch.add_column(sa.Column('pending_input', json_type, nullable=True))
+    op.add_column('dossiers', sa.Column('pending_input', json_type, nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('dossiers') as batch:
-        batch.drop_column('pending_input')
+    op.drop_column('dossiers', 'pending_input')

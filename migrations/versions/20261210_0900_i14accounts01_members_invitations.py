@@ -19,9 +19,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('dossiers') as batch_op:
-        batch_op.add_column(sa.Column('sample', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # Plain ADD COLUMN: a batch "recreate" of `dossiers` on SQLite would drop the table
+    # the routes, events and attachments reference.
+    op.add_column('dossiers', sa.Column('sample', sa.Boolean(), server_default=sa.false(),
+                                        nullable=False))
     op.create_table(
         'dossier_members',
         sa.Column('dossier_id', sa.Uuid(), nullable=False),
@@ -68,5 +69,4 @@ def downgrade() -> None:
     op.drop_table('invitations')
     op.drop_index(op.f('ix_dossier_members_user_id'), table_name='dossier_members')
     op.drop_table('dossier_members')
-    with op.batch_alter_table('dossiers') as batch_op:
-        batch_op.drop_column('sample')
+    op.drop_column('dossiers', 'sample')

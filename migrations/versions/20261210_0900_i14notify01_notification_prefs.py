@@ -17,19 +17,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN, never a batch "recreate": on SQLite, recreating `users` drops the
+    # table that every dossier references, which foreign keys refuse on a live database.
     # Notification e-mails are on unless the person turns them off (in-app notices stay).
-    with op.batch_alter_table('users') as batch:
-        batch.add_column(sa.Column('email_notifications', sa.Boolean(), nullable=False,
-                                   server_default=sa.true()))
-        batch.add_column(sa.Column('language', sa.String(length=2), nullable=True))
+    op.add_column('users', sa.Column('email_notifications', sa.Boolean(), nullable=False,
+                                     server_default=sa.true()))
+    op.add_column('users', sa.Column('language', sa.String(length=2), nullable=True))
     # The page a notification points at, relative to the site ("/reviewer/routes/…").
-    with op.batch_alter_table('notifications') as batch:
-        batch.add_column(sa.Column('link', sa.String(length=300), nullable=True))
+    op.add_column('notifications', sa.Column('link', sa.String(length=300), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('notifications') as batch:
-        batch.drop_column('link')
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('language')
-        batch.drop_column('email_notifications')
+    # DROP COLUMN in place (SQLite 3.35+), for the same reason as above.
+    op.drop_column('notifications', 'link')
+    op.drop_column('users', 'language')
+    op.drop_column('users', 'email_notifications')
