@@ -60,6 +60,7 @@ def live_server(home: Path, **settings: str) -> Iterator[Server]:
            "SECRET_KEY_FILE": str(home / "secret"), "PORT": str(port),
            "DEMO_PASSWORD": "demo1234",
            "DEMO_SAMPLES": "0",  # tests start from the demo accounts alone; ask for samples
+           "REGISTRY_URL": "http://127.0.0.1:9",  # no test asks the real company registry
            **settings}
     if "SECRET_KEY" not in settings:
         env.pop("SECRET_KEY", None)

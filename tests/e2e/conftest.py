@@ -37,7 +37,8 @@ def live_server(engine, database_url, prefect_harness, tmp_path_factory) -> Iter
     port = free_port()
     settings = AppSettings(database_url=database_url, secret_key="e2e-secret",
                            public_url=f"http://127.0.0.1:{port}", reconcile_interval=0.5,
-                           delivery_retry_delay=0.2)
+                           delivery_retry_delay=0.2,
+                           registry_url="http://127.0.0.1:9")  # never the real registry
     store = FilesystemStore(tmp_path_factory.mktemp("e2e-objects"), secret=b"e2e-secret")
     app = create_app(settings, engine=engine, store=store)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",

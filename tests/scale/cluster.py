@@ -118,6 +118,8 @@ class Cluster:
             "PREFECT_HOME": str(self.root / "prefect-home"),
             "PREFECT_API_URL": self.prefect_url,
             "ROUTING_WORK_POOL": POOL,
+            "DEMO_SAMPLES": "0",  # the routes counted are the test's own, no sample dossier
+            "REGISTRY_URL": "http://127.0.0.1:9",  # no test asks the real company registry
             **self.storage, **self.extra_env,
         })
         return env
