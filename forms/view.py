@@ -11,6 +11,7 @@ from typing import Any
 from dossier.catalogue import _l, lazy_pgettext
 from forms.definition import SECTIONS, field
 from forms.display import EMPTY, display_value, get_path, share_pct
+from forms.figures_view import FiguresBlock, figures_block
 from forms.formatting import format_datetime, format_money, format_pct, to_decimal
 from forms.model import Field, Kind
 
@@ -95,7 +96,7 @@ class SectionView:
     key: str
     title: str
     intro: str | None
-    blocks: tuple[Pairs | Prose | Table, ...]
+    blocks: tuple[Pairs | Prose | Table | FiguresBlock, ...]
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,9 @@ def sections_view(content: Mapping[str, Any], attachments: Sequence[Mapping[str,
     for s in SECTIONS:
         intro = s.intro.get(lang) if s.intro else None
         blocks = _blocks(s.fields, data, lang, partners or {})
-        views.append(SectionView(s.key, s.title.get(lang), intro, blocks))
+        extra = figures_block(content, lang) if s.key == "financials" else None
+        views.append(SectionView(s.key, s.title.get(lang), intro,
+                                 (*blocks, extra) if extra else blocks))
     return views
 
 
