@@ -203,6 +203,11 @@ def _maybe_complete(db: Session, request_id: uuid.UUID, now: datetime) -> None:
 
 
 def _locked(db: Session, delivery_id: uuid.UUID) -> Delivery | None:
+    # A write before the read: SQLite's transactions take the write lock at their first
+    # write, so without it an erasure could delete the row between this read and our update
+    # (StaleDataError). On PostgreSQL the no-op update is the same row lock as FOR UPDATE.
+    db.execute(update(Delivery).where(Delivery.id == delivery_id)
+               .values(status=Delivery.status).execution_options(synchronize_session=False))
     return db.scalar(select(Delivery).where(Delivery.id == delivery_id).with_for_update()
                      .execution_options(populate_existing=True))
 
