@@ -1,9 +1,9 @@
-"""The figures a reviewer used to compute by hand, worded for the dossier's financial chapter."""
+"""The figures a reviewer used to compute by hand, worded for the dossier's financial chapter
+(forms.view lays them out as a FiguresBlock of Rows)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,31 +15,12 @@ from dossier.schema import DossierV1
 from forms.formatting import format_money, format_number, format_pct
 
 
-@dataclass(frozen=True)
-class FigureRow:
-    """One computed figure (path: a stable class name for styling and tests)."""
-
-    label: str
-    value: str | None
-    path: str
-
-
-@dataclass(frozen=True)
-class FiguresBlock:
-    """The computed figures, after the financial tables."""
-
-    title: str
-    note: str
-    rows: tuple[FigureRow, ...]
-    type: str = "figures"
-
-
 def _months(value: Decimal, lang: str) -> str:
     return ngettext("{n} month", "{n} months", 2 if value > 1 else 1, lang).format(
         n=format_number(value, lang, decimals=1))
 
 
-def _rows(f: Figures, lang: str) -> list[FigureRow]:
+def _rows(f: Figures, lang: str) -> list[tuple[str, str | None, str]]:
     def pct(value: Decimal | None) -> str | None:
         return format_pct(value, lang) if value is not None else None
 
@@ -59,18 +40,14 @@ def _rows(f: Figures, lang: str) -> list[FigureRow]:
         (_("Share of the funding plan already obtained", lang), pct(f.obtained_pct),
          "obtained"),
     ]
-    return [FigureRow(label, value, f"figures.{path}") for label, value, path in rows]
+    return [(label, value, f"figures.{path}") for label, value, path in rows]
 
 
-def figures_block(content: Mapping[str, Any], lang: str = "fr") -> FiguresBlock | None:
-    """The block of computed figures; None when the content cannot give any."""
+def figure_rows(content: Mapping[str, Any], lang: str = "fr") -> list[tuple[str, str | None, str]]:
+    """(label, value, path) of each computed figure; empty when the content gives none."""
     try:
         computed = figures(DossierV1.model_validate(dict(content)))
     except (ValidationError, TypeError, ValueError):
-        return None
+        return []
     rows = _rows(computed, lang)
-    if all(r.value is None for r in rows):
-        return None
-    return FiguresBlock(_("Computed indicators", lang),
-                        _("Computed from the dossier's own figures; nothing here is typed.",
-                          lang), tuple(rows))
+    return rows if any(value is not None for _label, value, _path in rows) else []

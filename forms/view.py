@@ -8,10 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from dossier.catalogue import _l, lazy_pgettext
+from dossier.catalogue import _, _l, lazy_pgettext
 from forms.definition import SECTIONS, field
 from forms.display import EMPTY, display_value, get_path, share_pct
-from forms.figures_view import FiguresBlock, figures_block
+from forms.figures_view import figure_rows
 from forms.formatting import format_datetime, format_money, format_pct, to_decimal
 from forms.model import Field, Kind
 
@@ -67,6 +67,26 @@ class Prose:
     value: str | None
     path: str
     type: str = "prose"
+
+
+@dataclass(frozen=True)
+class FiguresBlock:
+    """The computed figures, after the financial tables (nothing in them is typed)."""
+
+    title: str
+    note: str
+    rows: tuple[Row, ...]
+    type: str = "figures"
+
+
+def figures_block(content: Mapping[str, Any], lang: str = "fr") -> FiguresBlock | None:
+    """The block of computed figures; None when the content cannot give any."""
+    rows = figure_rows(content, lang)
+    if not rows:
+        return None
+    return FiguresBlock(_("Computed indicators", lang),
+                        _("Computed from the dossier's own figures; nothing here is typed.",
+                          lang), tuple(Row(*row) for row in rows))
 
 
 @dataclass(frozen=True)

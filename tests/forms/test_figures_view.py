@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from forms.figures_view import figures_block
-from forms.view import sections_view
+from forms.view import figures_block, sections_view
 from tests.helpers import full_dossier
 
 
