@@ -128,9 +128,12 @@ def route_events(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
 @router.post("/routes/{route_id}/events", status_code=201, response_model=EventOut,
              responses=problems(403, 404, 409, 413, 415), openapi_extra=EVENT_BODY)
 def post_event(user: CurrentUser, body: JsonBody, route: RouteFor(Action.review),
-               db: SessionDep) -> dict[str, Any]:
-    """A reviewer's action: opened, in_review, info_requested, approved or declined."""
-    return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
+               db: SessionDep, state: StateDep) -> dict[str, Any]:
+    """A reviewer's action: opened, in_review, info_requested, approved, declined, or revised
+    (within DECISION_REVISION_DAYS of the decision)."""
+    return routes.event_view(routes.reviewer_event(
+        db=db, route=route, user=user, body=body,
+        revision_days=state.settings.decision_revision_days))
 
 
 @router.get("/routes/{route_id}/messages", response_model=list[MessageOut],
