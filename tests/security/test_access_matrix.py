@@ -248,6 +248,8 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", FD + "/attachments/{attachment_id}/delete",
         founder_form(409, Action.delete_attachment)),
     Row("GET", FD + "/attachments/{attachment_id}", FOUNDER_PAGE),
+    Row("POST", FD + "/fec", founder_form(422), BAD_FILE),  # not a FEC
+    Row("POST", FD + "/fec/apply", founder_form(422)),  # no year ticked
     Row("GET", FD + "/partners", FOUNDER_PAGE),
     Row("POST", FD + "/partners",  # submitted: back to the status page
         founder_form(303, Action.choose_partners)),
