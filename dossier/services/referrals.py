@@ -79,3 +79,17 @@ def open_mediation(*, db: Session, route: Route, user: User, body: Any,
     submission.send_version(db=db, version=version, route=referral, kind="submit",
                             channel=delivery_channels(db=db).get(MEDIATOR, "portal"))
     return referral
+
+
+def referral_facts(*, db: Session, route: Route) -> dict[str, Any]:
+    """What the referral PDF is made of: the delivered content, the refusal, the bank."""
+    version = db.scalar(select(DossierVersion).where(
+        DossierVersion.dossier_id == route.dossier_id,
+        DossierVersion.number == route.delivered_version))
+    names = partner_names(db=db)
+    refusal = route.origin or {}
+    return {"content": version.content if version else {}, "refusal": refusal,
+            "bank": names.get(refusal.get("partner"), refusal.get("partner") or ""),
+            "referred_at": route.created_at, "partners": names,
+            "attachments": version.attachments if version else [],
+            "version": version.number if version else None}

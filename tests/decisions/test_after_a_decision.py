@@ -3,8 +3,10 @@ revisions within the window, alternatives and the Médiation du crédit (issue 1
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,8 @@ from dossier.db import utcnow
 from dossier.models import Route
 from tests.conftest import login
 from tests.helpers import full_dossier, settle_deliveries, submit
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
 
 
 @pytest.fixture
@@ -162,8 +166,19 @@ def test_a_decision_is_revised_within_the_window_with_its_reason(client, founder
     assert r.status_code == 409 and r.json()["code"] == "revision_window_closed", r.text
 
 
+def pdf_text(content: bytes, folder: Path) -> str:
+    """The PDF's text (pdftotext), its pages also kept as PNG test artifacts to look at."""
+    (folder / "referral.pdf").write_bytes(content)
+    subprocess.run(["pdftotext", "-layout", str(folder / "referral.pdf")], check=True,
+                   timeout=120)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-l", "2", "-png", str(folder / "referral.pdf"),
+                    str(ARTIFACTS / "mediation-referral")], check=True, timeout=120)
+    return (folder / "referral.txt").read_text("utf-8")
+
+
 def test_after_a_bank_refusal_alternatives_and_a_mediation_referral(client, founder, routed,
-                                                                    sessions):
+                                                                    sessions, tmp_path):
     bnp = login(client, "bnp-paribas@demo.example")
     event(client, bnp, routed["bnp-paribas"], {"type": "declined", "reason": "risk_profile",
                                                "comment": "Fonds propres insuffisants"})
@@ -187,6 +202,13 @@ def test_after_a_bank_refusal_alternatives_and_a_mediation_referral(client, foun
     with sessions() as db:
         row = db.get(Route, uuid.UUID(referral["id"]))
         assert row.origin["partner"] == "bnp-paribas" and row.origin["reason"] == "risk_profile"
+    pdf = client.get(f"/api/v1/routes/{referral['id']}/pdf", headers=bdf)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-"), pdf.text[:200]
+    text = pdf_text(pdf.content, tmp_path)
+    for fact in ("Saisine de la Médiation du crédit", "Lumiphase", "843152760", "BNP Paribas",
+                 "Profil de risque", "Fonds propres insuffisants", "100 000,00"):
+        assert fact in text, fact
+    assert text.count("\f") > 2  # the referral's page(s), then the dossier's
     # a refusal by a fund, or an approval, is not the mediator's
     r = client.post(f"/api/v1/routes/{routed['cepac']}/mediation", headers=founder,
                     json={"consent": True})
