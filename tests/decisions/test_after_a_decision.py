@@ -3,6 +3,7 @@ revisions within the window, alternatives and the Médiation du crédit (issue 1
 
 from __future__ import annotations
 
+import re
 import subprocess
 import uuid
 from datetime import timedelta
@@ -14,6 +15,7 @@ from dossier.db import utcnow
 from dossier.models import Route
 from tests.conftest import login
 from tests.helpers import full_dossier, settle_deliveries, submit
+from tests.helpers.pages import browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
 
@@ -230,3 +232,10 @@ def test_staff_see_accepted_and_disbursed_amounts_and_leverage_per_partner(
     assert lines["mi-honor-loan"]["disbursed_eur"] == "10000.00"
     assert lines["cepac"]["accepted_eur"] == "200000.00" and lines["cepac"]["approved"] == 1
     assert lines["cepac"]["leverage"] is None
+    page = browser(client, "staff@demo.example").get("/staff")
+    assert page.status_code == 200
+    row = re.search(r'<th scope="row">Marseille Innovation[^<]*</th>(.*?)</tr>',
+                    page.text, re.S)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>.*?</td>",
+                                                                     row.group(1), re.S)]
+    assert "10\u202f000,00\xa0€" in cells and "×8,00" in cells, cells
