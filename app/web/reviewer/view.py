@@ -19,7 +19,7 @@ from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEven
 from dossier.routing.machine import DECIDED_STATES, TRANSITIONS, State
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
-from dossier.services import attachments, inbox, notes, routes
+from dossier.services import attachments, inbox, notes, registry, routes
 from dossier.services import thread as thread_service
 from dossier.services.partners import partner_names
 from dossier.sla import late, sla_days
@@ -219,10 +219,11 @@ def dossier_part(db: DbSession, route: Route, version: DossierVersion | None, la
     files = list(version.attachments) if version else []
     changes = inbox.changes(db=db, route=route, baseline=baseline)
     shared = {str(a["id"]) for a in files}
+    record = registry.record_for(db, content.get("company") or {}) if version else None
     return DossierPart(
         version=version,
         cover=_cover(version, lang, names),
-        sections=[s for s in sections_view(content, files, lang, names)
+        sections=[s for s in sections_view(content, files, lang, names, record)
                   if s.key != "attachments"],
         files=files, shared=shared,
         new_files=shared - inbox.version_file_ids(
