@@ -43,6 +43,7 @@ from dossier.models import (
 )
 from dossier.routing.machine import State
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
+from dossier.services import outdated
 from dossier.services.ids import parse_id
 from dossier.sla import late_sql, sla_by_partner
 
@@ -220,6 +221,7 @@ def _info_request(c: Context, lang: str) -> tuple[str, str]:
             .format(partner=c.partner, company=company),
             _body(lang, intro.format(partner=c.partner, company=company, kind=kind),
                   _quote(p.get("message"), lang),
+                  outdated.describe(p.get("document"), c.partner, lang),
                   gettext("Please answer before {date}, from your dossier.", lang)
                   .format(date=_day(due, lang))))
 

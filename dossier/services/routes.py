@@ -35,7 +35,7 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
-from dossier.services import inbox, notes, notifications
+from dossier.services import inbox, notes, notifications, outdated
 from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
@@ -104,6 +104,9 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any) -> Route
         raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
     if event == "opened" and (earlier := _opened_before(db=db, route=route)) is not None:
         return earlier  # reading the route opened it already: the spec's explicit `opened` holds
+    if payload.get("attachment_id"):  # a request naming the document to replace
+        payload["document"] = outdated.named_document(db=db, route=route,
+                                                      attachment_id=payload["attachment_id"])
     row = fire(db=db, route=route, user=user, event=event, payload=payload)
     if event in ("approved", "declined"):
         amount = payload.get("amount_eur")
