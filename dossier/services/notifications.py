@@ -46,6 +46,7 @@ from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
 from dossier.services import outdated
 from dossier.services.ids import parse_id
 from dossier.sla import late_sql, sla_by_partner
+from dossier.validity import REMIND_DAYS_BEFORE
 
 REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
@@ -66,6 +67,8 @@ class Policy:
     info_after_days: int = 5
     lookback_days: int = 14
     mail_window_days: int = 3
+    # days before a document stops counting for a partner that its founders are told (expiry.py)
+    expiry_days: tuple[int, ...] = (REMIND_DAYS_BEFORE, 3)
 
 
 def current_policy() -> Policy:
