@@ -33,6 +33,9 @@ class Action(StrEnum):
     ask_info = "ask_info"
     decide = "decide"
     withdraw = "withdraw"
+    accept_offer = "accept_offer"  # the founder takes an approved offer
+    disburse = "disburse"  # the partner records a tranche paid out
+    open_mediation = "open_mediation"  # a bank's refusal taken to the Médiation du crédit
     write_message = "write_message"
     write_note = "write_note"  # internal notes and assignment, within the partner
     # the people of a dossier
@@ -96,6 +99,9 @@ POLICY: dict[Action, tuple[Rule, ...]] = {
     Action.ask_info: _REVIEWER_OWN,
     Action.decide: _REVIEWER_OWN,
     Action.withdraw: _OWNER_ONLY,
+    Action.accept_offer: _OWNER_ONLY,
+    Action.disburse: _REVIEWER_OWN,
+    Action.open_mediation: _OWNER_ONLY,
     Action.write_message: (L, A, A, H, V, H, F),
     Action.write_note: _REVIEWER_OWN,
     Action.manage_members: _OWNER_ONLY,
@@ -113,6 +119,7 @@ POLICY: dict[Action, tuple[Rule, ...]] = {
 }
 ROUTE_ACTIONS = frozenset({Action.read_route, Action.download, Action.open_route, Action.review,
                            Action.ask_info, Action.decide, Action.withdraw,
+                           Action.accept_offer, Action.disburse, Action.open_mediation,
                            Action.write_message, Action.write_note})
 
 

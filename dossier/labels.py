@@ -3,7 +3,7 @@ request kind (each declared beside its enum)."""
 
 from __future__ import annotations
 
-from dossier.routing.machine import STATE_LABELS
+from dossier.routing.machine import ROUTE_KIND_LABELS, STATE_LABELS
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
 from dossier.schema.enums import (
     ATTACHMENT_KIND_LABELS,
@@ -18,6 +18,7 @@ __all__ = ["AUDIENCES", "LABELS", "in_sentence", "label"]
 
 LABELS: dict[str, dict[str, Words]] = {
     "state": STATE_LABELS,
+    "route_kind": ROUTE_KIND_LABELS,
     "instrument": INSTRUMENT_LABELS,
     "decline_reason": DECLINE_REASON_LABELS,
     "request_kind": REQUEST_KIND_LABELS,

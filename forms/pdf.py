@@ -39,7 +39,7 @@ def environment() -> Environment:
 
 
 @cache
-def _stylesheet() -> CSS:
+def stylesheet() -> CSS:
     """The print stylesheet, parsed once and reused by every render."""
     return CSS(url=STYLESHEET.as_uri(), url_fetcher=fetcher.safe_url_fetcher)
 
@@ -75,4 +75,4 @@ def render_dossier_pdf(content: Mapping[str, Any], *, attachments: Sequence[Mapp
                                version=version, content_hash=content_hash,
                                generated_at=generated_at, lang=lang, registry=registry)
     document = HTML(string=html, base_url=ASSETS_URL, url_fetcher=fetcher.safe_url_fetcher)
-    return document.write_pdf(stylesheets=[_stylesheet()])
+    return document.write_pdf(stylesheets=[stylesheet()])

@@ -19,6 +19,7 @@ class State(StrEnum):
     in_review = "in_review"
     info_requested = "info_requested"
     approved = "approved"
+    accepted = "accepted"  # the founder took the approved offer
     declined = "declined"
     withdrawn = "withdrawn"
 
@@ -41,8 +42,23 @@ STATE_LABELS = declare(State, {
                                 staff=_p("state/staff", "Information requested")),
     State.approved: Words(_p("state", "Approved"),
                           reviewer=_p("state/reviewer", "Approved")),
+    State.accepted: Words(_p("state", "Offer accepted"),
+                          founder=_p("state/founder", "Offer accepted")),
     State.declined: Words(_p("state", "Declined")),
     State.withdrawn: Words(_p("state", "Withdrawn")),
+})
+
+
+class RouteKind(StrEnum):
+    """What a route carries: a funding request, or a refusal taken to the credit mediator."""
+
+    funding = "funding"
+    mediation = "mediation"
+
+
+ROUTE_KIND_LABELS = declare(RouteKind, {
+    RouteKind.funding: Words(_p("route_kind", "Funding request")),
+    RouteKind.mediation: Words(_p("route_kind", "Credit mediation referral")),
 })
 
 
@@ -56,10 +72,11 @@ class Actor(StrEnum):
 
 OPEN_STATES = frozenset({State.queued, State.delivery_failed, State.delivered, State.opened,
                          State.in_review, State.info_requested})
-DECIDED_STATES = frozenset({State.approved, State.declined})
+GRANTED_STATES = frozenset({State.approved, State.accepted})  # the partner said yes
+DECIDED_STATES = GRANTED_STATES | {State.declined}
 CLOSED_STATES = DECIDED_STATES | {State.withdrawn}
 VISIBLE_TO_PARTNER = frozenset({State.delivered, State.opened, State.in_review,
-                                State.info_requested, State.approved, State.declined})
+                                State.info_requested}) | DECIDED_STATES
 
 
 @dataclass(frozen=True)
@@ -70,11 +87,12 @@ class Transition:
     sources: frozenset[State | None]  # None: a route not yet created (its first event)
     target: State | None  # None: an event that does not change the state
     actors: frozenset[Actor]
+    chosen: frozenset[State] = frozenset()  # the targets an event's payload chooses among
 
 
-def _t(event: str, sources: set[State | None], target: State | None, *actors: Actor
-       ) -> Transition:
-    return Transition(event, frozenset(sources), target, frozenset(actors))
+def _t(event: str, sources: set[State | None], target: State | None, *actors: Actor,
+       chosen: frozenset[State] = frozenset()) -> Transition:
+    return Transition(event, frozenset(sources), target, frozenset(actors), chosen)
 
 
 TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
@@ -91,14 +109,19 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
        State.approved, Actor.reviewer),
     _t("declined", {State.delivered, State.opened, State.in_review, State.info_requested},
        State.declined, Actor.reviewer),
+    _t("accepted", {State.approved}, State.accepted, Actor.founder),
+    _t("disbursed", {State.accepted}, None, Actor.reviewer),
+    # a decision revised within the revision window: the payload's decision picks the state
+    _t("revised", {State.approved, State.declined}, None, Actor.reviewer,
+       chosen=frozenset({State.approved, State.declined})),
     _t("withdrawn", set(OPEN_STATES), State.withdrawn, Actor.founder),
     _t("updated", {State.delivered, State.opened, State.in_review, State.info_requested},
        None, Actor.system),
-    _t("message", {State.delivered, State.opened, State.in_review, State.info_requested,
-                   State.approved, State.declined}, None, Actor.reviewer, Actor.founder),
+    _t("message", set(VISIBLE_TO_PARTNER), None, Actor.reviewer, Actor.founder),
 )}
 
 REVIEWER_EVENTS = ("opened", "in_review", "info_requested", "approved", "declined")
+DECISION_EVENTS = frozenset({"approved", "declined"})  # the events that decide a route
 
 
 def transition_for(event: str) -> Transition | None:
@@ -106,9 +129,10 @@ def transition_for(event: str) -> Transition | None:
     return TRANSITIONS.get(event)
 
 
-def check(event: str, state: State | str | None, actor: Actor | str) -> State | None:
-    """The next state (`state` None: a route being created), or why the transition is
-    illegal."""
+def check(event: str, state: State | str | None, actor: Actor | str,
+          chosen: State | str | None = None) -> State | None:
+    """The next state (`state` None: a route being created; `chosen`: the target the payload
+    of a choosing event names), or why the transition is illegal."""
     transition = TRANSITIONS.get(event)
     if transition is None:
         raise IllegalTransition("event_unknown", event=event, state=str(state))
@@ -117,6 +141,10 @@ def check(event: str, state: State | str | None, actor: Actor | str) -> State | 
                                 actor=str(actor))
     if (State(state) if state is not None else None) not in transition.sources:
         raise IllegalTransition("event_not_from_state", event=event, state=str(state))
+    if transition.chosen:
+        if chosen is None or State(chosen) not in transition.chosen:
+            raise IllegalTransition("event_target_unknown", event=event, state=str(state))
+        return State(chosen)
     return transition.target
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dossier.catalogue import lazy_pgettext as _p
 from dossier.money import Percent, PositiveMoney
 from dossier.schema.enums import Instrument
-from dossier.schema.types import LongText, Months, text
+from dossier.schema.types import LongText, Months, PartnerCode, PastDate, text
 from dossier.words import Words, declare
 
 Comment = text(5_000, multiline=True)
@@ -80,6 +80,13 @@ class InfoRequest(_Payload):
     attachment_id: Short | None = None
 
 
+class Condition(_Payload):
+    """An approval that holds only if another partner approves (at least an amount)."""
+
+    partner: PartnerCode
+    min_amount_eur: PositiveMoney | None = None
+
+
 class Approval(_Payload):
     """approved: the terms of the decision."""
 
@@ -89,6 +96,7 @@ class Approval(_Payload):
     rate_pct: Percent | None = None
     duration_months: Months | None = None
     conditions: Comment | None = None
+    conditional_on: list[Condition] = Field(default_factory=list, max_length=10)
 
 
 class Decline(_Payload):
@@ -98,6 +106,21 @@ class Decline(_Payload):
     reason: DeclineReason
     comment: Comment | None = None
 
+
+class Revision(_Payload):
+    """revised: a decision taken again, within the revision window, for a reason."""
+
+    type: Literal["revised"]
+    reason: LongText
+    decision: Approval | Decline = Field(discriminator="type")
+
+
+class DisbursementIn(_Payload):
+    """A tranche paid out on an accepted offer."""
+
+    amount_eur: PositiveMoney
+    date: PastDate
+    label: Short | None = None
 
 
 class MessageIn(_Payload):
@@ -109,5 +132,5 @@ class MessageIn(_Payload):
 
 EVENT_PAYLOADS: dict[str, type[_Payload]] = {
     "opened": NoPayload, "in_review": NoPayload, "info_requested": InfoRequest,
-    "approved": Approval, "declined": Decline,
+    "approved": Approval, "declined": Decline, "revised": Revision,
 }

@@ -44,6 +44,7 @@ from dossier.models import (
 from dossier.routing.machine import State
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
 from dossier.services import outdated
+from dossier.services.decisions import broken_by
 from dossier.services.ids import parse_id
 from dossier.sla import late_sql, sla_by_partner
 from dossier.validity import REMIND_DAYS_BEFORE
@@ -312,6 +313,67 @@ def _new_version(c: Context, lang: str) -> tuple[str, str]:
                   .format(company=company, partner=c.partner, version=version)))
 
 
+def _accepted(c: Context, lang: str) -> tuple[str, str]:
+    company = _company(c.dossier, lang)
+    return (gettext("The {company} dossier: your offer was accepted", lang)
+            .format(company=company),
+            _body(lang, gettext("The founder of {company} accepted the offer of {partner}. "
+                                "Record the tranches as they are paid out, from the dossier "
+                                "page.", lang).format(company=company, partner=c.partner)))
+
+
+def _disbursed(c: Context, lang: str) -> tuple[str, str]:
+    p, company = c.event.payload or {}, _company(c.dossier, lang)
+    amount = _amount(p.get("amount_eur"), lang)
+    return (gettext("{partner} paid out {amount} for the {company} dossier", lang)
+            .format(partner=c.partner, amount=amount, company=company),
+            _body(lang, gettext("{partner} recorded a tranche of {amount} paid out on "
+                                "{date} for the {company} dossier.", lang)
+                  .format(partner=c.partner, amount=amount, company=company,
+                          date=format_date(p["date"], lang) if p.get("date") else "")))
+
+
+def _revised(c: Context, lang: str) -> tuple[str, str]:
+    p, company = c.event.payload or {}, _company(c.dossier, lang)
+    return (gettext("{partner} revised its decision on the {company} dossier", lang)
+            .format(partner=c.partner, company=company),
+            _body(lang, gettext("{partner} revised its decision on the {company} dossier, "
+                                "for this reason:", lang)
+                  .format(partner=c.partner, company=company),
+                  _quote(p.get("reason"), lang),
+                  gettext("The dossier page shows the new decision.", lang)))
+
+
+def condition_failed(*, db: Session, route: Route, event: RouteEvent) -> int:
+    """`route`'s partner said no (or less than asked): tell the founder, the partners whose
+    approval depended on it, and staff; once per condition and person."""
+    told = 0
+    for broken in broken_by(db=db, route=route):
+        dossier = db.get(Dossier, broken.dossier_id)
+        names = dict(db.execute(select(Partner.code, Partner.name).where(
+            Partner.code.in_([broken.partner_code, route.partner_code]))).all())
+        people = [(p, founder_link(broken)) for p in founders_of(db=db, dossier=dossier)]
+        people += [(p, reviewer_link(broken)) for p in reviewers_of(db=db, route=broken)]
+        people += [(p, STAFF_LINK) for p in db.scalars(select(User).where(
+            User.role == Role.staff, User.active.is_(True)))]
+        for person, link in people:
+            lang = lang_of(person)
+            words = {"company": _company(dossier, lang),
+                     "partner": names.get(broken.partner_code, broken.partner_code),
+                     "other": names.get(route.partner_code, route.partner_code)}
+            subject = gettext("Condition failed: {partner}'s approval for {company} depended "
+                              "on {other}", lang).format(**words)
+            body = _body(lang, gettext(
+                "{partner} approved the {company} dossier on condition that {other} approves "
+                "it too. {other} has not: the condition failed, and the approval of {partner} "
+                "no longer holds as it stands. {partner} may revise its decision; the founder "
+                "may turn to other partners.", lang).format(**words))
+            told += add(db=db, notice=Notice(
+                person.id, "condition_failed", _clip(subject, 200), body, broken.id,
+                f"condition:{broken.id}:{route.partner_code}:{person.id}", link))
+    return told
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who hears of an event, under which kind, with which words, pointing where."""
@@ -332,7 +394,12 @@ RULES: dict[tuple[str, str | None], Rule] = {
     ("info_answered", None): Rule("info_answered", False, _answered, "#messages"),
     ("updated", None): Rule("new_version", False, _new_version, "#changes"),
     ("delivered", None): Rule("new_dossier", False, _delivered),
+    ("accepted", None): Rule("decision", False, _accepted),
+    ("disbursed", None): Rule("disbursement", True, _disbursed),
+    ("revised", None): Rule("decision", True, _revised),
 }
+# events after which another partner's conditional approval may have failed
+BREAKING = frozenset({"declined", "withdrawn", "revised", "approved"})
 
 
 def rule_for(event: RouteEvent) -> Rule | None:
@@ -343,6 +410,8 @@ def rule_for(event: RouteEvent) -> Rule | None:
 def on_event(*, db: Session, route: Route, event: RouteEvent,
              policy: Policy | None = None) -> int:
     """Tell the people an event waits on, in its own transaction; the number told."""
+    if event.type in BREAKING:
+        condition_failed(db=db, route=route, event=event)
     if event.type == "withdrawn":
         forget_partner(db=db, route=route)
         return 0

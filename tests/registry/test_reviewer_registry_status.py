@@ -103,3 +103,15 @@ def test_the_adapter_reads_since_when_a_company_is_closed():
     assert not facts.active and facts.closed_on == date(2026, 11, 30)
     assert CompanyFacts.from_json(facts.as_json()) == facts
     assert facts_from(company(SIREN), None).closed_on is None
+
+
+def test_sirene_reads_since_when_an_establishment_is_closed():
+    from registry import sirene
+    from tests.registry.test_sirene import establishment
+
+    closed = establishment(SIREN, state="F")
+    closed["uniteLegale"]["etatAdministratifUniteLegale"] = "C"
+    closed["periodesEtablissement"][0]["dateDebut"] = "2026-11-30"
+    facts = sirene.facts_from(closed, None)
+    assert not facts.active and facts.closed_on == date(2026, 11, 30)
+    assert sirene.facts_from(establishment(SIREN), None).closed_on is None

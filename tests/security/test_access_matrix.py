@@ -182,6 +182,13 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", R + "/messages", ROUTE_READ),
     Row("POST", R + "/messages", api(Action.write_message, 422), {"json": {}}),
     Row("GET", R + "/pdf", DOWNLOAD),
+    # --- API: after a decision (the owner's target route is approved: accepting it keeps
+    # every other row's answer) ------------------------------------------------------------
+    Row("POST", R + "/accept", api(Action.accept_offer, 200)),
+    Row("GET", R + "/disbursements", ROUTE_READ),
+    Row("POST", R + "/disbursements", api(Action.disburse, 422), {"json": {}}),
+    Row("POST", R + "/mediation", api(Action.open_mediation, 422), {"json": {}}),  # no consent
+    Row("GET", D + "/alternatives", DOSSIER_READ),
     Row("GET", R + "/attachments/{attachment_id}/content", DOWNLOAD),
     # --- API: staff, notifications ----------------------------------------------------------
     Row("GET", "/api/v1/pipeline", api(Action.pipeline)),
@@ -241,6 +248,8 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", FD + "/attachments/{attachment_id}/delete",
         founder_form(409, Action.delete_attachment)),
     Row("GET", FD + "/attachments/{attachment_id}", FOUNDER_PAGE),
+    Row("POST", FD + "/fec", founder_form(422), BAD_FILE),  # not a FEC
+    Row("POST", FD + "/fec/apply", founder_form(422)),  # no year ticked
     Row("GET", FD + "/partners", FOUNDER_PAGE),
     Row("POST", FD + "/partners",  # submitted: back to the status page
         founder_form(303, Action.choose_partners)),

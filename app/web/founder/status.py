@@ -30,7 +30,7 @@ from dossier.services import dossiers, notifications, outdated, routes, thread
 from dossier.services.access import access_summary
 from dossier.services.dossiers import attachment_view
 from dossier.services.partners import partner_names
-from dossier.services.plan import tracked_plan
+from dossier.services.plan import dossier_plan
 from dossier.services.submission import routes_of
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL, ForbiddenURL, asset_path
@@ -172,8 +172,8 @@ def _access(db: Any, dossier: Dossier, names: dict[str, str],
         via=pick("fo.access_via.", g.via, lang)) for g in groups]
 
 
-def _plan(dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
-    return tracked_plan(content_cache.model(dossier.content), route_rows)
+def _plan(db: SessionDep, dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
+    return dossier_plan(db=db, content=content_cache.model(dossier.content), routes=route_rows)
 
 
 def _coverage(plan: dict[str, Any]) -> int:
@@ -196,7 +196,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
                         key=lambda r: names.get(r.partner_code, r.partner_code))
     views = [_route_view(db, r, names, files, lang) for r in route_rows]
     version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
-    plan = _plan(dossier, route_rows)
+    plan = _plan(db, dossier, route_rows)
     access_total, access = _access(db, dossier, names, lang)
     return render(
         request, "founder/status.html", status_code=status_code, dossier=dossier,
