@@ -20,7 +20,8 @@ class Action(StrEnum):
 
     # a founder's dossier
     read_dossier = "read_dossier"  # content, PDF, documents, eligibility, access log
-    edit_dossier = "edit_dossier"  # the wizard, PUT, the founder's pages of their dossier
+    # the wizard (and its company look-up), PUT, the founder's pages of their dossier
+    edit_dossier = "edit_dossier"
     submit_dossier = "submit_dossier"
     choose_partners = "choose_partners"
     upload_attachment = "upload_attachment"

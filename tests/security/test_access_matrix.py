@@ -243,6 +243,7 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", FD + "/edit/{section_key}", founder_form(200)),
     Row("POST", FD + "/edit/{section_key}", founder_form(422)),
     Row("POST", FD + "/autosave/{section_key}", founder_form(422)),
+    Row("POST", FD + "/registry", founder_form(422)),  # no number typed: the registry unasked
     Row("GET", FD + "/attachments", FOUNDER_PAGE),
     Row("POST", FD + "/attachments", founder_form(415, Action.upload_attachment), BAD_FILE),
     Row("POST", FD + "/attachments/{attachment_id}/delete",

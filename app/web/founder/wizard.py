@@ -13,6 +13,7 @@ from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderPage, OwnDossierPage, PostedForm
 from app.web.common.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
 from app.web.common.templating import page_lang, render
+from app.web.founder import registry as registry_lookup
 from app.web.founder.common import (
     dossier_url,
     edit_url,
@@ -35,6 +36,7 @@ from forms.definition import SECTIONS
 from forms.model import Section
 
 router = APIRouter(include_in_schema=False)
+router.include_router(registry_lookup.router)  # the company step's registry look-up
 
 
 @dataclass
@@ -85,7 +87,9 @@ def wizard_page(request: Request, db: SessionDep, dossier: Dossier, section: Sec
         action=dossier_url(dossier, f"/edit/{section.key}"),
         autosave=dossier_url(dossier, f"/autosave/{section.key}"),
         intro=section.intro.get(lang) if section.intro else None,
-        title=section.title.get(lang))
+        title=section.title.get(lang),
+        registry=registry_lookup.status_box(db, dossier, lang)
+        if section.key == "company" else None)
 
 
 def section_warnings(done: dict[str, Any], section: Section, lang: str,
