@@ -43,9 +43,11 @@ from dossier.models import (
 )
 from dossier.routing.machine import State
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
+from dossier.services import outdated
 from dossier.services.decisions import broken_by
 from dossier.services.ids import parse_id
 from dossier.sla import late_sql, sla_by_partner
+from dossier.validity import REMIND_DAYS_BEFORE
 
 REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
@@ -66,6 +68,8 @@ class Policy:
     info_after_days: int = 5
     lookback_days: int = 14
     mail_window_days: int = 3
+    # days before a document stops counting for a partner that its founders are told (expiry.py)
+    expiry_days: tuple[int, ...] = (REMIND_DAYS_BEFORE, 3)
 
 
 def current_policy() -> Policy:
@@ -221,6 +225,7 @@ def _info_request(c: Context, lang: str) -> tuple[str, str]:
             .format(partner=c.partner, company=company),
             _body(lang, intro.format(partner=c.partner, company=company, kind=kind),
                   _quote(p.get("message"), lang),
+                  outdated.describe(p.get("document"), c.partner, lang),
                   gettext("Please answer before {date}, from your dossier.", lang)
                   .format(date=_day(due, lang))))
 
