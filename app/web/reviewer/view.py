@@ -19,7 +19,7 @@ from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEven
 from dossier.routing.machine import DECIDED_STATES, TRANSITIONS, State
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
-from dossier.services import attachments, inbox, notes, routes
+from dossier.services import attachments, inbox, notes, opinions, routes
 from dossier.services import thread as thread_service
 from dossier.services.partners import partner_names
 from dossier.sla import late, sla_days
@@ -307,4 +307,5 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
     page = route_page(db, route, user, lang, baseline=baseline, errors=errors, values=values,
                       done=done, decision=decision)
     return render(request, "reviewer/route.html", status_code=status,
-                  decision_terms=lambda p: decision_terms(p, lang), **page.context())
+                  decision_terms=lambda p: decision_terms(p, lang),
+                  expert_opinions=opinions.panel(db=db, route=route, user=user), **page.context())
