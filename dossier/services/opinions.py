@@ -316,9 +316,8 @@ def answer(*, db: Session, route: Route, expert: Expert, body: Any,
     """The expert gives the opinion, once, before its date; the reviewer who asked is told."""
     access.require(expert, Action.give_opinion, route=route)
     data = _validated(AnswerIn, body)
-    row = db.get(Opinion, expert.opinion_id, with_for_update=True)
-    if row is None:
-        raise NotFound("opinion_not_found")
+    row = for_expert(db=db, expert=expert)
+    db.refresh(row, with_for_update=True)  # of two answers at once, the second sees the first
     now = now or utcnow()
     check_open(row, now=now)
     if row.answered_at is not None:
