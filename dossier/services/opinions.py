@@ -40,7 +40,7 @@ from dossier.models import Attachment, DossierVersion, Opinion, Route, User
 from dossier.opinions import MAX_DAYS, OpinionStatus, expired, status, today
 from dossier.schema.types import Email, LongText, text
 from dossier.security import link_signature
-from dossier.services import attachments, notifications, users
+from dossier.services import attachments, notifications, routes, users
 from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
@@ -167,12 +167,19 @@ def revoke(*, db: Session, route: Route, user: User, opinion_id: Any,
     """End the expert's access at once (an opinion given stays the partner's to read)."""
     access.require(user, Action.ask_opinion, route=route)
     row = get(db=db, route=route, opinion_id=opinion_id)
-    db.refresh(row, with_for_update=True)
+    _hold(db, route, row)
     if row.revoked_at is not None:
         raise Conflict("opinion_revoked")
     row.revoked_at = now or utcnow()
     db.flush()
     return row
+
+
+def _hold(db: Session, route: Route, row: Opinion) -> None:
+    """Hold the route until commit and read the invitation again: of an answer and a
+    revocation (or two answers) at once, the second sees the first (on SQLite too)."""
+    routes.lock(db=db, route=route)
+    db.refresh(row)
 
 
 def inviters(*, db: Session, rows: list[Opinion]) -> dict[uuid.UUID, User]:
@@ -317,7 +324,7 @@ def answer(*, db: Session, route: Route, expert: Expert, body: Any,
     access.require(expert, Action.give_opinion, route=route)
     data = _validated(AnswerIn, body)
     row = for_expert(db=db, expert=expert)
-    db.refresh(row, with_for_update=True)  # of two answers at once, the second sees the first
+    _hold(db, route, row)
     now = now or utcnow()
     check_open(row, now=now)
     if row.answered_at is not None:
