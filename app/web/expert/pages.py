@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from app.deps import SessionDep, StateDep
+from app.route_pdf import slug
 from app.web.common.templating import page_lang, render
 from app.web.expert.deps import ExpertCaller, ExpertCsrf, ExpertRoute, keep_link
 from dossier.access import Action, Expert
@@ -83,7 +84,7 @@ def route_pdf(expert: ExpertCaller, route: ExpertRoute(Action.download), db: Ses
     """The PDF of the version the expert reads (rendered once per version)."""
     version = opinions.version_of(db=db, expert=expert)
     pdf = ensure_version_pdf(state.runtime, version.id)
-    filename = f"dossier-v{version.number}.pdf"
+    filename = f"dossier-{slug(route.dossier.company_name)}-v{version.number}.pdf"
     # Logged after rendering: on SQLite this write holds the lock the render's own session needs.
     opinions.record_read(db=db, route=route, expert=expert, kind=AccessKind.pdf, name=filename)
     return StreamingResponse(state.store.open(pdf.storage_key), media_type="application/pdf",
