@@ -35,6 +35,7 @@ from dossier.models import (
     DossierMember,
     Message,
     Notification,
+    Opinion,
     Partner,
     Role,
     Route,
@@ -454,6 +455,32 @@ def forget_partner(*, db: Session, route: Route) -> None:
     db.execute(delete(Notification).where(Notification.route_id == route.id,
                                           Notification.user_id.in_(reviewers))
                .execution_options(synchronize_session=False))
+
+
+def opinion_received(*, db: Session, opinion: Opinion, route: Route) -> int:
+    """The expert answered: the reviewer who asked hears it (the partner's reviewers when that
+    reviewer is gone), once each. Not a route event: an opinion is never the founder's."""
+    inviter = db.get(User, opinion.invited_by) if opinion.invited_by else None
+    people = ([inviter] if inviter is not None and inviter.active
+              and inviter.partner_code == route.partner_code
+              else reviewers_of(db=db, route=route))
+    dossier = db.get(Dossier, route.dossier_id)
+    told = 0
+    for person in people:
+        lang = lang_of(person)
+        company = _company(dossier, lang)
+        subject = gettext("{email} gave an opinion on the {company} dossier", lang).format(
+            email=opinion.email, company=company)
+        body = _body(lang, gettext("The expert you invited, {email}, gave an opinion on the "
+                                   "{company} dossier:", lang).format(email=opinion.email,
+                                                                      company=company),
+                     _quote(opinion.answer, lang),
+                     gettext("The opinion is seen only by the reviewers of your institution.",
+                             lang))
+        told += add(db=db, notice=Notice(person.id, "opinion", _clip(subject, 200), body,
+                                         route.id, f"opinion:{opinion.id}:{person.id}",
+                                         reviewer_link(route, "#opinions")))
+    return told
 
 
 def delivery_failed(*, db: Session, delivery: Delivery, route: Route, link_base: str) -> int:

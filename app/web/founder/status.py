@@ -20,7 +20,7 @@ from app.web.common.templating import page_lang, render
 from app.web.founder import partners as founder_partners
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
-from dossier.access import Action
+from dossier.access import EXPERT, Action
 from dossier.catalogue import _
 from dossier.errors import DomainError, NotFound
 from dossier.labels import label
@@ -164,12 +164,22 @@ def _access(db: Any, dossier: Dossier, names: dict[str, str],
     readings there are in all."""
     total, groups = access_summary(db=db, dossier=dossier, limit=ACCESS_GROUPED)
     return total, [AccessLine(
-        when=g.last, first=g.first, count=g.count, who=g.email,
+        when=g.last, first=g.first, count=g.count, who=_reader(g.email, g.role, g.partner_code,
+                                                               names, lang),
         partner=names.get(g.partner_code, g.partner_code) if g.partner_code
         else _("Dossier unique team", lang),
         what=pick("fo.access_kind.", g.kind, lang).format(name=g.object_name or ""),
         versions=", ".join(str(v) for v in g.versions),
         via=pick("fo.access_via.", g.via, lang)) for g in groups]
+
+
+def _reader(email: str, role: str, partner: str | None, names: dict[str, str],
+            lang: str) -> str:
+    """Who read: the address, or for an expert a partner invited, that it was one."""
+    if role != EXPERT:
+        return email
+    return fill(_("Expert invited by {partner} ({email})", lang), lang,
+                partner=names.get(partner or "", partner or ""), email=email)
 
 
 def _plan(db: SessionDep, dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:

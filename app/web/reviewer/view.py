@@ -19,7 +19,7 @@ from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEven
 from dossier.routing.machine import DECIDED_STATES, TRANSITIONS, State
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
-from dossier.services import attachments, inbox, notes, outdated, registry, routes
+from dossier.services import attachments, inbox, notes, opinions, outdated, registry, routes
 from dossier.services import thread as thread_service
 from dossier.services.partners import partner_names
 from dossier.sla import late, sla_days
@@ -311,4 +311,5 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
     return render(request, "reviewer/route.html", status_code=status,
                   decision_terms=lambda p: decision_terms(p, lang),
                   document_line=lambda d: outdated.describe(d, page.partner_name, lang),
+                  expert_opinions=opinions.panel(db=db, route=route, user=user),
                   **page.context())
