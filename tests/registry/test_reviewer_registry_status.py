@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from dossier.models import RegistryCheck, RegistryCompany
 from dossier.registry import Address, CompanyFacts
+from tests.conftest import login
 from tests.helpers import browser, full_dossier, settle_deliveries, submit
 
 SIREN, SIRET = "843152760", "84315276000016"
@@ -76,6 +77,10 @@ def test_differences_are_listed_field_by_field(client, founder, sessions):
     assert "Raison sociale — saisie\u00a0: Lumiphase\u00a0; registre\u00a0: LUMIPHASE OPTIQUE" \
         in block
     assert "Ville" not in block  # "MARSEILLE" and "Marseille" are the same city
+    detail = client.get(f"/api/v1/routes/{rid}", headers=login(client, "cepac@demo.example"))
+    record = detail.json()["registry"]  # the API's reviewers get the same company.registry
+    assert record["status"] == "mismatch" and record["differences"] == [
+        {"field": "company.legal_name", "typed": "Lumiphase", "registry": "LUMIPHASE OPTIQUE"}]
 
 
 def test_pending_when_sent_then_as_the_registry_later_says(client, founder, sessions):
