@@ -60,11 +60,11 @@ def test_routes_and_deliveries_are_copied_whole_both_ways(tmp_path, monkeypatch)
     engine = make_engine(url)
     with engine.begin() as conn:
         route = conn.execute(text("SELECT id, partner_code FROM routes WHERE state = "
-                                  "'approved' LIMIT 1")).first()
+                                  "'declined' LIMIT 1")).first()
         tally = ("SELECT coalesce(sum(n), 0) FROM route_tallies WHERE partner_code = :p "
-                 "AND state = 'accepted'")
-        assert conn.execute(text(tally), {"p": route.partner_code}).scalar() == 0
-        conn.execute(text("UPDATE routes SET state = 'accepted' WHERE id = :id"),
+                 "AND state = 'withdrawn'")
+        before_update = conn.execute(text(tally), {"p": route.partner_code}).scalar()
+        conn.execute(text("UPDATE routes SET state = 'withdrawn' WHERE id = :id"),
                      {"id": route.id})
-        assert conn.execute(text(tally), {"p": route.partner_code}).scalar() == 1
+        assert conn.execute(text(tally), {"p": route.partner_code}).scalar() == before_update + 1
     engine.dispose()
