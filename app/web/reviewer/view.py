@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
+from app.web.reviewer import after
 from dossier.catalogue import _
 from dossier.db import DbSession, utcnow
 from dossier.errors import DomainError, FieldError
@@ -30,7 +31,7 @@ from forms.view import Cover, SectionView, cover_view, sections_view
 
 _INDEX = re.compile(r"\[(\d+)\]")
 DONE = ("opened", "in_review", "info_requested", "approved", "declined", "message", "note",
-        "assigned")
+        "assigned", "revised", "disbursed")
 
 
 def allowed(event: str, state: str) -> bool:
@@ -99,6 +100,9 @@ def _event_detail(row: RouteEvent, lang: str) -> list[str]:
             lines.append(p["conditions"])
     elif row.type == "withdrawn" and p.get("reason"):
         lines.append(p["reason"])
+    elif row.type in ("revised", "disbursed"):  # issue 16: the reason, the tranche
+        lines += [p.get("reason") or "", format_money(p["amount_eur"], lang)
+                  if p.get("amount_eur") else "", p.get("label") or ""]
     return [line for line in lines if line]
 
 
@@ -307,4 +311,5 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
     page = route_page(db, route, user, lang, baseline=baseline, errors=errors, values=values,
                       done=done, decision=decision)
     return render(request, "reviewer/route.html", status_code=status,
-                  decision_terms=lambda p: decision_terms(p, lang), **page.context())
+                  decision_terms=lambda p: decision_terms(p, lang), **page.context(),
+                  life=after.life(db, route, lang, after.revision_days(request)))
