@@ -455,6 +455,28 @@ class RouteNote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Opinion(Base):
+    """An outside expert's opinion a partner's reviewer asked for on one route: the expert
+    reads the version delivered then, until `expires_on` (Paris), through a signed link; the
+    opinion is the partner's alone (dossier.services.opinions)."""
+
+    __tablename__ = "opinions"
+    __table_args__ = (Index("ix_opinions_route_created", "route_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    route_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("routes.id", ondelete="CASCADE"))
+    version: Mapped[int]  # the route's delivered version when the expert was invited
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(254))
+    question: Mapped[str] = mapped_column(String(5000))
+    expires_on: Mapped[date]  # the last day the expert may read and answer
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(String(10000))
+    answered_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
 class Notification(Base):
     """Something a user should know: shown in the app, and sent by e-mail."""
 

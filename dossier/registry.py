@@ -59,6 +59,7 @@ class CompanyFacts:
     headcount_range: str | None = None
     active: bool = True
     source: str = "recherche-entreprises"
+    closed_on: date | None = None  # when the registry reports it closed (date_fermeture)
 
     @property
     def postal_code(self) -> str:
@@ -71,15 +72,17 @@ class CompanyFacts:
     def as_json(self) -> dict[str, Any]:
         """JSON-ready, dates as ISO strings."""
         data = asdict(self)
-        data["creation_date"] = self.creation_date.isoformat() if self.creation_date else None
+        for name in ("creation_date", "closed_on"):
+            data[name] = data[name].isoformat() if data[name] else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CompanyFacts:
         """The inverse of `as_json`."""
-        created = data.get("creation_date")
+        created, closed = data.get("creation_date"), data.get("closed_on")
         return cls(**{**data, "address": Address(**data.get("address") or {}),
-                      "creation_date": date.fromisoformat(created) if created else None})
+                      "creation_date": date.fromisoformat(created) if created else None,
+                      "closed_on": date.fromisoformat(closed) if closed else None})
 
 
 def normalize(number: str) -> tuple[str, str | None]:
@@ -127,8 +130,11 @@ def registry_record(facts: CompanyFacts | None, company: dict[str, Any],
         return {"status": "pending", "source": None, "fetched_at": None, "differences": []}
     found = differences(company, facts)
     status = "closed" if not facts.active else "mismatch" if found else "verified"
-    return {"status": status, "source": facts.source,
-            "fetched_at": fetched_at.isoformat() if fetched_at else None, "differences": found}
+    record = {"status": status, "source": facts.source,
+              "fetched_at": fetched_at.isoformat() if fetched_at else None, "differences": found}
+    if status == "closed":
+        record["closed_on"] = facts.closed_on.isoformat() if facts.closed_on else None
+    return record
 
 
 # INSEE headcount bands (`tranche_effectif_salarie`) -> (fewest, most; None: no upper bound).

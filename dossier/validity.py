@@ -26,6 +26,14 @@ class Document:
     name: str = ""
 
 
+def partner_months(config: Mapping[str, object] | None) -> dict[str, int]:
+    """A partner's own validities (its catalogue entry's `document_validity_months`)."""
+    given = (config or {}).get("document_validity_months")
+    if not isinstance(given, Mapping):
+        return {}
+    return {str(k): v for k, v in given.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
 def months_of(kind: str, overrides: Mapping[str, int] | None = None) -> int | None:
     """Months a document of this kind is valid for (a partner's own figure first)."""
     return (overrides or {}).get(kind, DEFAULT_MONTHS.get(kind))

@@ -76,45 +76,60 @@ def _contact(content: Mapping[str, Any]) -> dict[str, str]:
             "email": first.get("email") or "—", "phone": first.get("phone") or "—"}
 
 
-def referral_view(content: Mapping[str, Any], refusal: Mapping[str, Any], *, bank: str,
-                  referred_at: Any, lang: str) -> dict[str, Any]:
-    """The referral's facts worded for people (French money and dates)."""
-    company = content.get("company") or {}
+def _or_dash(value: Any, word: Any = str) -> str:
+    """The value worded, or a dash when there is none."""
+    return word(value) if value not in (None, "") else "—"
+
+
+def _company(company: Mapping[str, Any], lang: str) -> dict[str, str]:
+    return {
+        "company": company.get("legal_name") or UI["unnamed"].get(lang),
+        "siren": _or_dash(company.get("siren")),
+        "legal_form": _or_dash(company.get("legal_form"),
+                               lambda v: enum_label("legal_form", v, lang)),
+        "address": _address(company) or "—",
+        "created": _or_dash(company.get("creation_date"), lambda v: format_date(v, lang)),
+        "headcount": _or_dash(company.get("headcount")),
+        "sector": _or_dash(company.get("sector"), lambda v: enum_label("sector", v, lang)),
+    }
+
+
+def _refusal(refusal: Mapping[str, Any], bank: str, lang: str) -> dict[str, str]:
+    return {
+        "bank": bank,
+        "request": _or_dash(refusal.get("instrument"),
+                            lambda v: label("instrument", v, lang, "founder")),
+        "amount": _money(from_cents(refusal.get("amount_cents")), lang),
+        "refused_on": _or_dash(refusal.get("declined_at"), lambda v: format_date(v, lang)),
+        "reason": _or_dash(refusal.get("reason"),
+                           lambda v: label("decline_reason", v, lang, "founder")),
+        "comment": refusal.get("comment") or "",
+    }
+
+
+def _need(content: Mapping[str, Any], lang: str) -> dict[str, Any]:
     funding = content.get("funding") or {}
     history = sorted(((content.get("financials") or {}).get("history") or []),
                      key=lambda y: y.get("year") or 0)[-3:]
-    reason = refusal.get("reason")
-    amount = refusal.get("amount_cents")
     return {
-        "company": company.get("legal_name") or UI["unnamed"].get(lang),
-        "siren": company.get("siren") or "—",
-        "legal_form": enum_label("legal_form", company["legal_form"], lang)
-        if company.get("legal_form") else "—",
-        "address": _address(company) or "—",
-        "created": format_date(company["creation_date"], lang)
-        if company.get("creation_date") else "—",
-        "headcount": str(company["headcount"]) if company.get("headcount") is not None else "—",
-        "sector": enum_label("sector", company["sector"], lang) if company.get("sector") else "—",
-        "contact": _contact(content),
-        "bank": bank,
-        "request": label("instrument", refusal["instrument"], lang, "founder")
-        if refusal.get("instrument") else "—",
-        "amount": _money(from_cents(amount), lang),
-        "refused_on": format_date(refusal["declined_at"], lang)
-        if refusal.get("declined_at") else "—",
-        "reason": label("decline_reason", reason, lang, "founder") if reason else "—",
-        "comment": refusal.get("comment") or "",
         "need": _money(funding.get("total_need_eur"), lang),
         "sources": [{"label": s.get("label") or enum_label("source_type", s.get("type"), lang),
                      "amount": _money(s.get("amount_eur"), lang),
-                     "status": enum_label("source_status", s.get("status"), lang)
-                     if s.get("status") else ""}
+                     "status": _or_dash(s.get("status"),
+                                        lambda v: enum_label("source_status", v, lang))}
                     for s in funding.get("sources") or []],
         "history": [{"year": y.get("year"), "revenue": _money(y.get("revenue_eur"), lang),
                      "net_income": _money(y.get("net_income_eur"), lang),
                      "equity": _money(y.get("equity_eur"), lang)} for y in history],
-        "referred_at": format_datetime(referred_at, lang) if referred_at else "",
     }
+
+
+def referral_view(content: Mapping[str, Any], refusal: Mapping[str, Any], *, bank: str,
+                  referred_at: Any, lang: str) -> dict[str, Any]:
+    """The referral's facts worded for people (French money and dates)."""
+    return {**_company(content.get("company") or {}, lang), "contact": _contact(content),
+            **_refusal(refusal, bank, lang), **_need(content, lang),
+            "referred_at": format_datetime(referred_at, lang) if referred_at else ""}
 
 
 def render_referral_html(content: Mapping[str, Any], refusal: Mapping[str, Any], *, bank: str,

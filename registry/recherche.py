@@ -31,14 +31,24 @@ def _establishment(result: dict[str, Any], siret: str | None) -> dict[str, Any]:
     return {}
 
 
+def _activity(result: dict[str, Any], place: dict[str, Any],
+              siret: str | None) -> tuple[bool, date | None]:
+    """Whether the company (and the establishment of a SIRET) is active; if not, since when
+    it is closed, when the registry says (`date_fermeture`)."""
+    active = result.get("etat_administratif", "A") == "A" and (
+        siret is None or place.get("etat_administratif", "A") == "A")
+    if active:
+        return True, None
+    return False, _date(result.get("date_fermeture") or place.get("date_fermeture"))
+
+
 def facts_from(result: dict[str, Any], siret: str | None) -> CompanyFacts | None:
     """Our facts from one search result; None when the SIRET is not one of its establishments."""
     place = _establishment(result, siret)
     if siret is not None and not place:
         return None
     head = result.get("siege") or {}
-    active = result.get("etat_administratif", "A") == "A" and (
-        siret is None or place.get("etat_administratif", "A") == "A")
+    active, closed_on = _activity(result, place, siret)
     headcount = result.get("tranche_effectif_salarie")
     return CompanyFacts(
         siren=str(result["siren"]), siret=siret or head.get("siret"),
@@ -50,7 +60,7 @@ def facts_from(result: dict[str, Any], siret: str | None) -> CompanyFacts | None
                         city=str(place.get("libelle_commune") or "")),
         creation_date=_date(result.get("date_creation")),
         headcount_range=None if headcount in (None, "NN") else str(headcount),
-        active=active)
+        active=active, closed_on=closed_on)
 
 
 def parse(body: bytes, siren: str, siret: str | None) -> CompanyFacts | None:

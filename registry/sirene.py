@@ -32,6 +32,13 @@ def _street(place: dict[str, Any]) -> str:
     return " ".join(str(p) for p in parts if p)
 
 
+def _closed_on(period: dict[str, Any]) -> date | None:
+    """A closed establishment's period starts the day it closed (the unit's own date of
+    ceasing is not in an establishment's answer)."""
+    return _date(period.get("dateDebut")) if period.get(
+        "etatAdministratifEtablissement") == "F" else None
+
+
 def facts_from(establishment: dict[str, Any], siret: str | None) -> CompanyFacts:
     """Our facts from one SIRENE establishment (with its legal unit)."""
     unit = establishment.get("uniteLegale") or {}
@@ -56,7 +63,7 @@ def facts_from(establishment: dict[str, Any], siret: str | None) -> CompanyFacts
         headcount_range=None if headcount in (None, "NN") else str(headcount),
         active=unit.get("etatAdministratifUniteLegale", "A") == "A"
         and period.get("etatAdministratifEtablissement", "A") == "A",
-        source="sirene")
+        closed_on=_closed_on(period), source="sirene")
 
 
 def parse(body: bytes, siren: str, siret: str | None) -> CompanyFacts | None:

@@ -13,6 +13,7 @@ from app.api import (
     financials,
     meta,
     notifications,
+    opinions,
     pipeline,
     privacy,
     registry,
@@ -30,5 +31,5 @@ def operation_id(route: APIRoute) -> str:
 router = APIRouter(prefix="/api/v1", responses=problems(400, 401, 422, 503),
                    generate_unique_id_function=operation_id)
 for module in (auth, meta, dossiers, financials, access, attachments, blobs, routing, decisions,
-               pipeline, notifications, privacy, registry):
+               opinions, pipeline, notifications, privacy, registry):
     router.include_router(module.router)

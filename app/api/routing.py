@@ -34,7 +34,7 @@ from app.route_pdf import route_pdf as route_pdf_response
 from banks.eligibility import Eligibility
 from dossier.access import Action
 from dossier.money import as_cents
-from dossier.services import attachments, inbox, routes, submission
+from dossier.services import attachments, inbox, registry, routes, submission
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
 
@@ -114,7 +114,9 @@ def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dic
             "attachments": version.attachments if version else [],
             "changes": inbox.changes(db=db, route=route, baseline=baseline),
             "events": [routes.event_view(e) for e in routes.events(db=db, route=route)],
-            "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)]}
+            "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)],
+            "registry": registry.record_for(db, (version.content or {}).get("company") or {})
+            if version else None}
 
 
 @router.get("/routes/{route_id}/events", response_model=list[EventOut],

@@ -157,6 +157,7 @@ class RouteDetail(RouteSummary):
     changes: ChangesOut | None
     events: list[EventOut]
     messages: list[MessageOut]
+    registry: dict[str, Any] | None = None  # company.registry: what the registry says now
 
 
 class PartnerLine(BaseModel):

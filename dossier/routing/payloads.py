@@ -29,7 +29,7 @@ class RequestKind(StrEnum):
 REQUEST_KIND_LABELS = declare(RequestKind, {
     RequestKind.missing_document: Words(_p("request_kind", "Missing document")),
     RequestKind.incorrect: Words(_p("request_kind", "Incorrect information")),
-    RequestKind.outdated: Words(_p("request_kind", "Outdated information")),
+    RequestKind.outdated: Words(_p("request_kind", "Outdated document")),
     RequestKind.question: Words(_p("request_kind", "Question")),
 })
 
@@ -76,6 +76,8 @@ class InfoRequest(_Payload):
     message: LongText
     fields: list[Short] = Field(default_factory=list, max_length=50)
     attachment_kinds: list[Short] = Field(default_factory=list, max_length=20)
+    # One document of the version the partner received, to be replaced (an outdated Kbis).
+    attachment_id: Short | None = None
 
 
 class Condition(_Payload):

@@ -35,6 +35,7 @@ from dossier.models import (
     DossierMember,
     Message,
     Notification,
+    Opinion,
     Partner,
     Role,
     Route,
@@ -43,9 +44,11 @@ from dossier.models import (
 )
 from dossier.routing.machine import State
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
+from dossier.services import outdated
 from dossier.services.decisions import broken_by
 from dossier.services.ids import parse_id
 from dossier.sla import late_sql, sla_by_partner
+from dossier.validity import REMIND_DAYS_BEFORE
 
 REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
@@ -66,6 +69,8 @@ class Policy:
     info_after_days: int = 5
     lookback_days: int = 14
     mail_window_days: int = 3
+    # days before a document stops counting for a partner that its founders are told (expiry.py)
+    expiry_days: tuple[int, ...] = (REMIND_DAYS_BEFORE, 3)
 
 
 def current_policy() -> Policy:
@@ -221,6 +226,7 @@ def _info_request(c: Context, lang: str) -> tuple[str, str]:
             .format(partner=c.partner, company=company),
             _body(lang, intro.format(partner=c.partner, company=company, kind=kind),
                   _quote(p.get("message"), lang),
+                  outdated.describe(p.get("document"), c.partner, lang),
                   gettext("Please answer before {date}, from your dossier.", lang)
                   .format(date=_day(due, lang))))
 
@@ -449,6 +455,32 @@ def forget_partner(*, db: Session, route: Route) -> None:
     db.execute(delete(Notification).where(Notification.route_id == route.id,
                                           Notification.user_id.in_(reviewers))
                .execution_options(synchronize_session=False))
+
+
+def opinion_received(*, db: Session, opinion: Opinion, route: Route) -> int:
+    """The expert answered: the reviewer who asked hears it (the partner's reviewers when that
+    reviewer is gone), once each. Not a route event: an opinion is never the founder's."""
+    inviter = db.get(User, opinion.invited_by) if opinion.invited_by else None
+    people = ([inviter] if inviter is not None and inviter.active
+              and inviter.partner_code == route.partner_code
+              else reviewers_of(db=db, route=route))
+    dossier = db.get(Dossier, route.dossier_id)
+    told = 0
+    for person in people:
+        lang = lang_of(person)
+        company = _company(dossier, lang)
+        subject = gettext("{email} gave an opinion on the {company} dossier", lang).format(
+            email=opinion.email, company=company)
+        body = _body(lang, gettext("The expert you invited, {email}, gave an opinion on the "
+                                   "{company} dossier:", lang).format(email=opinion.email,
+                                                                      company=company),
+                     _quote(opinion.answer, lang),
+                     gettext("The opinion is seen only by the reviewers of your institution.",
+                             lang))
+        told += add(db=db, notice=Notice(person.id, "opinion", _clip(subject, 200), body,
+                                         route.id, f"opinion:{opinion.id}:{person.id}",
+                                         reviewer_link(route, "#opinions")))
+    return told
 
 
 def delivery_failed(*, db: Session, delivery: Delivery, route: Route, link_base: str) -> int:

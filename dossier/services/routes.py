@@ -35,7 +35,7 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
-from dossier.services import decisions, inbox, notes, notifications
+from dossier.services import decisions, inbox, notes, notifications, outdated
 from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
@@ -110,6 +110,9 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any,
         return revise(db=db, route=route, user=user, payload=payload, days=revision_days)
     if event == "approved":
         decisions.check_conditions(db=db, route=route, payload=payload)
+    if payload.get("attachment_id"):  # a request naming the document to replace
+        payload["document"] = outdated.named_document(db=db, route=route,
+                                                      attachment_id=payload["attachment_id"])
     row = fire(db=db, route=route, user=user, event=event, payload=payload)
     if event in DECISION_EVENTS:
         decisions.record(route, payload, row.created_at)

@@ -190,6 +190,10 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", R + "/mediation", api(Action.open_mediation, 422), {"json": {}}),  # no consent
     Row("GET", D + "/alternatives", DOSSIER_READ),
     Row("GET", R + "/attachments/{attachment_id}/content", DOWNLOAD),
+    Row("POST", R + "/opinions", api(Action.ask_opinion, 422), {"json": {}}),
+    Row("GET", R + "/opinions", api(Action.ask_opinion)),
+    # the world's invitation to an expert is revoked already
+    Row("POST", R + "/opinions/{opinion_id}/revoke", api(Action.ask_opinion, 409)),
     # --- API: staff, notifications ----------------------------------------------------------
     Row("GET", "/api/v1/pipeline", api(Action.pipeline)),
     Row("GET", "/api/v1/pipeline/export.csv", api(Action.exports)),
@@ -296,6 +300,15 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", RV + "/attachments/{aid}", REVIEWER_FILES),
     Row("GET", RV + "/attachments.zip", REVIEWER_FILES),
     Row("GET", RV + "/pdf", REVIEWER_FILES),
+    Row("POST", RV + "/opinions", reviewer_form(422, Action.ask_opinion)),
+    Row("POST", RV + "/opinions/{opinion_id}/revoke", reviewer_form(409, Action.ask_opinion)),
+    # --- pages: an invited expert (no account: the e-mailed link, kept in a cookie) -----------
+    Row("GET", "/expert", (400,) * EVERYONE, {"params": {"token": "not-a-token"}}),
+    # nobody here holds an expert's link: 401 before any id is looked at
+    Row("GET", "/expert/routes/{rid}", (401,) * EVERYONE),
+    Row("GET", "/expert/routes/{rid}/pdf", (401,) * EVERYONE),
+    Row("GET", "/expert/routes/{rid}/attachments/{aid}", (401,) * EVERYONE),
+    Row("POST", "/expert/routes/{rid}/opinion", (401,) * EVERYONE, {"data": {"answer": "x"}}),
     # --- pages: staff -----------------------------------------------------------------------
     Row("GET", "/staff", STAFF_PAGE),
     Row("GET", "/staff/charts/funnel.svg", STAFF_PAGE),
@@ -328,7 +341,7 @@ EXEMPT = {
 }
 # Path parameters that name an object someone owns (the others name public things).
 ID_PARAMS = {"dossier_id", "route_id", "rid", "attachment_id", "aid", "notification_id",
-             "job_id", "invitation_id", "member_id"}
+             "job_id", "invitation_id", "member_id", "opinion_id"}
 
 
 # --- enumeration --------------------------------------------------------------------------

@@ -90,6 +90,10 @@ def test_an_expired_kbis_shows_expired_and_blocks_the_submission_to_cepac(client
     assert line in html
     assert '<span class="badge declined">expirée</span> Extrait Kbis' in html
     assert "Ajouter une pièce récente" in html
+    # the step list agrees with the checklist: an expired Kbis is not a document provided
+    needed = len(_listed(client, founder, dossier_id))  # one PDF of each kind CEPAC wants
+    assert f"{needed - 1} pièces fournies sur {needed}" in html or \
+        f"{needed - 1} pièce fournie sur {needed}" in html, html[:3000]
     r = client.post(f"/founder/dossiers/{dossier_id}/partners", data={
         "csrf": csrf, "choose": ["cepac"], "instrument.cepac": "bank_loan",
         "amount.cepac": "200 000,00", "duration.cepac": "84", "consent": ["cepac"],

@@ -139,7 +139,7 @@ def attachments_page(request: Request, db: SessionDep, state: AppState, dossier:
         needed=[(k, ENUMS["attachment_kind"][k].get(lang), k in have and k not in stale,
                  k in stale) for k in needed],
         meters=[m for m in meters if m.requested], progress=progress(db, dossier, lang),
-        steps=steps(dossier, "attachments", lang, needed=needed),
+        steps=steps(dossier, "attachments", lang, meters=meters),
         step_number=[s.key for s in steps(dossier, "attachments", lang)].index(
             "attachments") + 1,
         draft=dossier.status == DossierStatus.draft, submitted=submitted(dossier),

@@ -27,7 +27,6 @@ from app.web.common.security import csrf_ok
 from app.web.common.templating import page_lang, render
 from app.web.founder.common import (
     dossier_url,
-    needed_kinds,
     partner_meters,
     progress,
     steps,
@@ -147,7 +146,7 @@ def review_page(request: Request, db: SessionDep, dossier: Dossier, offered: lis
     dropped = financials.merge_history(list(existing.values()),
                                           [{"year": o.year} for o in offered if o.take])[1]
     meters = partner_meters(db, dossier, lang)
-    all_steps = steps(dossier, "financials", lang, needed=needed_kinds(meters))
+    all_steps = steps(dossier, "financials", lang, meters=meters)
     return render(
         request, "founder/fec_review.html", status_code=status_code, dossier=dossier,
         years=[_year_view(o, existing.get(o.year), by_loc, lang) for o in offered],

@@ -17,7 +17,6 @@ from app.web.founder import registry as registry_lookup
 from app.web.founder.common import (
     dossier_url,
     edit_url,
-    needed_kinds,
     partner_meters,
     progress,
     section_of,
@@ -71,7 +70,7 @@ def wizard_page(request: Request, db: SessionDep, dossier: Dossier, section: Sec
     form = section_form(section, values, rows, errors, lang, partners,
                         section_href=lambda key: edit_url(dossier, key))
     prev_key, next_key = _neighbours(section)
-    all_steps = steps(dossier, section.key, lang, needed=needed_kinds(meters))
+    all_steps = steps(dossier, section.key, lang, meters=meters)
     done = progress(db, dossier, lang)
     return render(
         request, "founder/wizard.html", status_code=status_code, dossier=dossier,
@@ -261,7 +260,7 @@ def autosave(dossier: OwnDossierPage, section_key: str, request: Request, user: 
         "warnings": [{"label": label, "message": message, "href": href}
                      for label, message, href in section_warnings(done, section, lang, dossier)],
         "steps": {s.key: {"filled": s.filled, "required": s.required, "text": s.text}
-                  for s in steps(dossier, section.key, lang, needed=needed_kinds(meters))},
+                  for s in steps(dossier, section.key, lang, meters=meters)},
         "sections": done["sections"], "percent": done["percent"], "ready": done["ready"],
         "percent_text": _("Dossier {percent}% complete", lang).format(percent=done["percent"]),
         "saved_at": dossier.updated_at.isoformat(),
