@@ -11,6 +11,7 @@ from fastapi import Request
 
 from dossier.db import DbSession, utcnow
 from dossier.decisions import REVISION_DAYS, revisable_until
+from dossier.formatting import format_money
 from dossier.labels import label
 from dossier.models import Route
 from dossier.money import ZERO, from_cents
@@ -30,6 +31,14 @@ def revision_days(request: Request) -> int:
 
 def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def event_detail(event: str, p: dict[str, Any], lang: str) -> list[str]:
+    """The timeline's lines of a revision (its reason) or a tranche (amount and label)."""
+    if event not in ("revised", "disbursed"):
+        return []
+    amount = format_money(p["amount_eur"], lang) if p.get("amount_eur") else ""
+    return [p.get("reason") or "", amount, p.get("label") or ""]
 
 
 def others(db: DbSession, route: Route, names: dict[str, str]) -> list[dict[str, str]]:

@@ -86,7 +86,7 @@ def change_rows(changes: dict[str, Any] | None, lang: str,
 
 def _event_detail(row: RouteEvent, lang: str, partner_name: str) -> list[str]:
     p = row.payload or {}
-    lines: list[str] = []
+    lines = after.event_detail(row.type, p, lang)  # issue 16: a revision, a tranche
     if row.type == "info_requested":
         lines.append(label("request_kind", p.get("request_kind", ""), lang, "reviewer"))
         lines.append(p.get("message") or "")
@@ -101,9 +101,6 @@ def _event_detail(row: RouteEvent, lang: str, partner_name: str) -> list[str]:
             lines.append(p["conditions"])
     elif row.type == "withdrawn" and p.get("reason"):
         lines.append(p["reason"])
-    elif row.type in ("revised", "disbursed"):  # issue 16: the reason, the tranche
-        lines += [p.get("reason") or "", format_money(p["amount_eur"], lang)
-                  if p.get("amount_eur") else "", p.get("label") or ""]
     return [line for line in lines if line]
 
 
