@@ -3,6 +3,7 @@ request kind or an expert opinion's status (each declared beside its enum)."""
 
 from __future__ import annotations
 
+from dossier.decisions import CONDITION_LABELS
 from dossier.opinions import OPINION_STATUS_LABELS
 from dossier.routing.machine import ROUTE_KIND_LABELS, STATE_LABELS
 from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
@@ -27,6 +28,7 @@ LABELS: dict[str, dict[str, Words]] = {
     "stage": STAGE_LABELS,
     "label": COMPANY_LABEL_LABELS,
     "attachment_kind": ATTACHMENT_KIND_LABELS,
+    "condition": CONDITION_LABELS,
     "opinion_status": OPINION_STATUS_LABELS,
 }
 # Lists of proper names: their words keep their capitals inside a sentence.

@@ -115,6 +115,16 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
                        "more, so 0 is proposed: check this figure."),
     "company_closed": N_("The company registry reports this company as closed (checked on "
                          "{date}): a closed company cannot apply for funding."),
+    # after a decision (issue 16)
+    "condition_partner_unknown": N_("The dossier was not sent to this partner: choose one "
+                                    "of the partners it was sent to."),
+    "condition_partner_twice": N_("This partner is already named in a condition."),
+    "offer_not_accepted": N_("The founder has not accepted the offer yet: no payment can be "
+                             "recorded."),
+    "disbursement_exceeds_approved": N_("This payment would exceed the approved amount: "
+                                        "{remaining_eur} € remain to be paid."),
+    "revision_window_closed": N_("The decision can no longer be revised: it may be revised "
+                                 "only within {days} days of the decision."),
 }
 
 register(MESSAGES)

@@ -104,7 +104,7 @@ def _count(db: Session, scope: list[ColumnElement[bool]],
 # The columns an inbox line shows: loading whole Route objects cost more than the query.
 INBOX_COLUMNS = (Route.id, Route.dossier_id, Route.state, Route.instrument, Route.amount_cents,
                  Route.delivered_version, Route.seen_version, Route.delivered_at,
-                 Route.updated_at, Dossier.company_name, Dossier.sector)
+                 Route.updated_at, Route.kind, Dossier.company_name, Dossier.sector)
 
 
 def inbox_item(row: Row[Any], now: datetime) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def inbox_item(row: Row[Any], now: datetime) -> dict[str, Any]:
             "delivered_at": delivered_at.isoformat() if delivered_at else None,
             "waiting_days": round(waiting, 1),
             "unread": row.seen_version != row.delivered_version,
-            "updated_at": row.updated_at.isoformat()}
+            "updated_at": row.updated_at.isoformat(), "kind": row.kind}
 
 
 def delivered_version(*, db: Session, route: Route) -> DossierVersion | None:

@@ -291,6 +291,8 @@ MATRIX: tuple[Row, ...] = (
         reviewer_form(409, Action.review)),
     Row("POST", RV + "/info-request", reviewer_form(422, Action.ask_info)),
     Row("POST", RV + "/decision", reviewer_form(422, Action.decide)),
+    Row("POST", RV + "/revision", reviewer_form(422, Action.decide)),
+    Row("POST", RV + "/disbursements", reviewer_form(422, Action.disburse)),
     Row("POST", RV + "/messages", reviewer_form(422, Action.write_message)),
     Row("POST", RV + "/notes", reviewer_form(422, Action.write_note)),
     Row("POST", RV + "/assign", reviewer_form(422, Action.write_note),

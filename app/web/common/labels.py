@@ -51,6 +51,8 @@ TABLES: dict[str, dict[str, LazyText]] = {
         "message": _l("Message sent."),
         "note": _l("Note added."),
         "assigned": _l("Assignment saved."),
+        "revised": _l("Decision revised; the founder is told."),
+        "disbursed": _l("Payment recorded."),
     },
     "rv_ev_": {
         "submitted": _l("Dossier submitted"),
@@ -65,6 +67,9 @@ TABLES: dict[str, dict[str, LazyText]] = {
         "withdrawn": _l("Withdrawn by the founder"),
         "updated": _l("Dossier updated (version {version})"),
         "message": _l("Message"),
+        "revised": _l("Decision revised"),
+        "accepted": _l("Offer accepted by the founder"),
+        "disbursed": _l("Payment recorded"),
     },
     "staff_": {
         "dashboard": _l("Dashboard"),

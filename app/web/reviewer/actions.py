@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import SessionDep
 from app.web.common.deps import Csrf, ReviewerPage, ReviewerRoute
 from app.web.common.templating import page_lang
+from app.web.reviewer.decisions import conditional_on
 from app.web.reviewer.view import field_errors, render_route
 from dossier.access import Action
 from dossier.catalogue import _
@@ -74,19 +75,22 @@ def decide(route: ReviewerRoute(Action.decide), request: Request, user: Reviewer
            db: SessionDep,
            outcome: Short = "", instrument: Short = "", amount_eur: Short = "",
            rate_pct: Short = "", duration_months: Short = "", conditions: Long = "",
-           reason: Short = "", comment: Long = ""):
-    """Approve with terms, or decline with a reason."""
+           reason: Short = "", comment: Long = "", condition_partner: Short = "",
+           condition_min_eur: Short = ""):
+    """Approve with terms (perhaps conditional on another partner), or decline with a reason."""
     values = {"instrument": instrument, "amount_eur": amount_eur, "rate_pct": rate_pct,
               "duration_months": duration_months, "conditions": conditions,
-              "reason": reason, "comment": comment}
+              "reason": reason, "comment": comment, "condition_partner": condition_partner,
+              "condition_min_eur": condition_min_eur}
     if outcome == "approve":
         try:
             numbers = typed_decimals({"amount_eur": amount_eur, "rate_pct": rate_pct,
                                       "duration_months": duration_months})
+            condition = conditional_on(condition_partner, condition_min_eur)
         except Invalid as exc:
             return _failed(request, db, route, user, "decision", exc, values, outcome)
         body = {"type": "approved", "instrument": instrument, **numbers,
-                "conditions": conditions.strip() or None}
+                "conditions": conditions.strip() or None, "conditional_on": condition or None}
     elif outcome == "decline":
         body = {"type": "declined", "reason": reason, "comment": comment.strip() or None}
     else:

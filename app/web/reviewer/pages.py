@@ -15,6 +15,7 @@ from app.web.common.deps import ReviewerPage, ReviewerRoute
 from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
 from app.web.reviewer import actions as reviewer_actions
+from app.web.reviewer import decisions as reviewer_decisions
 from app.web.reviewer import files as reviewer_files
 from app.web.reviewer.view import render_route
 from dossier.access import Action
@@ -31,6 +32,7 @@ from forms.numbers import NumberError, parse_number
 router = APIRouter(include_in_schema=False)
 router.include_router(reviewer_actions.router)
 router.include_router(reviewer_files.router)
+router.include_router(reviewer_decisions.router)
 
 PAGE_SIZE = 25
 STATES = [s.value for s in State if s in VISIBLE_TO_PARTNER]

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
+from app.web.reviewer import after
 from dossier.catalogue import _
 from dossier.db import DbSession, utcnow
 from dossier.errors import DomainError, FieldError
@@ -30,7 +31,7 @@ from forms.view import Cover, SectionView, cover_view, sections_view
 
 _INDEX = re.compile(r"\[(\d+)\]")
 DONE = ("opened", "in_review", "info_requested", "approved", "declined", "message", "note",
-        "assigned")
+        "assigned", "revised", "disbursed")
 
 
 def allowed(event: str, state: str) -> bool:
@@ -85,7 +86,7 @@ def change_rows(changes: dict[str, Any] | None, lang: str,
 
 def _event_detail(row: RouteEvent, lang: str, partner_name: str) -> list[str]:
     p = row.payload or {}
-    lines: list[str] = []
+    lines = after.event_detail(row.type, p, lang)  # issue 16: a revision, a tranche
     if row.type == "info_requested":
         lines.append(label("request_kind", p.get("request_kind", ""), lang, "reviewer"))
         lines.append(p.get("message") or "")
@@ -312,4 +313,5 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
                   decision_terms=lambda p: decision_terms(p, lang),
                   document_line=lambda d: outdated.describe(d, page.partner_name, lang),
                   expert_opinions=opinions.panel(db=db, route=route, user=user),
-                  **page.context())
+                  **page.context(),
+                  life=after.life(db, route, lang, after.revision_days(request)))
