@@ -4,7 +4,11 @@ request kind (each declared beside its enum)."""
 from __future__ import annotations
 
 from dossier.routing.machine import STATE_LABELS
-from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
+from dossier.routing.payloads import (
+    DECLINE_REASON_LABELS,
+    RECOMMENDATION_LABELS,
+    REQUEST_KIND_LABELS,
+)
 from dossier.schema.enums import (
     ATTACHMENT_KIND_LABELS,
     COMPANY_LABEL_LABELS,
@@ -21,6 +25,7 @@ LABELS: dict[str, dict[str, Words]] = {
     "instrument": INSTRUMENT_LABELS,
     "decline_reason": DECLINE_REASON_LABELS,
     "request_kind": REQUEST_KIND_LABELS,
+    "recommendation": RECOMMENDATION_LABELS,
     "sector": SECTOR_LABELS,
     "stage": STAGE_LABELS,
     "label": COMPANY_LABEL_LABELS,

@@ -7,11 +7,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, RootModel
 
 from app.openapi import AttachmentOut, RouteOut, json_request
-from dossier.routing.payloads import Approval, Decline, InfoRequest, MessageIn, NoPayload
+from dossier.routing.payloads import (
+    Approval,
+    Decline,
+    InfoRequest,
+    MessageIn,
+    NoPayload,
+    Recommend,
+)
 
 
-class ReviewerEventIn(RootModel[Annotated[NoPayload | InfoRequest | Approval | Decline,
-                                          Field(discriminator="type")]]):
+class ReviewerEventIn(RootModel[Annotated[NoPayload | InfoRequest | Recommend | Approval
+                                          | Decline, Field(discriminator="type")]]):
     """A reviewer's event: `type` says which, and what else it carries."""
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from dossier.catalogue import lazy_pgettext as _p
 from dossier.money import Percent, PositiveMoney
 from dossier.schema.enums import Instrument
-from dossier.schema.types import LongText, Months, text
+from dossier.schema.types import LongText, Months, date_input, text
 from dossier.words import Words, declare
 
 Comment = text(5_000, multiline=True)
@@ -57,6 +58,19 @@ DECLINE_REASON_LABELS = declare(DeclineReason, {
 })
 
 
+class Recommendation(StrEnum):
+    """What a reviewer proposes to the partner's committee."""
+
+    approve = "approve"
+    decline = "decline"
+
+
+RECOMMENDATION_LABELS = declare(Recommendation, {
+    Recommendation.approve: Words(_p("recommendation", "Approve")),
+    Recommendation.decline: Words(_p("recommendation", "Decline")),
+})
+
+
 class _Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -87,6 +101,7 @@ class Approval(_Payload):
     rate_pct: Percent | None = None
     duration_months: Months | None = None
     conditions: Comment | None = None
+    minutes: Comment | None = None  # a committee's decision: its minutes (the partner's)
 
 
 class Decline(_Payload):
@@ -95,7 +110,22 @@ class Decline(_Payload):
     type: Literal["declined"]
     reason: DeclineReason
     comment: Comment | None = None
+    minutes: Comment | None = None  # a committee's decision: its minutes (the partner's)
 
+
+class Recommend(_Payload):
+    """recommended: the reviewer's proposal to the committee, the terms, the committee's day."""
+
+    type: Literal["recommended"]
+    recommendation: Recommendation
+    instrument: Instrument | None = None
+    amount_eur: PositiveMoney | None = None
+    rate_pct: Percent | None = None
+    duration_months: Months | None = None
+    conditions: Comment | None = None
+    reason: DeclineReason | None = None  # the reason proposed for declining
+    comment: Comment | None = None  # the reviewer's opinion, for the committee
+    committee_date: Annotated[date, BeforeValidator(date_input)]
 
 
 class MessageIn(_Payload):
@@ -107,5 +137,5 @@ class MessageIn(_Payload):
 
 EVENT_PAYLOADS: dict[str, type[_Payload]] = {
     "opened": NoPayload, "in_review": NoPayload, "info_requested": InfoRequest,
-    "approved": Approval, "declined": Decline,
+    "approved": Approval, "declined": Decline, "recommended": Recommend,
 }
