@@ -283,11 +283,13 @@ def session_view(session: CommitteeSession,
 @dataclass(frozen=True)
 class CommitteeDate:
     """When a route goes before its partner's committee: the day the reviewer proposed and,
-    once a session is planned, its moment (a founder who pitches: their slot)."""
+    once a session is planned, the session's start and the dossier's own moment (a founder
+    who pitches: their slot; otherwise the session's start)."""
 
     day: date | None
     at: datetime | None
     pitch: bool = False
+    session_at: datetime | None = None
 
 
 def recommendation(*, db: Session, route: Route) -> RouteEvent | None:
@@ -316,4 +318,4 @@ def date_of(*, db: Session, route: Route, now: datetime | None = None) -> Commit
     partner = db.get(Partner, route.partner_code)
     heard = partner is not None and pitch(partner, route)
     at = slot_of(session, position) if heard else session.starts_at
-    return CommitteeDate(paris(at).date(), at, heard)
+    return CommitteeDate(paris(at).date(), at, heard, session.starts_at)

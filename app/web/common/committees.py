@@ -29,13 +29,17 @@ FIELDS = ("date", "route_ids", "duration_minutes", "place", "video_url")
 
 
 def _waiting(db: DbSession, partner: Partner) -> list[dict[str, Any]]:
-    """The routes in committee, each with its recommendation and the day proposed."""
-    out = []
+    """The routes in committee, each with its recommendation, the day proposed, and the
+    session to come that already has it on its agenda, if any."""
+    out, now = [], utcnow()
     for route, company in committees.waiting(db=db, partner_code=partner.code):
         proposed = committees.recommendation(db=db, route=route)
         p = proposed.payload if proposed else {}
+        when = committees.date_of(db=db, route=route, now=now)
+        planned = when.session_at if when and when.session_at and when.session_at > now else None
         out.append({"id": str(route.id), "company": company, "payload": p,
-                    "day": p.get("committee_date"), "pitch": committees.pitch(partner, route)})
+                    "day": p.get("committee_date"), "pitch": committees.pitch(partner, route),
+                    "planned": planned})
     return sorted(out, key=lambda w: (w["day"] or "", w["company"] or ""))
 
 
@@ -66,7 +70,8 @@ def _page(request: Request, db: DbSession, partner: Partner, user: User, *,
                   members=notifications.committee_of(db=db, partner_code=partner.code),
                   rule=committees.rule_of(partner), errors=errors or {},
                   values={"day": default_day, "time": "14:00", "duration_minutes": "120",
-                          "route_ids": [w["id"] for w in waiting], **(values or {})},
+                          "route_ids": [w["id"] for w in waiting if not w["planned"]],
+                          **(values or {})},
                   planned=planned, fields=FIELDS)
 
 
