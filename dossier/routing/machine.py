@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -165,11 +165,6 @@ def permits(event: str, state: State | str | None, actor: Actor | str) -> bool:
     except IllegalTransition:
         return False
     return True
-
-
-def firing(events: Iterable[str], state: State | str | None, actor: Actor | str) -> set[str]:
-    """Of these events, those `actor` may fire from `state`."""
-    return {event for event in events if permits(event, state, actor)}
 
 
 class IllegalTransition(Exception):

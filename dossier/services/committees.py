@@ -49,6 +49,7 @@ register({
                                     "the reviewers page."),
     "date_in_past": N_("The date cannot be in the past (today is {today})."),
     "moment_in_past": N_("Choose a date and time to come."),
+    "moment_too_far": N_("Choose a date within the next {years} years."),
     "committee_route_unknown": N_("This dossier is not one of {partner}'s."),
     "committee_route_not_waiting": N_("This dossier is not waiting for the committee (it is "
                                       "\"{state}\")."),
@@ -61,6 +62,7 @@ register({
 })
 
 DECISIONS = ("approved", "declined")
+PLANNED_WITHIN_YEARS = 3  # a session further away is a typing error
 # A route's part of the payload kept to the partner: the recommendation, the minutes.
 PARTNER_ONLY = {"recommended": frozenset({"recommendation", "instrument", "amount_eur",
                                           "rate_pct", "duration_months", "conditions",
@@ -191,7 +193,7 @@ def plan(*, db: Session, partner: Partner, user: User, body: Any,
     except ValidationError as exc:
         raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
     starts_at = data.date if data.date.tzinfo else data.date.replace(tzinfo=PARIS)
-    errors = [] if starts_at > now else [FieldError("date", "moment_in_past")]
+    errors = _when_errors(starts_at, now)
     agenda = _agenda(db, partner, data.route_ids, errors)
     if errors:
         raise Invalid(errors=errors)
@@ -210,6 +212,15 @@ def plan(*, db: Session, partner: Partner, user: User, body: Any,
         db=db, session=session, partner=partner, organizer=user, members=members,
         agenda=[(r, slot_of(session, i), pitch(partner, r)) for i, r in enumerate(agenda)])
     return session
+
+
+def _when_errors(starts_at: datetime, now: datetime) -> list[FieldError]:
+    """What is wrong with a session's moment: past, or years away."""
+    if starts_at <= now:
+        return [FieldError("date", "moment_in_past")]
+    if starts_at > now + timedelta(days=366 * PLANNED_WITHIN_YEARS):
+        return [FieldError("date", "moment_too_far", {"years": PLANNED_WITHIN_YEARS})]
+    return []
 
 
 def _agenda(db: Session, partner: Partner, ids: list[str],
