@@ -125,3 +125,13 @@ def test_staff_seat_a_reviewer_on_the_committee(client, sessions):
     with sessions() as db:
         assert db.get(User, reviewer.id).committee is False
         assert db.get(Partner, "cepac").config["committee"]["above_eur"] == "500000.00"
+
+
+def test_where_a_committee_is_optional_the_form_opens_on_request(client, founder, sessions):
+    routes = delivered(client, founder, sessions, "Lumiphase", ("cepac",))  # 200 000 € < 500 000
+    base = f"/reviewer/routes/{routes['cepac']}"
+    cepac = browser(client, "cepac@demo.example")
+    page = cepac.get(base).text
+    assert f'href="{base}?propose=1#committee"' in page and 'id="c-amount"' not in page
+    assert 'id="d-amount"' in cepac.get(base + "?decision=approve").text  # decides alone
+    assert 'id="c-amount"' in cepac.get(base + "?propose=1").text

@@ -331,4 +331,6 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
     page = route_page(db, route, user, lang, baseline=baseline, errors=errors, values=values,
                       done=done, decision=decision)
     return render(request, "reviewer/route.html", status_code=status,
-                  decision_terms=lambda p: decision_terms(p, lang), **page.context())
+                  decision_terms=lambda p: decision_terms(p, lang),
+                  # `?propose=1`: the form proposing to the committee, where it is optional
+                  propose=request.query_params.get("propose") == "1", **page.context())
