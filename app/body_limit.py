@@ -21,7 +21,7 @@ from app.web.common.deps import SESSION_COOKIE
 from dossier.errors import TooLarge
 
 ANONYMOUS_BODY_BYTES = 16 * 1024  # login, signup and token forms
-UPLOAD_PATHS = re.compile(r"/(api/v1|founder)/dossiers/[^/]+/attachments")
+UPLOAD_PATHS = re.compile(r"/(api/v1|founder)/dossiers/[^/]+/(attachments|fec)")
 SESSION = f"{SESSION_COOKIE}=".encode()
 
 

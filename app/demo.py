@@ -98,7 +98,8 @@ class Sample:
     siren_base: str  # eight digits; the Luhn key is added
     partners: tuple[str, ...] = ()  # none: the dossier stays a draft
     # partner -> the reviewer's events, in order (each a payload of POST /routes/{id}/events;
-    # {"type": "answer"} is the founder's reply to an information request)
+    # {"type": "answer"} is the founder's reply to an information request, {"type": "accept"}
+    # the founder taking the offer, {"type": "disbursed", ...} a tranche paid today)
     events: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
 
 
@@ -120,7 +121,9 @@ SAMPLES = (
         "cepac": ({"type": "in_review"},
                   {"type": "approved", "instrument": "bank_loan", "amount_eur": "180000.00",
                    "rate_pct": "3.90", "duration_months": 84,
-                   "conditions": "Caution personnelle des dirigeants à hauteur de 20 %."}),
+                   "conditions": "Caution personnelle des dirigeants à hauteur de 20 %."},
+                  {"type": "accept"},
+                  {"type": "disbursed", "amount_eur": "100000.00", "label": "Première tranche"}),
         "bpmed": ({"type": "in_review"},)}),
     Sample("Vieux-Port Mobilité", "86789123", ("bpmed", "mi-honor-loan"), {
         "bpmed": ({"type": "declined", "reason": "too_early",
@@ -245,6 +248,12 @@ def _play(db: Session, route: Route, founder: User, steps: tuple[dict[str, Any],
     for step in steps:
         if step["type"] == "answer":
             routes.post_message(db=db, route=route, user=founder, body={"body": step["body"]})
+        elif step["type"] == "accept":
+            routes.accept(db=db, route=route, user=founder)
+        elif step["type"] == "disbursed":
+            tranche = {k: v for k, v in step.items() if k != "type"}
+            routes.disburse(db=db, route=route, user=reviewer,
+                            body={**tranche, "date": paris(utcnow()).date().isoformat()})
         elif step["type"] == "opened":
             routes.open_route(db=db, route=route, user=reviewer, via="web")
         elif step["type"] == "session":  # the partner plans its committee's session

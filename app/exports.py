@@ -48,7 +48,7 @@ class Column:
     code: str
     header: LazyText
     meaning: LazyText
-    kind: str = "text"  # text, partner, money, moment, count, days, or an enum of dossier.labels
+    kind: str = "text"  # text, partner, money, moment, count, days, ratio, or a labels enum
     width: int = 18
 
 
@@ -82,6 +82,16 @@ ROUTE_COLUMNS = (
            "moment", 18),
     Column("decided_at", _l("Decided on"),
            _l("When the partner approved or declined (Paris time)."), "moment", 18),
+    Column("kind", _l("Nature"), _l("A funding request, or a credit mediation referral sent "
+                                   "to the Banque de France after a bank's refusal."),
+           "route_kind", 22),
+    Column("accepted_eur", _l("Amount accepted"),
+           _l("Amount of the offer the founder accepted, in euros (empty until then)."),
+           "money", 18),
+    Column("disbursed_eur", _l("Amount paid out"),
+           _l("Sum of the tranches the partner paid out, in euros."), "money", 18),
+    Column("conditions", _l("Conditional on"),
+           _l("Codes of the partners whose approval this approval depends on."), "text", 30),
 )
 SUMMARY_COLUMN_LIST = (
     Column("code", _l("Partner"), _l("The bank or fund."), "partner", 32),
@@ -108,6 +118,16 @@ SUMMARY_COLUMN_LIST = (
            _l("Sum of the amounts asked of the partner, in euros."), "money", 18),
     Column("approved_eur", _l("Amount granted"),
            _l("Sum of the amounts the partner granted, in euros."), "money", 18),
+    Column("accepted", _p("export", "Accepted"), _l("Offers the founder accepted."),
+           "count", 11),
+    Column("accepted_eur", _l("Amount accepted"),
+           _l("Sum of the offers the founders accepted, in euros."), "money", 18),
+    Column("disbursed_eur", _l("Amount paid out"),
+           _l("Sum of the tranches paid out, in euros."), "money", 18),
+    Column("leverage", _l("Leverage"),
+           _l("For honour loans and grants: euros of bank loans and equity granted by the "
+              "other partners on the same dossiers, per euro this partner granted."),
+           "ratio", 12),
 )
 COLUMNS = tuple(c.code for c in ROUTE_COLUMNS)  # the integrators' stable codes
 SUMMARY_COLUMNS = tuple(c.code for c in SUMMARY_COLUMN_LIST)
@@ -119,6 +139,7 @@ MEDIA_TYPES = {"csv": CSV, "xlsx": XLSX}
 EURO_FORMAT = '#,##0.00\\ "€"'
 MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
 DAYS_FORMAT = "0.0"
+RATIO_FORMAT = "0.00"
 SHEETS = {"summary": _l("Partners"), "routes": _l("Requests"), "readme": _l("Read me")}
 CODE_SHEETS = {"summary": "partners", "routes": "routes"}
 
@@ -151,7 +172,7 @@ def _french(column: Column, value: Any, ctx: Context) -> Any:
         return ctx.names.get(str(value), str(value))
     if column.kind == "moment":
         return paris(value).replace(tzinfo=None)
-    if column.kind in ("money", "days"):
+    if column.kind in ("money", "days", "ratio"):
         return Decimal(str(value))
     if column.kind in ("text", "count"):
         return _safe(value)
@@ -162,7 +183,7 @@ def _coded(column: Column, value: Any) -> Any:
     """A value for integrators: the stored code, a UTC moment, a Decimal."""
     if value is None:
         return None
-    if column.kind in ("money", "days") and isinstance(value, str) and value:
+    if column.kind in ("money", "days", "ratio") and isinstance(value, str) and value:
         return Decimal(value)
     return _safe(value)
 
@@ -269,6 +290,8 @@ def _typed(sheet, columns: tuple[Column, ...], values: list[Any]) -> list[Any]:
             cell.number_format = MOMENT_FORMAT
         elif column.kind == "days":
             cell.number_format = DAYS_FORMAT
+        elif column.kind == "ratio":
+            cell.number_format = RATIO_FORMAT
         cells.append(cell)
     return cells
 

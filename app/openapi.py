@@ -101,6 +101,7 @@ class RouteOut(BaseModel):
 
     id: str
     partner: str
+    kind: str = "funding"  # or "mediation": a referral to the Médiation du crédit
     state: str
     decision: dict[str, Any] | None = None
     updated_at: str

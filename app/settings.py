@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from dossier.decisions import REVISION_DAYS
 from registry.settings import RegistrySettings
 from storage.clamd import Clamd
 from storage.signing import load_secret
@@ -54,6 +56,7 @@ class AppSettings(DeliverySettings, RegistrySettings):
     password_hash_concurrency: int = 0  # 0: two to four, by the CPU count
     password_hash_wait: float = 5.0  # seconds a login waits for a hashing slot, then 503
     registry_interval: float = 300.0  # the flow checking pending companies (0: never)
+    decision_revision_days: int = Field(default=REVISION_DAYS, ge=0, le=365)
 
     def scanner(self) -> Clamd | None:
         """The clamd client, if one is configured."""

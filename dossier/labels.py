@@ -1,9 +1,10 @@
-"""The one lookup of the words for a route state, an instrument, a decline reason or a
-request kind (each declared beside its enum)."""
+"""The one lookup of the words for a route state, an instrument, a decline reason, a
+request kind or an expert opinion's status (each declared beside its enum)."""
 
 from __future__ import annotations
 
-from dossier.routing.machine import STATE_LABELS
+from dossier.opinions import OPINION_STATUS_LABELS
+from dossier.routing.machine import ROUTE_KIND_LABELS, STATE_LABELS
 from dossier.routing.payloads import (
     DECLINE_REASON_LABELS,
     RECOMMENDATION_LABELS,
@@ -22,6 +23,7 @@ __all__ = ["AUDIENCES", "LABELS", "in_sentence", "label"]
 
 LABELS: dict[str, dict[str, Words]] = {
     "state": STATE_LABELS,
+    "route_kind": ROUTE_KIND_LABELS,
     "instrument": INSTRUMENT_LABELS,
     "decline_reason": DECLINE_REASON_LABELS,
     "request_kind": REQUEST_KIND_LABELS,
@@ -30,6 +32,7 @@ LABELS: dict[str, dict[str, Words]] = {
     "stage": STAGE_LABELS,
     "label": COMPANY_LABEL_LABELS,
     "attachment_kind": ATTACHMENT_KIND_LABELS,
+    "opinion_status": OPINION_STATUS_LABELS,
 }
 # Lists of proper names: their words keep their capitals inside a sentence.
 PROPER_NAMES = {"label"}

@@ -109,6 +109,8 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
     "fec_line_too_long": N_("Line {line} is too long for a FEC line."),
     "fec_empty": N_("The file is empty."),
     "fec_no_entries": N_("The file holds no accounting entry after its header."),
+    "fec_no_file": N_("Choose the FEC file to read."),
+    "fec_nothing_checked": N_("Tick at least one financial year to save, or cancel."),
     "fec_negative": N_("The file gives {amount} €; the dossier expects an amount of 0 or "
                        "more, so 0 is proposed: check this figure."),
     "company_closed": N_("The company registry reports this company as closed (checked on "

@@ -243,7 +243,9 @@ class Route(Base):
 
     __tablename__ = "routes"
     __table_args__ = (
-        UniqueConstraint("dossier_id", "partner_code"),
+        # one route per dossier, partner and kind: a mediation referral to the Banque de
+        # France stands beside its advice route
+        UniqueConstraint("dossier_id", "partner_code", "kind"),
         Index("ix_routes_partner_state_updated", "partner_code", "state", "updated_at", "id"),
         # the reviewer inbox: a partner's routes awaiting a decision, in order of arrival
         Index("ix_routes_partner_open", "partner_code", "delivered_at", "id",
@@ -256,6 +258,8 @@ class Route(Base):
     dossier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
     partner_code: Mapped[str] = mapped_column(ForeignKey("partners.code", ondelete="RESTRICT"))
     state: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), default="funding", server_default="funding")
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # a referral's refusal
     instrument: Mapped[str | None] = mapped_column(String(20))
     amount_cents: Mapped[int | None] = mapped_column(BigInteger)
     delivered_version: Mapped[int | None]
@@ -275,6 +279,22 @@ class Route(Base):
         ForeignKey("users.id", ondelete="SET NULL"))
 
     dossier: Mapped[Dossier] = relationship()
+
+
+class Disbursement(Base):
+    """One tranche a partner paid out on an accepted offer."""
+
+    __tablename__ = "disbursements"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    route_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("routes.id", ondelete="CASCADE"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date]
+    label: Mapped[str | None] = mapped_column(String(120))
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RouteTally(Base):
@@ -359,7 +379,9 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("version_id", "partner_code"),
+        # once per version and route: a mediation referral to the Banque de France is a
+        # second route to the same partner
+        UniqueConstraint("version_id", "route_id"),
         Index("ix_deliveries_status", "status", "next_attempt_at"),
     )
 
@@ -434,6 +456,28 @@ class RouteNote(Base):
         ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(String(5000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Opinion(Base):
+    """An outside expert's opinion a partner's reviewer asked for on one route: the expert
+    reads the version delivered then, until `expires_on` (Paris), through a signed link; the
+    opinion is the partner's alone (dossier.services.opinions)."""
+
+    __tablename__ = "opinions"
+    __table_args__ = (Index("ix_opinions_route_created", "route_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    route_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("routes.id", ondelete="CASCADE"))
+    version: Mapped[int]  # the route's delivered version when the expert was invited
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(254))
+    question: Mapped[str] = mapped_column(String(5000))
+    expires_on: Mapped[date]  # the last day the expert may read and answer
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(String(10000))
+    answered_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
 
 class Notification(Base):

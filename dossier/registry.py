@@ -9,6 +9,9 @@ from typing import Any
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
 
+from dossier.catalogue import _l
+from dossier.formatting import format_int
+
 # INSEE legal categories -> our legal_form (spec: registry.md); any other code -> "other".
 LEGAL_FORMS = {"5710": "SAS", "5720": "SASU", "5499": "SARL", "5498": "EURL", "5599": "SA",
                "5699": "SA", "1000": "EI", "9220": "association"}
@@ -56,6 +59,7 @@ class CompanyFacts:
     headcount_range: str | None = None
     active: bool = True
     source: str = "recherche-entreprises"
+    closed_on: date | None = None  # when the registry reports it closed (date_fermeture)
 
     @property
     def postal_code(self) -> str:
@@ -68,15 +72,17 @@ class CompanyFacts:
     def as_json(self) -> dict[str, Any]:
         """JSON-ready, dates as ISO strings."""
         data = asdict(self)
-        data["creation_date"] = self.creation_date.isoformat() if self.creation_date else None
+        for name in ("creation_date", "closed_on"):
+            data[name] = data[name].isoformat() if data[name] else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CompanyFacts:
         """The inverse of `as_json`."""
-        created = data.get("creation_date")
+        created, closed = data.get("creation_date"), data.get("closed_on")
         return cls(**{**data, "address": Address(**data.get("address") or {}),
-                      "creation_date": date.fromisoformat(created) if created else None})
+                      "creation_date": date.fromisoformat(created) if created else None,
+                      "closed_on": date.fromisoformat(closed) if closed else None})
 
 
 def normalize(number: str) -> tuple[str, str | None]:
@@ -124,5 +130,67 @@ def registry_record(facts: CompanyFacts | None, company: dict[str, Any],
         return {"status": "pending", "source": None, "fetched_at": None, "differences": []}
     found = differences(company, facts)
     status = "closed" if not facts.active else "mismatch" if found else "verified"
-    return {"status": status, "source": facts.source,
-            "fetched_at": fetched_at.isoformat() if fetched_at else None, "differences": found}
+    record = {"status": status, "source": facts.source,
+              "fetched_at": fetched_at.isoformat() if fetched_at else None, "differences": found}
+    if status == "closed":
+        record["closed_on"] = facts.closed_on.isoformat() if facts.closed_on else None
+    return record
+
+
+# INSEE headcount bands (`tranche_effectif_salarie`) -> (fewest, most; None: no upper bound).
+HEADCOUNT_BANDS = {"00": (0, 0), "01": (1, 2), "02": (3, 5), "03": (6, 9), "11": (10, 19),
+                   "12": (20, 49), "21": (50, 99), "22": (100, 199), "31": (200, 249),
+                   "32": (250, 499), "41": (500, 999), "42": (1000, 1999), "51": (2000, 4999),
+                   "52": (5000, 9999), "53": (10000, None)}
+_NO_EMPLOYEE = _l("no employee")
+_ONE_OR_TWO = _l("1 or 2 employees")
+_BAND = _l("{low} to {high} employees")
+_OPEN_BAND = _l("{low} employees or more")
+
+
+def headcount_words(code: str | None, lang: str = "fr") -> str | None:
+    """The registry's headcount band in words (`10 à 19 salariés`); None if it has none."""
+    band = HEADCOUNT_BANDS.get(code or "")
+    if band is None:
+        return None
+    low, high = band
+    if high == 0:
+        return _NO_EMPLOYEE.get(lang)
+    if high == 2:
+        return _ONE_OR_TWO.get(lang)
+    if high is None:
+        return _OPEN_BAND.get(lang).format(low=format_int(low, lang))
+    return _BAND.get(lang).format(low=format_int(low, lang), high=format_int(high, lang))
+
+
+def street(address: Address) -> str:
+    """The street of a head office: the registry's line without its postcode and city."""
+    line = " ".join(address.line1.split())
+    tail = f" {address.postal_code} {address.city}".rstrip()
+    if address.postal_code and line.casefold().endswith(tail.casefold()):
+        line = line[: -len(tail)].rstrip(" ,")
+    return line
+
+
+def company_values(facts: CompanyFacts) -> dict[str, str]:
+    """What the registry gives for the company step, by field path, as the wizard writes it
+    (a date in ISO, a legal form as its code; nothing the registry does not know)."""
+    values = {"company.legal_name": facts.legal_name, "company.siren": facts.siren,
+              "company.siret": facts.siret or "",
+              "company.legal_form": "" if facts.legal_form == "other" else facts.legal_form,
+              "company.creation_date": facts.creation_date.isoformat()
+              if facts.creation_date else "",
+              "company.naf_code": facts.naf_code or "",
+              "company.address.line1": street(facts.address),
+              "company.address.postal_code": facts.postal_code,
+              "company.address.city": facts.city,
+              "company.address.country": facts.address.country}
+    return {path: value for path, value in values.items() if value}
+
+
+def same_as_typed(path: str, typed: str, known: str) -> bool:
+    """Whether a typed value says what the registry says (case, spaces, and the spaces or
+    dots inside a SIREN or SIRET aside)."""
+    if path in ("company.siren", "company.siret"):
+        return siret_number.compact(typed) == known
+    return _same(typed, known)

@@ -26,6 +26,14 @@ class Document:
     name: str = ""
 
 
+def partner_months(config: Mapping[str, object] | None) -> dict[str, int]:
+    """A partner's own validities (its catalogue entry's `document_validity_months`)."""
+    given = (config or {}).get("document_validity_months")
+    if not isinstance(given, Mapping):
+        return {}
+    return {str(k): v for k, v in given.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
 def months_of(kind: str, overrides: Mapping[str, int] | None = None) -> int | None:
     """Months a document of this kind is valid for (a partner's own figure first)."""
     return (overrides or {}).get(kind, DEFAULT_MONTHS.get(kind))
@@ -74,3 +82,34 @@ def expiring(docs: Iterable[Document], today: date, within_days: int = REMIND_DA
         if ends is not None and today < ends <= today + relativedelta(days=within_days):
             out.append((doc, ends))
     return out
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How long a document counts for some partners (for none named: by the defaults)."""
+
+    partners: tuple[str, ...]
+    months: int | None  # None: it does not expire for them
+    ends: date | None  # the first day it no longer counts (None: no expiry, or no date)
+    valid: bool
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day it still counts."""
+        return self.ends - relativedelta(days=1) if self.ends else None
+
+
+def standings(doc: Document, today: date,
+              partners: Mapping[str, Mapping[str, int] | None]) -> list[Standing]:
+    """The document's validity for each partner (name -> its own months), partners asking the
+    same months together, expired first; with no partner, the default validity."""
+    groups: dict[int | None, list[str]] = {}
+    for name, overrides in partners.items():
+        groups.setdefault(months_of(doc.kind, overrides), []).append(name)
+    if not groups:
+        groups[months_of(doc.kind)] = []
+    out = []
+    for months, names in groups.items():
+        ends = expires_on(doc, {doc.kind: months}) if months is not None else None
+        out.append(Standing(tuple(names), months, ends, ends is None or today < ends))
+    return sorted(out, key=lambda s: (s.valid, s.ends or date.max, s.partners))

@@ -39,7 +39,7 @@ def environment() -> Environment:
 
 
 @cache
-def _stylesheet() -> CSS:
+def stylesheet() -> CSS:
     """The print stylesheet, parsed once and reused by every render."""
     return CSS(url=STYLESHEET.as_uri(), url_fetcher=fetcher.safe_url_fetcher)
 
@@ -48,8 +48,10 @@ def render_dossier_html(content: Mapping[str, Any], *, attachments: Sequence[Map
                         partners: Mapping[str, str] | None = None, version: int | None = None,
                         content_hash: str | None = None, generated_at: datetime | None = None,
                         lang: str = "fr", assets_url: str = "",
-                        stylesheet_href: str | None = None) -> str:
-    """The dossier as one HTML page; `assets_url` prefixes asset links (web pages)."""
+                        stylesheet_href: str | None = None,
+                        registry: Mapping[str, Any] | None = None) -> str:
+    """The dossier as one HTML page; `assets_url` prefixes asset links (web pages);
+    `registry`, the company's registry record, is shown in the company chapter."""
     lang = lang if lang in LANGS else "fr"
     content = content if isinstance(content, Mapping) else {}
     cover = cover_view(content, lang=lang, partners=partners, version=version,
@@ -58,7 +60,7 @@ def render_dossier_html(content: Mapping[str, Any], *, attachments: Sequence[Map
         lang=lang, **template_functions(lang),
         ui=ui_words(lang),
         cover=cover,
-        sections=sections_view(content, attachments, lang, partners),
+        sections=sections_view(content, attachments, lang, partners, registry),
         assets_url=assets_url,
         stylesheet_href=stylesheet_href,
     )
@@ -67,10 +69,10 @@ def render_dossier_html(content: Mapping[str, Any], *, attachments: Sequence[Map
 def render_dossier_pdf(content: Mapping[str, Any], *, attachments: Sequence[Mapping[str, Any]],
                        partners: Mapping[str, str] | None = None, version: int | None = None,
                        content_hash: str | None = None, generated_at: datetime | None = None,
-                       lang: str = "fr") -> bytes:
+                       lang: str = "fr", registry: Mapping[str, Any] | None = None) -> bytes:
     """The dossier as an A4 PDF; only the package's own assets can be read while rendering."""
     html = render_dossier_html(content, attachments=attachments, partners=partners,
                                version=version, content_hash=content_hash,
-                               generated_at=generated_at, lang=lang)
+                               generated_at=generated_at, lang=lang, registry=registry)
     document = HTML(string=html, base_url=ASSETS_URL, url_fetcher=fetcher.safe_url_fetcher)
-    return document.write_pdf(stylesheets=[_stylesheet()])
+    return document.write_pdf(stylesheets=[stylesheet()])

@@ -14,6 +14,7 @@ from forms.display import EMPTY, display_value, get_path, share_pct
 from forms.figures_view import figure_rows
 from forms.formatting import format_datetime, format_money, format_pct, to_decimal
 from forms.model import Field, Kind
+from forms.registry_view import TONES, difference_lines, headline
 
 UI = {
     "title": _l("Single funding dossier"),
@@ -90,6 +91,28 @@ def figures_block(content: Mapping[str, Any], lang: str = "fr") -> FiguresBlock 
 
 
 @dataclass(frozen=True)
+class RegistryBlock:
+    """What the company registry said, first in the company chapter (nothing in it is typed)."""
+
+    title: str
+    status: str
+    tone: str
+    headline: str
+    lines: tuple[Row, ...]
+    type: str = "registry"
+
+
+def registry_block(record: Mapping[str, Any] | None, lang: str = "fr") -> RegistryBlock | None:
+    """The registry status of the company; None when no record is given (a founder's copy)."""
+    if not isinstance(record, Mapping) or record.get("status") not in TONES:
+        return None
+    status = str(record["status"])
+    lines = tuple(Row("", line, path) for path, line in difference_lines(record, lang))
+    return RegistryBlock(_("Company register", lang), status, TONES[status],
+                         headline(record, lang), lines)
+
+
+@dataclass(frozen=True)
 class Column:
     """A table column: its label and CSS classes (kind, key, and `num` for a number)."""
 
@@ -116,7 +139,7 @@ class SectionView:
     key: str
     title: str
     intro: str | None
-    blocks: tuple[Pairs | Prose | Table | FiguresBlock, ...]
+    blocks: tuple[Pairs | Prose | Table | FiguresBlock | RegistryBlock, ...]
 
 
 @dataclass(frozen=True)
@@ -225,17 +248,20 @@ def _blocks(fields: Sequence[Field], content: Mapping[str, Any], lang: str,
 
 def sections_view(content: Mapping[str, Any], attachments: Sequence[Mapping[str, Any]],
                   lang: str = "fr", partners: Mapping[str, str] | None = None,
-                  ) -> list[SectionView]:
-    """Every section of the definition, in order, with the dossier's values."""
+                  registry: Mapping[str, Any] | None = None) -> list[SectionView]:
+    """Every section of the definition, in order, with the dossier's values; the company
+    chapter opens with the registry's status when its record (`company.registry`) is given."""
     data = dict(content) if isinstance(content, Mapping) else {}
     data["attachments"] = list(attachments)
     views = []
     for s in SECTIONS:
         intro = s.intro.get(lang) if s.intro else None
-        blocks = _blocks(s.fields, data, lang, partners or {})
-        extra = figures_block(content, lang) if s.key == "financials" else None
-        views.append(SectionView(s.key, s.title.get(lang), intro,
-                                 (*blocks, extra) if extra else blocks))
+        blocks: tuple[Any, ...] = _blocks(s.fields, data, lang, partners or {})
+        if s.key == "company" and (status := registry_block(registry, lang)):
+            blocks = (status, *blocks)
+        if s.key == "financials" and (extra := figures_block(content, lang)):
+            blocks = (*blocks, extra)
+        views.append(SectionView(s.key, s.title.get(lang), intro, blocks))
     return views
 
 

@@ -8,7 +8,7 @@ from app.cli import cli
 from app.demo import SAMPLE_PREFIX, SAMPLES
 from dossier.db import make_engine, make_sessionmaker
 from dossier.models import Dossier, Route
-from dossier.services import inbox
+from dossier.services import decisions, inbox
 from tests.test_cli import migrated
 
 
@@ -36,11 +36,12 @@ def test_demo_seeds_samples_at_every_stage_once(tmp_path, monkeypatch):
         "status": "submitted", "cepac": "delivered", "bpmed": "delivered"}
     assert seeded[SAMPLE_PREFIX + "Provence BioSolutions"]["cepac"] == "info_requested"
     assert seeded[SAMPLE_PREFIX + "Mistral Énergie"]["cepac"] == "in_review"  # answered
-    assert seeded[SAMPLE_PREFIX + "Sainte-Victoire Data"]["cepac"] == "approved"
+    assert seeded[SAMPLE_PREFIX + "Sainte-Victoire Data"]["cepac"] == "accepted"  # paid too
     assert seeded[SAMPLE_PREFIX + "Vieux-Port Mobilité"]["bpmed"] == "declined"
     with make_sessionmaker(make_engine(url))() as db:
-        approved = db.scalar(select(Route).where(Route.state == "approved"))
-        assert approved.decision["amount_eur"] == "180000.00"
+        accepted = db.scalar(select(Route).where(Route.state == "accepted"))
+        assert accepted.decision["amount_eur"] == "180000.00"
+        assert [t.amount_cents for t in decisions.tranches(db=db, route=accepted)] == [10_000_000]
         # The partners' inboxes are not empty on a fresh install.
         assert inbox.inbox(db=db, partner="cepac")["total"] == 4
     again = runner.invoke(cli, ["demo"])

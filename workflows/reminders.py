@@ -1,8 +1,9 @@
-"""The reminders flow: SLA and information-request reminders, decision notices, their e-mails."""
+"""The reminders flow: SLA and information-request reminders, documents about to expire for a
+partner, their e-mails."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, task
 from prefect.tasks import exponential_backoff
@@ -10,23 +11,27 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dossier.db import utcnow
-from dossier.services import notifications
+from dossier.services import expiry, notifications
 from workflows.mail import MailSettings, is_transient, send_pending
 from workflows.runtime import Runtime, get_runtime
 
 
 class ReminderSettings(BaseSettings):
-    """REMINDER_EVERY_DAYS (repeat period) and INFO_REMINDER_DAYS (unanswered requests)."""
+    """REMINDER_EVERY_DAYS (repeat period), INFO_REMINDER_DAYS (unanswered requests) and
+    EXPIRY_REMINDER_DAYS (a JSON list: days before a document expires, e.g. [14, 3])."""
 
     model_config = SettingsConfigDict(extra="ignore")
 
     reminder_every_days: int = Field(3, ge=1, le=365)
     info_reminder_days: int = Field(5, ge=1, le=365)
+    expiry_reminder_days: tuple[Annotated[int, Field(ge=1, le=365)], ...] = Field(
+        notifications.Policy.expiry_days, max_length=5)
 
     def policy(self) -> notifications.Policy:
         """The domain's reminder policy."""
         return notifications.Policy(every_days=self.reminder_every_days,
-                                    info_after_days=self.info_reminder_days)
+                                    info_after_days=self.info_reminder_days,
+                                    expiry_days=self.expiry_reminder_days)
 
 
 def _transient(_task: Any, _run: Any, state: Any) -> bool:
@@ -42,11 +47,13 @@ def _transient(_task: Any, _run: Any, state: Any) -> bool:
 
 @task(name="create-notifications")
 def create_notifications() -> dict[str, int]:
-    """Create the reminders and notices due now, in one transaction."""
-    runtime = get_runtime()
+    """Create the reminders due now (late routes, unanswered requests, documents about to
+    expire), in one transaction."""
+    runtime, now, policy = get_runtime(), utcnow(), ReminderSettings().policy()
     with runtime.sessions() as db, db.begin():
-        return notifications.create_due(db=db, now=utcnow(), policy=ReminderSettings().policy(),
-                                        link_base=runtime.public_url)
+        return {**notifications.create_due(db=db, now=now, policy=policy,
+                                           link_base=runtime.public_url),
+                **expiry.create_due(db=db, now=now, policy=policy)}
 
 
 @task(name="send-emails", retries=3, retry_delay_seconds=exponential_backoff(10),
@@ -67,7 +74,9 @@ def sla_reminders() -> dict[str, int]:
 
 def reminders_due(runtime: Runtime) -> bool:
     """Whether a run would do anything: the dispatcher's cheap check before starting one."""
+    now, policy = utcnow(), ReminderSettings().policy()
     with runtime.sessions() as db:
-        return notifications.anything_due(db=db, now=utcnow(), policy=ReminderSettings().policy(),
+        return notifications.anything_due(db=db, now=now, policy=policy,
                                           link_base=runtime.public_url,
-                                          mail=MailSettings().enabled)
+                                          mail=MailSettings().enabled) or bool(
+            expiry.pending(db=db, now=now, policy=policy))

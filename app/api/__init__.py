@@ -9,10 +9,12 @@ from app.api import (
     auth,
     blobs,
     committees,
+    decisions,
     dossiers,
     financials,
     meta,
     notifications,
+    opinions,
     pipeline,
     privacy,
     registry,
@@ -29,6 +31,6 @@ def operation_id(route: APIRoute) -> str:
 # Any call may be unauthenticated, malformed, or meet a backing service that is down.
 router = APIRouter(prefix="/api/v1", responses=problems(400, 401, 422, 503),
                    generate_unique_id_function=operation_id)
-for module in (auth, meta, dossiers, financials, access, attachments, blobs, routing, committees,
-               pipeline, notifications, privacy, registry):
+for module in (auth, meta, dossiers, financials, access, attachments, blobs, routing, decisions,
+               committees, opinions, pipeline, notifications, privacy, registry):
     router.include_router(module.router)

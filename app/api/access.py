@@ -16,7 +16,8 @@ router = APIRouter(tags=["dossiers"])
 
 
 class AccessRecordOut(BaseModel):
-    """One reading of the dossier by a partner's reviewer (or staff)."""
+    """One reading of the dossier by a partner's reviewer (or staff, or an expert a partner
+    invited: `role` `expert`, no `user_id`, `partner` the one that invited it)."""
 
     id: str
     at: str
@@ -48,7 +49,8 @@ def read_access_log(dossier: ReadableDossier, db: SessionDep,
 
     `kind` is `dossier`, `pdf`, `attachment` or `attachments_zip`; `object_id` and
     `object_name` name the attachment (or the file sent); `version` is the dossier version
-    read; `via` is `web` or `api`. Founders see their own dossiers only (404 otherwise);
+    read; `via` is `web` or `api`. An expert a partner invited reads as `role` `expert`, under
+    that `partner`, without a `user_id`. Founders see their own dossiers only (404 otherwise);
     staff see all. Each record is also a link of the dossier's audit chain.
     """
     total, rows = access_log(db=db, dossier=dossier, limit=limit, offset=offset)

@@ -30,15 +30,14 @@ from app.deps import (
     json_model,
 )
 from app.openapi import ATTACHMENT_CONTENT, binary, json_request, problems
+from app.route_pdf import route_pdf as route_pdf_response
 from banks.eligibility import Eligibility
 from dossier.access import Action
-from dossier.errors import NotFound
 from dossier.models import Role
 from dossier.money import as_cents
-from dossier.services import attachments, inbox, routes, submission
+from dossier.services import attachments, inbox, registry, routes, submission
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
-from workflows.documents import ensure_version_pdf
 
 router = APIRouter(tags=["routing"])
 
@@ -117,7 +116,9 @@ def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dic
             "changes": inbox.changes(db=db, route=route, baseline=baseline),
             "events": [routes.event_view(e, founder=user.role == Role.founder)
                        for e in routes.events(db=db, route=route)],
-            "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)]}
+            "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)],
+            "registry": registry.record_for(db, (version.content or {}).get("company") or {})
+            if version else None}
 
 
 @router.get("/routes/{route_id}/events", response_model=list[EventOut],
@@ -133,10 +134,13 @@ def route_events(route: ReadableRoute, user: CurrentUser, db: SessionDep
 @router.post("/routes/{route_id}/events", status_code=201, response_model=EventOut,
              responses=problems(403, 404, 409, 413, 415), openapi_extra=EVENT_BODY)
 def post_event(user: CurrentUser, body: JsonBody, route: RouteFor(Action.review),
-               db: SessionDep) -> dict[str, Any]:
+               db: SessionDep, state: StateDep) -> dict[str, Any]:
     """A reviewer's action: opened, in_review, info_requested, recommended (to the partner's
-    committee), approved or declined (from `committee`: a committee member, with minutes)."""
-    return routes.event_view(routes.reviewer_event(db=db, route=route, user=user, body=body))
+    committee), approved or declined (from `committee`: a committee member, with minutes), or
+    revised (within DECISION_REVISION_DAYS of the decision)."""
+    return routes.event_view(routes.reviewer_event(
+        db=db, route=route, user=user, body=body,
+        revision_days=state.settings.decision_revision_days))
 
 
 @router.get("/routes/{route_id}/messages", response_model=list[MessageOut],
@@ -157,18 +161,11 @@ def post_message(user: CurrentUser, body: JsonBody, route: RouteFor(Action.write
 @router.get("/routes/{route_id}/pdf", response_class=Response,
             responses={**binary("application/pdf"), **problems(404)})
 def route_pdf(route: RouteFor(Action.download), user: CurrentUser, db: SessionDep,
-              state: StateDep) -> StreamingResponse:
-    """The PDF of the version delivered to this partner (rendered once per version)."""
-    version = inbox.delivered_version(db=db, route=route)
-    if version is None:
-        raise NotFound("route_not_found")
-    pdf = ensure_version_pdf(state.runtime, version.id)
-    # Logged after rendering: on SQLite this write holds the lock the render's own session needs.
-    record_access(db=db, route=route, user=user, kind=AccessKind.pdf, via="api",
-                  version=version.number, name=f"dossier-v{version.number}.pdf")
-    return StreamingResponse(state.store.open(pdf.storage_key), media_type="application/pdf",
-                             headers={"Content-Disposition":
-                                      f'inline; filename="dossier-v{version.number}.pdf"'})
+              state: StateDep) -> Response:
+    """The PDF of the version delivered to this partner (rendered once per version); for a
+    mediation referral, the referral pre-filled from the dossier and the refusal, then the
+    dossier."""
+    return route_pdf_response(db=db, state=state, route=route, user=user, via="api")
 
 
 @router.get("/routes/{route_id}/attachments/{attachment_id}/content",

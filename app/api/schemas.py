@@ -10,21 +10,51 @@ from app.openapi import AttachmentOut, RouteOut, json_request
 from dossier.routing.payloads import (
     Approval,
     Decline,
+    DisbursementIn,
     InfoRequest,
     MessageIn,
     NoPayload,
     Recommend,
+    Revision,
 )
 
 
 class ReviewerEventIn(RootModel[Annotated[NoPayload | InfoRequest | Recommend | Approval
-                                          | Decline, Field(discriminator="type")]]):
+                                          | Decline | Revision, Field(discriminator="type")]]):
     """A reviewer's event: `type` says which, and what else it carries."""
 
 
 # Both are read by the services after the route is loaded: declared here for OpenAPI.
 EVENT_BODY = json_request(ReviewerEventIn)
 MESSAGE_BODY = json_request(MessageIn)
+DISBURSEMENT_BODY = json_request(DisbursementIn)
+
+
+class ConsentIn(BaseModel):
+    """The founder's explicit consent to send the dossier to one more recipient."""
+
+    consent: bool
+
+
+class DisbursementOut(BaseModel):
+    """One tranche paid out."""
+
+    id: str
+    route_id: str
+    amount_eur: str
+    date: str
+    label: str | None
+    created_at: str
+
+
+class AlternativeOut(BaseModel):
+    """A partner the dossier is eligible for and was not sent to."""
+
+    partner: str
+    name: str
+    ready: bool
+    missing: list[str]
+    reasons: list[dict[str, Any]]
 
 
 class LinkOut(BaseModel):
@@ -128,6 +158,7 @@ class RouteDetail(RouteSummary):
     changes: ChangesOut | None
     events: list[EventOut]
     messages: list[MessageOut]
+    registry: dict[str, Any] | None = None  # company.registry: what the registry says now
 
 
 class PartnerLine(BaseModel):
@@ -146,6 +177,11 @@ class PartnerLine(BaseModel):
     median_days_to_decision: float | None
     requested_eur: str
     approved_eur: str
+    committee: int = 0
+    accepted: int = 0
+    accepted_eur: str = "0.00"
+    disbursed_eur: str = "0.00"
+    leverage: str | None = None  # bank and equity EUR per EUR this partner lent or granted
 
 
 class StuckRoute(BaseModel):

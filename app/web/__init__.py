@@ -1,4 +1,4 @@
-"""Server-rendered pages for founders, reviewers and staff (French first)."""
+"""Server-rendered pages for founders, reviewers, invited experts and staff (French first)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from app.web.common import account, auth, committees
 from app.web.common import notifications as notification_pages
 from app.web.common.deps import LoginRequired
 from app.web.common.security import SecurityHeaders
+from app.web.expert import pages as expert
 from app.web.founder import pages as founder
 from app.web.founder import team as founder_team
+from app.web.reviewer import opinions as reviewer_opinions
 from app.web.reviewer import pages as reviewer
 from app.web.staff import invitations as staff_invitations
 from app.web.staff import pages as staff
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PAGE_ROUTERS = [auth.router, account.router, notification_pages.router, founder.router,
-                founder_team.router, reviewer.router, staff.router, staff_invitations.router,
-                committees.router]
+                founder_team.router, reviewer.router, reviewer_opinions.router, expert.router,
+                staff.router, staff_invitations.router, committees.router]
 
 
 def install(app: FastAPI) -> None:

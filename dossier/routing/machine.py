@@ -21,6 +21,7 @@ class State(StrEnum):
     info_requested = "info_requested"
     committee = "committee"  # recommended to the partner's committee, which decides
     approved = "approved"
+    accepted = "accepted"  # the founder took the approved offer
     declined = "declined"
     withdrawn = "withdrawn"
 
@@ -45,8 +46,23 @@ STATE_LABELS = declare(State, {
                            founder=_p("state/founder", "Before the committee")),
     State.approved: Words(_p("state", "Approved"),
                           reviewer=_p("state/reviewer", "Approved")),
+    State.accepted: Words(_p("state", "Offer accepted"),
+                          founder=_p("state/founder", "Offer accepted")),
     State.declined: Words(_p("state", "Declined")),
     State.withdrawn: Words(_p("state", "Withdrawn")),
+})
+
+
+class RouteKind(StrEnum):
+    """What a route carries: a funding request, or a refusal taken to the credit mediator."""
+
+    funding = "funding"
+    mediation = "mediation"
+
+
+ROUTE_KIND_LABELS = declare(RouteKind, {
+    RouteKind.funding: Words(_p("route_kind", "Funding request")),
+    RouteKind.mediation: Words(_p("route_kind", "Credit mediation referral")),
 })
 
 
@@ -64,11 +80,11 @@ ALSO_ACTS_AS: dict[Actor, frozenset[Actor]] = {Actor.committee: frozenset({Actor
 
 OPEN_STATES = frozenset({State.queued, State.delivery_failed, State.delivered, State.opened,
                          State.in_review, State.info_requested, State.committee})
-DECIDED_STATES = frozenset({State.approved, State.declined})
+GRANTED_STATES = frozenset({State.approved, State.accepted})  # the partner said yes
+DECIDED_STATES = GRANTED_STATES | {State.declined}
 CLOSED_STATES = DECIDED_STATES | {State.withdrawn}
 VISIBLE_TO_PARTNER = frozenset({State.delivered, State.opened, State.in_review,
-                                State.info_requested, State.committee, State.approved,
-                                State.declined})
+                                State.info_requested, State.committee}) | DECIDED_STATES
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class Transition:
     sources: frozenset[State | None]  # None: a route not yet created (its first event)
     target: State | None  # None: an event that does not change the state
     actors: frozenset[Actor]
+    chosen: frozenset[State] = frozenset()  # the targets an event's payload chooses among
     # Sources from which other actors fire it (a committee's decision is its members' alone).
     actors_from: Mapping[State, frozenset[Actor]] = field(default_factory=dict, hash=False)
 
@@ -93,8 +110,9 @@ class Transition:
 
 
 def _t(event: str, sources: set[State | None], target: State | None, *actors: Actor,
+       chosen: frozenset[State] = frozenset(),
        only: Mapping[State, set[Actor]] | None = None) -> Transition:
-    return Transition(event, frozenset(sources), target, frozenset(actors),
+    return Transition(event, frozenset(sources), target, frozenset(actors), chosen,
                       {state: frozenset(who) for state, who in (only or {}).items()})
 
 
@@ -117,16 +135,20 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
                     State.committee}, State.approved, Actor.reviewer, only=COMMITTEE_DECIDES),
     _t("declined", {State.delivered, State.opened, State.in_review, State.info_requested,
                     State.committee}, State.declined, Actor.reviewer, only=COMMITTEE_DECIDES),
+    _t("accepted", {State.approved}, State.accepted, Actor.founder),
+    _t("disbursed", {State.accepted}, None, Actor.reviewer),
+    # a decision revised within the revision window: the payload's decision picks the state
+    _t("revised", {State.approved, State.declined}, None, Actor.reviewer,
+       chosen=frozenset({State.approved, State.declined})),
     _t("withdrawn", set(OPEN_STATES), State.withdrawn, Actor.founder),
     _t("updated", {State.delivered, State.opened, State.in_review, State.info_requested,
                    State.committee}, None, Actor.system),
-    _t("message", {State.delivered, State.opened, State.in_review, State.info_requested,
-                   State.committee, State.approved, State.declined}, None, Actor.reviewer,
-       Actor.founder),
+    _t("message", set(VISIBLE_TO_PARTNER), None, Actor.reviewer, Actor.founder),
 )}
 
 REVIEWER_EVENTS = ("opened", "in_review", "info_requested", "recommended", "approved",
                    "declined")
+DECISION_EVENTS = frozenset({"approved", "declined"})  # the events that decide a route
 
 
 def transition_for(event: str) -> Transition | None:
@@ -139,9 +161,20 @@ def acting_as(actor: Actor | str) -> frozenset[Actor]:
     return frozenset({Actor(actor)}) | ALSO_ACTS_AS.get(Actor(actor), frozenset())
 
 
-def check(event: str, state: State | str | None, actor: Actor | str) -> State | None:
-    """The next state (`state` None: a route being created), or why the transition is
-    illegal."""
+def check(event: str, state: State | str | None, actor: Actor | str,
+          chosen: State | str | None = None) -> State | None:
+    """The next state (`state` None: a route being created; `chosen`: the target the payload
+    of a choosing event names), or why the transition is illegal."""
+    transition = _allowed(event, state, actor)
+    if transition.chosen:
+        if chosen is None or State(chosen) not in transition.chosen:
+            raise IllegalTransition("event_target_unknown", event=event, state=str(state))
+        return State(chosen)
+    return transition.target
+
+
+def _allowed(event: str, state: State | str | None, actor: Actor | str) -> Transition:
+    """The event's transition if `actor` may fire it from `state`, or why not."""
     transition = TRANSITIONS.get(event)
     if transition is None:
         raise IllegalTransition("event_unknown", event=event, state=str(state))
@@ -155,13 +188,13 @@ def check(event: str, state: State | str | None, actor: Actor | str) -> State | 
     if not who & transition.actors_for(source):
         raise IllegalTransition("event_not_for_role_in_state", event=event, state=str(state),
                                 actor=str(actor))
-    return transition.target
+    return transition
 
 
 def permits(event: str, state: State | str | None, actor: Actor | str) -> bool:
-    """Whether `actor` may fire `event` from `state`."""
+    """Whether `actor` may fire `event` from `state` (whatever a choosing event chooses)."""
     try:
-        check(event, state, actor)
+        _allowed(event, state, actor)
     except IllegalTransition:
         return False
     return True

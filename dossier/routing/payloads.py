@@ -11,7 +11,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from dossier.catalogue import lazy_pgettext as _p
 from dossier.money import Percent, PositiveMoney
 from dossier.schema.enums import Instrument
-from dossier.schema.types import LongText, Months, date_input, text
+from dossier.schema.types import (
+    LongText,
+    Months,
+    PartnerCode,
+    PastDate,
+    date_input,
+    text,
+)
 from dossier.words import Words, declare
 
 Comment = text(5_000, multiline=True)
@@ -30,7 +37,7 @@ class RequestKind(StrEnum):
 REQUEST_KIND_LABELS = declare(RequestKind, {
     RequestKind.missing_document: Words(_p("request_kind", "Missing document")),
     RequestKind.incorrect: Words(_p("request_kind", "Incorrect information")),
-    RequestKind.outdated: Words(_p("request_kind", "Outdated information")),
+    RequestKind.outdated: Words(_p("request_kind", "Outdated document")),
     RequestKind.question: Words(_p("request_kind", "Question")),
 })
 
@@ -90,6 +97,15 @@ class InfoRequest(_Payload):
     message: LongText
     fields: list[Short] = Field(default_factory=list, max_length=50)
     attachment_kinds: list[Short] = Field(default_factory=list, max_length=20)
+    # One document of the version the partner received, to be replaced (an outdated Kbis).
+    attachment_id: Short | None = None
+
+
+class Condition(_Payload):
+    """An approval that holds only if another partner approves (at least an amount)."""
+
+    partner: PartnerCode
+    min_amount_eur: PositiveMoney | None = None
 
 
 class Approval(_Payload):
@@ -101,6 +117,7 @@ class Approval(_Payload):
     rate_pct: Percent | None = None
     duration_months: Months | None = None
     conditions: Comment | None = None
+    conditional_on: list[Condition] = Field(default_factory=list, max_length=10)
     minutes: Comment | None = None  # a committee's decision: its minutes (the partner's)
 
 
@@ -128,6 +145,22 @@ class Recommend(_Payload):
     committee_date: Annotated[date, BeforeValidator(date_input)]
 
 
+class Revision(_Payload):
+    """revised: a decision taken again, within the revision window, for a reason."""
+
+    type: Literal["revised"]
+    reason: LongText
+    decision: Approval | Decline = Field(discriminator="type")
+
+
+class DisbursementIn(_Payload):
+    """A tranche paid out on an accepted offer."""
+
+    amount_eur: PositiveMoney
+    date: PastDate
+    label: Short | None = None
+
+
 class MessageIn(_Payload):
     """A message on a route, with optional attachment ids of the dossier."""
 
@@ -137,5 +170,5 @@ class MessageIn(_Payload):
 
 EVENT_PAYLOADS: dict[str, type[_Payload]] = {
     "opened": NoPayload, "in_review": NoPayload, "info_requested": InfoRequest,
-    "approved": Approval, "declined": Decline, "recommended": Recommend,
+    "approved": Approval, "declined": Decline, "revised": Revision, "recommended": Recommend,
 }

@@ -1,4 +1,5 @@
-"""Who read a dossier: every opening by a partner (or staff), for the founder to see."""
+"""Who read a dossier: every opening by a partner (or staff, or an expert a partner invited),
+for the founder to see."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dossier.access import Expert
 from dossier.errors import NotFound
 from dossier.models import AccessRecord, Attachment, Dossier, Role, Route, User
 
@@ -26,13 +28,14 @@ class AccessKind(StrEnum):
     attachments_zip = "attachments_zip"
 
 
-def record_access(*, db: Session, user: User, kind: AccessKind, via: str,
+def record_access(*, db: Session, user: User | Expert, kind: AccessKind, via: str,
                   route: Route | None = None, dossier: Dossier | None = None,
                   version: int | None = None, attachment: Attachment | None = None,
                   name: str | None = None) -> AccessRecord | None:
     """Log one reading of a dossier, through a partner's route or directly (staff).
 
-    The founder reading their own is not logged.
+    The founder reading their own is not logged. An invited expert has no account: the record
+    names its address, under the role `expert` and the partner that invited it.
     """
     if user.role == Role.founder:
         return None
@@ -47,7 +50,8 @@ def record_access(*, db: Session, user: User, kind: AccessKind, via: str,
         version = route.delivered_version if route is not None else dossier.current_version
     row = AccessRecord(
         dossier_id=route.dossier_id if route is not None else dossier.id,
-        route_id=route.id if route is not None else None, user_id=user.id, email=user.email,
+        route_id=route.id if route is not None else None,
+        user_id=None if isinstance(user, Expert) else user.id, email=user.email,
         role=user.role, partner_code=user.partner_code, kind=kind.value, via=via,
         object_id=str(attachment.id) if attachment else None,
         object_name=attachment.filename if attachment else name, version=version)

@@ -36,7 +36,7 @@ from dossier.models import (
     User,
 )
 from dossier.money import ZERO, from_cents
-from dossier.routing.machine import Actor, IllegalTransition, State, check
+from dossier.routing.machine import Actor, State, acting_as, permits
 from dossier.schema.types import WebUrl, date_input, integer, text
 from dossier.services import committee_invitations, notifications
 from dossier.services.ids import parse_id
@@ -124,11 +124,10 @@ def seat(*, db: Session, reviewer_id: str, member: bool) -> User:
 def guard(*, db: Session, route: Route, actor: Actor, event: str,
           payload: dict[str, Any], today: date | None = None) -> None:
     """What committees add once the machine allows the event: a partner that decides in
-    committee is not decided outside it (409); a committee's decision carries its minutes;
-    a dossier goes before a committee someone sits on, on a day to come."""
-    try:
-        check(event, route.state, actor)
-    except IllegalTransition:
+    committee is not decided (nor its decision revised) outside it (409); a committee's
+    decision carries its minutes; a dossier goes before a committee someone sits on, on a
+    day to come."""
+    if not permits(event, route.state, actor):
         return  # the machine's own refusal is the answer
     partner = db.get(Partner, route.partner_code)
     name = partner.name if partner is not None else route.partner_code
@@ -145,12 +144,18 @@ def guard(*, db: Session, route: Route, actor: Actor, event: str,
                 raise Invalid(errors=[FieldError("minutes", "missing")])
         elif required_for(partner, route, payload):
             raise Conflict("committee_required", {"partner": name})
+    elif event == "revised" and Actor.committee not in acting_as(actor) \
+            and required_for(partner, route, payload.get("decision")):
+        raise Conflict("committee_required", {"partner": name})  # the committee's to revise
 
 
 def for_founder(event: str, payload: dict[str, Any]) -> dict[str, Any]:
     """An event's payload as the founder reads it: without what stays with the partner."""
     hidden = PARTNER_ONLY.get(event, frozenset())
-    return {k: v for k, v in payload.items() if k not in hidden}
+    shown = {k: v for k, v in payload.items() if k not in hidden}
+    if isinstance(shown.get("decision"), dict):  # a revision: the decision taken again
+        shown["decision"] = decision_of(shown["decision"])
+    return shown
 
 
 def decision_of(payload: dict[str, Any]) -> dict[str, Any]:

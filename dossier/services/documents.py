@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from dossier.errors import NotFound
 from dossier.models import Dossier, DossierVersion, RenderedDocument
 from dossier.services.partners import partner_names
+from dossier.services.registry import record_for
 
 
 def rendered_pdf(*, db: Session, version_id: uuid.UUID) -> RenderedDocument | None:
@@ -19,14 +20,18 @@ def rendered_pdf(*, db: Session, version_id: uuid.UUID) -> RenderedDocument | No
 
 
 def pdf_inputs(*, db: Session, version_id: uuid.UUID) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The version's content and the rendering options; NotFound if the version is gone."""
+    """The version's content and the rendering options (with what the company registry says
+    of the company as the PDF is rendered, that is when it is sent); NotFound if the version
+    is gone."""
     version = db.get(DossierVersion, version_id)
     if version is None:
         raise NotFound("dossier_not_found")
+    company = (version.content or {}).get("company") or {}
     return version.content, {"attachments": version.attachments,
                              "partners": partner_names(db=db), "version": version.number,
                              "content_hash": version.content_hash,
-                             "generated_at": version.created_at}
+                             "generated_at": version.created_at,
+                             "registry": record_for(db, company)}
 
 
 def record_pdf(*, db: Session, version_id: uuid.UUID, key: str, sha256: str,

@@ -17,7 +17,7 @@ from dossier.errors import Conflict, FieldError, Invalid
 from dossier.models import Dossier, DossierMember, DossierStatus, DossierVersion, Role, Route, User
 from dossier.schema import DossierV1
 from dossier.services.partners import instruments_by_partner
-from dossier.services.plan import tracked_plan
+from dossier.services.plan import dossier_plan
 from dossier.services.routes import route_summary
 from dossier.validation import (
     dump_content,
@@ -232,7 +232,7 @@ def dossier_view(*, db: Session, dossier: Dossier) -> dict[str, Any]:
         "updated_at": dossier.updated_at.isoformat(),
         "content": dossier.content,
         "completeness": done,
-        "funding_plan": tracked_plan(content, routes),
+        "funding_plan": dossier_plan(db=db, content=content, routes=routes),
         "attachments": [attachment_view(a) for a in dossier.attachments],
         "routes": [route_summary(r) for r in routes],
     }

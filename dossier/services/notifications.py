@@ -35,6 +35,7 @@ from dossier.models import (
     DossierMember,
     Message,
     Notification,
+    Opinion,
     Partner,
     Role,
     Route,
@@ -47,8 +48,11 @@ from dossier.routing.payloads import (
     REQUEST_KIND_LABELS,
     Recommendation,
 )
+from dossier.services import outdated
+from dossier.services.decisions import broken_by
 from dossier.services.ids import parse_id
 from dossier.sla import late_sql, sla_by_partner
+from dossier.validity import REMIND_DAYS_BEFORE
 
 REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
@@ -69,6 +73,8 @@ class Policy:
     info_after_days: int = 5
     lookback_days: int = 14
     mail_window_days: int = 3
+    # days before a document stops counting for a partner that its founders are told (expiry.py)
+    expiry_days: tuple[int, ...] = (REMIND_DAYS_BEFORE, 3)
 
 
 def current_policy() -> Policy:
@@ -233,6 +239,7 @@ def _info_request(c: Context, lang: str) -> tuple[str, str]:
             .format(partner=c.partner, company=company),
             _body(lang, intro.format(partner=c.partner, company=company, kind=kind),
                   _quote(p.get("message"), lang),
+                  outdated.describe(p.get("document"), c.partner, lang),
                   gettext("Please answer before {date}, from your dossier.", lang)
                   .format(date=_day(due, lang))))
 
@@ -320,6 +327,67 @@ def _new_version(c: Context, lang: str) -> tuple[str, str]:
                   .format(company=company, partner=c.partner, version=version)))
 
 
+def _accepted(c: Context, lang: str) -> tuple[str, str]:
+    company = _company(c.dossier, lang)
+    return (gettext("The {company} dossier: your offer was accepted", lang)
+            .format(company=company),
+            _body(lang, gettext("The founder of {company} accepted the offer of {partner}. "
+                                "Record the tranches as they are paid out, from the dossier "
+                                "page.", lang).format(company=company, partner=c.partner)))
+
+
+def _disbursed(c: Context, lang: str) -> tuple[str, str]:
+    p, company = c.event.payload or {}, _company(c.dossier, lang)
+    amount = _amount(p.get("amount_eur"), lang)
+    return (gettext("{partner} paid out {amount} for the {company} dossier", lang)
+            .format(partner=c.partner, amount=amount, company=company),
+            _body(lang, gettext("{partner} recorded a tranche of {amount} paid out on "
+                                "{date} for the {company} dossier.", lang)
+                  .format(partner=c.partner, amount=amount, company=company,
+                          date=format_date(p["date"], lang) if p.get("date") else "")))
+
+
+def _revised(c: Context, lang: str) -> tuple[str, str]:
+    p, company = c.event.payload or {}, _company(c.dossier, lang)
+    return (gettext("{partner} revised its decision on the {company} dossier", lang)
+            .format(partner=c.partner, company=company),
+            _body(lang, gettext("{partner} revised its decision on the {company} dossier, "
+                                "for this reason:", lang)
+                  .format(partner=c.partner, company=company),
+                  _quote(p.get("reason"), lang),
+                  gettext("The dossier page shows the new decision.", lang)))
+
+
+def condition_failed(*, db: Session, route: Route, event: RouteEvent) -> int:
+    """`route`'s partner said no (or less than asked): tell the founder, the partners whose
+    approval depended on it, and staff; once per condition and person."""
+    told = 0
+    for broken in broken_by(db=db, route=route):
+        dossier = db.get(Dossier, broken.dossier_id)
+        names = dict(db.execute(select(Partner.code, Partner.name).where(
+            Partner.code.in_([broken.partner_code, route.partner_code]))).all())
+        people = [(p, founder_link(broken)) for p in founders_of(db=db, dossier=dossier)]
+        people += [(p, reviewer_link(broken)) for p in reviewers_of(db=db, route=broken)]
+        people += [(p, STAFF_LINK) for p in db.scalars(select(User).where(
+            User.role == Role.staff, User.active.is_(True)))]
+        for person, link in people:
+            lang = lang_of(person)
+            words = {"company": _company(dossier, lang),
+                     "partner": names.get(broken.partner_code, broken.partner_code),
+                     "other": names.get(route.partner_code, route.partner_code)}
+            subject = gettext("Condition failed: {partner}'s approval for {company} depended "
+                              "on {other}", lang).format(**words)
+            body = _body(lang, gettext(
+                "{partner} approved the {company} dossier on condition that {other} approves "
+                "it too. {other} has not: the condition failed, and the approval of {partner} "
+                "no longer holds as it stands. {partner} may revise its decision; the founder "
+                "may turn to other partners.", lang).format(**words))
+            told += add(db=db, notice=Notice(
+                person.id, "condition_failed", _clip(subject, 200), body, broken.id,
+                f"condition:{broken.id}:{route.partner_code}:{person.id}", link))
+    return told
+
+
 def _terms(p: dict[str, Any], lang: str) -> str:
     """Proposed terms in one line: instrument, amount, duration."""
     parts = [label("instrument", p["instrument"], lang, "reviewer")] if p.get("instrument") else []
@@ -391,10 +459,15 @@ RULES: dict[tuple[str, str | None], Rule] = {
     ("info_answered", None): Rule("info_answered", False, _answered, "#messages"),
     ("updated", None): Rule("new_version", False, _new_version, "#changes"),
     ("delivered", None): Rule("new_dossier", False, _delivered),
+    ("accepted", None): Rule("decision", False, _accepted),
+    ("disbursed", None): Rule("disbursement", True, _disbursed),
+    ("revised", None): Rule("decision", True, _revised),
     ("recommended", None): Rule("committee_date", True, _before_committee),
     ("recommended", Role.reviewer.value): Rule("committee_agenda", False, _for_committee,
                                                "#committee", to_committee=True),
 }
+# events after which another partner's conditional approval may have failed
+BREAKING = frozenset({"declined", "withdrawn", "revised", "approved"})
 
 
 def rules_for(event: RouteEvent) -> list[Rule]:
@@ -406,6 +479,8 @@ def rules_for(event: RouteEvent) -> list[Rule]:
 def on_event(*, db: Session, route: Route, event: RouteEvent,
              policy: Policy | None = None) -> int:
     """Tell the people an event waits on, in its own transaction; the number told."""
+    if event.type in BREAKING:
+        condition_failed(db=db, route=route, event=event)
     if event.type == "withdrawn":
         forget_partner(db=db, route=route)
         return 0
@@ -455,6 +530,32 @@ def forget_partner(*, db: Session, route: Route) -> None:
     db.execute(delete(Notification).where(Notification.route_id == route.id,
                                           Notification.user_id.in_(reviewers))
                .execution_options(synchronize_session=False))
+
+
+def opinion_received(*, db: Session, opinion: Opinion, route: Route) -> int:
+    """The expert answered: the reviewer who asked hears it (the partner's reviewers when that
+    reviewer is gone), once each. Not a route event: an opinion is never the founder's."""
+    inviter = db.get(User, opinion.invited_by) if opinion.invited_by else None
+    people = ([inviter] if inviter is not None and inviter.active
+              and inviter.partner_code == route.partner_code
+              else reviewers_of(db=db, route=route))
+    dossier = db.get(Dossier, route.dossier_id)
+    told = 0
+    for person in people:
+        lang = lang_of(person)
+        company = _company(dossier, lang)
+        subject = gettext("{email} gave an opinion on the {company} dossier", lang).format(
+            email=opinion.email, company=company)
+        body = _body(lang, gettext("The expert you invited, {email}, gave an opinion on the "
+                                   "{company} dossier:", lang).format(email=opinion.email,
+                                                                      company=company),
+                     _quote(opinion.answer, lang),
+                     gettext("The opinion is seen only by the reviewers of your institution.",
+                             lang))
+        told += add(db=db, notice=Notice(person.id, "opinion", _clip(subject, 200), body,
+                                         route.id, f"opinion:{opinion.id}:{person.id}",
+                                         reviewer_link(route, "#opinions")))
+    return told
 
 
 def delivery_failed(*, db: Session, delivery: Delivery, route: Route, link_base: str) -> int:

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from dossier.db import utcnow
-from dossier.models import Dossier, Partner, Route
+from dossier.decisions import LEVERED, LEVERS
+from dossier.models import Disbursement, Dossier, Partner, Route
 from dossier.money import as_str, from_cents
-from dossier.routing.machine import DECIDED_STATES, State
+from dossier.routing.machine import DECIDED_STATES, GRANTED_STATES
 from dossier.sla import DaysBetween, breached_sql, late_sql, sla_by_partner
 
-COUNTED = ("in_review", "info_requested", "approved", "declined", "withdrawn")
+COUNTED = ("in_review", "info_requested", "declined", "withdrawn", "accepted")
+GRANTED = [s.value for s in GRANTED_STATES]
 
 
 def _days(delta: timedelta) -> float:
@@ -49,8 +51,14 @@ def pipeline(*, db: Session, now: datetime | None = None) -> dict[str, Any]:
         line = lines.setdefault(row.partner_code, _empty_line(row.partner_code))
         line.update(routed=row.routed, opened=row.opened, sla_breaches=row.sla_breaches,
                     **{state: getattr(row, state) for state in COUNTED})
+        line["approved"] = row.granted  # a yes stays a yes once the founder accepts it
         line["_requested"] = from_cents(row.requested_cents or 0)
         line["_approved"] = from_cents(row.approved_cents or 0)
+        line["accepted_eur"] = as_str(from_cents(row.accepted_cents or 0))
+    for code, cents in db.execute(_disbursed_per_partner()):
+        lines.setdefault(code, _empty_line(code))["disbursed_eur"] = as_str(from_cents(cents))
+    for code, ratio in _leverage_per_partner(db).items():
+        lines.setdefault(code, _empty_line(code))["leverage"] = as_str(ratio)
     medians = _medians(db)
     for code, line in lines.items():
         first_action, decision = medians.get(code, (None, None))
@@ -62,19 +70,47 @@ def pipeline(*, db: Session, now: datetime | None = None) -> dict[str, Any]:
             "generated_at": now.isoformat()}
 
 
+def _approved_cents() -> ColumnElement[int]:
+    return cast(Route.decision["amount_cents"].as_string(), BigInteger)
+
+
 def _per_partner(sla: Mapping[str, int], now: datetime) -> Any:
     """One aggregate row per partner: counts, amounts and SLA breaches."""
-    approved_cents = cast(Route.decision["amount_cents"].as_string(), BigInteger)
     return select(
         Route.partner_code,
         func.count().label("routed"),
         func.count(Route.first_action_at).label("opened"),
         *[_count_if(Route.state == state).label(state) for state in COUNTED],
+        _count_if(Route.state.in_(GRANTED)).label("granted"),
         func.sum(Route.amount_cents).label("requested_cents"),
-        func.sum(case((Route.state == State.approved.value, approved_cents))
-                 ).label("approved_cents"),
+        func.sum(case((Route.state.in_(GRANTED), _approved_cents()))).label("approved_cents"),
+        func.sum(case((Route.state == "accepted", _approved_cents()))).label("accepted_cents"),
         _count_if(breached_sql(sla, now)).label("sla_breaches"),
     ).group_by(Route.partner_code)
+
+
+def _disbursed_per_partner() -> Any:
+    """Partner code -> cents paid out on its routes."""
+    return (select(Route.partner_code, func.sum(Disbursement.amount_cents))
+            .join(Route, Route.id == Disbursement.route_id).group_by(Route.partner_code))
+
+
+def _leverage_per_partner(db: Session) -> dict[str, Decimal]:
+    """For partners lending honour loans or granting: bank and equity euros granted by the
+    others on the dossiers they said yes to, per euro they granted (dossier.decisions)."""
+    instrument = Route.decision["instrument"].as_string()
+    granted = Route.state.in_(GRANTED)
+    levered = (select(Route.dossier_id, func.sum(_approved_cents()).label("cents"))
+               .where(granted, instrument.in_([i.value for i in LEVERED]))
+               .group_by(Route.dossier_id).subquery())
+    rows = db.execute(
+        select(Route.partner_code, func.sum(_approved_cents()),
+               func.sum(func.coalesce(levered.c.cents, 0)))
+        .outerjoin(levered, levered.c.dossier_id == Route.dossier_id)
+        .where(granted, instrument.in_([i.value for i in LEVERS]))
+        .group_by(Route.partner_code))
+    return {code: (Decimal(int(other or 0)) / Decimal(int(own))).quantize(Decimal("0.01"))
+            for code, own, other in rows if own}
 
 
 def _medians(db: Session) -> dict[str, tuple[float | None, float | None]]:
@@ -133,9 +169,12 @@ def export_rows(*, db: Session) -> Iterator[dict[str, Any]]:
     stmt = (select(Route, Dossier.company_name, Dossier.sector)
             .join(Dossier, Dossier.id == Route.dossier_id)
             .order_by(Route.partner_code, Route.created_at))
+    paid = dict(db.execute(select(Disbursement.route_id, func.sum(Disbursement.amount_cents))
+                           .group_by(Disbursement.route_id)).all())
     for route, company, sector in db.execute(stmt):
         approved = (from_cents(route.decision.get("amount_cents"))
-                    if route.state == State.approved and route.decision else None)
+                    if route.state in GRANTED_STATES and route.decision else None)
+        conditions = (route.decision or {}).get("conditional_on") or []
         yield {
             "route_id": str(route.id), "dossier_id": str(route.dossier_id),
             "company": company or "", "sector": sector or "", "partner": route.partner_code,
@@ -146,10 +185,14 @@ def export_rows(*, db: Session) -> Iterator[dict[str, Any]]:
             if route.state in DECIDED_STATES else "",
             "submitted_at": route.created_at, "delivered_at": route.delivered_at,
             "first_action_at": route.first_action_at, "decided_at": route.decided_at,
+            "kind": route.kind, "accepted_eur": approved if route.state == "accepted" else None,
+            "disbursed_eur": from_cents(paid[route.id]) if route.id in paid else None,
+            "conditions": ", ".join(c["partner"] for c in conditions),
         }
 
 
 def _empty_line(code: str) -> dict[str, Any]:
     return {"code": code, "routed": 0, "opened": 0, "in_review": 0, "info_requested": 0,
-            "approved": 0, "declined": 0, "withdrawn": 0, "sla_breaches": 0,
-            "_requested": Decimal("0.00"), "_approved": Decimal("0.00")}
+            "approved": 0, "declined": 0, "withdrawn": 0, "accepted": 0, "sla_breaches": 0,
+            "_requested": Decimal("0.00"), "_approved": Decimal("0.00"),
+            "accepted_eur": "0.00", "disbursed_eur": "0.00", "leverage": None}

@@ -3,7 +3,8 @@
 The meter counts what submission asks for, and nothing else: the required fields (a list
 still empty counts the fields of the items it needs), the documents the chosen partners
 require, each chosen partner's criteria, and every point still to fix (a value typed in the
-wizard that is not valid yet, a cross-field rule not met); a document counts as three places.
+wizard that is not valid yet, a cross-field rule not met, a company the registry reports
+closed); a document counts as three places.
 It shows 100 % exactly when `blockers` is empty, that is when `submission.submit` would
 accept the dossier.
 """
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from dossier import content_cache
 from dossier.errors import FieldError
 from dossier.models import Dossier
-from dossier.services import dossiers
+from dossier.services import dossiers, registry
 from dossier.services.attachments import READABLE
 from dossier.services.dossiers import pending_errors, value_at
 from dossier.services.partners import instruments_by_partner, list_partners
@@ -79,12 +80,14 @@ def progress(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, An
     documents = len(needs["needed"]) - len(needs["missing"])
     warnings = draft_warnings(model, partners=offers)
     pending = pending_input_errors(dossier)
-    blockers = _unique(pending + submission_errors(model, partners=offers)
+    closed = registry.closed_company(db, (dossier.content or {}).get("company") or {})
+    blockers = _unique(closed + pending
+                       + submission_errors(model, partners=offers)
                        + refusals(db=db, dossier=dossier, lang=lang, given=verdicts)
                        + _held(dossier))
     met = done["filled"] + DOCUMENT_WEIGHT * documents + needs["criteria"]["met"]
     total = (done["required"] + DOCUMENT_WEIGHT * len(needs["needed"])
-             + needs["criteria"]["total"] + len(pending) + len(warnings))
+             + needs["criteria"]["total"] + len(pending) + len(warnings) + len(closed))
     percent = 100 if not blockers else min(99, 100 * met // total if total else 0)
     return {
         "percent": percent,

@@ -143,12 +143,18 @@ def _numbers(company: dict[str, Any]) -> list[str]:
 
 
 def record_for(db: Session, company: dict[str, Any]) -> dict[str, Any]:
-    """The derived `company.registry` of a dossier's company, from what the registry said."""
+    """The derived `company.registry` of a dossier's company, from what the registry said
+    (still `pending` when it did not know the number, with the source and date it said so)."""
+    unknown = None
     for number in _numbers(company):
         row = db.get(RegistryCompany, number)
         if row is not None and row.found and row.facts is not None:
             return registry_record(CompanyFacts.from_json(row.facts), company, row.fetched_at)
-    return registry_record(None, company, None)
+        unknown = unknown or row
+    record = registry_record(None, company, None)
+    if unknown is not None:
+        record |= {"source": unknown.source, "fetched_at": unknown.fetched_at.isoformat()}
+    return record
 
 
 def closed_company(db: Session, company: dict[str, Any]) -> list[FieldError]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,11 +13,13 @@ from sqlalchemy.orm import Session
 from dossier import access
 from dossier.access import Action
 from dossier.db import utcnow
+from dossier.decisions import REVISION_DAYS
 from dossier.errors import Conflict, FieldError, Invalid
 from dossier.locks import hold
 from dossier.models import (
     Attachment,
     Delivery,
+    Disbursement,
     DossierVersion,
     Message,
     Role,
@@ -26,9 +27,8 @@ from dossier.models import (
     RouteEvent,
     User,
 )
-from dossier.money import as_cents
 from dossier.routing.machine import (
-    DECIDED_STATES,
+    DECISION_EVENTS,
     Actor,
     IllegalTransition,
     State,
@@ -36,7 +36,7 @@ from dossier.routing.machine import (
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
-from dossier.services import committees, inbox, notes, notifications
+from dossier.services import committees, decisions, inbox, notes, notifications, outdated
 from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
@@ -59,7 +59,8 @@ def lock(*, db: Session, route: Route) -> None:
 
 
 def fire(*, db: Session, route: Route, user: User | None, event: str,
-         payload: dict[str, Any] | None = None, now: datetime | None = None) -> RouteEvent:
+         payload: dict[str, Any] | None = None, now: datetime | None = None,
+         chosen: str | None = None) -> RouteEvent:
     """Apply one transition of the declared machine, under the route's lock, and log it.
 
     A new route (no state yet) is created by its first event, `submitted`.
@@ -71,7 +72,7 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
         lock(db=db, route=route)
         source = route.state
     try:
-        target = check(event, source, actor)
+        target = check(event, source, actor, chosen)
     except IllegalTransition as exc:
         raise Conflict(exc.code, {**exc.ctx, "state": str(source)}) from exc
     if target is not None:
@@ -79,7 +80,7 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
     if Actor.reviewer in acting_as(actor) and route.first_action_at is None:
         route.first_action_at = now
         notes.take_on(route=route, user=user)
-    if target in DECIDED_STATES:
+    if event in DECISION_EVENTS:  # a revision keeps the first decision's time (its window)
         route.decided_at = now
     route.updated_at = now
     if source is None:
@@ -95,7 +96,8 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
     return row
 
 
-def reviewer_event(*, db: Session, route: Route, user: User, body: Any) -> RouteEvent:
+def reviewer_event(*, db: Session, route: Route, user: User, body: Any,
+                   revision_days: int = REVISION_DAYS) -> RouteEvent:
     """POST /routes/{rid}/events: validate the payload of the event type, then fire it."""
     event = body.get("type") if isinstance(body, dict) else None
     model = EVENT_PAYLOADS.get(event) if isinstance(event, str) else None
@@ -110,13 +112,53 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any) -> Route
         return earlier  # reading the route opened it already: the spec's explicit `opened` holds
     lock(db=db, route=route)
     committees.guard(db=db, route=route, actor=actor_of(user), event=event, payload=payload)
+    if event == "revised":
+        return revise(db=db, route=route, user=user, payload=payload, days=revision_days)
+    if event == "approved":
+        decisions.check_conditions(db=db, route=route, payload=payload)
+    if payload.get("attachment_id"):  # a request naming the document to replace
+        payload["document"] = outdated.named_document(db=db, route=route,
+                                                      attachment_id=payload["attachment_id"])
     row = fire(db=db, route=route, user=user, event=event, payload=payload)
-    if event in ("approved", "declined"):
-        amount = payload.get("amount_eur")
-        route.decision = {**committees.decision_of(payload),
-                          "decided_at": row.created_at.isoformat(),
-                          "amount_cents": as_cents(Decimal(amount)) if amount else None}
+    if event in DECISION_EVENTS:
+        decisions.record(route, committees.decision_of(payload), row.created_at)
     return row
+
+
+def revise(*, db: Session, route: Route, user: User, payload: dict[str, Any],
+           days: int = REVISION_DAYS) -> RouteEvent:
+    """Take the decision again, for a reason, within the revision window."""
+    lock(db=db, route=route)
+    decisions.check_revisable(db=db, route=route, payload=payload, now=utcnow(), days=days)
+    row = fire(db=db, route=route, user=user, event="revised", payload=payload,
+               chosen=payload["decision"]["type"])
+    decisions.apply_revision(route, {**payload, "decision": committees.decision_of(
+        payload["decision"])}, row.created_at)  # a committee's minutes stay in the event
+    return row
+
+
+def accept(*, db: Session, route: Route, user: User) -> RouteEvent:
+    """The founder accepts an approved offer (a conditional one once its conditions hold)."""
+    lock(db=db, route=route)
+    if route.state == State.approved:
+        decisions.check_acceptable(db=db, route=route)
+    row = fire(db=db, route=route, user=user, event="accepted")
+    decisions.mark_accepted(route, row.created_at)
+    return row
+
+
+def disburse(*, db: Session, route: Route, user: User, body: Any) -> Disbursement:
+    """The partner records a tranche paid out; never more than approved in all."""
+    data = decisions.parse_tranche(body, utcnow())
+    lock(db=db, route=route)
+    decisions.check_tranche(db=db, route=route, data=data)
+    tranche = decisions.new_tranche(route=route, user=user, data=data)
+    row = fire(db=db, route=route, user=user, event="disbursed",
+               payload=decisions.tranche_payload(tranche))
+    tranche.created_at = row.created_at
+    db.add(tranche)
+    db.flush()
+    return tranche
 
 
 def _opened_before(*, db: Session, route: Route) -> RouteEvent | None:
@@ -238,7 +280,8 @@ def decision_view(route: Route) -> dict[str, Any] | None:
 
 def route_summary(route: Route) -> dict[str, Any]:
     """A route in a dossier's list of routes."""
-    return {"id": str(route.id), "partner": route.partner_code, "state": route.state,
+    return {"id": str(route.id), "partner": route.partner_code, "kind": route.kind,
+            "state": route.state,
             "decision": decision_view(route), "updated_at": route.updated_at.isoformat(),
             "delivered_version": route.delivered_version, "consent_at":
             route.consent_at.isoformat(), "consent_version": route.consent_version}

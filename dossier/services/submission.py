@@ -101,8 +101,9 @@ def pending_input_errors(dossier: Dossier) -> list[FieldError]:
 
 
 def routes_of(*, db: Session, dossier: Dossier) -> dict[str, Route]:
-    """The dossier's routes by partner code."""
-    rows = db.scalars(select(Route).where(Route.dossier_id == dossier.id))
+    """The dossier's funding routes by partner code (not its mediation referral)."""
+    rows = db.scalars(select(Route).where(Route.dossier_id == dossier.id,
+                                          Route.kind == "funding"))
     return {r.partner_code: r for r in rows}
 
 
@@ -251,6 +252,16 @@ def amend(*, db: Session, dossier: Dossier, user: User, data: Any,
     propagate_amendment(db=db, dossier=dossier, version=version, user=user,
                         channels=delivery_channels(db=db) if channels is None else channels)
     return version
+
+
+def send_version(*, db: Session, version: DossierVersion, route: Route, channel: str,
+                 kind: str = "submit") -> RoutingRequest:
+    """Route the version to one more route once the transaction commits (a referral)."""
+    request = _outbox(db=db, version=version, kind=kind)
+    _delivery(db=db, request=request, version=version, route=route,
+              event_type="dossier.submitted", channel=channel)
+    db.flush()
+    return request
 
 
 def _outbox(*, db: Session, version: DossierVersion, kind: str) -> RoutingRequest:

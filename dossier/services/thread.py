@@ -27,6 +27,7 @@ class Entry:
     attachment_ids: list[str] = field(default_factory=list)
     open: bool = False  # a request still waiting for its answer
     version: int | None = None  # an answer given by amending the dossier: its version
+    document: dict | None = None  # a request naming the document to replace (outdated.py)
 
 
 def conversation(*, db: Session, route: Route) -> list[Entry]:
@@ -50,7 +51,8 @@ def conversation(*, db: Session, route: Route) -> list[Entry]:
         p = event.payload or {}
         entries.append(Entry("request", event.actor_role, event.actor_id, event.created_at,
                              str(p.get("message") or ""), request_kind=p.get("request_kind"),
-                             open=event is requests[-1] and route.state == "info_requested"))
+                             open=event is requests[-1] and route.state == "info_requested",
+                             document=p.get("document")))
     return sorted(entries, key=lambda e: e.at)
 
 

@@ -94,10 +94,21 @@ def test_a_recommendation_goes_to_committee_and_a_member_decides_with_minutes(
     assert "minutes" not in client.get(f"/api/v1/routes/{rid}/events",
                                        headers=founder).json()[-1]["payload"]
 
+    # Revising the committee's decision is the committee's too.
+    revision = {"type": "revised", "reason": "Garantie BPI refusée.",
+                "decision": {"type": "declined", "reason": "risk_profile", "minutes": "Revu."}}
+    assert event(client, cepac, rid, revision, 409)["code"] == "committee_required"
+    assert event(client, member, rid, revision)["to_state"] == "declined"
+    revised = client.get(f"/api/v1/routes/{rid}/events", headers=founder).json()[-1]
+    assert revised["payload"]["decision"] == {"type": "declined", "reason": "risk_profile"}
+    route = next(r for r in client.get(f"/api/v1/dossiers/{routes['id']}",
+                                       headers=founder).json()["routes"] if r["id"] == rid)
+    assert "minutes" not in route["decision"]
+
     # Who was told: the founder of the date and the decision; the members of the agenda.
     kinds = [n["kind"] for n in client.get("/api/v1/notifications",
                                            headers=founder).json()["items"]]
-    assert kinds.count("committee_date") == 1 and kinds.count("decision") == 2
+    assert kinds.count("committee_date") == 1 and kinds.count("decision") == 3
     told = client.get("/api/v1/notifications", headers=member).json()["items"]
     agenda = next(n for n in told if n["kind"] == "committee_agenda")
     assert agenda["subject"] == "Pour le comité de Caisse d'Epargne CEPAC : le dossier Lumiphase"

@@ -121,3 +121,53 @@ def test_a_co_founder_works_on_the_dossier_but_does_not_engage_the_company():
     assert access.decide(member, Action.leave_dossier, dossier=DOSSIER) == Rule.allow
     assert access.decide(owner, Action.leave_dossier, dossier=DOSSIER) == Rule.forbidden
     assert access.decide(member, Action.decide, route=route()) == Rule.forbidden
+
+
+def expert_of(r, *, partner: str = "cepac") -> access.Expert:
+    """The expert a reviewer of `partner` invited on route `r`."""
+    return access.Expert(opinion_id=uuid.uuid4(), email="expert@cabinet.example",
+                         partner_code=partner, route_id=r.id, version=1)
+
+
+def test_an_expert_reads_the_one_route_of_its_invitation_and_does_nothing_else():
+    own = SimpleNamespace(id=uuid.uuid4(), partner_code="cepac", state=State.in_review,
+                          dossier=DOSSIER)
+    other = SimpleNamespace(id=uuid.uuid4(), partner_code="cepac", state=State.in_review,
+                            dossier=DOSSIER)
+    expert = expert_of(own)
+    assert access.relation(expert, route=own) == Relation.expert
+    # Any other route or dossier: the link is no credential there.
+    assert access.relation(expert, route=other) == Relation.anonymous
+    assert access.relation(expert, dossier=DOSSIER) == Relation.anonymous
+    allowed = {Action.read_route, Action.download, Action.give_opinion}
+    for action in Action:
+        expected = Rule.allow if action in allowed else Rule.forbidden
+        assert access.decide(expert, action, route=own) == expected, action
+        if action in allowed:  # another route: as for someone without credentials
+            assert access.decide(expert, action, route=other) == Rule.login, action
+    # Its areas are none: whatever the id, a 403 (ids are not probed).
+    for action in (Action.read_dossier, Action.reviewer_pages, Action.open_route,
+                   Action.write_message, Action.ask_opinion, Action.decide):
+        assert access.decide(expert, action) == Rule.forbidden, action
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_an_expert_reads_only_while_the_route_is_its_partners(state):
+    r = SimpleNamespace(id=uuid.uuid4(), partner_code="cepac", state=state, dossier=DOSSIER)
+    expected = Rule.allow if state in VISIBLE_TO_PARTNER else Rule.hidden
+    for action in (Action.read_route, Action.download, Action.give_opinion):
+        assert access.decide(expert_of(r), action, route=r) == expected, action
+
+
+def test_opinions_are_the_partners_alone():
+    r = route()
+    cells = {who: access.decide(u, Action.ask_opinion, route=r).value for who, u in (
+        ("owner", user(Role.founder, id=OWNER)), ("member", user(Role.founder, id=MEMBER)),
+        ("partner", user(Role.reviewer, partner="cepac")),
+        ("other partner", user(Role.reviewer, partner="bpmed")), ("staff", user(Role.staff)))}
+    assert cells == {"owner": "forbidden", "member": "forbidden", "partner": "allow",
+                     "other partner": "hidden", "staff": "forbidden"}
+    # Only the invited expert gives the opinion.
+    for u in (user(Role.reviewer, partner="cepac"), user(Role.founder, id=OWNER),
+              user(Role.staff)):
+        assert access.decide(u, Action.give_opinion, route=r) == Rule.forbidden

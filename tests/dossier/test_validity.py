@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from dossier.validity import Document, expired, expires_on, expiring, is_valid, valid_kinds
+from dossier.validity import (
+    Document,
+    expired,
+    expires_on,
+    expiring,
+    is_valid,
+    standings,
+    valid_kinds,
+)
 
 TODAY = date(2026, 12, 5)
 
@@ -40,3 +48,17 @@ def test_documents_expiring_soon_are_found_for_the_reminder():
     soon = Document("kbis", date(2026, 9, 15))
     assert expiring([soon, Document("kbis", date(2026, 11, 1))], TODAY) == [
         (soon, date(2026, 12, 15))]
+
+
+def test_standings_group_partners_by_the_months_they_ask():
+    kbis = Document("kbis", date(2026, 8, 20))
+    shown = standings(kbis, TODAY, {"CEPAC": None, "CIC": {}, "AMPA": {"kbis": 6}})
+    assert [(s.partners, s.months, s.valid) for s in shown] == [
+        (("CEPAC", "CIC"), 3, False), (("AMPA",), 6, True)]
+    assert shown[0].ends == date(2026, 11, 20) and shown[1].last_day == date(2027, 2, 19)
+    [alone] = standings(kbis, date(2026, 11, 19), {})
+    assert (alone.partners, alone.valid, alone.last_day) == ((), True, date(2026, 11, 19))
+    [undated] = standings(Document("kbis"), TODAY, {"CEPAC": None})
+    assert (undated.months, undated.ends, undated.valid) == (3, None, True)
+    [never] = standings(Document("statuts", date(2001, 1, 1)), TODAY, {"CEPAC": None})
+    assert (never.months, never.ends) == (None, None)

@@ -7,7 +7,9 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -17,6 +19,7 @@ from app.settings import AppSettings
 from storage.filesystem import FilesystemStore
 from tests.conftest import service_missing
 from tests.helpers import wait_until
+from tests.registry_server import RegistryServer
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -31,24 +34,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_server(engine, database_url, prefect_harness, tmp_path_factory) -> Iterator[str]:
-    """The whole app (pages, API, background routing) on a free loopback port."""
+@contextmanager
+def serve(engine, database_url, objects: Path, **settings: Any) -> Iterator[str]:
+    """The whole app (pages, API, background routing) on a free loopback port; `settings`
+    override the test defaults (the registry is a closed port unless told)."""
     port = free_port()
-    settings = AppSettings(database_url=database_url, secret_key="e2e-secret",
-                           public_url=f"http://127.0.0.1:{port}", reconcile_interval=0.5,
-                           delivery_retry_delay=0.2,
-                           registry_url="http://127.0.0.1:9")  # never the real registry
-    store = FilesystemStore(tmp_path_factory.mktemp("e2e-objects"), secret=b"e2e-secret")
-    app = create_app(settings, engine=engine, store=store)
+    settings = {"registry_url": "http://127.0.0.1:9", **settings}  # never the real registry
+    app = create_app(AppSettings(database_url=database_url, secret_key="e2e-secret",
+                                 public_url=f"http://127.0.0.1:{port}", reconcile_interval=0.5,
+                                 delivery_retry_delay=0.2, **settings),
+                     engine=engine, store=FilesystemStore(objects, secret=b"e2e-secret"))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, what="the live server to start", every=0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def live_server(engine, database_url, prefect_harness, tmp_path_factory) -> Iterator[str]:
+    """The whole app on a free loopback port, the company registry out of reach."""
+    with serve(engine, database_url, tmp_path_factory.mktemp("e2e-objects")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def registry_live(engine, database_url, prefect_harness, tmp_path_factory
+                  ) -> Iterator[tuple[str, RegistryServer]]:
+    """The whole app, its REGISTRY_URL the local fake registry (tests/registry_server.py):
+    (base URL, the fake registry, whose companies and misbehaviour a test sets)."""
+    with RegistryServer() as registry, serve(engine, database_url,
+                                              tmp_path_factory.mktemp("e2e-objects"),
+                                              registry_url=registry.url,
+                                              registry_timeout=1.0) as base:
+        yield base, registry
 
 
 @pytest.fixture(scope="module")

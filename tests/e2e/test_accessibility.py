@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -21,6 +23,9 @@ from sqlalchemy import create_engine
 
 from app.main import create_app
 from app.settings import AppSettings
+from dossier.models import Opinion
+from dossier.opinions import today
+from dossier.services import opinions
 from forms.definition import SECTIONS
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.conftest import login, shot
@@ -46,6 +51,8 @@ NOT_PAGES = {
     "/reviewer/routes/{rid}/attachments/{aid}": "a document's bytes",
     "/reviewer/routes/{rid}/attachments.zip": "a ZIP archive",
     "/reviewer/routes/{rid}/pdf": "a PDF",
+    "/expert/routes/{rid}/attachments/{aid}": "a document's bytes",
+    "/expert/routes/{rid}/pdf": "a PDF",
     "/staff/exports/{job_id}/status": "JSON polled by the export page",
     "/staff/exports/{job_id}/download": "a CSV or XLSX file",
     "/staff/charts/funnel.svg": "an SVG image (its text is in the dashboard's table)",
@@ -102,6 +109,10 @@ def _visits() -> list[Visit]:
         Visit(None, "/password/reset", lambda w: "/password/reset?token=abc",
               "password-reset-bad-link", 400),
         Visit(None, "/invitation", lambda w: "/invitation?token=abc", "invitation-bad-link", 400),
+        Visit(None, "/expert", lambda w: "/expert?token=abc", "expert-bad-link", 400),
+        # the expert's e-mailed link: kept in the browser, it leads to the dossier's page
+        Visit(None, "/expert", lambda w: w["expert_link"], "expert-link"),
+        Visit(None, "/expert/routes/{rid}", lambda w: f"/expert/routes/{w['route']}", "expert"),
         Visit("founder", "", lambda w: "/founder/dossiers/nowhere", "error-404"),
         Visit("reviewer", "/reviewer", lambda w: "/reviewer", "reviewer-inbox"),
         Visit("reviewer", "/reviewer/routes/{rid}", lambda w: f"/reviewer/routes/{w['route']}",
@@ -156,6 +167,15 @@ def world(live_server, browser, sessions):
         sent, routes = submit_delivered(client, founder,
                                         full_dossier(name="Lumière Accessible",
                                                      partners=["cepac", "bpmed"]))
+        opinion = client.post(f"/api/v1/routes/{routes['cepac']}/opinions",
+                              headers=api_login(client, ACCOUNTS["reviewer"]),
+                              json={"email": "expert@cabinet.example",
+                                    "question": "La trésorerie tient-elle un an ?",
+                                    "expires_on": (today() + timedelta(days=14)).isoformat()})
+        assert opinion.status_code == 201, opinion.text
+    with sessions() as db:
+        row = db.get(Opinion, uuid.UUID(opinion.json()["id"]))
+        expert_link = f"/expert?token={opinions.link_token(b'e2e-secret', row)}"
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     login(page, live_server, ACCOUNTS["staff"])
@@ -164,7 +184,8 @@ def world(live_server, browser, sessions):
     expect(page).to_have_url(re.compile(r"/staff/exports/[^/]+$"))
     job = page.url.removeprefix(live_server)
     context.close()
-    return {"draft": draft, "sent": sent, "route": routes["cepac"], "job": job}
+    return {"draft": draft, "sent": sent, "route": routes["cepac"], "job": job,
+            "expert_link": expert_link}
 
 
 def serious(results) -> list[str]:

@@ -145,7 +145,8 @@ def test_a_session_ended_in_another_tab_keeps_the_typed_values(live_server, new_
     # another tab of the same browser logs out
     other = page.context.new_page()
     other.goto(live_server + "/founder")
-    other.get_by_role("button", name=re.compile("déconnecter", re.I)).first.click()
+    with other.expect_navigation():  # closing a tab mid-navigation once hung for 40 min
+        other.get_by_role("button", name=re.compile("déconnecter", re.I)).first.click()
     other.close()
     innovation = "Une source laser trois fois plus petite, brevetée en 2025."
     page.locator("#f-project-innovation").fill(innovation)

@@ -99,5 +99,5 @@ def test_money_in_tables_is_french(full_pdf, full_text):
 
 
 def test_stylesheet_and_templates_are_parsed_once():
-    assert pdf_module._stylesheet() is pdf_module._stylesheet()
+    assert pdf_module.stylesheet() is pdf_module.stylesheet()
     assert pdf_module.environment() is pdf_module.environment()

@@ -115,7 +115,7 @@ def test_hostile_dossier_fetches_nothing_outside_assets(http_server, monkeypatch
             return super().fetch(u, headers)
 
     monkeypatch.setattr(fetcher_module, "safe_url_fetcher", Recording())
-    pdf_module._stylesheet.cache_clear()  # parse the CSS through the recorder too
+    pdf_module.stylesheet.cache_clear()  # parse the CSS through the recorder too
     try:
         attachments = [{"kind": _payload(url), "filename": _payload(url), "size": 1,
                         "sha256": _payload(url), "content_type": "x"}]
@@ -124,7 +124,7 @@ def test_hostile_dossier_fetches_nothing_outside_assets(http_server, monkeypatch
             partners={_payload(url): _payload(url)}, content_hash=_payload(url),
         )
     finally:
-        pdf_module._stylesheet.cache_clear()
+        pdf_module.stylesheet.cache_clear()
 
     assert calls, "the stylesheet and the logo go through the fetcher"
     assert all(c.startswith(ASSETS_URL) for c in calls), calls

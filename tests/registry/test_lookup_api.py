@@ -69,14 +69,15 @@ def test_an_unknown_company_is_404_and_an_invalid_number_422_naming_the_field(ap
 
 
 @pytest.mark.parametrize("misbehaviour", [
-    {"delay": 2.0}, {"status": 429, "headers": {"Retry-After": "42"}}, {"status": 502},
+    {"delay": 8.0}, {"status": 429, "headers": {"Retry-After": "42"}}, {"status": 502},
     {"body": b"<html>oops</html>"}])
 def test_an_unavailable_registry_answers_pending_within_the_limit(api, founder, reg,
                                                                   sessions, misbehaviour):
     reg.misbehave(**misbehaviour)
     start = time.monotonic()
     r = api.get(URL.format(SIREN), headers=founder)
-    assert time.monotonic() - start < 1.5
+    # the 0.5 s deadline, far from the registry's 8 s (wide enough for a loaded machine)
+    assert time.monotonic() - start < 5
     assert r.status_code == 202 and r.json()["status"] == "pending"
     assert r.json()["retry_after_s"] > 0
     if "headers" in misbehaviour:

@@ -41,7 +41,7 @@ EMAILS = {"owner": "founder@demo.example", "member": "cofounder-a@access.example
 MARK = {"cepac_question": "Mark-cepac-question", "owner_to_cepac": "Mark-owner-to-cepac",
         "cepac_to_owner": "Mark-cepac-to-owner", "cepac_terms": "Mark-cepac-terms",
         "cepac_note": "Mark-cepac-internal-note", "ampa_to_owner": "Mark-ampa-to-owner",
-        "owner_to_ampa": "Mark-owner-to-ampa"}
+        "owner_to_ampa": "Mark-owner-to-ampa", "cepac_opinion": "Mark-cepac-opinion-question"}
 COMPANY_A, COMPANY_B = "Alphaleak", "Betaleak"
 SECRET = b"test-secret"  # the world's app and store sign with it
 # The world is built on SQLite only: access rules live above the database.
@@ -83,6 +83,7 @@ class World:
     job_id: str
     link_token: str
     invitation_id: str
+    opinion_id: str
     owner_id: str
     actors: dict[str, Actor]
 
@@ -94,6 +95,8 @@ class World:
                 "job_id": self.job_id, "token": self.link_token, "code": "cepac",
                 "section_key": "company", "name": "dossier.css",
                 "invitation_id": self.invitation_id,
+                # cepac's invitation to an expert, revoked: nothing to revoke again
+                "opinion_id": self.opinion_id,
                 # the owner's own account: not a co-founder, so no form takes anyone off
                 "member_id": self.owner_id,
                 # the owner's account again: not a reviewer, so no one to seat on a committee
@@ -182,6 +185,10 @@ def build_world(app, client: TestClient) -> World:
     act("reviewer", "POST", f"/api/v1/routes/{cepac}/events",
         json={"type": "approved", "instrument": "bank_loan", "amount_eur": "100000.00",
               "conditions": MARK["cepac_terms"]})
+    opinion = act("reviewer", "POST", f"/api/v1/routes/{cepac}/opinions", json={
+        "email": "expert@access.example", "question": MARK["cepac_opinion"],
+        "expires_on": (utcnow() + timedelta(days=14)).date().isoformat()})["id"]
+    act("reviewer", "POST", f"/api/v1/routes/{cepac}/opinions/{opinion}/revoke", 200)
     act("withdrawn_reviewer", "POST", f"/api/v1/routes/{ampa}/events", json={"type": "opened"})
     act("withdrawn_reviewer", "POST", f"/api/v1/routes/{ampa}/messages",
         json={"body": MARK["ampa_to_owner"]})
@@ -220,6 +227,7 @@ def build_world(app, client: TestClient) -> World:
                   notification_b=_notification(sessions, ids["other_founder"], route_b, "b"),
                   job_id=_export_job(app, ids["staff"]),
                   link_token=link["url"].rsplit("/", 1)[1], invitation_id=invitation_id,
+                  opinion_id=opinion,
                   owner_id=str(ids["owner"]), actors=actors)
     _forbid(world)
     return world
@@ -229,7 +237,7 @@ def _forbid(w: World) -> None:
     """What each actor's allowed answers must never show."""
     a_ids = {w.dossier_a, *w.routes_a.values(), w.attachment_a, w.notification_a, COMPANY_A}
     b_ids = {w.dossier_b, w.route_b, w.attachment_b, w.notification_b, COMPANY_B}
-    partner_private = {MARK["cepac_note"]}
+    partner_private = {MARK["cepac_note"], MARK["cepac_opinion"]}
     cepac_talk = {MARK["cepac_question"], MARK["owner_to_cepac"], MARK["cepac_to_owner"],
                   MARK["cepac_terms"]}
     ampa_talk = {MARK["ampa_to_owner"], MARK["owner_to_ampa"]}
@@ -242,7 +250,7 @@ def _forbid(w: World) -> None:
         "other_reviewer": partner_private | cepac_talk | ampa_talk
                           | {w.routes_a["cepac"], w.routes_a["ampa"]},
         "withdrawn_reviewer": a_ids | b_ids | partner_private | cepac_talk | ampa_talk,
-        "staff": set(),
+        "staff": {MARK["cepac_opinion"]},  # reads every route, never a partner's opinions
     }
     for name, words in forbid.items():
         w.actors[name].forbidden = words

@@ -183,7 +183,18 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", R + "/messages", ROUTE_READ),
     Row("POST", R + "/messages", api(Action.write_message, 422), {"json": {}}),
     Row("GET", R + "/pdf", DOWNLOAD),
+    # --- API: after a decision (the owner's target route is approved: accepting it keeps
+    # every other row's answer) ------------------------------------------------------------
+    Row("POST", R + "/accept", api(Action.accept_offer, 200)),
+    Row("GET", R + "/disbursements", ROUTE_READ),
+    Row("POST", R + "/disbursements", api(Action.disburse, 422), {"json": {}}),
+    Row("POST", R + "/mediation", api(Action.open_mediation, 422), {"json": {}}),  # no consent
+    Row("GET", D + "/alternatives", DOSSIER_READ),
     Row("GET", R + "/attachments/{attachment_id}/content", DOWNLOAD),
+    Row("POST", R + "/opinions", api(Action.ask_opinion, 422), {"json": {}}),
+    Row("GET", R + "/opinions", api(Action.ask_opinion)),
+    # the world's invitation to an expert is revoked already
+    Row("POST", R + "/opinions/{opinion_id}/revoke", api(Action.ask_opinion, 409)),
     # --- API: a partner's committee (the world's partner: cepac) ------------------------------
     Row("GET", "/api/v1/partners/{code}/committees", api(Action.committees)),
     Row("POST", "/api/v1/partners/{code}/committees", api(Action.committees, 422),
@@ -241,11 +252,14 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", FD + "/edit/{section_key}", founder_form(200)),
     Row("POST", FD + "/edit/{section_key}", founder_form(422)),
     Row("POST", FD + "/autosave/{section_key}", founder_form(422)),
+    Row("POST", FD + "/registry", founder_form(422)),  # no number typed: the registry unasked
     Row("GET", FD + "/attachments", FOUNDER_PAGE),
     Row("POST", FD + "/attachments", founder_form(415, Action.upload_attachment), BAD_FILE),
     Row("POST", FD + "/attachments/{attachment_id}/delete",
         founder_form(409, Action.delete_attachment)),
     Row("GET", FD + "/attachments/{attachment_id}", FOUNDER_PAGE),
+    Row("POST", FD + "/fec", founder_form(422), BAD_FILE),  # not a FEC
+    Row("POST", FD + "/fec/apply", founder_form(422)),  # no year ticked
     Row("GET", FD + "/partners", FOUNDER_PAGE),
     Row("POST", FD + "/partners",  # submitted: back to the status page
         founder_form(303, Action.choose_partners)),
@@ -293,6 +307,15 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", RV + "/attachments/{aid}", REVIEWER_FILES),
     Row("GET", RV + "/attachments.zip", REVIEWER_FILES),
     Row("GET", RV + "/pdf", REVIEWER_FILES),
+    Row("POST", RV + "/opinions", reviewer_form(422, Action.ask_opinion)),
+    Row("POST", RV + "/opinions/{opinion_id}/revoke", reviewer_form(409, Action.ask_opinion)),
+    # --- pages: an invited expert (no account: the e-mailed link, kept in a cookie) -----------
+    Row("GET", "/expert", (400,) * EVERYONE, {"params": {"token": "not-a-token"}}),
+    # nobody here holds an expert's link: 401 before any id is looked at
+    Row("GET", "/expert/routes/{rid}", (401,) * EVERYONE),
+    Row("GET", "/expert/routes/{rid}/pdf", (401,) * EVERYONE),
+    Row("GET", "/expert/routes/{rid}/attachments/{aid}", (401,) * EVERYONE),
+    Row("POST", "/expert/routes/{rid}/opinion", (401,) * EVERYONE, {"data": {"answer": "x"}}),
     # --- pages: staff -----------------------------------------------------------------------
     Row("GET", "/staff", STAFF_PAGE),
     Row("GET", "/staff/charts/funnel.svg", STAFF_PAGE),
@@ -328,7 +351,7 @@ EXEMPT = {
 }
 # Path parameters that name an object someone owns (the others name public things).
 ID_PARAMS = {"dossier_id", "route_id", "rid", "attachment_id", "aid", "notification_id",
-             "job_id", "invitation_id", "member_id", "reviewer_id"}
+             "job_id", "invitation_id", "member_id", "opinion_id", "reviewer_id"}
 
 
 # --- enumeration --------------------------------------------------------------------------

@@ -176,8 +176,9 @@ def test_exports_are_french_deliverables(client, pipeline_data):
     assert header == ["Référence de la demande", "Référence du dossier", "Entreprise", "Filière",
                       "Partenaire", "État", "Instrument", "Montant demandé", "Montant accordé",
                       "Motif du refus", "Déposé le", "Reçu le", "Première action le",
-                      "Décidé le"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N10"
+                      "Décidé le", "Nature", "Montant accepté", "Montant versé",
+                      "Sous condition de"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:R10"
     assert sheet.column_dimensions["C"].width >= 25 and sheet.column_dimensions["H"].width >= 15
     by_company = {}
     for row in sheet.iter_rows(min_row=2):
@@ -195,6 +196,7 @@ def test_exports_are_french_deliverables(client, pipeline_data):
     declined = next(r for rows in by_company.values() for r in rows
                     if r["État"].value == "Refusé")
     assert declined["Motif du refus"].value == "Projet trop précoce"
+    assert declined["Nature"].value == "Demande de financement"
     summary = book["Partenaires"]
     assert [c.value for c in summary[1]][:3] == ["Partenaire", "Reçues", "Ouvertes"]
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref

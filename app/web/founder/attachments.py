@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -29,11 +33,14 @@ from app.web.founder.common import (
 )
 from dossier import access
 from dossier.access import Action
-from dossier.catalogue import N_, _
+from dossier.catalogue import N_, _, _l, ngettext
 from dossier.errors import DomainError, NotFound
+from dossier.formatting import format_date
 from dossier.models import Dossier, DossierStatus, User
 from dossier.services import attachments
 from dossier.services.dossiers import attachment_view
+from dossier.services.partners import list_partners
+from dossier.validity import DATED_BY_YEAR_END, Document, Standing, standings
 from forms.definition import section
 from forms.enums import ENUMS
 from forms.formatting import format_size
@@ -43,22 +50,96 @@ router = APIRouter(include_in_schema=False)
 BASE = "/founder/dossiers/{dossier_id}/attachments"
 
 
+# What "the document's date" means, by kind (the upload form's hint).
+DATE_HINTS = {"kbis": _l("Kbis: the date the extract was issued."),
+              "id_founder": _l("Identity document: its date of issue."),
+              "rib": _l("Bank details: the date printed on them, if any.")}
+YEAR_END_HINT = _l("Annual accounts: the closing date of the financial year.")
+DATE_HINT = _l("The date printed on the document, if any.")
+
+
+def date_hint(kind: str | None, lang: str) -> str:
+    """The upload form's hint for the document's date, for this kind."""
+    if kind in DATED_BY_YEAR_END:
+        return YEAR_END_HINT.get(lang)
+    return DATE_HINTS.get(kind or "", DATE_HINT).get(lang)
+
+
+def _judges(db: SessionDep, meters: list[Any]) -> dict[str, tuple[str, list[str], Any]]:
+    """Chosen partners: code -> (name, kinds required, its own validity months)."""
+    configs = {p.code: p.config for p in list_partners(db=db)}
+    return {m.code: (m.name, m.required_kinds,
+                     configs.get(m.code, {}).get("document_validity_months"))
+            for m in meters if m.requested}
+
+
+def _standing_text(s: Standing, several: bool, lang: str) -> tuple[str, str] | None:
+    names = ", ".join(s.partners)
+    if s.months is None:
+        return None if several else ("none", _("No expiry", lang))
+    if s.ends is None:
+        return ("undated", _("No date given: the partner judges whether it is recent enough.",
+                             lang))
+    if s.valid:
+        day = format_date(s.last_day, lang)
+        text = (_("Valid until {date} for {partners}", lang) if several and names
+                else _("Valid until {date}", lang))
+        return "valid", text.format(date=day, partners=names)
+    day = format_date(s.ends, lang)
+    if names:
+        text = ngettext("Expired since {date} for {partners} (less than {months} month "
+                        "required)", "Expired since {date} for {partners} (less than {months} "
+                        "months required)", s.months, lang)
+    else:
+        text = ngettext("Expired since {date} (less than {months} month required)",
+                        "Expired since {date} (less than {months} months required)",
+                        s.months, lang)
+    return "expired", text.format(date=day, partners=names, months=s.months)
+
+
+def validity_lines(item: Any, judges: Mapping[str, tuple[str, list[str], Any]], today: date,
+                   lang: str) -> list[tuple[str, str]]:
+    """(state, sentence) lines of a document's date and validity for the chosen partners."""
+    doc = Document(item.kind, item.issued_on, item.filename)
+    partners = {name: months for name, kinds, months in judges.values() if doc.kind in kinds}
+    lines: list[tuple[str, str]] = []
+    if doc.issued_on is not None:
+        words = (_("Financial year closed on {date}", lang) if doc.kind in DATED_BY_YEAR_END
+                 else _("Dated {date}", lang))
+        lines.append(("dated", words.format(date=format_date(doc.issued_on, lang))))
+    found = standings(doc, today, partners)
+    for s in found:
+        line = _standing_text(s, len(found) > 1, lang)
+        if line is not None and line not in lines:
+            lines.append(line)
+    return lines
+
+
 def attachments_page(request: Request, db: SessionDep, state: AppState, dossier: Dossier, *,
                      error: str | None = None, notice: str | None = None,
-                     status_code: int = 200, kind: str | None = None) -> Response:
-    """The list of documents, what the chosen partners still need, the upload form."""
+                     status_code: int = 200, kind: str | None = None,
+                     date_error: str | None = None, typed_date: str = "") -> Response:
+    """The list of documents with their validity, what the chosen partners still need, the
+    upload form."""
     lang = page_lang(request)
     meters = partner_meters(db, dossier, lang)
     needed = needed_kinds(meters)
     have = {a.kind for a in dossier.attachments}
-    items = [attachment_view(a) for a in dossier.attachments]
+    judges, today = _judges(db, meters), date.today()
+    # held, but a chosen partner counts it as missing: past its validity
+    stale = {k for m in meters if m.requested for k in m.missing_kinds if k in have}
+    items = [{**attachment_view(a), "validity": validity_lines(a, judges, today, lang),
+              "date_hint": date_hint(a.kind, lang)} for a in dossier.attachments]
     the_section = section("attachments")
+    kinds = [(k, v.get(lang), date_hint(k, lang)) for k, v in ENUMS["attachment_kind"].items()]
     return render(
         request, "founder/attachments.html", status_code=status_code, dossier=dossier,
-        items=items, kinds=[(k, v.get(lang)) for k, v in ENUMS["attachment_kind"].items()],
-        needed=[(k, ENUMS["attachment_kind"][k].get(lang), k in have) for k in needed],
+        items=items, kinds=kinds, today=today.isoformat(), date_error=date_error,
+        typed_date=typed_date, date_hint=date_hint(kind or kinds[0][0], lang),
+        needed=[(k, ENUMS["attachment_kind"][k].get(lang), k in have and k not in stale,
+                 k in stale) for k in needed],
         meters=[m for m in meters if m.requested], progress=progress(db, dossier, lang),
-        steps=steps(dossier, "attachments", lang, needed=needed),
+        steps=steps(dossier, "attachments", lang, meters=meters),
         step_number=[s.key for s in steps(dossier, "attachments", lang)].index(
             "attachments") + 1,
         draft=dossier.status == DossierStatus.draft, submitted=submitted(dossier),
@@ -113,7 +194,6 @@ async def upload(dossier_id: str, request: Request, user: FounderPage, db: Sessi
     Scripts send the CSRF token in the `X-CSRF-Token` header and get JSON; a plain form
     sends it as the `csrf` field and gets the page again.
     """
-    lang = page_lang(request)
     wants_json = "application/json" in request.headers.get("accept", "")
     session = request.cookies.get(SESSION_COOKIE, "")
     header = request.headers.get("x-csrf-token")
@@ -133,13 +213,8 @@ async def upload(dossier_id: str, request: Request, user: FounderPage, db: Sessi
     except (CsrfFailed, NotFound):
         raise
     except DomainError as exc:
-        message = exc.errors[0].message(lang) if exc.errors else exc.message(lang)
-        if wants_json:
-            return JSONResponse({"ok": False, "error": message}, status_code=exc.status)
-        dossier = await run_in_threadpool(_loaded, db, user, dossier_id)
-        return await run_in_threadpool(attachments_page, request, db, state, dossier,
-                                       error=message, status_code=exc.status,
-                                       kind=fields.get("kind"))
+        return await _refused(request, db, state, user, dossier_id, exc, fields,
+                              wants_json=wants_json)
     replaced = fields.get("replace")
     if replaced:
         try:
@@ -152,6 +227,26 @@ async def upload(dossier_id: str, request: Request, user: FounderPage, db: Sessi
     if wants_json:
         return JSONResponse({"ok": True, "attachment": item, "next": target}, status_code=201)
     return RedirectResponse(target, status_code=303)
+
+
+async def _refused(request: Request, db: SessionDep, state: AppState, user: User,
+                   dossier_id: str, exc: DomainError, fields: Mapping[str, str], *,
+                   wants_json: bool) -> Response:
+    """A refused upload: the reason (naming the date field when it is the date), nothing kept."""
+    lang = page_lang(request)
+    message = exc.errors[0].message(lang) if exc.errors else exc.message(lang)
+    on_date = bool(exc.errors) and exc.errors[0].loc == "issued_on"
+    if on_date:
+        message = f"{_('Document date', lang)}{_(':', lang)} {message}"
+    if wants_json:
+        return JSONResponse({"ok": False, "error": message,
+                             "field": "issued_on" if on_date else None}, status_code=exc.status)
+    dossier = await run_in_threadpool(_loaded, db, user, dossier_id)
+    return await run_in_threadpool(
+        attachments_page, request, db, state, dossier, error=message, status_code=exc.status,
+        kind=fields.get("kind"),
+        date_error=message if on_date and not fields.get("replace") else None,
+        typed_date=fields.get("issued_on", "")[:10] if on_date else "")
 
 
 @router.post(BASE + "/{attachment_id}/delete", dependencies=[Csrf])

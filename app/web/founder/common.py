@@ -98,17 +98,19 @@ def progress(db: DbSession, dossier: Dossier, lang: str = "fr") -> dict[str, Any
 
 
 def steps(dossier: Dossier, current: str, lang: str, *,
-          needed: list[str] | None = None) -> list[Step]:
+          meters: list[PartnerMeter] | None = None) -> list[Step]:
     """The wizard's steps from the form definition, in order, then the partners step.
 
-    The attachments step counts the kinds the chosen partners require (`needed`).
+    The attachments step counts the kinds the chosen partners require and hold as given (an
+    expired document is missing, as the partners' meters say).
     """
     done = content_cache.validated(dossier.content)[1]["sections"]
-    have = {a.kind for a in dossier.attachments}
+    needed = needed_kinds(meters or [])
+    missing = {k for m in meters or [] if m.requested for k in m.missing_kinds}
     out = []
     for s in SECTIONS:
         if s.uploaded:
-            filled, required = len(have & set(needed or [])), len(needed or [])
+            filled, required = len(set(needed) - missing), len(needed)
         else:
             counts = done.get(s.key, {"filled": 0, "required": 0})
             filled, required = counts["filled"], counts["required"]

@@ -9,6 +9,7 @@ from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderPage
 from app.web.common.templating import render
 from app.web.founder import attachments as founder_attachments
+from app.web.founder import fec as founder_fec
 from app.web.founder import partners as founder_partners
 from app.web.founder import privacy as founder_privacy
 from app.web.founder import status as founder_status
@@ -47,6 +48,6 @@ def new_dossier(user: FounderPage, db: SessionDep) -> Response:
     return RedirectResponse(dossier_url(dossier, "/edit/company"), status_code=303)
 
 
-for _module in (founder_wizard, founder_attachments, founder_partners, founder_status,
-                founder_privacy):
+for _module in (founder_wizard, founder_attachments, founder_fec, founder_partners,
+                founder_status, founder_privacy):
     router.include_router(_module.router)

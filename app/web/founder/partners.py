@@ -17,7 +17,6 @@ from app.web.founder.common import (
     PartnerMeter,
     dossier_url,
     edit_url,
-    needed_kinds,
     partner_meters,
     progress,
     steps,
@@ -188,7 +187,7 @@ def partners_page(request: Request, db: SessionDep, dossier: Dossier, *,
     choice = choice or _stored_choice(dossier.content, lang)
     if add and add not in routes and add not in choice.chosen:
         choice.chosen.append(add)
-    all_steps = steps(dossier, "partners", lang, needed=needed_kinds(meters))
+    all_steps = steps(dossier, "partners", lang, meters=meters)
     return render(
         request, "founder/partners.html", status_code=status_code, dossier=dossier,
         meters=meters, routes=routes, choice=choice, problems=problems or Problems(),

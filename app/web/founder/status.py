@@ -20,18 +20,18 @@ from app.web.common.templating import page_lang, render
 from app.web.founder import partners as founder_partners
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
-from dossier.access import Action
+from dossier.access import EXPERT, Action
 from dossier.catalogue import _
 from dossier.errors import DomainError, NotFound
 from dossier.labels import label
 from dossier.models import Dossier, Route
 from dossier.routing.machine import OPEN_STATES, State, transition_for
-from dossier.services import committees, dossiers, notifications, routes, thread
+from dossier.services import committees, dossiers, notifications, outdated, routes, thread
 from dossier.services.access import access_summary
 from dossier.services.committees import CommitteeDate
 from dossier.services.dossiers import attachment_view
 from dossier.services.partners import partner_names
-from dossier.services.plan import tracked_plan
+from dossier.services.plan import dossier_plan
 from dossier.services.submission import routes_of
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL, ForbiddenURL, asset_path
@@ -91,7 +91,7 @@ def _terms(payload: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def _timeline(events: list[Any], lang: str) -> list[TimelineItem]:
+def _timeline(events: list[Any], lang: str, partner: str) -> list[TimelineItem]:
     items = []
     for e in events:
         if e.type == "message":
@@ -105,6 +105,8 @@ def _timeline(events: list[Any], lang: str) -> list[TimelineItem]:
                 lines.append(label("request_kind", kind, lang, "founder"))
             if payload.get("message"):
                 lines.append(payload["message"])
+            if payload.get("document"):  # the document to replace, and why
+                lines.append(outdated.describe(payload["document"], partner, lang))
         elif e.type in ("approved", "declined"):
             colon = _(":", lang)
             lines = [f"{name}{colon} {value}" for name, value in _terms(payload, lang)]
@@ -118,7 +120,8 @@ def _timeline(events: list[Any], lang: str) -> list[TimelineItem]:
 def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, str],
                 lang: str) -> RouteView:
     history = routes.events(db=db, route=route)
-    timeline = _timeline(history, lang)
+    partner = names.get(route.partner_code, route.partner_code)
+    timeline = _timeline(history, lang, partner)
     open_request = None
     if route.state == State.info_requested:
         open_request = next((i for i in reversed(timeline) if i.kind == "info_requested"), None)
@@ -130,6 +133,7 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
         "request_kind": label("request_kind", m.request_kind, lang, "founder")
         if m.request_kind else "",
         "files": [files.get(str(a), str(a)) for a in m.attachment_ids or []],
+        "document": outdated.describe(m.document, partner, lang),
     } for m in thread.conversation(db=db, route=route)]
     due = (notifications.answer_due(open_request.when, notifications.current_policy())
            if open_request else None)
@@ -166,7 +170,8 @@ def _access(db: Any, dossier: Dossier, names: dict[str, str],
     readings there are in all."""
     total, groups = access_summary(db=db, dossier=dossier, limit=ACCESS_GROUPED)
     return total, [AccessLine(
-        when=g.last, first=g.first, count=g.count, who=g.email,
+        when=g.last, first=g.first, count=g.count, who=_reader(g.email, g.role, g.partner_code,
+                                                               names, lang),
         partner=names.get(g.partner_code, g.partner_code) if g.partner_code
         else _("Dossier unique team", lang),
         what=pick("fo.access_kind.", g.kind, lang).format(name=g.object_name or ""),
@@ -174,8 +179,17 @@ def _access(db: Any, dossier: Dossier, names: dict[str, str],
         via=pick("fo.access_via.", g.via, lang)) for g in groups]
 
 
-def _plan(dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
-    return tracked_plan(content_cache.model(dossier.content), route_rows)
+def _reader(email: str, role: str, partner: str | None, names: dict[str, str],
+            lang: str) -> str:
+    """Who read: the address, or for an expert a partner invited, that it was one."""
+    if role != EXPERT:
+        return email
+    return fill(_("Expert invited by {partner} ({email})", lang), lang,
+                partner=names.get(partner or "", partner or ""), email=email)
+
+
+def _plan(db: SessionDep, dossier: Dossier, route_rows: list[Route]) -> dict[str, Any]:
+    return dossier_plan(db=db, content=content_cache.model(dossier.content), routes=route_rows)
 
 
 def _coverage(plan: dict[str, Any]) -> int:
@@ -198,7 +212,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
                         key=lambda r: names.get(r.partner_code, r.partner_code))
     views = [_route_view(db, r, names, files, lang) for r in route_rows]
     version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
-    plan = _plan(dossier, route_rows)
+    plan = _plan(db, dossier, route_rows)
     access_total, access = _access(db, dossier, names, lang)
     return render(
         request, "founder/status.html", status_code=status_code, dossier=dossier,

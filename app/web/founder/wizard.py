@@ -13,10 +13,10 @@ from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderPage, OwnDossierPage, PostedForm
 from app.web.common.formdata import Parsed, dom_id, form_values, list_fields, merge, parse_section
 from app.web.common.templating import page_lang, render
+from app.web.founder import registry as registry_lookup
 from app.web.founder.common import (
     dossier_url,
     edit_url,
-    needed_kinds,
     partner_meters,
     progress,
     section_of,
@@ -35,6 +35,7 @@ from forms.definition import SECTIONS
 from forms.model import Section
 
 router = APIRouter(include_in_schema=False)
+router.include_router(registry_lookup.router)  # the company step's registry look-up
 
 
 @dataclass
@@ -69,7 +70,7 @@ def wizard_page(request: Request, db: SessionDep, dossier: Dossier, section: Sec
     form = section_form(section, values, rows, errors, lang, partners,
                         section_href=lambda key: edit_url(dossier, key))
     prev_key, next_key = _neighbours(section)
-    all_steps = steps(dossier, section.key, lang, needed=needed_kinds(meters))
+    all_steps = steps(dossier, section.key, lang, meters=meters)
     done = progress(db, dossier, lang)
     return render(
         request, "founder/wizard.html", status_code=status_code, dossier=dossier,
@@ -85,7 +86,9 @@ def wizard_page(request: Request, db: SessionDep, dossier: Dossier, section: Sec
         action=dossier_url(dossier, f"/edit/{section.key}"),
         autosave=dossier_url(dossier, f"/autosave/{section.key}"),
         intro=section.intro.get(lang) if section.intro else None,
-        title=section.title.get(lang))
+        title=section.title.get(lang),
+        registry=registry_lookup.status_box(db, dossier, lang)
+        if section.key == "company" else None)
 
 
 def section_warnings(done: dict[str, Any], section: Section, lang: str,
@@ -257,7 +260,7 @@ def autosave(dossier: OwnDossierPage, section_key: str, request: Request, user: 
         "warnings": [{"label": label, "message": message, "href": href}
                      for label, message, href in section_warnings(done, section, lang, dossier)],
         "steps": {s.key: {"filled": s.filled, "required": s.required, "text": s.text}
-                  for s in steps(dossier, section.key, lang, needed=needed_kinds(meters))},
+                  for s in steps(dossier, section.key, lang, meters=meters)},
         "sections": done["sections"], "percent": done["percent"], "ready": done["ready"],
         "percent_text": _("Dossier {percent}% complete", lang).format(percent=done["percent"]),
         "saved_at": dossier.updated_at.isoformat(),

@@ -60,12 +60,13 @@ def start_review(route: ReviewerRoute(Action.review), request: Request, user: Re
 @router.post("/reviewer/routes/{rid}/info-request", dependencies=[Csrf])
 def info_request(route: ReviewerRoute(Action.ask_info), request: Request, user: ReviewerPage,
                  db: SessionDep,
-                 request_kind: Short = "", message: Long = ""):
-    """A typed request for information to the founder."""
-    values = {"request_kind": request_kind, "message": message}
-    failed = _event(request, db, route, user, "info",
-                    {"type": "info_requested", "request_kind": request_kind, "message": message},
-                    values)
+                 request_kind: Short = "", message: Long = "", attachment_id: Short = ""):
+    """A typed request for information to the founder, naming a document to replace if any."""
+    values = {"request_kind": request_kind, "message": message, "attachment_id": attachment_id}
+    body = {"type": "info_requested", "request_kind": request_kind, "message": message}
+    if attachment_id:
+        body["attachment_id"] = attachment_id
+    failed = _event(request, db, route, user, "info", body, values)
     return failed or _done(route, "info_requested")
 
 

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from app.deps import SessionDep, StateDep
+from app.route_pdf import route_pdf as route_pdf_response
+from app.route_pdf import slug
 from app.web.common.deps import ReviewerPage, ReviewerRoute
 from app.zipstream import zip_stream
 from dossier.access import Action
-from dossier.errors import NotFound
 from dossier.filenames import sanitize_filename
-from dossier.services import attachments, inbox
+from dossier.services import attachments
 from dossier.services.access import AccessKind, record_access
 from storage.headers import content_disposition
-from workflows.documents import ensure_version_pdf
 
 router = APIRouter(include_in_schema=False)
 Received = ReviewerRoute(Action.download)
-
-
-def _slug(value: str | None) -> str:
-    text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "dossier"
 
 
 @router.get("/reviewer/routes/{rid}/attachments/{aid}")
@@ -48,7 +40,7 @@ def attachments_zip(route: Received, user: ReviewerPage, db: SessionDep, state: 
     # Numbered names: unique even when two files share a name, listed in the dossier's order.
     entries = [(f"{n:02d}-{sanitize_filename(item.filename)}", item.storage_key, item.created_at)
                for n, item in enumerate(files, 1)]
-    filename = f"pieces-{_slug(route.dossier.company_name)}-v{route.delivered_version}.zip"
+    filename = f"pieces-{slug(route.dossier.company_name)}-v{route.delivered_version}.zip"
     record_access(db=db, route=route, user=user, kind=AccessKind.attachments_zip, via="web",
                   name=filename)
     return StreamingResponse(zip_stream(state.store, entries), media_type="application/zip",
@@ -58,15 +50,5 @@ def attachments_zip(route: Received, user: ReviewerPage, db: SessionDep, state: 
 
 @router.get("/reviewer/routes/{rid}/pdf")
 def route_pdf(route: Received, user: ReviewerPage, db: SessionDep, state: StateDep):
-    """The PDF of the version this partner has (rendered once per version)."""
-    version = inbox.delivered_version(db=db, route=route)
-    if version is None:
-        raise NotFound("route_not_found")
-    pdf = ensure_version_pdf(state.runtime, version.id)
-    filename = f"dossier-{_slug(route.dossier.company_name)}-v{version.number}.pdf"
-    # Logged after rendering: on SQLite this write holds the lock the render's own session needs.
-    record_access(db=db, route=route, user=user, kind=AccessKind.pdf, via="web",
-                  version=version.number, name=filename)
-    return StreamingResponse(state.store.open(pdf.storage_key), media_type="application/pdf",
-                             headers={"Content-Disposition": content_disposition(filename),
-                                      "Cache-Control": "private, no-store"})
+    """The PDF this partner has for the route (app.route_pdf)."""
+    return route_pdf_response(db=db, state=state, route=route, user=user, via="web")

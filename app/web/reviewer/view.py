@@ -20,7 +20,7 @@ from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEven
 from dossier.routing.machine import DECIDED_STATES, Actor, State, permits
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
-from dossier.services import attachments, inbox, notes, routes
+from dossier.services import attachments, inbox, notes, opinions, outdated, registry, routes
 from dossier.services import thread as thread_service
 from dossier.services.partners import partner_names
 from dossier.sla import late, sla_days
@@ -83,12 +83,13 @@ def change_rows(changes: dict[str, Any] | None, lang: str,
             for c in changes["fields"]]
 
 
-def _event_detail(row: RouteEvent, lang: str) -> list[str]:
+def _event_detail(row: RouteEvent, lang: str, partner_name: str) -> list[str]:
     p = row.payload or {}
     lines: list[str] = []
     if row.type == "info_requested":
         lines.append(label("request_kind", p.get("request_kind", ""), lang, "reviewer"))
         lines.append(p.get("message") or "")
+        lines.append(outdated.describe(p.get("document"), partner_name, lang))
     elif row.type == "declined":
         lines.append(label("decline_reason", p.get("reason", ""), lang, "reviewer"))
         if p.get("comment"):
@@ -142,7 +143,7 @@ def timeline(rows: list[RouteEvent], lang: str, people: dict, partner_name: str
             _("Founder", lang) if row.actor_role == "founder" else _("Platform", lang))
         out.append({"type": row.type, "at": row.created_at, "actor": actor,
                     "label": pick("rv_ev_", row.type, lang).format(version=version),
-                    "detail": _event_detail(row, lang)})
+                    "detail": _event_detail(row, lang, partner_name)})
     return out
 
 
@@ -235,10 +236,11 @@ def dossier_part(db: DbSession, route: Route, version: DossierVersion | None, la
     files = list(version.attachments) if version else []
     changes = inbox.changes(db=db, route=route, baseline=baseline)
     shared = {str(a["id"]) for a in files}
+    record = registry.record_for(db, content.get("company") or {}) if version else None
     return DossierPart(
         version=version,
         cover=_cover(version, lang, names),
-        sections=[s for s in sections_view(content, files, lang, names)
+        sections=[s for s in sections_view(content, files, lang, names, record)
                   if s.key != "attachments"],
         files=files, shared=shared,
         new_files=shared - inbox.version_file_ids(
@@ -332,5 +334,7 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
                       done=done, decision=decision)
     return render(request, "reviewer/route.html", status_code=status,
                   decision_terms=lambda p: decision_terms(p, lang),
+                  document_line=lambda d: outdated.describe(d, page.partner_name, lang),
+                  expert_opinions=opinions.panel(db=db, route=route, user=user),
                   # `?propose=1`: the form proposing to the committee, where it is optional
                   propose=request.query_params.get("propose") == "1", **page.context())

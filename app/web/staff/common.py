@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from babel.numbers import format_decimal
@@ -20,6 +21,12 @@ CatalogueUser = Annotated[User, page_area(Action.partner_catalogue)]
 def number(value: int | None, lang: str) -> str:
     """A count with thousands separators."""
     return "—" if value is None else format_decimal(value, "#,##0", locale=babel_locale(lang))
+
+
+def ratio(value: str | None, lang: str) -> str:
+    """A leverage ratio, `×7,50`, or a dash when there is none."""
+    return "—" if not value else "×" + format_decimal(Decimal(value), "#,##0.00",
+                                                       locale=babel_locale(lang))
 
 
 def days(value: float | None, lang: str) -> str:

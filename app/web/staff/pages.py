@@ -17,7 +17,7 @@ from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
 from app.web.staff import exports as staff_exports
 from app.web.staff import partners as staff_partners
-from app.web.staff.common import StaffUser, days, number
+from app.web.staff.common import StaffUser, days, number, ratio
 from dossier.catalogue import _, ngettext, pgettext
 from dossier.db import DbSession
 from dossier.formatting import PARIS
@@ -73,9 +73,10 @@ def _dashboard(state: AppState, db: DbSession, lang: str) -> dict[str, Any]:
     counted = ("routed", "opened", "in_review", "info_requested", "approved", "declined",
                "sla_breaches")
     totals = {k: sum(line[k] for line in lines) for k in counted}
-    for key in ("requested_eur", "approved_eur"):
+    for key in ("requested_eur", "approved_eur", "accepted_eur", "disbursed_eur"):
         totals[key] = str(sum((Decimal(line[key]) for line in lines), Decimal("0.00")))
     totals["coverage"] = _coverage(totals["requested_eur"], totals["approved_eur"])
+    totals["leverage"] = None  # a ratio per partner: summing them means nothing
     stuck = [{**row, "name": names.get(row["partner"], row["partner"]),
               "sla_days": sla.get(row["partner"])} for row in data["stuck"]]
     funnel = funnel_counts(data)
@@ -120,7 +121,7 @@ def dashboard(request: Request, user: StaffUser, db: SessionDep, state: StateDep
     lang = page_lang(request)
     return render(request, "staff/dashboard.html", section="dashboard",
                   number=lambda v: number(v, lang), days=lambda v: days(v, lang),
-                  **_dashboard(state, db, lang))
+                  ratio=lambda v: ratio(v, lang), **_dashboard(state, db, lang))
 
 
 @router.get("/staff/charts/funnel.svg")

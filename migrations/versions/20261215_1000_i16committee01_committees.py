@@ -1,7 +1,7 @@
 """committees: members among reviewers, sessions with their agenda, invitations by e-mail
 
 Revision ID: i16committee01
-Revises: validity0001
+Revises: i16opinions01
 Create Date: 2026-12-15 09:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dossier.db import UTCDateTime
 
 revision: str = 'i16committee01'
-down_revision: str | None = 'validity0001'
+down_revision: str | None = 'i16opinions01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
