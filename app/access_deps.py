@@ -16,7 +16,7 @@ from fastapi import Depends
 from app.deps import CurrentUser, SessionDep
 from dossier import access
 from dossier.access import Action
-from dossier.models import Dossier, Route
+from dossier.models import Dossier, Partner, Route
 
 
 def loader(load: Any, action: Action, param: str, user: Any) -> Any:
@@ -40,6 +40,10 @@ def route_loader(db: Any, object_id: str, *, user: Any, action: Action) -> Route
     return access.load_route(db=db, route_id=object_id, user=user, action=action)
 
 
+def partner_loader(db: Any, object_id: str, *, user: Any, action: Action) -> Partner:
+    return access.load_partner(db=db, code=object_id, user=user, action=action)
+
+
 def DossierFor(action: Action, user: Any = CurrentUser) -> Any:
     """The `{dossier_id}` dossier, if `user` (the API's bearer by default) may do `action`."""
     return Annotated[Dossier, loader(dossier_loader, action, "dossier_id", user)]
@@ -48,6 +52,11 @@ def DossierFor(action: Action, user: Any = CurrentUser) -> Any:
 def RouteFor(action: Action, user: Any = CurrentUser, param: str = "route_id") -> Any:
     """The `{route_id}` (or `param`) route, if `user` may do `action` to it."""
     return Annotated[Route, loader(route_loader, action, param, user)]
+
+
+def PartnerFor(action: Action, user: Any = CurrentUser) -> Any:
+    """The `{code}` partner, if `user` may do `action` on it (staff, or its own reviewers)."""
+    return Annotated[Partner, loader(partner_loader, action, "code", user)]
 
 
 ReadableDossier = DossierFor(Action.read_dossier)

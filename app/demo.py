@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from banks.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from banks.submission import BankEligibility
 from dossier.db import transaction, utcnow
-from dossier.formatting import paris
-from dossier.models import Delivery, Dossier, Role, Route, User
+from dossier.formatting import PARIS, paris
+from dossier.models import Delivery, Dossier, Partner, Role, Route, User
 from dossier.services import (
     attachments,
+    committees,
     delivery,
     dossiers,
     objects,
@@ -38,6 +40,7 @@ class DemoAccount:
     email: str
     role: str
     partner: str | None
+    committee: bool = False  # sits on the partner's committee
 
 
 def seed_catalogue(*, db: Session, path: Path = DEFAULT_CATALOGUE,
@@ -50,11 +53,13 @@ def seed_catalogue(*, db: Session, path: Path = DEFAULT_CATALOGUE,
 
 
 def demo_accounts(*, db: Session) -> list[DemoAccount]:
-    """The founder, the staff member and one reviewer per partner."""
+    """The founder, the staff member, and per partner a reviewer and a committee member."""
     accounts = [DemoAccount(f"founder@{DEMO_DOMAIN}", Role.founder, None),
                 DemoAccount(f"staff@{DEMO_DOMAIN}", Role.staff, None)]
-    accounts += [DemoAccount(f"{p.code}@{DEMO_DOMAIN}", Role.reviewer, p.code)
-                 for p in partners.list_partners(db=db)]
+    for p in partners.list_partners(db=db):
+        accounts += [DemoAccount(f"{p.code}@{DEMO_DOMAIN}", Role.reviewer, p.code),
+                     DemoAccount(f"{p.code}-comite@{DEMO_DOMAIN}", Role.reviewer, p.code,
+                                 committee=True)]
     return accounts
 
 
@@ -69,10 +74,11 @@ def seed_demo(*, db: Session, password: str) -> list[DemoAccount]:
     for account in accounts:
         existing = users.get_by_email(db=db, email=account.email)
         if existing is None:
-            users.create_user(db=db, email=account.email, password=password, role=account.role,
-                              partner_code=account.partner)
+            existing = users.create_user(db=db, email=account.email, password=password,
+                                         role=account.role, partner_code=account.partner)
         else:
             users.set_password(db=db, user=existing, password=password)
+        existing.committee = account.committee
     return accounts
 
 
@@ -121,8 +127,15 @@ SAMPLES = (
         "bpmed": ({"type": "in_review"},)}),
     Sample("Vieux-Port Mobilité", "86789123", ("bpmed", "mi-honor-loan"), {
         "bpmed": ({"type": "declined", "reason": "too_early",
-                   "comment": "Revenez vers nous après 12 mois de chiffre d'affaires."},)}),
+                   "comment": "Revenez vers nous après 12 mois de chiffre d'affaires."},),
+        "mi-honor-loan": ({"type": "in_review"},
+                          {"type": "recommended", "recommendation": "approve",
+                           "instrument": "honor_loan", "amount_eur": "50000.00",
+                           "duration_months": 60, "committee_date": "soon",
+                           "comment": "Équipe complète, premiers clients signés."},
+                          {"type": "session", "at": time(14, 30)})}),
 )
+COMMITTEE_IN_DAYS = 21  # a sample's committee ("soon"): three weeks after the seed
 
 
 def _luhn_key(digits: str) -> str:
@@ -231,6 +244,7 @@ def _attach(sessions: sessionmaker[Session], store: ObjectStore, dossier_id: Any
 def _play(db: Session, route: Route, founder: User, steps: tuple[dict[str, Any], ...]) -> None:
     """The partner's reviewer (and the founder's answer) acting on the route, in order."""
     reviewer = users.get_by_email(db=db, email=f"{route.partner_code}@{DEMO_DOMAIN}")
+    day = paris(utcnow()).date() + timedelta(days=COMMITTEE_IN_DAYS)
     for step in steps:
         if step["type"] == "answer":
             routes.post_message(db=db, route=route, user=founder, body={"body": step["body"]})
@@ -242,5 +256,12 @@ def _play(db: Session, route: Route, founder: User, steps: tuple[dict[str, Any],
                             body={**tranche, "date": paris(utcnow()).date().isoformat()})
         elif step["type"] == "opened":
             routes.open_route(db=db, route=route, user=reviewer, via="web")
+        elif step["type"] == "session":  # the partner plans its committee's session
+            at = datetime.combine(day, step["at"], PARIS)
+            committees.plan(db=db, partner=db.get(Partner, route.partner_code), user=reviewer,
+                            body={"date": at.isoformat(), "route_ids": [str(route.id)]})
         else:
-            routes.reviewer_event(db=db, route=route, user=reviewer, body=dict(step))
+            body = dict(step)
+            if body.get("committee_date") == "soon":
+                body["committee_date"] = day.isoformat()
+            routes.reviewer_event(db=db, route=route, user=reviewer, body=body)

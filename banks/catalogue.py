@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -84,6 +85,17 @@ class EligibilityRules(BaseModel):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
+class CommitteeRule(BaseModel):
+    """Whether the partner decides in committee, above which amount (requested or decided):
+    above it, its reviewers recommend and a committee member decides."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    required: bool = False
+    above_eur: NonNegativeMoney = Field(default=Decimal("0.00"),
+                                        description="Euros; the committee decides above")
+
+
 class PartnerSpec(BaseModel):
     """One catalogue entry."""
 
@@ -100,6 +112,7 @@ class PartnerSpec(BaseModel):
     sla_days: int = Field(ge=1, le=365)
     eligibility: EligibilityRules = Field(default_factory=EligibilityRules)
     delivery: Delivery = Field(default_factory=Delivery)
+    committee: CommitteeRule | None = None
     description: str = ""
 
     @classmethod

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dossier.errors import Forbidden, NotFound, Unauthorized
-from dossier.models import Dossier, Role, Route, User
+from dossier.models import Dossier, Partner, Role, Route, User
 from dossier.routing.machine import VISIBLE_TO_PARTNER, State
 from dossier.services.ids import parse_id
 
@@ -42,6 +42,8 @@ class Action(StrEnum):
     write_note = "write_note"  # internal notes and assignment, within the partner
     ask_opinion = "ask_opinion"  # invite an outside expert, read and revoke the partner's asks
     give_opinion = "give_opinion"  # the invited expert answers (its one route, until its date)
+    # one partner
+    committees = "committees"  # its committee: the sessions, planning one, who sits on it
     # the people of a dossier
     manage_members = "manage_members"  # invite a co-founder, remove one, hand the dossier over
     leave_dossier = "leave_dossier"  # a co-founder stops working on a dossier
@@ -65,7 +67,7 @@ class Relation(StrEnum):
     owner = "owner"  # the founder who owns the dossier
     member = "member"  # a co-founder the owner invited: reads, edits, uploads, answers
     founder = "founder"  # another founder
-    partner_reviewer = "partner_reviewer"  # a reviewer of the route's partner
+    partner_reviewer = "partner_reviewer"  # a reviewer of the route's (or the) partner
     reviewer = "reviewer"  # a reviewer of another partner
     staff = "staff"
     expert = "expert"  # an expert a reviewer invited, to the one route of the invitation
@@ -130,6 +132,7 @@ POLICY: dict[Action, tuple[Rule, ...]] = {
     # Opinions are the partner's own, as its notes are: never the founder's nor staff's.
     Action.ask_opinion: _REVIEWER_OWN,
     Action.give_opinion: (L, F, F, F, F, F, F, V),
+    Action.committees: (L, F, F, F, A, H, A, F),
     Action.manage_members: _OWNER_ONLY,
     Action.leave_dossier: (L, F, A, H, F, F, F, F),
     Action.create_dossier: _FOUNDERS,
@@ -148,12 +151,13 @@ ROUTE_ACTIONS = frozenset({Action.read_route, Action.download, Action.open_route
                            Action.accept_offer, Action.disburse, Action.open_mediation,
                            Action.write_message, Action.write_note, Action.ask_opinion,
                            Action.give_opinion})
+PARTNER_ACTIONS = frozenset({Action.committees})
 Caller = User | Expert | None
 
 
 def relation(user: Caller, *, dossier: Dossier | None = None,
-             route: Route | None = None) -> Relation:
-    """Who `user` is to the route or the dossier."""
+             route: Route | None = None, partner: str | None = None) -> Relation:
+    """Who `user` is to the route, the dossier or the partner (a code)."""
     if user is None:
         return Relation.anonymous
     if isinstance(user, Expert):
@@ -164,8 +168,8 @@ def relation(user: Caller, *, dossier: Dossier | None = None,
         return Relation.staff
     if user.role == Role.founder:
         return _founder_relation(user, dossier or (route.dossier if route is not None else None))
-    if user.role == Role.reviewer and route is not None \
-            and route.partner_code == user.partner_code:
+    target = route.partner_code if route is not None else partner
+    if user.role == Role.reviewer and target is not None and target == user.partner_code:
         return Relation.partner_reviewer
     return Relation.reviewer  # reviewers reach a dossier through their routes only
 
@@ -204,32 +208,32 @@ def role_answer(user: Caller, action: Action) -> Rule | None:
 
 
 def decide(user: Caller, action: Action, *, dossier: Dossier | None = None,
-           route: Route | None = None) -> Rule:
+           route: Route | None = None, partner: str | None = None) -> Rule:
     """May `user` do `action` to this object? Without an object: in this area, or (for an
     object action) whether the role alone already refuses."""
-    if dossier is None and route is None:
+    if dossier is None and route is None and partner is None:
         return role_answer(user, action) or Rule.allow
-    who = relation(user, dossier=dossier, route=route)
+    who = relation(user, dossier=dossier, route=route, partner=partner)
     return rule(action, who, route.state if route is not None else None)
 
 
 def allows(user: Caller, action: Action, *, dossier: Dossier | None = None,
-           route: Route | None = None) -> bool:
+           route: Route | None = None, partner: str | None = None) -> bool:
     """Whether the table lets `user` do `action`."""
-    return decide(user, action, dossier=dossier, route=route) == Rule.allow
+    return decide(user, action, dossier=dossier, route=route, partner=partner) == Rule.allow
 
 
 def require(user: Caller, action: Action, *, dossier: Dossier | None = None,
-            route: Route | None = None) -> None:
+            route: Route | None = None, partner: str | None = None) -> None:
     """Raise the refusal the table gives: 401, 403 or a 404 naming the object."""
-    answer = decide(user, action, dossier=dossier, route=route)
+    answer = decide(user, action, dossier=dossier, route=route, partner=partner)
     if answer == Rule.login:
         raise Unauthorized("not_authenticated")
     if answer == Rule.forbidden:
         raise Forbidden("role_forbidden", {"role": user.role if user else None})
     if answer == Rule.hidden:
-        raise NotFound("route_not_found" if route is not None or action in ROUTE_ACTIONS
-                       else "dossier_not_found")
+        raise NotFound("partner_not_found" if partner is not None else "route_not_found"
+                       if route is not None or action in ROUTE_ACTIONS else "dossier_not_found")
 
 
 def load_dossier(*, db: Session, dossier_id: uuid.UUID | str, user: User,
@@ -242,6 +246,17 @@ def load_route(*, db: Session, route_id: uuid.UUID | str, user: User | Expert,
                action: Action) -> Route:
     """The route once the table allows `action`; NotFound for what the caller may not see."""
     return _load(db, Route, route_id, user, action)
+
+
+def load_partner(*, db: Session, code: str, user: User, action: Action) -> Partner:
+    """The partner once the table allows `action` on it; NotFound for an unknown one, as for
+    another partner's (a reviewer of another partner)."""
+    require(user, action)
+    partner = db.get(Partner, code) if isinstance(code, str) and len(code) <= 40 else None
+    if partner is None or not partner.active:
+        raise NotFound("partner_not_found")
+    require(user, action, partner=partner.code)
+    return partner
 
 
 def _load(db: Session, model: type[Any], object_id: uuid.UUID | str, user: User | Expert,

@@ -90,6 +90,17 @@ def format_datetime(value: datetime | str, lang: str = "fr") -> str:
     return _babel_datetime(moment, pattern, tzinfo=PARIS, locale=babel_locale(lang))
 
 
+def format_appointment(value: datetime | str, lang: str = "fr") -> str:
+    """A meeting's day and time on the Paris clock, as an invitation says it:
+    `12 janvier 2027 à 14 h 30` (fr, `14 h` on the hour), `12 January 2027 at 14:30` (en)."""
+    moment = paris(datetime.fromisoformat(value) if isinstance(value, str) else value)
+    if lang == "en":
+        pattern = "d MMMM y 'at' HH:mm"
+    else:
+        pattern = "d MMMM y 'à' H 'h'" + (" mm" if moment.minute else "")
+    return _babel_datetime(moment, pattern, tzinfo=PARIS, locale=babel_locale(lang))
+
+
 def format_number(value: Decimal | int | str, lang: str = "fr", decimals: int = 2) -> str:
     """A number as typed back into a form field, without unit: `300 000,00` (fr)."""
     number = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

@@ -6,7 +6,11 @@ from __future__ import annotations
 from dossier.decisions import CONDITION_LABELS
 from dossier.opinions import OPINION_STATUS_LABELS
 from dossier.routing.machine import ROUTE_KIND_LABELS, STATE_LABELS
-from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
+from dossier.routing.payloads import (
+    DECLINE_REASON_LABELS,
+    RECOMMENDATION_LABELS,
+    REQUEST_KIND_LABELS,
+)
 from dossier.schema.enums import (
     ATTACHMENT_KIND_LABELS,
     COMPANY_LABEL_LABELS,
@@ -24,6 +28,7 @@ LABELS: dict[str, dict[str, Words]] = {
     "instrument": INSTRUMENT_LABELS,
     "decline_reason": DECLINE_REASON_LABELS,
     "request_kind": REQUEST_KIND_LABELS,
+    "recommendation": RECOMMENDATION_LABELS,
     "sector": SECTOR_LABELS,
     "stage": STAGE_LABELS,
     "label": COMPANY_LABEL_LABELS,

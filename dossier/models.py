@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     event,
     false,
@@ -60,6 +61,8 @@ class User(Base):
     email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The language of the person's notifications ("fr" or "en"; None: French).
     language: Mapped[str | None] = mapped_column(String(2))
+    # A reviewer who sits on the partner's committee: decides the dossiers recommended to it.
+    committee: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ApiToken(Base):
@@ -496,6 +499,42 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     emailed_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]
+    # An iCalendar invitation (RFC 5545) the e-mail carries, if the notice is one.
+    calendar: Mapped[str | None] = mapped_column(Text)
+
+
+class CommitteeSession(Base):
+    """A sitting of one partner's committee: when, where, and the dossiers on its agenda."""
+
+    __tablename__ = "committee_sessions"
+    __table_args__ = (Index("ix_committee_sessions_partner_starts", "partner_code", "starts_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    partner_code: Mapped[str] = mapped_column(ForeignKey("partners.code", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int]
+    slot_minutes: Mapped[int]  # each dossier's time on the agenda (a founder's pitch)
+    place: Mapped[str | None] = mapped_column(String(200))
+    video_url: Mapped[str | None] = mapped_column(String(2000))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[CommitteeItem]] = relationship(
+        order_by="CommitteeItem.position", cascade="all, delete-orphan", passive_deletes=True,
+        lazy="selectin")
+
+
+class CommitteeItem(Base):
+    """One dossier (a route in committee) on a session's agenda, in its order."""
+
+    __tablename__ = "committee_items"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("committee_sessions.id", ondelete="CASCADE"), primary_key=True)
+    route_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("routes.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int]
 
 
 class DeletedDossier(Base):

@@ -54,8 +54,11 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def compose(settings: MailSettings, *, to: str, subject: str, body: str,
-            notification_id: uuid.UUID, now: datetime | None = None) -> EmailMessage:
-    """A plain-text message; its Message-ID derives from the notification, so copies match."""
+            notification_id: uuid.UUID, now: datetime | None = None,
+            calendar: str | None = None) -> EmailMessage:
+    """A plain-text message; its Message-ID derives from the notification, so copies match.
+    An invitation also carries its iCalendar file: as the text/calendar alternative that
+    mail clients show as an invitation, and as an `invitation.ics` attachment."""
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = to
@@ -65,6 +68,10 @@ def compose(settings: MailSettings, *, to: str, subject: str, body: str,
     msg["Message-ID"] = f"<{notification_id}@{domain}>"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(body)
+    if calendar:
+        msg.add_alternative(calendar, subtype="calendar", params={"method": "REQUEST"})
+        msg.add_attachment(calendar.encode("utf-8"), maintype="application", subtype="ics",
+                           filename="invitation.ics")
     return msg
 
 
@@ -96,7 +103,8 @@ def send_pending(runtime: Runtime, settings: MailSettings, *, policy: notificati
                     continue
                 row = mail.notification
                 message = compose(settings, to=mail.address, subject=mail.subject,
-                                  body=mail.text, notification_id=row.id)
+                                  body=mail.text, notification_id=row.id,
+                                  calendar=mail.calendar)
                 try:
                     smtp.send_message(message)
                 except smtplib.SMTPException as exc:

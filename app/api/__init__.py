@@ -8,6 +8,7 @@ from app.api import (
     attachments,
     auth,
     blobs,
+    committees,
     decisions,
     dossiers,
     financials,
@@ -31,5 +32,5 @@ def operation_id(route: APIRoute) -> str:
 router = APIRouter(prefix="/api/v1", responses=problems(400, 401, 422, 503),
                    generate_unique_id_function=operation_id)
 for module in (auth, meta, dossiers, financials, access, attachments, blobs, routing, decisions,
-               opinions, pipeline, notifications, privacy, registry):
+               committees, opinions, pipeline, notifications, privacy, registry):
     router.include_router(module.router)

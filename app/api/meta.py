@@ -24,6 +24,13 @@ class Health(BaseModel):
     checks: dict[str, str]
 
 
+class CommitteeOut(BaseModel):
+    """Whether the partner decides in committee, above which amount (requested or decided)."""
+
+    required: bool
+    above_eur: str
+
+
 class PartnerOut(BaseModel):
     """A catalogue entry."""
 
@@ -35,6 +42,7 @@ class PartnerOut(BaseModel):
     sla_days: int | None
     eligibility: dict[str, Any]
     description: str = ""
+    committee: CommitteeOut | None = None
 
 
 def _check(fn: Any) -> str:

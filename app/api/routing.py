@@ -33,6 +33,7 @@ from app.openapi import ATTACHMENT_CONTENT, binary, json_request, problems
 from app.route_pdf import route_pdf as route_pdf_response
 from banks.eligibility import Eligibility
 from dossier.access import Action
+from dossier.models import Role
 from dossier.money import as_cents
 from dossier.services import attachments, inbox, registry, routes, submission
 from dossier.services.access import AccessKind, record_access
@@ -113,7 +114,8 @@ def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dic
             "content": version.content if version else None,
             "attachments": version.attachments if version else [],
             "changes": inbox.changes(db=db, route=route, baseline=baseline),
-            "events": [routes.event_view(e) for e in routes.events(db=db, route=route)],
+            "events": [routes.event_view(e, founder=user.role == Role.founder)
+                       for e in routes.events(db=db, route=route)],
             "messages": [routes.message_view(m) for m in routes.messages(db=db, route=route)],
             "registry": registry.record_for(db, (version.content or {}).get("company") or {})
             if version else None}
@@ -121,17 +123,21 @@ def route_detail(route: ReadableRoute, user: CurrentUser, db: SessionDep) -> dic
 
 @router.get("/routes/{route_id}/events", response_model=list[EventOut],
             responses=problems(404))
-def route_events(route: ReadableRoute, db: SessionDep) -> list[dict[str, Any]]:
-    """The route's append-only events."""
-    return [routes.event_view(e) for e in routes.events(db=db, route=route)]
+def route_events(route: ReadableRoute, user: CurrentUser, db: SessionDep
+                 ) -> list[dict[str, Any]]:
+    """The route's append-only events (a founder reads neither the recommendation to the
+    partner's committee nor its minutes)."""
+    return [routes.event_view(e, founder=user.role == Role.founder)
+            for e in routes.events(db=db, route=route)]
 
 
 @router.post("/routes/{route_id}/events", status_code=201, response_model=EventOut,
              responses=problems(403, 404, 409, 413, 415), openapi_extra=EVENT_BODY)
 def post_event(user: CurrentUser, body: JsonBody, route: RouteFor(Action.review),
                db: SessionDep, state: StateDep) -> dict[str, Any]:
-    """A reviewer's action: opened, in_review, info_requested, approved, declined, or revised
-    (within DECISION_REVISION_DAYS of the decision)."""
+    """A reviewer's action: opened, in_review, info_requested, recommended (to the partner's
+    committee), approved or declined (from `committee`: a committee member, with minutes), or
+    revised (within DECISION_REVISION_DAYS of the decision)."""
     return routes.event_view(routes.reviewer_event(
         db=db, route=route, user=user, body=body,
         revision_days=state.settings.decision_revision_days))

@@ -14,12 +14,13 @@ from dossier.routing.payloads import (
     InfoRequest,
     MessageIn,
     NoPayload,
+    Recommend,
     Revision,
 )
 
 
-class ReviewerEventIn(RootModel[Annotated[NoPayload | InfoRequest | Approval | Decline
-                                          | Revision, Field(discriminator="type")]]):
+class ReviewerEventIn(RootModel[Annotated[NoPayload | InfoRequest | Recommend | Approval
+                                          | Decline | Revision, Field(discriminator="type")]]):
     """A reviewer's event: `type` says which, and what else it carries."""
 
 

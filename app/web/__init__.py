@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.web.common import account, auth
+from app.web.common import account, auth, committees
 from app.web.common import notifications as notification_pages
 from app.web.common.deps import LoginRequired
 from app.web.common.security import SecurityHeaders
@@ -24,7 +24,7 @@ from app.web.staff import pages as staff
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PAGE_ROUTERS = [auth.router, account.router, notification_pages.router, founder.router,
                 founder_team.router, reviewer.router, reviewer_opinions.router, expert.router,
-                staff.router, staff_invitations.router]
+                staff.router, staff_invitations.router, committees.router]
 
 
 def install(app: FastAPI) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from dossier.catalogue import lazy_pgettext as _p
@@ -18,6 +19,7 @@ class State(StrEnum):
     opened = "opened"
     in_review = "in_review"
     info_requested = "info_requested"
+    committee = "committee"  # recommended to the partner's committee, which decides
     approved = "approved"
     accepted = "accepted"  # the founder took the approved offer
     declined = "declined"
@@ -40,6 +42,8 @@ STATE_LABELS = declare(State, {
     State.info_requested: Words(_p("state", "Information requested"),
                                 founder=_p("state/founder", "Information requested"),
                                 staff=_p("state/staff", "Information requested")),
+    State.committee: Words(_p("state", "In committee"),
+                           founder=_p("state/founder", "Before the committee")),
     State.approved: Words(_p("state", "Approved"),
                           reviewer=_p("state/reviewer", "Approved")),
     State.accepted: Words(_p("state", "Offer accepted"),
@@ -68,15 +72,19 @@ class Actor(StrEnum):
     system = "system"
     reviewer = "reviewer"
     founder = "founder"
+    committee = "committee"  # a reviewer of the partner who sits on its committee
 
+
+# Who is also someone else: a committee member is a reviewer of the partner too.
+ALSO_ACTS_AS: dict[Actor, frozenset[Actor]] = {Actor.committee: frozenset({Actor.reviewer})}
 
 OPEN_STATES = frozenset({State.queued, State.delivery_failed, State.delivered, State.opened,
-                         State.in_review, State.info_requested})
+                         State.in_review, State.info_requested, State.committee})
 GRANTED_STATES = frozenset({State.approved, State.accepted})  # the partner said yes
 DECIDED_STATES = GRANTED_STATES | {State.declined}
 CLOSED_STATES = DECIDED_STATES | {State.withdrawn}
 VISIBLE_TO_PARTNER = frozenset({State.delivered, State.opened, State.in_review,
-                                State.info_requested}) | DECIDED_STATES
+                                State.info_requested, State.committee}) | DECIDED_STATES
 
 
 @dataclass(frozen=True)
@@ -88,11 +96,27 @@ class Transition:
     target: State | None  # None: an event that does not change the state
     actors: frozenset[Actor]
     chosen: frozenset[State] = frozenset()  # the targets an event's payload chooses among
+    # Sources from which other actors fire it (a committee's decision is its members' alone).
+    actors_from: Mapping[State, frozenset[Actor]] = field(default_factory=dict, hash=False)
+
+    def actors_for(self, source: State | None) -> frozenset[Actor]:
+        """Who may fire it from `source`."""
+        return self.actors_from.get(source, self.actors) if source else self.actors
+
+    @property
+    def any_actor(self) -> frozenset[Actor]:
+        """Who may fire it from some source."""
+        return self.actors.union(*self.actors_from.values())
 
 
 def _t(event: str, sources: set[State | None], target: State | None, *actors: Actor,
-       chosen: frozenset[State] = frozenset()) -> Transition:
-    return Transition(event, frozenset(sources), target, frozenset(actors), chosen)
+       chosen: frozenset[State] = frozenset(),
+       only: Mapping[State, set[Actor]] | None = None) -> Transition:
+    return Transition(event, frozenset(sources), target, frozenset(actors), chosen,
+                      {state: frozenset(who) for state, who in (only or {}).items()})
+
+
+COMMITTEE_DECIDES = {State.committee: {Actor.committee}}
 
 
 TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
@@ -105,22 +129,25 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
     _t("info_requested", {State.delivered, State.opened, State.in_review},
        State.info_requested, Actor.reviewer),
     _t("info_answered", {State.info_requested}, State.in_review, Actor.founder),
-    _t("approved", {State.delivered, State.opened, State.in_review, State.info_requested},
-       State.approved, Actor.reviewer),
-    _t("declined", {State.delivered, State.opened, State.in_review, State.info_requested},
-       State.declined, Actor.reviewer),
+    _t("recommended", {State.opened, State.in_review, State.info_requested}, State.committee,
+       Actor.reviewer),
+    _t("approved", {State.delivered, State.opened, State.in_review, State.info_requested,
+                    State.committee}, State.approved, Actor.reviewer, only=COMMITTEE_DECIDES),
+    _t("declined", {State.delivered, State.opened, State.in_review, State.info_requested,
+                    State.committee}, State.declined, Actor.reviewer, only=COMMITTEE_DECIDES),
     _t("accepted", {State.approved}, State.accepted, Actor.founder),
     _t("disbursed", {State.accepted}, None, Actor.reviewer),
     # a decision revised within the revision window: the payload's decision picks the state
     _t("revised", {State.approved, State.declined}, None, Actor.reviewer,
        chosen=frozenset({State.approved, State.declined})),
     _t("withdrawn", set(OPEN_STATES), State.withdrawn, Actor.founder),
-    _t("updated", {State.delivered, State.opened, State.in_review, State.info_requested},
-       None, Actor.system),
+    _t("updated", {State.delivered, State.opened, State.in_review, State.info_requested,
+                   State.committee}, None, Actor.system),
     _t("message", set(VISIBLE_TO_PARTNER), None, Actor.reviewer, Actor.founder),
 )}
 
-REVIEWER_EVENTS = ("opened", "in_review", "info_requested", "approved", "declined")
+REVIEWER_EVENTS = ("opened", "in_review", "info_requested", "recommended", "approved",
+                   "declined")
 DECISION_EVENTS = frozenset({"approved", "declined"})  # the events that decide a route
 
 
@@ -129,23 +156,48 @@ def transition_for(event: str) -> Transition | None:
     return TRANSITIONS.get(event)
 
 
+def acting_as(actor: Actor | str) -> frozenset[Actor]:
+    """The actor and whoever else it also is."""
+    return frozenset({Actor(actor)}) | ALSO_ACTS_AS.get(Actor(actor), frozenset())
+
+
 def check(event: str, state: State | str | None, actor: Actor | str,
           chosen: State | str | None = None) -> State | None:
     """The next state (`state` None: a route being created; `chosen`: the target the payload
     of a choosing event names), or why the transition is illegal."""
-    transition = TRANSITIONS.get(event)
-    if transition is None:
-        raise IllegalTransition("event_unknown", event=event, state=str(state))
-    if Actor(actor) not in transition.actors:
-        raise IllegalTransition("event_not_for_role", event=event, state=str(state),
-                                actor=str(actor))
-    if (State(state) if state is not None else None) not in transition.sources:
-        raise IllegalTransition("event_not_from_state", event=event, state=str(state))
+    transition = _allowed(event, state, actor)
     if transition.chosen:
         if chosen is None or State(chosen) not in transition.chosen:
             raise IllegalTransition("event_target_unknown", event=event, state=str(state))
         return State(chosen)
     return transition.target
+
+
+def _allowed(event: str, state: State | str | None, actor: Actor | str) -> Transition:
+    """The event's transition if `actor` may fire it from `state`, or why not."""
+    transition = TRANSITIONS.get(event)
+    if transition is None:
+        raise IllegalTransition("event_unknown", event=event, state=str(state))
+    who = acting_as(actor)
+    if not who & transition.any_actor:
+        raise IllegalTransition("event_not_for_role", event=event, state=str(state),
+                                actor=str(actor))
+    source = State(state) if state is not None else None
+    if source not in transition.sources:
+        raise IllegalTransition("event_not_from_state", event=event, state=str(state))
+    if not who & transition.actors_for(source):
+        raise IllegalTransition("event_not_for_role_in_state", event=event, state=str(state),
+                                actor=str(actor))
+    return transition
+
+
+def permits(event: str, state: State | str | None, actor: Actor | str) -> bool:
+    """Whether `actor` may fire `event` from `state` (whatever a choosing event chooses)."""
+    try:
+        _allowed(event, state, actor)
+    except IllegalTransition:
+        return False
+    return True
 
 
 class IllegalTransition(Exception):

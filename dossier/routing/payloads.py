@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from dossier.catalogue import lazy_pgettext as _p
 from dossier.money import Percent, PositiveMoney
 from dossier.schema.enums import Instrument
-from dossier.schema.types import LongText, Months, PartnerCode, PastDate, text
+from dossier.schema.types import (
+    LongText,
+    Months,
+    PartnerCode,
+    PastDate,
+    date_input,
+    text,
+)
 from dossier.words import Words, declare
 
 Comment = text(5_000, multiline=True)
@@ -57,6 +65,19 @@ DECLINE_REASON_LABELS = declare(DeclineReason, {
 })
 
 
+class Recommendation(StrEnum):
+    """What a reviewer proposes to the partner's committee."""
+
+    approve = "approve"
+    decline = "decline"
+
+
+RECOMMENDATION_LABELS = declare(Recommendation, {
+    Recommendation.approve: Words(_p("recommendation", "Approve")),
+    Recommendation.decline: Words(_p("recommendation", "Decline")),
+})
+
+
 class _Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -97,6 +118,7 @@ class Approval(_Payload):
     duration_months: Months | None = None
     conditions: Comment | None = None
     conditional_on: list[Condition] = Field(default_factory=list, max_length=10)
+    minutes: Comment | None = None  # a committee's decision: its minutes (the partner's)
 
 
 class Decline(_Payload):
@@ -105,6 +127,22 @@ class Decline(_Payload):
     type: Literal["declined"]
     reason: DeclineReason
     comment: Comment | None = None
+    minutes: Comment | None = None  # a committee's decision: its minutes (the partner's)
+
+
+class Recommend(_Payload):
+    """recommended: the reviewer's proposal to the committee, the terms, the committee's day."""
+
+    type: Literal["recommended"]
+    recommendation: Recommendation
+    instrument: Instrument | None = None
+    amount_eur: PositiveMoney | None = None
+    rate_pct: Percent | None = None
+    duration_months: Months | None = None
+    conditions: Comment | None = None
+    reason: DeclineReason | None = None  # the reason proposed for declining
+    comment: Comment | None = None  # the reviewer's opinion, for the committee
+    committee_date: Annotated[date, BeforeValidator(date_input)]
 
 
 class Revision(_Payload):
@@ -132,5 +170,5 @@ class MessageIn(_Payload):
 
 EVENT_PAYLOADS: dict[str, type[_Payload]] = {
     "opened": NoPayload, "in_review": NoPayload, "info_requested": InfoRequest,
-    "approved": Approval, "declined": Decline, "revised": Revision,
+    "approved": Approval, "declined": Decline, "revised": Revision, "recommended": Recommend,
 }

@@ -261,7 +261,8 @@ def _today(info: ValidationInfo) -> date:
     return context.get("today") or date.today()
 
 
-def _date_input(value: Any) -> Any:
+def date_input(value: Any) -> Any:
+    """Refuse numbers where a date is expected (pydantic would read a Unix timestamp)."""
     if isinstance(value, bool | int | float | Decimal):  # pydantic would read a Unix timestamp
         raise PydanticCustomError("date_type", "Input should be a valid date")
     return value
@@ -275,7 +276,7 @@ def _not_in_future(value: date, info: ValidationInfo) -> date:
     return value
 
 
-PastDate = Annotated[date, Field(ge=date(1800, 1, 1)), BeforeValidator(_date_input),
+PastDate = Annotated[date, Field(ge=date(1800, 1, 1)), BeforeValidator(date_input),
                      AfterValidator(_not_in_future)]
 
 

@@ -37,9 +37,12 @@ register({
     "submission_refused": N_plural("Submission refused: {count} point to settle.",
                                    "Submission refused: {count} points to settle.", "count"),
     "route_not_found": N_("This route does not exist or is not yours to see."),
+    "partner_not_found": N_("This partner does not exist or is not yours to see."),
     "event_unknown": N_("Unknown event: {event}."),
     "event_not_for_role": N_("Your role cannot fire \"{event}\"."),
     "event_not_from_state": N_("\"{event}\" is not possible while the route is \"{state}\"."),
+    "event_not_for_role_in_state": N_("Your role cannot fire \"{event}\" while the route is "
+                                      "\"{state}\"."),
     "event_type": N_("Event type expected among: {expected}."),
     "attachment_unknown": N_("This attachment does not belong to the dossier."),
 })

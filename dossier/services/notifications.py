@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from dossier.catalogue import N_, gettext, ngettext
 from dossier.db import utcnow
 from dossier.errors import NotFound
-from dossier.formatting import format_date, format_money
+from dossier.formatting import fill, format_date, format_money
 from dossier.i18n import register
 from dossier.labels import label
 from dossier.models import (
@@ -43,7 +43,11 @@ from dossier.models import (
     User,
 )
 from dossier.routing.machine import State
-from dossier.routing.payloads import DECLINE_REASON_LABELS, REQUEST_KIND_LABELS
+from dossier.routing.payloads import (
+    DECLINE_REASON_LABELS,
+    REQUEST_KIND_LABELS,
+    Recommendation,
+)
 from dossier.services import outdated
 from dossier.services.decisions import broken_by
 from dossier.services.ids import parse_id
@@ -91,15 +95,16 @@ class Notice:
     """A notification to create; its dedupe key makes creating it twice a no-op.
 
     `link` is the page it is about, relative to the site; a notice without one carries its
-    link in its body."""
+    link in its body. `calendar`: an iCalendar invitation its e-mail carries."""
 
     user_id: uuid.UUID
     kind: str
     subject: str
     body: str
-    route_id: uuid.UUID
+    route_id: uuid.UUID | None
     dedupe_key: str
     link: str | None = None
+    calendar: str | None = None
 
 
 def bucket(start: datetime, now: datetime, every_days: int) -> str:
@@ -161,14 +166,22 @@ def reviewer_link(route: Route, anchor: str = "") -> str:
 
 def reviewers_of(*, db: Session, route: Route) -> list[User]:
     """Who at the partner should hear of the founder's side: the reviewer in charge of the
-    route, or every active reviewer of the partner when nobody is."""
+    route, or every active reviewer of the partner when nobody is (its committee members
+    hear of what the committee decides: see `committee_of`)."""
     if route.assigned_to_id is not None:
         person = db.get(User, route.assigned_to_id)
         if person is not None and person.active and person.partner_code == route.partner_code:
             return [person]
     return list(db.scalars(select(User).where(
         User.role == Role.reviewer, User.partner_code == route.partner_code,
-        User.active.is_(True)).order_by(User.email)))
+        User.active.is_(True), User.committee.is_(False)).order_by(User.email)))
+
+
+def committee_of(*, db: Session, partner_code: str) -> list[User]:
+    """The partner's committee members: its active reviewers who sit on its committee."""
+    return list(db.scalars(select(User).where(
+        User.role == Role.reviewer, User.partner_code == partner_code,
+        User.active.is_(True), User.committee.is_(True)).order_by(User.email)))
 
 
 def _last_message(db: Session, route: Route, role: str) -> Message | None:
@@ -375,6 +388,56 @@ def condition_failed(*, db: Session, route: Route, event: RouteEvent) -> int:
     return told
 
 
+def _terms(p: dict[str, Any], lang: str) -> str:
+    """Proposed terms in one line: instrument, amount, duration."""
+    parts = [label("instrument", p["instrument"], lang, "reviewer")] if p.get("instrument") else []
+    if p.get("amount_eur"):
+        parts.append(_amount(p["amount_eur"], lang))
+    if p.get("duration_months"):
+        parts.append(_months(int(p["duration_months"]), lang))
+    return ", ".join(parts)
+
+
+def _months(n: int, lang: str) -> str:
+    return ngettext("{n} month", "{n} months", n, lang).format(n=n)
+
+
+def _committee_day(c: Context, lang: str) -> str:
+    day = (c.event.payload or {}).get("committee_date")
+    return format_date(day, lang) if day else ""
+
+
+def _before_committee(c: Context, lang: str) -> tuple[str, str]:
+    names = {"partner": c.partner, "company": _company(c.dossier, lang),
+             "date": _committee_day(c, lang)}
+    return (fill(gettext("{partner} puts the {company} dossier before its committee", lang),
+                 lang, **names),
+            _body(lang, fill(gettext("{partner} will present the {company} dossier to its "
+                                     "committee on {date}. You will be told of its decision.",
+                                     lang), lang, **names)))
+
+
+def _for_committee(c: Context, lang: str) -> tuple[str, str]:
+    p = c.event.payload or {}
+    who = c.db.get(User, c.event.actor_id) if c.event.actor_id else None
+    names = {"partner": c.partner, "company": _company(c.dossier, lang),
+             "date": _committee_day(c, lang),
+             "reviewer": (who.full_name or who.email) if who else c.partner}
+    text = (gettext("{reviewer} recommends approving the {company} dossier to the committee "
+                    "of {date}.", lang)
+            if p.get("recommendation") == Recommendation.approve else
+            gettext("{reviewer} recommends declining the {company} dossier to the committee "
+                    "of {date}.", lang))
+    terms = _terms(p, lang)
+    return (fill(gettext("For the {partner} committee: the {company} dossier", lang), lang,
+                 **names),
+            _body(lang, fill(text, lang, **names),
+                  gettext("Proposed terms: {terms}", lang).format(terms=terms) if terms else "",
+                  _quote(p["comment"], lang) if p.get("comment") else "",
+                  gettext("Record the committee's decision and its minutes from the dossier "
+                          "page.", lang)))
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who hears of an event, under which kind, with which words, pointing where."""
@@ -383,6 +446,7 @@ class Rule:
     to_founder: bool
     words: Any
     anchor: str = ""
+    to_committee: bool = False  # the partner's committee members rather than its reviewers
 
 
 # event type (and, for messages, the author's side) -> the notice it makes
@@ -398,14 +462,18 @@ RULES: dict[tuple[str, str | None], Rule] = {
     ("accepted", None): Rule("decision", False, _accepted),
     ("disbursed", None): Rule("disbursement", True, _disbursed),
     ("revised", None): Rule("decision", True, _revised),
+    ("recommended", None): Rule("committee_date", True, _before_committee),
+    ("recommended", Role.reviewer.value): Rule("committee_agenda", False, _for_committee,
+                                               "#committee", to_committee=True),
 }
 # events after which another partner's conditional approval may have failed
 BREAKING = frozenset({"declined", "withdrawn", "revised", "approved"})
 
 
-def rule_for(event: RouteEvent) -> Rule | None:
-    """The notice an event makes, if it waits on someone."""
-    return RULES.get((event.type, None)) or RULES.get((event.type, event.actor_role))
+def rules_for(event: RouteEvent) -> list[Rule]:
+    """Every notice an event makes: for everyone's side, and for the actor's side."""
+    return [r for r in (RULES.get((event.type, None)), RULES.get((event.type, event.actor_role)))
+            if r is not None]
 
 
 def on_event(*, db: Session, route: Route, event: RouteEvent,
@@ -416,19 +484,26 @@ def on_event(*, db: Session, route: Route, event: RouteEvent,
     if event.type == "withdrawn":
         forget_partner(db=db, route=route)
         return 0
-    rule = rule_for(event)
-    if rule is None:
-        return 0
-    dossier = db.get(Dossier, route.dossier_id)
+    rules = rules_for(event)
+    dossier = db.get(Dossier, route.dossier_id) if rules else None
     if dossier is None:
         return 0
-    if rule.to_founder:
-        people, link = founders_of(db=db, dossier=dossier), founder_link(route)
-    else:
-        people, link = reviewers_of(db=db, route=route), reviewer_link(route, rule.anchor)
     partner = db.scalar(select(Partner.name).where(Partner.code == route.partner_code))
     context = Context(db, route, event, dossier, partner or route.partner_code,
                       policy or current_policy())
+    return sum(_tell(context, rule) for rule in rules)
+
+
+def _tell(context: Context, rule: Rule) -> int:
+    """Create one rule's notices of an event; the number told."""
+    db, route, dossier, event = context.db, context.route, context.dossier, context.event
+    if rule.to_founder:
+        people, link = founders_of(db=db, dossier=dossier), founder_link(route)
+    elif rule.to_committee:
+        people = committee_of(db=db, partner_code=route.partner_code)
+        link = reviewer_link(route, rule.anchor)
+    else:
+        people, link = reviewers_of(db=db, route=route), reviewer_link(route, rule.anchor)
     told = 0
     for person in people:
         if person.id == event.actor_id:
@@ -527,7 +602,7 @@ def sla_notices(*, db: Session, now: datetime, policy: Policy, link_base: str) -
         return []
     reviewers: dict[str, list[User]] = defaultdict(list)
     for user in db.scalars(select(User).where(
-            User.role == Role.reviewer, User.active.is_(True),
+            User.role == Role.reviewer, User.active.is_(True), User.committee.is_(False),
             User.partner_code.in_({route.partner_code for route, _ in rows}))):
         reviewers[user.partner_code].append(user)
     notices = []
@@ -634,7 +709,7 @@ def add(*, db: Session, notice: Notice) -> bool:
     stmt = dialect.insert(Notification.__table__).values(
         id=uuid.uuid4(), user_id=notice.user_id, kind=notice.kind, subject=notice.subject,
         body=notice.body, route_id=notice.route_id, dedupe_key=notice.dedupe_key,
-        link=notice.link, created_at=utcnow()).on_conflict_do_nothing(
+        link=notice.link, calendar=notice.calendar, created_at=utcnow()).on_conflict_do_nothing(
             index_elements=["dedupe_key"])
     return db.execute(stmt.returning(Notification.__table__.c.id)).first() is not None
 
@@ -684,6 +759,7 @@ class Mail:
     address: str
     subject: str
     text: str
+    calendar: str | None = None  # an iCalendar invitation to attach
 
 
 def mail_text(row: Notification, *, link_base: str, lang: str) -> str:
@@ -709,7 +785,8 @@ def claim_for_mail(*, db: Session, notification_id: uuid.UUID,
         return None
     notification, person = row
     return Mail(notification, person.email, notification.subject,
-                mail_text(notification, link_base=link_base, lang=lang_of(person)))
+                mail_text(notification, link_base=link_base, lang=lang_of(person)),
+                notification.calendar)
 
 
 def mark_emailed(*, db: Session, notification: Notification, now: datetime | None = None) -> None:

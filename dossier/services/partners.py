@@ -71,6 +71,8 @@ def partner_view(partner: Partner) -> dict[str, Any]:
         "sla_days": cfg.get("sla_days"),
         "eligibility": cfg.get("eligibility", {}),
         "description": cfg.get("description", ""),
+        # {"required", "above_eur"}: above it, the partner decides in committee
+        "committee": cfg.get("committee"),
     }
 
 

@@ -44,7 +44,7 @@ def _route(db: Session, route: Route) -> dict[str, Any]:
             "created_at": _iso(route.created_at), "updated_at": _iso(route.updated_at),
             "delivered_at": _iso(route.delivered_at), "decided_at": _iso(route.decided_at),
             "consent": {"version": route.consent_version, "given_at": _iso(route.consent_at)},
-            "events": [event_view(e) for e in events(db=db, route=route)],
+            "events": [event_view(e, founder=True) for e in events(db=db, route=route)],
             "messages": [message_view(m) for m in messages(db=db, route=route)]}
 
 

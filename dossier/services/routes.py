@@ -32,19 +32,23 @@ from dossier.routing.machine import (
     Actor,
     IllegalTransition,
     State,
+    acting_as,
     check,
 )
 from dossier.routing.payloads import EVENT_PAYLOADS, MessageIn
-from dossier.services import decisions, inbox, notes, notifications, outdated
+from dossier.services import committees, decisions, inbox, notes, notifications, outdated
 from dossier.services.access import AccessKind, record_access
 from dossier.services.ids import parse_id
 from dossier.validation import pydantic_errors_to_field_errors
 
 
 def actor_of(user: User | None) -> Actor:
-    """The state machine's actor for a user (None is the system)."""
+    """The state machine's actor for a user (None is the system; a reviewer who sits on the
+    partner's committee is a committee member, and a reviewer too)."""
     if user is None:
         return Actor.system
+    if committees.is_member(user):
+        return Actor.committee
     return Actor.reviewer if user.role == Role.reviewer else Actor.founder
 
 
@@ -73,7 +77,7 @@ def fire(*, db: Session, route: Route, user: User | None, event: str,
         raise Conflict(exc.code, {**exc.ctx, "state": str(source)}) from exc
     if target is not None:
         route.state = target.value
-    if actor == Actor.reviewer and route.first_action_at is None:
+    if Actor.reviewer in acting_as(actor) and route.first_action_at is None:
         route.first_action_at = now
         notes.take_on(route=route, user=user)
     if event in DECISION_EVENTS:  # a revision keeps the first decision's time (its window)
@@ -106,6 +110,8 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any,
         raise Invalid(errors=pydantic_errors_to_field_errors(exc)) from exc
     if event == "opened" and (earlier := _opened_before(db=db, route=route)) is not None:
         return earlier  # reading the route opened it already: the spec's explicit `opened` holds
+    lock(db=db, route=route)
+    committees.guard(db=db, route=route, actor=actor_of(user), event=event, payload=payload)
     if event == "revised":
         return revise(db=db, route=route, user=user, payload=payload, days=revision_days)
     if event == "approved":
@@ -115,7 +121,7 @@ def reviewer_event(*, db: Session, route: Route, user: User, body: Any,
                                                       attachment_id=payload["attachment_id"])
     row = fire(db=db, route=route, user=user, event=event, payload=payload)
     if event in DECISION_EVENTS:
-        decisions.record(route, payload, row.created_at)
+        decisions.record(route, committees.decision_of(payload), row.created_at)
     return row
 
 
@@ -126,7 +132,8 @@ def revise(*, db: Session, route: Route, user: User, payload: dict[str, Any],
     decisions.check_revisable(db=db, route=route, payload=payload, now=utcnow(), days=days)
     row = fire(db=db, route=route, user=user, event="revised", payload=payload,
                chosen=payload["decision"]["type"])
-    decisions.apply_revision(route, payload, row.created_at)
+    decisions.apply_revision(route, {**payload, "decision": committees.decision_of(
+        payload["decision"])}, row.created_at)  # a committee's minutes stay in the event
     return row
 
 
@@ -249,10 +256,12 @@ def messages(*, db: Session, route: Route) -> list[Message]:
                            .order_by(Message.created_at, Message.id)))
 
 
-def event_view(row: RouteEvent) -> dict[str, Any]:
-    """The public shape of an event."""
+def event_view(row: RouteEvent, founder: bool = False) -> dict[str, Any]:
+    """The public shape of an event (for a founder: without what stays with the partner, a
+    recommendation to its committee, a committee's minutes)."""
+    payload = committees.for_founder(row.type, row.payload or {}) if founder else row.payload
     return {"id": str(row.id), "type": row.type, "from_state": row.from_state,
-            "to_state": row.to_state, "actor_role": row.actor_role, "payload": row.payload,
+            "to_state": row.to_state, "actor_role": row.actor_role, "payload": payload,
             "created_at": row.created_at.isoformat()}
 
 

@@ -117,6 +117,8 @@ def _visits() -> list[Visit]:
         Visit("reviewer", "/reviewer", lambda w: "/reviewer", "reviewer-inbox"),
         Visit("reviewer", "/reviewer/routes/{rid}", lambda w: f"/reviewer/routes/{w['route']}",
               "reviewer-route"),
+        Visit("reviewer", "/committees/{code}", lambda w: "/committees/cepac",
+              "reviewer-committee"),
         Visit("staff", "/staff", lambda w: "/staff", "staff-dashboard"),
         Visit("staff", "/staff/exports", lambda w: "/staff/exports", "staff-exports"),
         Visit("staff", "/staff/exports/{job_id}", lambda w: w["job"], "staff-export-job"),
@@ -124,6 +126,7 @@ def _visits() -> list[Visit]:
         Visit("staff", "/staff/reviewers", lambda w: "/staff/reviewers", "staff-reviewers"),
         Visit("staff", "/staff/partners/{code}", lambda w: "/staff/partners/cepac",
               "staff-partner-edit"),
+        Visit("staff", "/committees/{code}", lambda w: "/committees/cepac", "staff-committee"),
     ]
 
 

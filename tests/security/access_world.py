@@ -99,6 +99,8 @@ class World:
                 "opinion_id": self.opinion_id,
                 # the owner's own account: not a co-founder, so no form takes anyone off
                 "member_id": self.owner_id,
+                # the owner's account again: not a reviewer, so no one to seat on a committee
+                "reviewer_id": self.owner_id,
                 "siren_or_siret": "123456789"}  # not a valid SIREN: a 422, the registry unasked
 
 

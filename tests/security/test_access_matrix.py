@@ -98,6 +98,7 @@ def answer(actor: str, action: Action) -> Rule:
     if first != Rule.allow:
         return first
     aimed = ({"route": TARGETS[actor]} if action in access.ROUTE_ACTIONS
+             else {"partner": "cepac"} if action in access.PARTNER_ACTIONS
              else {"dossier": DOSSIER_A})
     return access.decide(user, action, **aimed)
 
@@ -194,6 +195,10 @@ MATRIX: tuple[Row, ...] = (
     Row("GET", R + "/opinions", api(Action.ask_opinion)),
     # the world's invitation to an expert is revoked already
     Row("POST", R + "/opinions/{opinion_id}/revoke", api(Action.ask_opinion, 409)),
+    # --- API: a partner's committee (the world's partner: cepac) ------------------------------
+    Row("GET", "/api/v1/partners/{code}/committees", api(Action.committees)),
+    Row("POST", "/api/v1/partners/{code}/committees", api(Action.committees, 422),
+        {"json": {}}),
     # --- API: staff, notifications ----------------------------------------------------------
     Row("GET", "/api/v1/pipeline", api(Action.pipeline)),
     Row("GET", "/api/v1/pipeline/export.csv", api(Action.exports)),
@@ -293,6 +298,10 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", RV + "/decision", reviewer_form(422, Action.decide)),
     Row("POST", RV + "/revision", reviewer_form(422, Action.decide)),
     Row("POST", RV + "/disbursements", reviewer_form(422, Action.disburse)),
+    Row("POST", RV + "/recommendation", reviewer_form(422, Action.decide)),
+    # --- pages: a partner's committee, for its reviewers and staff ----------------------------
+    Row("GET", "/committees/{code}", page(Action.committees)),
+    Row("POST", "/committees/{code}", page(Action.committees, allowed=422)),
     Row("POST", RV + "/messages", reviewer_form(422, Action.write_message)),
     Row("POST", RV + "/notes", reviewer_form(422, Action.write_note)),
     Row("POST", RV + "/assign", reviewer_form(422, Action.write_note),
@@ -333,6 +342,9 @@ MATRIX: tuple[Row, ...] = (
         page(Action.staff_pages, allowed=404)),
     Row("POST", "/staff/reviewers/invitations/{invitation_id}/revoke",
         page(Action.staff_pages, allowed=404)),
+    # the world's reviewer id is the owner's: a founder, no one to seat on a committee
+    Row("POST", "/staff/reviewers/{reviewer_id}/committee",
+        page(Action.staff_pages, allowed=404), {"data": {"committee": "on"}}),
 )
 
 # Served by the app but outside the matrix, and why.
@@ -341,7 +353,7 @@ EXEMPT = {
 }
 # Path parameters that name an object someone owns (the others name public things).
 ID_PARAMS = {"dossier_id", "route_id", "rid", "attachment_id", "aid", "notification_id",
-             "job_id", "invitation_id", "member_id", "opinion_id"}
+             "job_id", "invitation_id", "member_id", "opinion_id", "reviewer_id"}
 
 
 # --- enumeration --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from app.web.common.labels import pick
 from dossier.catalogue import template_functions
+from dossier.formatting import format_appointment
 from dossier.i18n import pick_lang
 from dossier.labels import AUDIENCES, label
 from forms import definition
@@ -65,6 +66,8 @@ def render(request: Request, template: str, status_code: int = 200,
         "pick": lambda prefix, code: pick(prefix, code, lang), "money": money, "pct": pct,
         "date": lambda v: format_date(v, lang) if v else "",
         "datetime": lambda v: format_datetime(v, lang) if v else "",
+        # a meeting's day and time, as an invitation says it: `12 janvier 2027 à 14 h 30`
+        "appointment": lambda v: format_appointment(v, lang) if v else "",
         "size": lambda v: format_size(v, lang) if v is not None else "",
         # an amount written back into a form field: `300 000,00` (forms/numbers.py reads it)
         # a sentence with names put in, French elision done ("de {name}" → "d'Aix…")

@@ -26,15 +26,16 @@ from dossier.errors import DomainError, NotFound
 from dossier.labels import label
 from dossier.models import Dossier, Route
 from dossier.routing.machine import OPEN_STATES, State, transition_for
-from dossier.services import dossiers, notifications, outdated, routes, thread
+from dossier.services import committees, dossiers, notifications, outdated, routes, thread
 from dossier.services.access import access_summary
+from dossier.services.committees import CommitteeDate
 from dossier.services.dossiers import attachment_view
 from dossier.services.partners import partner_names
 from dossier.services.plan import dossier_plan
 from dossier.services.submission import routes_of
 from forms.definition import enum_label
 from forms.fetcher import ASSETS_URL, ForbiddenURL, asset_path
-from forms.formatting import fill, format_money, format_pct
+from forms.formatting import fill, format_date, format_money, format_pct
 from forms.receipt import render_receipt_pdf
 from forms.view import cover_view, sections_view
 
@@ -66,6 +67,7 @@ class RouteView:
     answer_due: datetime | None
     can_message: bool
     can_withdraw: bool
+    committee: CommitteeDate | None = None  # when it goes before the partner's committee
 
 
 def _terms(payload: dict[str, Any], lang: str) -> list[tuple[str, str]]:
@@ -108,6 +110,9 @@ def _timeline(events: list[Any], lang: str, partner: str) -> list[TimelineItem]:
         elif e.type in ("approved", "declined"):
             colon = _(":", lang)
             lines = [f"{name}{colon} {value}" for name, value in _terms(payload, lang)]
+        elif e.type == "recommended" and payload.get("committee_date"):
+            lines = [_("Committee of {date}", lang).format(
+                date=format_date(payload["committee_date"], lang))]
         items.append(TimelineItem(e.created_at, title, lines, e.type))
     return items
 
@@ -137,7 +142,8 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
         timeline=timeline, messages=messages, answer_due=due,
         terms=_terms(route.decision or {}, lang) if route.decision else [],
         open_request=open_request, can_message=State(route.state) in MESSAGE_STATES,
-        can_withdraw=State(route.state) in OPEN_STATES)
+        can_withdraw=State(route.state) in OPEN_STATES,
+        committee=committees.date_of(db=db, route=route))
 
 
 @dataclass

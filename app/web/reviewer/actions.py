@@ -1,4 +1,5 @@
-"""The reviewer's forms: start the review, ask for information, decide, write, note, assign."""
+"""The reviewer's forms: start the review, ask for information, propose to the committee,
+decide (a committee member: with the minutes), write, note, assign."""
 
 from __future__ import annotations
 
@@ -76,12 +77,13 @@ def decide(route: ReviewerRoute(Action.decide), request: Request, user: Reviewer
            outcome: Short = "", instrument: Short = "", amount_eur: Short = "",
            rate_pct: Short = "", duration_months: Short = "", conditions: Long = "",
            reason: Short = "", comment: Long = "", condition_partner: Short = "",
-           condition_min_eur: Short = ""):
-    """Approve with terms (perhaps conditional on another partner), or decline with a reason."""
+           condition_min_eur: Short = "", minutes: Long = ""):
+    """Approve with terms (perhaps conditional on another partner), or decline with a reason
+    (the committee: with its minutes)."""
     values = {"instrument": instrument, "amount_eur": amount_eur, "rate_pct": rate_pct,
               "duration_months": duration_months, "conditions": conditions,
               "reason": reason, "comment": comment, "condition_partner": condition_partner,
-              "condition_min_eur": condition_min_eur}
+              "condition_min_eur": condition_min_eur, "minutes": minutes}
     if outcome == "approve":
         try:
             numbers = typed_decimals({"amount_eur": amount_eur, "rate_pct": rate_pct,
@@ -98,9 +100,36 @@ def decide(route: ReviewerRoute(Action.decide), request: Request, user: Reviewer
                             errors={"decision": {"_": _("Choose to approve or decline.",
                                                         page_lang(request))}},
                             values={"decision": values})
+    body = {**body, "minutes": minutes.strip() or None}
     body = {k: v for k, v in body.items() if v is not None}
     failed = _event(request, db, route, user, "decision", body, values, decision=outcome)
     return failed or _done(route, body["type"])
+
+
+@router.post("/reviewer/routes/{rid}/recommendation", dependencies=[Csrf])
+def recommend(route: ReviewerRoute(Action.decide), request: Request, user: ReviewerPage,
+              db: SessionDep,
+              recommendation: Short = "", instrument: Short = "", amount_eur: Short = "",
+              rate_pct: Short = "", duration_months: Short = "", conditions: Long = "",
+              reason: Short = "", comment: Long = "", committee_date: Short = ""):
+    """Propose the dossier to the partner's committee: approve or decline, the terms, the
+    committee's day."""
+    values = {"recommendation": recommendation, "instrument": instrument,
+              "amount_eur": amount_eur, "rate_pct": rate_pct,
+              "duration_months": duration_months, "conditions": conditions, "reason": reason,
+              "comment": comment, "committee_date": committee_date}
+    try:
+        numbers = typed_decimals({"amount_eur": amount_eur, "rate_pct": rate_pct,
+                                  "duration_months": duration_months})
+    except Invalid as exc:
+        return _failed(request, db, route, user, "committee", exc, values)
+    body = {"type": "recommended", "recommendation": recommendation,
+            "instrument": instrument or None, **numbers, "conditions": conditions.strip() or None,
+            "reason": (reason or None) if recommendation == "decline" else None,
+            "comment": comment.strip() or None, "committee_date": committee_date}
+    failed = _event(request, db, route, user, "committee",
+                    {k: v for k, v in body.items() if v is not None}, values)
+    return failed or _done(route, "recommended", "#committee")
 
 
 def _attempt(request: Request, db, route: Route, user: User, form: str, values: dict[str, Any],

@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse
 from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
 from app.web.reviewer import after
+from app.web.reviewer.committee import CommitteePart, committee_part, decision_prefill
 from dossier.catalogue import _
 from dossier.db import DbSession, utcnow
 from dossier.errors import DomainError, FieldError
 from dossier.labels import label
 from dossier.models import Attachment, DossierVersion, Partner, Route, RouteEvent, User
-from dossier.routing.machine import DECIDED_STATES, TRANSITIONS, State
+from dossier.routing.machine import DECIDED_STATES, Actor, State, permits
 from dossier.routing.payloads import DeclineReason, RequestKind
 from dossier.schema.enums import Instrument
 from dossier.services import attachments, inbox, notes, opinions, outdated, registry, routes
@@ -26,18 +27,17 @@ from dossier.services.partners import partner_names
 from dossier.sla import late, sla_days
 from forms import definition
 from forms.display import display_value
-from forms.formatting import format_money, format_pct
+from forms.formatting import format_date, format_money, format_pct
 from forms.view import Cover, SectionView, cover_view, sections_view
 
 _INDEX = re.compile(r"\[(\d+)\]")
-DONE = ("opened", "in_review", "info_requested", "approved", "declined", "message", "note",
-        "assigned", "revised", "disbursed")
+DONE = ("opened", "in_review", "info_requested", "recommended", "approved", "declined",
+        "message", "note", "assigned", "revised", "disbursed")
 
 
-def allowed(event: str, state: str) -> bool:
-    """Whether the declared machine lets a reviewer fire `event` from `state`."""
-    transition = TRANSITIONS.get(event)
-    return transition is not None and State(state) in transition.sources
+def allowed(event: str, state: str, actor: Actor = Actor.reviewer) -> bool:
+    """Whether the declared machine lets this reviewer fire `event` from `state`."""
+    return permits(event, state, actor)
 
 
 def change_label(path: str, lang: str) -> str:
@@ -99,9 +99,24 @@ def _event_detail(row: RouteEvent, lang: str, partner_name: str) -> list[str]:
         lines.append(decision_terms(p, lang))
         if p.get("conditions"):
             lines.append(p["conditions"])
+    elif row.type == "recommended":
+        lines += recommendation_lines(p, lang)
     elif row.type == "withdrawn" and p.get("reason"):
         lines.append(p["reason"])
+    if p.get("minutes"):
+        lines.append(_("Minutes of the committee: {minutes}", lang).format(minutes=p["minutes"]))
     return [line for line in lines if line]
+
+
+def recommendation_lines(p: dict[str, Any], lang: str) -> list[str]:
+    """A recommendation to the committee in words: what, the terms, the day, the opinion."""
+    what = label("recommendation", p.get("recommendation", ""), lang)
+    if p.get("reason"):
+        what += " — " + label("decline_reason", p["reason"], lang, "reviewer")
+    day = p.get("committee_date")
+    return [what, decision_terms(p, lang),
+            _("Committee of {date}", lang).format(date=format_date(day, lang)) if day else "",
+            p.get("conditions") or "", p.get("comment") or ""]
 
 
 def decision_terms(p: dict[str, Any], lang: str) -> str:
@@ -200,6 +215,7 @@ class RoutePage:
     partner: Partner | None
     partner_name: str
     own_request: dict[str, Any]
+    committee: CommitteePart
     sla: int
     overdue: bool
     dossier: DossierPart
@@ -257,12 +273,16 @@ def thread(db: DbSession, route: Route, user: User, lang: str, partner_name: str
                   colleagues=notes.colleagues(db=db, user=user))
 
 
-def forms(route: Route, partner: Partner | None, *, errors: dict[str, dict[str, str]] | None,
-          values: dict[str, Any] | None, done: str | None, decision: str | None) -> Forms:
-    """The forms' state: allowed actions, choices, and the errors of a refused post."""
+def forms(route: Route, partner: Partner | None, committee: CommitteePart, actor: Actor, *,
+          errors: dict[str, dict[str, str]] | None, values: dict[str, Any] | None,
+          done: str | None, decision: str | None) -> Forms:
+    """The forms' state: allowed actions, choices, and the errors of a refused post (a
+    decision the committee takes is not offered outside it)."""
+    can = {e: allowed(e, route.state, actor) for e in
+           ("in_review", "info_requested", "approved", "message")}
+    can["approved"] &= route.state == State.committee or not committee.required
     return Forms(
-        can={e: allowed(e, route.state) for e in
-             ("in_review", "info_requested", "approved", "message")},
+        can=can,
         decided=State(route.state) in DECIDED_STATES,
         decision_view=routes.decision_view(route),
         request_kinds=[k.value for k in RequestKind],
@@ -293,12 +313,16 @@ def route_page(db: DbSession, route: Route, user: User, lang: str, *,
     content = version.content if version else {}
     own_request = next((r for r in content.get("requests", [])
                         if isinstance(r, dict) and r.get("partner") == route.partner_code), {})
+    committee = committee_part(db, route, partner, user)
+    if committee.recommendation and not form_state.get("values"):
+        form_state["values"] = {"decision": decision_prefill(committee, lang)}
     return RoutePage(
         route=route, partner=partner, partner_name=partner_name, own_request=own_request,
+        committee=committee,
         sla=sla, overdue=late(route.state, route.delivered_at, sla, utcnow()),
         dossier=dossier_part(db, route, version, lang, names, baseline),
         thread=thread(db, route, user, lang, partner_name, history),
-        forms=forms(route, partner, **form_state))
+        forms=forms(route, partner, committee, routes.actor_of(user), **form_state))
 
 
 def render_route(request: Request, *, db: DbSession, route: Route, user: User,
@@ -314,4 +338,6 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
                   document_line=lambda d: outdated.describe(d, page.partner_name, lang),
                   expert_opinions=opinions.panel(db=db, route=route, user=user),
                   **page.context(),
-                  life=after.life(db, route, lang, after.revision_days(request)))
+                  life=after.life(db, route, lang, after.revision_days(request)),
+                  # `?propose=1`: the form proposing to the committee, where it is optional
+                  propose=request.query_params.get("propose") == "1")

@@ -1,4 +1,5 @@
-"""Staff invite a partner's reviewer by e-mail; the list of reviewers and open invitations."""
+"""Staff invite a partner's reviewer by e-mail; the list of reviewers and open invitations;
+who sits on each partner's committee."""
 
 from __future__ import annotations
 
@@ -15,30 +16,43 @@ from app.web.staff.common import StaffUser
 from dossier.db import utcnow
 from dossier.errors import Invalid
 from dossier.models import Invitation, User
-from dossier.services import invitations, partners
+from dossier.services import committees, invitations, partners
 from dossier.services.invitations import InvitationKind
 
 router = APIRouter(include_in_schema=False)
 InvitationId = Annotated[str, Path(max_length=40)]
+ReviewerId = Annotated[str, Path(max_length=40)]
 
 
 def _page(request: Request, state: StateDep, *, status: int = 200,
           errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-          sent: str | None = None) -> Response:
+          sent: str | None = None, seated: str | None = None) -> Response:
     with state.sessions() as db:
         names = {p.code: p.name for p in partners.list_partners(db=db)}
         open_rows = invitations.pending(db=db, kind=InvitationKind.reviewer)
         people = invitations.reviewers(db=db)
         return render(request, "staff/reviewers.html", status_code=status, section="reviewers",
                       partner_names=names, invitations=open_rows, reviewers=people,
-                      errors=errors or {}, values=values or {}, sent=sent, now=utcnow())
+                      errors=errors or {}, values=values or {}, sent=sent, now=utcnow(),
+                      seated=seated)
 
 
 @router.get("/staff/reviewers")
 def reviewers_page(request: Request, user: StaffUser, state: StateDep,
-                   sent: str | None = None) -> Response:
-    """The partners' reviewers, the invitations still open, and a form to invite one."""
-    return _page(request, state, sent=sent)
+                   sent: str | None = None, seated: str | None = None) -> Response:
+    """The partners' reviewers, who sits on a committee, the invitations still open, and a
+    form to invite one."""
+    return _page(request, state, sent=sent, seated=seated)
+
+
+@router.post("/staff/reviewers/{reviewer_id}/committee", dependencies=[Csrf])
+def seat(user: StaffUser, state: StateDep, reviewer_id: ReviewerId,
+         committee: Annotated[str, Form(max_length=5)] = "") -> Response:
+    """Seat a reviewer on their partner's committee (`committee=on`), or take them off it."""
+    with state.sessions() as db, db.begin():
+        email = committees.seat(db=db, reviewer_id=reviewer_id,
+                                member=committee == "on").email
+    return RedirectResponse(f"/staff/reviewers?seated={email}#people-title", status_code=303)
 
 
 def _send(state: StateDep, request: Request, row: Invitation, partner: str) -> None:
