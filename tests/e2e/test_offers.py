@@ -156,3 +156,27 @@ def test_offer_conditions_tranches_plan_alternatives_and_mediation(live_server, 
     expect(desk.locator(".route-summary")).to_contain_text("CIC")
     shot(desk, "offers-5-sent-to-cic-desktop")
     client.close()
+
+
+def test_a_failed_condition_is_flagged_on_the_offer_and_in_the_plan(live_server, new_page):
+    client = httpx.Client(base_url=live_server, timeout=60)
+    founder = api_login(client, FOUNDER)
+    body = full_dossier(name="Optique de Sormiou", partners=["cepac", "mi-honor-loan"])
+    dossier_id, routes = submit_delivered(client, founder, body)
+    event(client, "mi-honor-loan@demo.example", routes["mi-honor-loan"], {
+        "type": "approved", "instrument": "honor_loan", "amount_eur": "40000",
+        "conditional_on": [{"partner": "cepac"}]})
+    event(client, "cepac@demo.example", routes["cepac"], {
+        "type": "declined", "reason": "insufficient_equity"})
+    pages = {"desktop": new_page(), "phone": new_page(phone=True)}
+    for page in pages.values():
+        login(page, live_server, FOUNDER)
+    both(pages, f"{live_server}/founder/dossiers/{dossier_id}", "6-failed-condition")
+    desk = pages["desktop"]
+    expect(desk.locator(".condition-failed")).to_contain_text(
+        f"L'accord de {MI} était sous condition de celui de {CEPAC}")
+    card = desk.locator(f"#route-{routes['mi-honor-loan']}")
+    expect(card).to_contain_text("— non remplie")
+    expect(card).to_contain_text("ne peut pas être acceptée en l'état")
+    expect(card.get_by_role("button", name=re.compile("Accepter l'offre"))).to_have_count(0)
+    client.close()
