@@ -23,11 +23,6 @@ from forms.definition import enum_label
 from forms.formatting import fill, format_date, format_money
 
 Terms = Callable[[dict[str, Any], str], list[tuple[str, str]]]
-CONDITION_WORDS = {
-    ConditionStatus.met: lazy_pgettext("fo.condition", "met"),
-    ConditionStatus.pending: lazy_pgettext("fo.condition", "pending"),
-    ConditionStatus.failed: lazy_pgettext("fo.condition", "not met"),
-}
 
 
 @dataclass
@@ -167,7 +162,7 @@ def condition(c: dict[str, Any], names: dict[str, str], lang: str) -> Condition:
                     name=name, amount=format_money(c["min_amount_eur"], lang))
     else:
         text = fill(_("Conditional on {name}'s approval", lang), lang, name=name)
-    return Condition(text, c["status"], CONDITION_WORDS[ConditionStatus(c["status"])].get(lang),
+    return Condition(text, c["status"], label("condition", c["status"], lang, "founder"),
                      partner=c["partner"])
 
 
