@@ -29,10 +29,14 @@ class ConditionStatus(StrEnum):
     failed = "failed"
 
 
+# A founder reads them after the condition itself: "… (au moins 150 000 €) — en attente".
 CONDITION_LABELS = declare(ConditionStatus, {
-    ConditionStatus.met: Words(_p("condition", "Condition met")),
-    ConditionStatus.pending: Words(_p("condition", "Condition pending")),
-    ConditionStatus.failed: Words(_p("condition", "Condition failed")),
+    ConditionStatus.met: Words(_p("condition", "Condition met"),
+                               founder=_p("condition/founder", "met")),
+    ConditionStatus.pending: Words(_p("condition", "Condition pending"),
+                                   founder=_p("condition/founder", "pending")),
+    ConditionStatus.failed: Words(_p("condition", "Condition failed"),
+                                  founder=_p("condition/founder", "not met")),
 })
 
 

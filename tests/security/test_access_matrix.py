@@ -267,6 +267,10 @@ MATRIX: tuple[Row, ...] = (
     Row("POST", FD + "/routes/{route_id}/messages", founder_form(422, Action.write_message)),
     Row("POST", FD + "/routes/{route_id}/withdraw",  # not confirmed
         founder_form(422, Action.withdraw)),
+    # after a decision: not confirmed, no consent, no partner ticked
+    Row("POST", FD + "/routes/{route_id}/accept", founder_form(422, Action.accept_offer)),
+    Row("POST", FD + "/routes/{route_id}/mediation", founder_form(422, Action.open_mediation)),
+    Row("POST", FD + "/alternatives", founder_form(422, Action.choose_partners)),
     Row("GET", FD + "/pdf", FOUNDER_PAGE),
     Row("GET", FD + "/receipt.pdf", FOUNDER_PAGE),
     Row("GET", FD + "/preview", FOUNDER_PAGE),

@@ -144,8 +144,9 @@ def test_a_whole_journey_reads_in_french(client, journey):
     assert not found, "\n".join(found)
     status = texts[f"founder /founder/dossiers/{dossier_id}"]
     plan = status.split("Détail des ressources")[1].split("Total")[0]
-    assert "Prêt Banque Populaire Méditerranée | 150 000,00 € | 11,28 % | Refusé" in plan
-    assert "Prêt d'investissement CEPAC | 200 000,00 € | 15,05 % | Accordé" in plan
+    assert ("Prêt Banque Populaire Méditerranée Prêt bancaire | 150 000,00 € | 11,28 % | Refusé"
+            in plan)
+    assert "Prêt d'investissement CEPAC Prêt bancaire | 200 000,00 € | 15,05 % | Accordé" in plan
     assert "Retirer mon dossier d'Aix-Marseille Provence Amorçage" in status
     assert "Pays France" in texts[f"founder /founder/dossiers/{dossier_id}/preview"]
     # the approval form offers the amount asked, written as the founder typed it

@@ -30,6 +30,9 @@ TABLES: dict[str, dict[str, LazyText]] = {
         "withdrawn": _l("You withdrew your dossier"),
         "updated": _l("Update sent (version {version})"),
         "message": _l("Message"),
+        "accepted": _l("You accepted the offer"),
+        "disbursed": _l("Payment received"),
+        "revised": _l("Decision revised"),
     },
     "rv_": {
         "amount_min": _l("Minimum amount (€)"),

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import SessionDep
 from app.web.common.deps import Csrf, FounderPage
 from app.web.common.templating import render
+from app.web.founder import after_decision as founder_after_decision
 from app.web.founder import attachments as founder_attachments
 from app.web.founder import fec as founder_fec
 from app.web.founder import partners as founder_partners
@@ -49,5 +50,5 @@ def new_dossier(user: FounderPage, db: SessionDep) -> Response:
 
 
 for _module in (founder_wizard, founder_attachments, founder_fec, founder_partners,
-                founder_status, founder_privacy):
+                founder_status, founder_after_decision, founder_privacy):
     router.include_router(_module.router)

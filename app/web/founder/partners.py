@@ -14,7 +14,6 @@ from app.web.common.deps import Csrf, FounderDossier, FounderPage, PostedForm, R
 from app.web.common.formdata import display_decimal, dom_id
 from app.web.common.templating import page_lang, render
 from app.web.founder.common import (
-    PartnerMeter,
     dossier_url,
     edit_url,
     partner_meters,
@@ -28,7 +27,6 @@ from dossier.bounded_numbers import number_fits
 from dossier.catalogue import _, ngettext
 from dossier.errors import FieldError, Invalid
 from dossier.models import Dossier, User
-from dossier.routing.machine import State
 from dossier.schema import DossierV1
 from dossier.services import dossiers, submission
 from dossier.services.partners import instruments_by_partner, partner_names
@@ -267,7 +265,7 @@ def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: Se
     if submitted(dossier):
         if form.get("_action") != "add":
             return RedirectResponse(dossier_url(dossier), status_code=303)
-        return _add_partners(request, db, user, dossier, form)
+        return add_partners(request, db, user, dossier, form)
     choice = _posted_choice(form, [m.code for m in partner_meters(db, dossier, lang)])
     problems = Problems()
     order, errors = _save_choice(db, user, dossier, choice)
@@ -292,8 +290,8 @@ def choose(dossier: ChoosingDossier, request: Request, user: FounderPage, db: Se
     return RedirectResponse(dossier_url(dossier, "/partners?saved=1"), status_code=303)
 
 
-def _add_partners(request: Request, db: SessionDep, user: User, dossier: Dossier,
-                  form: Any) -> Response:
+def add_partners(request: Request, db: SessionDep, user: User, dossier: Dossier,
+                 form: Any) -> Response:
     """Send a submitted dossier to more partners, each with its consent, in one transaction:
     the new requests make a new version (the API's PUT, `submission.amend`), then the API's
     submit routes the partners not routed yet (`submission.submit`); any refusal undoes both."""
@@ -331,11 +329,3 @@ def _amend_and_submit(db: SessionDep, user: User, dossier: Dossier,
         errors = exc.errors or [FieldError("requests", exc.code, exc.ctx)]
         return errors + _incomplete(db, data, errors)
     return []
-
-
-def suggestions(db: SessionDep, dossier: Dossier, lang: str) -> list[PartnerMeter]:
-    """After a partner declined: the partners the dossier is eligible for, not sent yet."""
-    sent = routes_of(db=db, dossier=dossier)
-    if not any(r.state == State.declined for r in sent.values()):
-        return []
-    return [m for m in partner_meters(db, dossier, lang) if m.eligible and m.code not in sent]

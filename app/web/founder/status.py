@@ -17,7 +17,7 @@ from app.web.common.deps import Csrf, FounderPage, FounderRoute, PostedForm, Rea
 from app.web.common.labels import pick
 from app.web.common.notifications import seen
 from app.web.common.templating import page_lang, render
-from app.web.founder import partners as founder_partners
+from app.web.founder import offers
 from app.web.founder.common import dossier_url, progress, submitted
 from dossier import content_cache
 from dossier.access import EXPERT, Action
@@ -26,7 +26,15 @@ from dossier.errors import DomainError, NotFound
 from dossier.labels import label
 from dossier.models import Dossier, Route
 from dossier.routing.machine import OPEN_STATES, State, transition_for
-from dossier.services import committees, dossiers, notifications, outdated, routes, thread
+from dossier.services import (
+    committees,
+    dossiers,
+    notifications,
+    outdated,
+    referrals,
+    routes,
+    thread,
+)
 from dossier.services.access import access_summary
 from dossier.services.committees import CommitteeDate
 from dossier.services.dossiers import attachment_view
@@ -98,7 +106,7 @@ def _timeline(events: list[Any], lang: str, partner: str) -> list[TimelineItem]:
             continue  # messages have their own list
         payload = e.payload or {}
         title = pick("fo.event.", e.type, lang).format(version=payload.get("version", ""))
-        lines: list[str] = []
+        lines: list[str] = offers.event_lines(e.type, payload, lang, _terms)
         if e.type == "info_requested":
             kind = payload.get("request_kind")
             if kind:
@@ -213,6 +221,10 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
     views = [_route_view(db, r, names, files, lang) for r in route_rows]
     version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
     plan = _plan(db, dossier, route_rows)
+    parts = offers.page_parts(db, dossier, route_rows, plan, names, _terms, lang)
+    if parts.mediation is not None:  # the referral to the Médiation du crédit, a line apart
+        views.append(_route_view(db, parts.mediation, {
+            **names, parts.mediation.partner_code: offers.mediation_name(lang)}, files, lang))
     access_total, access = _access(db, dossier, names, lang)
     return render(
         request, "founder/status.html", status_code=status_code, dossier=dossier,
@@ -220,7 +232,7 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
         progress=progress(db, dossier, lang), submitted=submitted(dossier), attachments=items,
         notice=notice, errors=errors or {}, typed=typed or {},
         access=access, access_total=access_total,
-        suggestions=founder_partners.suggestions(db, dossier, lang),
+        parts=parts,
         source_label=lambda v: enum_label("source_type", v, lang),
         status_label=lambda v: enum_label("source_status", v, lang))
 
@@ -228,25 +240,30 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
 @router.get(BASE)
 def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: SessionDep,
            submitted: str | None = None, sent: str | None = None,
-           withdrawn: str | None = None) -> Response:
+           withdrawn: str | None = None, accepted: str | None = None,
+           mediation: str | None = None) -> Response:
     """Where the dossier stands with each partner."""
     lang = page_lang(request)
     notice = None
-    route = _route_named(db, dossier, sent or withdrawn)
+    names = partner_names(db=db)
+    every = _every_route(db, dossier)
+    route = next((r for r in every if str(r.id) in (sent, withdrawn)), None)
     if submitted:
         notice = _("Your dossier is submitted and sent to the chosen partners.", lang)
     elif route is not None:
-        name = partner_names(db=db).get(route.partner_code, route.partner_code)
+        name = offers.route_name(route, names, lang)
         notice = fill(_("Message sent to {name}.", lang) if sent
                       else _("Dossier withdrawn from {name}.", lang), lang, name=name)
-    seen(request, db, user, [r.id for r in routes_of(db=db, dossier=dossier).values()])
+    else:
+        notice = offers.notice(names, every, accepted, mediation, lang)
+    seen(request, db, user, [r.id for r in every])
     return status_page(request, db, dossier, notice=notice)
 
 
-def _route_named(db: SessionDep, dossier: Dossier, route_id: str | None) -> Route | None:
-    """The route of this dossier a notice names, if any."""
-    return next((r for r in routes_of(db=db, dossier=dossier).values()
-                 if route_id and str(r.id) == route_id), None)
+def _every_route(db: SessionDep, dossier: Dossier) -> list[Route]:
+    """The dossier's funding routes and its referral to the Médiation du crédit, if any."""
+    referral = referrals.mediation_of(db=db, dossier_id=dossier.id)
+    return [*routes_of(db=db, dossier=dossier).values(), *([referral] if referral else [])]
 
 
 def _same_dossier(dossier: Dossier, route: Route) -> None:
