@@ -23,7 +23,7 @@ from dossier.money import as_str, from_cents
 from dossier.routing.machine import DECIDED_STATES, GRANTED_STATES
 from dossier.sla import DaysBetween, breached_sql, late_sql, sla_by_partner
 
-COUNTED = ("in_review", "info_requested", "declined", "withdrawn", "accepted")
+COUNTED = ("in_review", "info_requested", "declined", "withdrawn", "accepted", "committee")
 GRANTED = [s.value for s in GRANTED_STATES]
 
 
@@ -193,6 +193,7 @@ def export_rows(*, db: Session) -> Iterator[dict[str, Any]]:
 
 def _empty_line(code: str) -> dict[str, Any]:
     return {"code": code, "routed": 0, "opened": 0, "in_review": 0, "info_requested": 0,
-            "approved": 0, "declined": 0, "withdrawn": 0, "accepted": 0, "sla_breaches": 0,
+            "approved": 0, "declined": 0, "withdrawn": 0, "accepted": 0, "committee": 0,
+            "sla_breaches": 0,
             "_requested": Decimal("0.00"), "_approved": Decimal("0.00"),
             "accepted_eur": "0.00", "disbursed_eur": "0.00", "leverage": None}
