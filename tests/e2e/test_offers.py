@@ -104,14 +104,13 @@ def test_offer_conditions_tranches_plan_alternatives_and_mediation(live_server, 
                         json={"amount_eur": amount, "label": label,
                               "date": (utcnow() - timedelta(days=days)).date().isoformat()})
         assert r.status_code == 201, r.text
-    both(pages, base + f"#route-{routes['mi-honor-loan']}", "2-accepted-tranches")
+    both(pages, base + f"#route-{routes['mi-honor-loan']}", "2-accepted-tranches-and-plan")
     expect(mi_card).to_contain_text("Offre acceptée le")
     expect(mi_card).to_contain_text("Deuxième tranche — recrutement")
     expect(mi_card).to_contain_text("Reste à verser\u00a0: 5\u202f000,00\u00a0€")
     plan = desk.locator(".plan")
     expect(plan).to_contain_text("Effet de levier\u00a0: 4,00\u00a0€ de prêts bancaires et de "
                                  "fonds propres par euro de prêt d'honneur ou de subvention")
-    both(pages, base + "#plan-title", "2-plan")
     footer = plan.locator("tfoot")
     expect(footer).to_contain_text("250\u202f000,00\u00a0€")  # approved: 200 000 + 50 000
     expect(footer).to_contain_text("45\u202f000,00\u00a0€")  # paid out
