@@ -175,7 +175,7 @@ def test_founder_files_reviewer_asks_and_approves_staff_see_it(live_server, new_
     reviewer.reload()
     expect(reviewer.locator("main")).to_contain_text(ANSWER)
     reviewer.get_by_role("button", name="Accorder").click()
-    reviewer.get_by_label(re.compile("Montant")).fill("200 000")
+    reviewer.get_by_label("Montant accordé (€)", exact=True).fill("200 000")
     shot(reviewer, "23-reviewer-decision-form")
     reviewer.get_by_role("button", name="Enregistrer la décision").click()
     expect(reviewer.get_by_role("status")).to_contain_text("Décision enregistrée")
