@@ -125,6 +125,14 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
                                         "{remaining_eur} € remain to be paid."),
     "revision_window_closed": N_("The decision can no longer be revised: it may be revised "
                                  "only within {days} days of the decision."),
+    "condition_pending": N_("This offer depends on another partner's approval, which has "
+                            "not come yet: it can be accepted once the condition is met."),
+    "condition_failed": N_("This offer depended on another partner's approval, which was not "
+                           "given: it cannot be accepted as it stands."),
+    "mediation_open": N_("A referral to the Médiation du crédit is already open for this "
+                         "dossier."),
+    "mediation_not_possible": N_("Only a bank's refusal can be taken to the Médiation du "
+                                 "crédit."),
 }
 
 register(MESSAGES)

@@ -62,8 +62,10 @@ def test_a_conditional_honour_loan_waits_for_the_bank_then_is_accepted_and_paid(
     assert conditions == [{"partner": "mi-honor-loan", "on": "cepac",
                            "min_amount_eur": "150000.00", "status": "pending"}]
     # not yet: the bank has not said yes
-    r = client.post(f"/api/v1/routes/{routed['mi-honor-loan']}/accept", headers=founder)
+    r = client.post(f"/api/v1/routes/{routed['mi-honor-loan']}/accept",
+                    headers={**founder, "Accept-Language": "fr"})
     assert r.status_code == 409 and r.json()["code"] == "condition_pending", r.text
+    assert "pourra être acceptée une fois la condition remplie" in r.json()["detail"]
 
     approve(client, cepac, routed["cepac"], "bank_loan", "200000")
     current = plan(client, founder, routed["dossier"])
