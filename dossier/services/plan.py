@@ -9,13 +9,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dossier.decisions import leverage
+from dossier.decisions import ConditionStatus, holds, leverage
 from dossier.funding import funding_plan
 from dossier.models import Route
 from dossier.money import ZERO, as_str
 from dossier.routing.machine import CLOSED_STATES, GRANTED_STATES, State
 from dossier.schema import DossierV1
-from dossier.services.decisions import approved_amount, condition_view, disbursed, standing
+from dossier.services.decisions import (
+    approved_amount,
+    condition_view,
+    disbursed,
+    standing,
+    standings,
+)
 
 
 def _amounts(route: Route | None, paid: Mapping[Any, Decimal]) -> dict[str, str | None]:
@@ -55,8 +61,11 @@ def tracked_plan(content: DossierV1, routes: list[Route],
     by_partner = {r.partner_code: r for r in funding}
     sources = funding_plan(content, covered_eur=ZERO)["sources"]
     _match_sources(sources, by_partner, paid)
-    # every approval covers the need, whether or not a source names its partner
-    covered = sum((approved_amount(r) for r in funding), ZERO)
+    # every approval that still holds covers the need, whether or not a source names its
+    # partner; one whose condition failed does not
+    said = standings(funding)
+    covered = sum((approved_amount(r) for r in funding
+                   if holds(r.decision, said) != ConditionStatus.failed), ZERO)
     result = funding_plan(content, covered_eur=covered)
     result["sources"] = sources
     result["decisions"] = [{"partner": r.partner_code, "state": r.state, **_amounts(r, paid)}

@@ -99,7 +99,9 @@ def test_a_failed_condition_is_flagged_and_the_offer_cannot_be_accepted(
     approve(client, mi, routed["mi-honor-loan"], "honor_loan", "50000",
             conditional_on=[{"partner": "cepac"}])
     event(client, cepac, routed["cepac"], {"type": "declined", "reason": "risk_profile"})
-    assert plan(client, founder, routed["dossier"])["conditions"][0]["status"] == "failed"
+    failed = plan(client, founder, routed["dossier"])
+    assert failed["conditions"][0]["status"] == "failed"
+    assert failed["covered_by_decisions_eur"] == "0.00"  # a failed approval covers nothing
     r = client.post(f"/api/v1/routes/{routed['mi-honor-loan']}/accept", headers=founder)
     assert r.status_code == 409 and r.json()["code"] == "condition_failed"
     for who in (founder, mi, staff):
