@@ -52,6 +52,14 @@ def _match_sources(sources: list[dict[str, Any]], by_partner: Mapping[str, Route
     return matched
 
 
+def _covered(funding: list[Route]) -> Decimal:
+    """What the approvals still holding cover, whether or not a source names their partner
+    (one whose condition failed covers nothing)."""
+    said = standings(funding)
+    return sum((approved_amount(r) for r in funding
+                if holds(r.decision, said) != ConditionStatus.failed), ZERO)
+
+
 def tracked_plan(content: DossierV1, routes: list[Route],
                  paid: Mapping[Any, Decimal] | None = None) -> dict[str, Any]:
     """The plan with each source's approved, accepted and disbursed amounts, the amount
@@ -61,11 +69,7 @@ def tracked_plan(content: DossierV1, routes: list[Route],
     by_partner = {r.partner_code: r for r in funding}
     sources = funding_plan(content, covered_eur=ZERO)["sources"]
     _match_sources(sources, by_partner, paid)
-    # every approval that still holds covers the need, whether or not a source names its
-    # partner; one whose condition failed does not
-    said = standings(funding)
-    covered = sum((approved_amount(r) for r in funding
-                   if holds(r.decision, said) != ConditionStatus.failed), ZERO)
+    covered = _covered(funding)
     result = funding_plan(content, covered_eur=covered)
     result["sources"] = sources
     result["decisions"] = [{"partner": r.partner_code, "state": r.state, **_amounts(r, paid)}
