@@ -23,8 +23,9 @@ from tests.routing.conftest import submit_delivered, wait_routes
 PARTNERS = sorted({"cepac", "bpmed", "ampa", "mi-honor-loan", "bdf", "cic"})
 
 
-def _route_run(since: datetime, timeout: float = 60.0):
-    """The route-submission run that took the CIC delivery, once it has finished."""
+def _route_run(since: datetime, timeout: float = 180.0):
+    """The route-submission run that took the CIC delivery, once it has finished (its retries
+    take their delays: a loaded machine needed more than 60 s)."""
     with get_client(sync_client=True) as client:
         [run] = wait_until(
             lambda: client.read_flow_runs(
