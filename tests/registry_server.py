@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -120,3 +122,21 @@ class RegistryServer:
         assert self._server is not None
         self._server.shutdown()
         self._server.server_close()
+
+
+@contextmanager
+def app_asking(registry: RegistryServer, settings: Any, engine: Any, sessions: Any, store: Any,
+               *, timeout: float) -> Iterator[Any]:
+    """A test client of the app whose REGISTRY_URL is this fake registry; the registry
+    cache is emptied after (the `sessions` fixture keeps no rows of its own there)."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from dossier.models import RegistryCheck, RegistryCompany
+
+    settings.registry_url, settings.registry_timeout = registry.url, timeout
+    with TestClient(create_app(settings, engine=engine, store=store)) as client:
+        yield client
+    with sessions.begin() as db:
+        db.query(RegistryCheck).delete()
+        db.query(RegistryCompany).delete()

@@ -6,14 +6,12 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from app.main import create_app
 from dossier.models import RegistryCheck, RegistryCompany
 from tests.conftest import login
 from tests.races.conftest import TRIALS, race
-from tests.registry_server import RegistryServer, company, head_siret, valid_siren
+from tests.registry_server import RegistryServer, app_asking, company, head_siret, valid_siren
 
 AT_ONCE = 6  # below the adapter's 8 concurrent registry calls: none is turned away as busy
 URL = "/api/v1/registry/companies/{}"
@@ -27,12 +25,8 @@ def reg():
 
 @pytest.fixture
 def api(settings, engine, sessions, store, reg):
-    settings.registry_url, settings.registry_timeout = reg.url, 2.0
-    with TestClient(create_app(settings, engine=engine, store=store)) as client:
+    with app_asking(reg, settings, engine, sessions, store, timeout=2.0) as client:
         yield client
-    with sessions.begin() as db:
-        db.query(RegistryCheck).delete()
-        db.query(RegistryCompany).delete()
 
 
 def rows(sessions, model, number: str) -> int:

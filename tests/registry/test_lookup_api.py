@@ -6,15 +6,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import create_app
-from dossier.models import RegistryCheck, RegistryCompany
+from dossier.models import RegistryCheck
 from dossier.services import registry
 from registry.recherche import RechercheEntreprises
 from tests.conftest import login
 from tests.helpers import wait_until
-from tests.registry_server import RegistryServer, company, head_siret, valid_siren
+from tests.registry_server import RegistryServer, app_asking, company, head_siret, valid_siren
 from workflows.dispatch import Dispatcher
 from workflows.registry import registry_checks, registry_checks_due
 
@@ -31,12 +29,8 @@ def reg():
 
 @pytest.fixture
 def api(settings, engine, sessions, store, reg):
-    settings.registry_url, settings.registry_timeout = reg.url, 0.5
-    with TestClient(create_app(settings, engine=engine, store=store)) as client:
+    with app_asking(reg, settings, engine, sessions, store, timeout=0.5) as client:
         yield client
-    with sessions.begin() as db:
-        db.query(RegistryCheck).delete()
-        db.query(RegistryCompany).delete()
 
 
 @pytest.fixture

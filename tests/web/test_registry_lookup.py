@@ -9,14 +9,12 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import create_app
-from dossier.models import RegistryCheck, RegistryCompany
+from dossier.models import RegistryCompany
 from dossier.registry import Address, CompanyFacts, headcount_words, street
 from tests.conftest import login
 from tests.helpers import browser, full_dossier, ready_dossier
-from tests.registry_server import RegistryServer, company, head_siret, valid_siren
+from tests.registry_server import RegistryServer, app_asking, company, head_siret, valid_siren
 
 SIREN = valid_siren("55544433")
 SIRET = head_siret(SIREN)
@@ -32,12 +30,8 @@ def reg():
 
 @pytest.fixture
 def client(settings, engine, sessions, store, reg):
-    settings.registry_url, settings.registry_timeout = reg.url, 0.5
-    with TestClient(create_app(settings, engine=engine, store=store)) as c:
+    with app_asking(reg, settings, engine, sessions, store, timeout=0.5) as c:
         yield c
-    with sessions.begin() as db:
-        db.query(RegistryCheck).delete()
-        db.query(RegistryCompany).delete()
 
 
 @pytest.fixture
