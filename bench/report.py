@@ -22,7 +22,8 @@ def render(results: dict[str, Any]) -> str:
     """The whole report."""
     parts = [HEADER, _machine(results), _summary(results)]
     for name, section in (("routing", _routing), ("latency", _latency),
-                          ("uploads", _uploads), ("pdf", _pdf), ("submit", _submit)):
+                          ("uploads", _uploads), ("pdf", _pdf), ("submit", _submit),
+                          ("hostile", _hostile)):
         if name in results:
             parts.append(section(results))
     parts.append(_workers(results))
@@ -128,6 +129,11 @@ def _summary(results: dict[str, Any]) -> str:
     if sub:
         rows.append(("5. POST /submit p95, 1 client", f"{sub['ours']['p95_ms']} ms",
                      f"{sub['raw']['p95_ms']} ms", _x(sub["ratio_p95"]), _met(sub)))
+    hostile = results.get("hostile")
+    if hostile:
+        rows.append(("Hostile input, worst p99 (1 client)",
+                     f"{hostile['worst']['p99_ms']} ms ({hostile['worst']['case']})", "", "",
+                     _met(hostile)))
     workers = results.get("workers")
     if workers:
         best = workers["median_dossiers_per_s"]
@@ -264,6 +270,20 @@ def _submit(results: dict[str, Any]) -> str:
             f"| ours | {o['p50_ms']} ms | {o['p95_ms']} ms | {o['p99_ms']} ms |\n"
             f"| raw | {w['p50_ms']} ms | {w['p95_ms']} ms | {w['p99_ms']} ms |\n\n"
             f"Target p95 ≤ 50 ms: {_met(sub)}.\n")
+
+
+def _hostile(results: dict[str, Any]) -> str:
+    h = results["hostile"]
+    lines = ["## Hostile input\n",
+             f"`bench/hostile.py`: one client sends each body {h['requests_per_case']} times "
+             "to the app (uvicorn, PostgreSQL); every answer is checked (status, the field "
+             "named) and nothing may be stored. The reference is an ordinary draft save.\n",
+             "| body | bytes | p50 / p95 / p99 (ms) |", "|---|---|---|"]
+    lines += [f"| {c['case']} | {c['bytes']:,} | {c['p50_ms']} / {c['p95_ms']} / "
+              f"{c['p99_ms']} |" for c in h["cases"]]
+    lines.append(f"\nWorst p99: **{h['worst']['p99_ms']} ms** ({h['worst']['case']}); "
+                 f"target: {_met(h)}.\n")
+    return "\n".join(lines)
 
 
 def _workers(results: dict[str, Any]) -> str:

@@ -4,19 +4,24 @@ Writes bench/results.json (ours, raw and their ratio for each benchmark), BENCHM
 and the chart bench/load.svg. `make bench-quick` stays under five minutes on 2 cores by
 capping the routing runs in time and extrapolating (the file says so), and leaves out
 `workers` (1 against 2 Prefect workers, minutes of its own) unless `--only` names it;
-`make bench` runs N = 1 000 dossiers (capped at an hour) and `workers`.
+`make bench` runs N = 1 000 dossiers (capped at an hour) and `workers`. After each run,
+every ratio more than 20 % worse than in the committed bench/results.json is printed
+(bench/regressions.py): a report, not a failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from contextlib import ExitStack
 from typing import Any
 
 from bench.common import log, machine, read_results, stamp, write_results
+from bench.regressions import committed_results, compare
+from bench.regressions import report as regression_report
 
-BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "workers")
+BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "hostile", "workers")
 NEEDS_S3 = {"routing", "submit", "uploads"}  # `workers` starts its own cluster
 NOT_QUICK = {"workers"}  # run in quick mode only when --only names them
 RETIRED = ("routing_proposed",)  # experiments since made in the product: not reported again
@@ -68,6 +73,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     started = time.monotonic()
     mode = "quick" if args.quick else "full"
     results = read_results()
+    before = committed_results() or json.loads(json.dumps(results))
     for key in RETIRED:
         results.pop(key, None)
     results.update(machine=machine(), mode=mode, started_at=stamp())
@@ -91,12 +97,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             runs[key] = results[key] = value
             write_results(results)
     results["duration_s"] = round(time.monotonic() - started, 1)
+    results["regressions"] = compare(before, results, set(runs)) if before else []
     write_results(results)
     if not args.no_report:
         from bench.report import write_report
 
         write_report(results)
     log(f"done in {results['duration_s']:.0f} s: bench/results.json, BENCHMARKS.md")
+    print(regression_report(before, results, set(runs)), flush=True)
     return runs
 
 
@@ -122,6 +130,10 @@ def _run_one(name: str, args: argparse.Namespace, s3: Any) -> dict[str, Any]:
         from bench import uploads
 
         return uploads.run(quick=quick, s3=s3)
+    if name == "hostile":
+        from bench import hostile
+
+        return hostile.run(quick=quick)
     if name == "workers":
         from bench import workers
 

@@ -7,11 +7,15 @@ live-server cases (liveness of /health, bodies and headers) are in test_input_li
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 import uuid
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from app.web.common.formdata import parse_section
@@ -20,7 +24,7 @@ from dossier.errors import DomainError, Invalid
 from dossier.models import Dossier, Partner
 from dossier.money import Money, PositiveMoney
 from dossier.routing.payloads import Approval
-from dossier.schema.types import Headcount
+from dossier.schema.types import Headcount, LongText, Text100
 from forms.definition import section
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import page_post
@@ -55,6 +59,52 @@ def test_depth_is_counted_outside_strings_without_recursion():
     assert json_depth_ok(b'{"a": "' + b"[" * 10_000 + b'"}')  # brackets in a string
     assert json_depth_ok(b'{"a": "\\"' + b"[" * 10_000 + b'"}')  # after an escaped quote
     assert not json_depth_ok(b"[" * 1_000_000)  # far past Python's recursion limit
+
+
+def _reference_depth(value: object) -> int:
+    """Nesting of a parsed JSON value (the definition json_depth_ok counts on the text)."""
+    if isinstance(value, dict):
+        return 1 + max(map(_reference_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_reference_depth, value), default=0)
+    return 0
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\\\ab\n'),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.text(alphabet='[]{}"\\\\k'), inner, max_size=3), max_leaves=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON)
+def test_depth_on_the_text_is_the_depth_of_the_value(value):
+    text = json.dumps(value).encode()
+    assert json_depth_ok(text) == (_reference_depth(value) <= MAX_DEPTH)
+    deep = json.dumps([value] * 2 if _reference_depth(value) else value)
+    nested = ("[" * MAX_DEPTH + deep + "]" * MAX_DEPTH).encode()
+    assert json_depth_ok(nested) == (_reference_depth(json.loads(nested)) <= MAX_DEPTH)
+
+
+def test_a_text_field_refuses_exactly_the_control_and_bidi_characters():
+    adapter, notes = TypeAdapter(Text100), TypeAdapter(LongText)
+    bidi = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    for code in [*range(0x0, 0x250), *range(0x2000, 0x2070), *range(0xD7F0, 0xE010), 0x10FFFF]:
+        char = chr(code)
+        forbidden = unicodedata.category(char) in {"Cc", "Cs"} or code in bidi
+        for kind, allowed in ((adapter, ""), (notes, "\n\t\r")):
+            try:
+                kind.validate_python(f"a{char}b")
+                refused = False
+            except ValidationError as exc:
+                refused = exc.errors()[0]["type"] == "control_characters"
+            assert refused == (forbidden and char not in allowed), hex(code)
+
+
+def test_a_megabyte_of_text_is_refused_as_too_long():
+    with pytest.raises(ValidationError) as exc:
+        TypeAdapter(Text100).validate_python("Lumière " * 130_000)
+    assert exc.value.errors()[0]["type"] == "string_too_long"
 
 
 def test_read_json_names_each_refused_number():
