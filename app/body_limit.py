@@ -14,6 +14,7 @@ import re
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.http_limits import has_body
 from app.problems import lang_of, problem
 from app.settings import AppSettings
 from app.uploads import MULTIPART_OVERHEAD
@@ -56,7 +57,9 @@ class BodyLimit:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not has_body(scope):
+            # Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body:
+            # nothing to count, no wrapper per message.
             await self.app(scope, receive, send)
             return
         budget, code = body_budget(scope, self.settings)

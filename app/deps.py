@@ -1,10 +1,15 @@
-"""FastAPI dependencies: the session, the current user, the language, a JSON body."""
+"""FastAPI dependencies: the session, the current user, the language, a JSON body.
+
+FastAPI runs a `def` dependency in the thread pool: a trip there and back per dependency,
+which cost more than the work of the cheap ones. Those that do no I/O are `async def`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +17,7 @@ from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from app.http_limits import has_body
 from app.state import AppState
 from dossier import access
 from dossier.access import Action
@@ -26,28 +32,41 @@ Model = TypeVar("Model", bound=BaseModel)
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     """The app's state built at start-up."""
     return request.app.state.dossier
 
 
-def get_session(state: Annotated[AppState, Depends(get_state)]) -> Iterator[Session]:
-    """The request's one session: committed when the route returns without error."""
-    with state.sessions() as session:
-        try:
-            yield session
-        except BaseException:
+async def get_session(state: Annotated[AppState, Depends(get_state)]
+                      ) -> AsyncIterator[Session]:
+    """The request's one session: committed when the route returns without error.
+
+    Opening it does no I/O (it connects on first use); ending it does, in the thread pool.
+    """
+    session = state.sessions()
+    try:
+        yield session
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_end, session, commit=False)
+        raise
+    await run_in_threadpool(_end, session, commit=True)
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    with session:
+        if commit:
+            session.commit()
+        else:
             session.rollback()
-            raise
-        session.commit()
 
 
-def get_store(state: Annotated[AppState, Depends(get_state)]) -> ObjectStore:
+async def get_store(state: Annotated[AppState, Depends(get_state)]) -> ObjectStore:
     """The object store."""
     return state.store
 
 
-def get_lang(request: Request) -> str:
+async def get_lang(request: Request) -> str:
     """fr or en, from Accept-Language."""
     return pick_lang(request.headers.get("accept-language"))
 
@@ -63,14 +82,17 @@ StoreDep = Annotated[ObjectStore, Depends(get_store)]
 LangDep = Annotated[str, Depends(get_lang)]
 
 
-def get_current_user(db: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> User:
+def get_current_user(request: Request, db: SessionDep,
+                     token: Annotated[str | None, Depends(oauth2)]) -> User:
     """The user behind the bearer token."""
     if not token:
         raise Unauthorized("not_authenticated")
     user = users.user_for_token(db=db, token=token)
-    # Give the connection back at once: a handler that streams a body or works off the
-    # loop would otherwise hold it for the whole request (the session begins anew on use).
-    db.commit()
+    if has_body(request.scope):
+        # Give the connection back before the body streams in: a slow client would hold it
+        # for the whole upload (the session begins anew on use). Without a body the
+        # handler queries at once, on the same connection.
+        db.commit()
     return user
 
 
@@ -80,7 +102,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def allowed_to(action: Action) -> Any:
     """A `Depends` admitting the callers the policy table lets do `action` (an area)."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         access.require(user, action)
         return user
 

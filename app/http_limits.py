@@ -9,6 +9,7 @@ MAX_HEAD_BYTES, or MAX_HEADERS headers, the answer is 431 and the connection is 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -25,6 +26,13 @@ REFUSAL = (b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
            b"content-type: application/problem+json\r\n"
            b"content-length: " + str(len(_BODY)).encode() + b"\r\n"
            b"connection: close\r\n\r\n" + _BODY)
+
+
+def has_body(scope: Any) -> bool:
+    """Whether an HTTP request sends a body: HTTP/1.1 says so with Content-Length (not 0)
+    or Transfer-Encoding, and only so."""
+    return any(name in (b"content-length", b"transfer-encoding") and value != b"0"
+               for name, value in scope["headers"])
 
 
 class HeadersTooLarge(Exception):

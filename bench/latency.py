@@ -1,14 +1,20 @@
-"""Benchmark 2: API latency at scale (inbox, dossier status, pipeline) against raw SQL.
+"""Benchmark 2: API latency at scale (inbox, dossier status, pipeline) against its floor.
 
 PostgreSQL holds 100 000 dossiers and 600 000 routes (bench/dataset.py). Each endpoint is
-called by C concurrent clients; its raw limit replays, on C direct connections, the very
-SELECT statements the endpoint sent (recorded once per distinct request).
+called by C concurrent clients. It is judged against the floor of its stack (bench/floor.py:
+the bare FastAPI app with one `SELECT 1`, served the same way), loaded with the same calls
+and clients right after it, so that both meet the same machine; the raw SQL (the very
+SELECT statements the endpoint sent, recorded once per distinct request, replayed on C
+direct connections) stays a figure. Server CPU per request is read from /proc: under a
+closed loop it is what decides the ratio.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +23,11 @@ import psycopg
 from bench import dataset
 from bench.common import latency_summary, log, ratio, target
 from bench.loadgen import Call, Recorder, http_load, sql_load
-from bench.services import SECRET, app_env, app_server, issue_tokens
+from bench.services import SECRET, AppServer, app_env, app_server, issue_tokens
 
 CLIENTS = 20
 PAGES = 5
+FLOOR_TARGETS = {"inbox": 1.5, "status": 1.3}  # p95 at most this times the floor's p95
 
 
 def run(*, quick: bool, sweep: bool = True) -> dict[str, Any]:
@@ -36,15 +43,26 @@ def run(*, quick: bool, sweep: bool = True) -> dict[str, Any]:
                                            "routes": dataset.DOSSIERS
                                            * dataset.PARTNERS_PER_DOSSIER,
                                            "clients": CLIENTS}}
-    with app_server(app_env(data.url), name="latency") as server:
+    with ExitStack() as servers:
+        server = servers.enter_context(app_server(app_env(data.url), name="latency"))
+        floor = servers.enter_context(app_server(app_env(data.url), name="floor",
+                                                 factory="bench.floor:create_app"))
+        floors = []
         for name in ("inbox", "status", "pipeline"):
-            results[name] = _measure(server.url, data.url, calls[name], recorded[name],
+            results[name] = _measure(server, data.url, calls[name], recorded[name],
                                      sizes[name], raw_sizes[name], CLIENTS, name, rng)
+            if name in FLOOR_TARGETS:
+                latencies, results[name]["floor"] = _floor(floor, sizes[name])
+                results[name]["floor_ratio_p95"] = ratio(results[name]["ours"]["p95_ms"],
+                                                         results[name]["floor"]["p95_ms"])
+                floors += latencies
         results["pipeline"]["computation"] = _pipeline_computation(data.url, quick)
         if sweep:
             results["sweep"] = _sweep(server.url, data.url, calls, recorded, results, quick,
                                       rng)
-    results["floor"] = _floor(data.url, sizes["status"])
+    results["floor"] = {"ours": latency_summary(floors),
+                        "note": "both floor runs pooled; each endpoint is judged against the "
+                                "run that followed it"}
     _judge(results)
     return results
 
@@ -101,33 +119,52 @@ def _record(url: str, calls: dict[str, list[Call]]) -> dict[str, list[list[tuple
     return recorded
 
 
-def _measure(base_url: str, db_url: str, pool: list[Call], statements: list[list[tuple]],
-             count: int, raw_count: int, clients: int, label: str,
-             rng: random.Random) -> dict[str, Any]:
-    """Ours then raw, after a warm-up pass of each; latency percentiles and their ratio."""
+def _measure(server: AppServer | str, db_url: str, pool: list[Call],
+             statements: list[list[tuple]], count: int, raw_count: int, clients: int,
+             label: str, rng: random.Random) -> dict[str, Any]:
+    """Ours then raw, after a warm-up pass of each; latency percentiles and their ratio
+    (and the server's CPU per request when given the server, not only its URL)."""
+    base_url = server if isinstance(server, str) else server.url
     picks = [rng.randrange(len(pool)) for _ in range(max(count, raw_count))]
     warm = min(clients, 10)
     http_load(base_url, [pool[i] for i in picks[:warm]], warm)  # warm-up
+    cpu = _cpu_seconds(server)
     ours, ours_wall = http_load(base_url, [pool[i] for i in picks[:count]], clients)
+    cpu = _cpu_seconds(server) - cpu if cpu is not None else None
     sql_load(db_url, [statements[i] for i in picks[:2]], 2)  # warm-up
     raw, raw_wall = sql_load(db_url, [statements[i] for i in picks[:raw_count]], clients)
     ours_s, raw_s = latency_summary(ours), latency_summary(raw)
     log(f"latency {label}: ours p95 {ours_s['p95_ms']} ms, raw p95 {raw_s['p95_ms']} ms")
-    return {"ours": {**ours_s, "throughput_rps": round(len(ours) / ours_wall, 1)},
-            "raw": {**raw_s, "throughput_rps": round(len(raw) / raw_wall, 1)},
-            "ratio_p95": ratio(ours_s["p95_ms"], raw_s["p95_ms"]),
-            "statements_per_request": round(sum(map(len, statements)) / len(statements), 1)}
+    result = {"ours": {**ours_s, "throughput_rps": round(len(ours) / ours_wall, 1)},
+              "raw": {**raw_s, "throughput_rps": round(len(raw) / raw_wall, 1)},
+              "ratio_p95": ratio(ours_s["p95_ms"], raw_s["p95_ms"]),
+              "statements_per_request": round(sum(map(len, statements)) / len(statements), 1)}
+    if cpu is not None:
+        result["ours"]["cpu_ms_per_request"] = round(cpu * 1000 / len(ours), 2)
+        result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return result
 
 
-def _floor(db_url: str, count: int) -> dict[str, Any]:
+def _floor(server: AppServer, count: int) -> tuple[list[float], dict[str, Any]]:
     """The same load on the bare stack (bench/floor.py): the best any endpoint could do."""
-    with app_server(app_env(db_url), name="floor", factory="bench.floor:create_app") as server:
-        calls = [Call("/floor", "none")] * count
-        http_load(server.url, calls[:10], 10)  # warm-up
-        latencies, wall = http_load(server.url, calls, CLIENTS)
+    calls = [Call("/floor", "none")] * count
+    http_load(server.url, calls[:10], 10)  # warm-up
+    cpu = _cpu_seconds(server)
+    latencies, wall = http_load(server.url, calls, CLIENTS)
+    cpu = _cpu_seconds(server) - cpu
     summary = latency_summary(latencies)
     log(f"latency floor (bare FastAPI + SELECT 1): p95 {summary['p95_ms']} ms")
-    return {"ours": {**summary, "throughput_rps": round(len(latencies) / wall, 1)}}
+    return latencies, {**summary, "throughput_rps": round(len(latencies) / wall, 1),
+                       "cpu_ms_per_request": round(cpu * 1000 / len(latencies), 2)}
+
+
+def _cpu_seconds(server: AppServer | str) -> float | None:
+    """User + system CPU seconds the serving process has used (from /proc)."""
+    if isinstance(server, str):
+        return None
+    with open(f"/proc/{server.pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pipeline_computation(url: str, quick: bool) -> dict[str, Any]:
@@ -171,12 +208,10 @@ def _sweep(base_url: str, db_url: str, calls: dict[str, list[Call]],
 
 
 def _judge(results: dict[str, Any]) -> None:
-    for name in ("inbox", "status"):
+    for name, most in FLOOR_TARGETS.items():
         item = results[name]
-        p95 = item["ours"]["p95_ms"]
-        item["targets"] = [
-            target(p95 <= 50, "p95 ≤ 50 ms"),
-            target(item["ratio_p95"] is not None and item["ratio_p95"] <= 3, "≤ 3× raw p95")]
+        floor_ratio = item.get("floor_ratio_p95")
+        item["targets"] = [target(floor_ratio is not None and floor_ratio <= most,
+                                  f"p95 ≤ {most}× the floor's p95")]
     pipeline = results["pipeline"]
     pipeline["targets"] = [target(pipeline["ours"]["p95_ms"] <= 250, "p95 ≤ 250 ms")]
-

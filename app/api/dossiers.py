@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 
 from app.access_deps import OwnedDossier, ReadableDossier
+from app.api.responses import model_json
 from app.deps import (
     CurrentUser,
     FounderUser,
@@ -42,10 +43,10 @@ def list_(user: CurrentUser, db: SessionDep, lang: LangDep,
 
 @router.get("/dossiers/{dossier_id}", response_model=DossierOut, responses=problems(404))
 def read(dossier: ReadableDossier, user: CurrentUser, db: SessionDep, lang: LangDep
-         ) -> dict[str, Any]:
+         ) -> Response:
     """A dossier with its completeness, funding plan, attachments and routes."""
     record_access(db=db, dossier=dossier, user=user, kind=AccessKind.dossier, via="api")
-    return readiness.dossier_view(db=db, dossier=dossier, lang=lang)
+    return model_json(DossierOut, readiness.dossier_view(db=db, dossier=dossier, lang=lang))
 
 
 @router.put("/dossiers/{dossier_id}", response_model=DossierOut, openapi_extra=DOSSIER_BODY,

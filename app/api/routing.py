@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StrictBool
 
 from app.access_deps import DossierFor, ReadableDossier, ReadableRoute, RouteFor
+from app.api.responses import model_json
 from app.api.schemas import (
     EVENT_BODY,
     MESSAGE_BODY,
@@ -92,13 +93,13 @@ def reviewer_inbox(user: ReviewerUser, db: SessionDep,
                    min_days: Annotated[float | None, Query(ge=0, le=36500)] = None,
                    max_days: Annotated[float | None, Query(ge=0, le=36500)] = None,
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                   page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+                   page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
     """The routes of the reviewer's own partner: awaiting a decision first, longest waiting
     first; filters by state, company name, sector, amount requested (€) and days waited."""
-    return inbox.inbox(db=db, partner=user.partner_code, state=state, q=q, sector=sector,
-                       amount_min_cents=as_cents(amount_min),
-                       amount_max_cents=as_cents(amount_max), min_days=min_days,
-                       max_days=max_days, page=page, page_size=page_size)
+    return model_json(InboxPage, inbox.inbox(
+        db=db, partner=user.partner_code, state=state, q=q, sector=sector,
+        amount_min_cents=as_cents(amount_min), amount_max_cents=as_cents(amount_max),
+        min_days=min_days, max_days=max_days, page=page, page_size=page_size))
 
 
 @router.get("/routes/{route_id}", response_model=RouteDetail, responses=problems(404))

