@@ -5,19 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from dossier.errors import NotFound
 from dossier.models import Partner
 
+_MEMO = "partners"  # db.info key: the catalogue as this session last read it
+
 
 def list_partners(*, db: Session, active_only: bool = True) -> list[Partner]:
-    """Partners in catalogue order (by code)."""
-    stmt = select(Partner).order_by(Partner.code)
-    if active_only:
-        stmt = stmt.where(Partner.active.is_(True))
-    return list(db.scalars(stmt))
+    """Partners in catalogue order (by code).
+
+    Read once per session until it writes, commits or rolls back: one request asked for
+    the catalogue three times (eligibility, readiness, validation).
+    """
+    memo = db.info.setdefault(_MEMO, {})
+    if active_only not in memo:
+        stmt = select(Partner).order_by(Partner.code)
+        if active_only:
+            stmt = stmt.where(Partner.active.is_(True))
+        memo[active_only] = list(db.scalars(stmt))
+    return list(memo[active_only])
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_partners(session: Session, *_: Any) -> None:
+    session.info.pop(_MEMO, None)
 
 
 def instruments_by_partner(*, db: Session) -> dict[str, frozenset[str]]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier import content_cache
 from dossier.db import utcnow
 from dossier.errors import FieldError, Invalid
 from dossier.locks import hold
@@ -57,7 +58,7 @@ def eligibility(*, db: Session, dossier: Dossier, lang: str = "fr",
     if not _port:
         raise RuntimeError("no eligibility port: call submission.use_eligibility at start-up")
     return list(_port[0].verdicts(
-        partners=list_partners(db=db), content=DossierV1.model_validate(dossier.content),
+        partners=list_partners(db=db), content=content_cache.model(dossier.content),
         attachment_kinds=documents(dossier), lang=lang,
         today=today or date.today()))
 
@@ -71,7 +72,7 @@ def refusals(*, db: Session, dossier: Dossier, lang: str,
              given: list[Verdict] | None = None) -> list[FieldError]:
     """Why partners not yet routed would refuse the dossier: unmet rules, missing files
     (`given`: the verdicts, when the caller already asked for them)."""
-    content = DossierV1.model_validate(dossier.content)
+    content = content_cache.model(dossier.content)
     already = routes_of(db=db, dossier=dossier)
     asked = eligibility(db=db, dossier=dossier, lang=lang) if given is None else given
     verdicts = {v.partner: v for v in asked}
