@@ -110,13 +110,15 @@ def same_siren(*, db: Session, dossier: Dossier, any_owner: bool = False) -> lis
     siren = value_at(dossier.content, "company.siren")
     if not isinstance(siren, str) or not siren:
         return []
-    stmt = (select(Dossier).where(Dossier.id != dossier.id,
-                                  Dossier.content["company"]["siren"].as_string() == siren)
+    # The three columns shown, not whole dossiers: each one's content would be read and parsed.
+    stmt = (select(Dossier.id, Dossier.company_name, Dossier.status)
+            .where(Dossier.id != dossier.id,
+                   Dossier.content["company"]["siren"].as_string() == siren)
             .order_by(Dossier.updated_at.desc()).limit(20))
     if not any_owner:
         stmt = stmt.where(Dossier.owner_id == dossier.owner_id)
     return [{"id": str(d.id), "company_name": d.company_name, "status": d.status}
-            for d in db.scalars(stmt)]
+            for d in db.execute(stmt)]
 
 
 def dossier_view(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:

@@ -32,12 +32,28 @@ class Entry:
 
 def conversation(*, db: Session, route: Route) -> list[Entry]:
     """The route's thread, oldest first."""
-    events = list(db.scalars(select(RouteEvent).where(
-        RouteEvent.route_id == route.id,
-        RouteEvent.type.in_(("info_requested", "info_answered")))
-        .order_by(RouteEvent.created_at, RouteEvent.id)))
-    messages = list(db.scalars(select(Message).where(Message.route_id == route.id)
-                               .order_by(Message.created_at, Message.id)))
+    return conversations(db=db, routes=[route])[route.id]
+
+
+def conversations(*, db: Session, routes: list[Route]) -> dict[uuid.UUID, list[Entry]]:
+    """The threads of several routes (two queries for them all), by route id."""
+    ids = [r.id for r in routes]
+    events: dict[uuid.UUID, list[RouteEvent]] = {i: [] for i in ids}
+    messages: dict[uuid.UUID, list[Message]] = {i: [] for i in ids}
+    if ids:
+        for event in db.scalars(select(RouteEvent).where(
+                RouteEvent.route_id.in_(ids),
+                RouteEvent.type.in_(("info_requested", "info_answered")))
+                .order_by(RouteEvent.created_at, RouteEvent.id)):
+            events[event.route_id].append(event)
+        for message in db.scalars(select(Message).where(Message.route_id.in_(ids))
+                                  .order_by(Message.created_at, Message.id)):
+            messages[message.route_id].append(message)
+    return {r.id: _thread(r, events[r.id], messages[r.id]) for r in routes}
+
+
+def _thread(route: Route, events: list[RouteEvent], messages: list[Message]) -> list[Entry]:
+    """One route's thread from its request/answer events and its messages, oldest first."""
     answers = _answers(events, messages)
     entries = [Entry("answer" if m.id in answers else "message", m.author_role, m.author_id,
                      m.created_at, m.body, attachment_ids=[str(a) for a in m.attachment_ids])

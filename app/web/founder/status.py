@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from app.deps import SessionDep
 from app.rendering import dossier_pdf
@@ -24,7 +25,7 @@ from dossier.access import EXPERT, Action
 from dossier.catalogue import _
 from dossier.errors import DomainError, NotFound
 from dossier.labels import label
-from dossier.models import Dossier, Route
+from dossier.models import Dossier, Route, RouteEvent
 from dossier.routing.machine import OPEN_STATES, State, transition_for
 from dossier.services import (
     committees,
@@ -125,9 +126,20 @@ def _timeline(events: list[Any], lang: str, partner: str) -> list[TimelineItem]:
     return items
 
 
+def _route_views(db: Any, rows: list[Route], names: dict[str, str], files: dict[str, str],
+                 lang: str) -> list[RouteView]:
+    """Each route's side, its history and thread read for all the routes at once."""
+    history: dict[Any, list[RouteEvent]] = {r.id: [] for r in rows}
+    if rows:
+        for event in db.scalars(select(RouteEvent).where(RouteEvent.route_id.in_(history))
+                                .order_by(RouteEvent.created_at, RouteEvent.id)):
+            history[event.route_id].append(event)
+    threads = thread.conversations(db=db, routes=rows)
+    return [_route_view(db, r, names, files, lang, history[r.id], threads[r.id]) for r in rows]
+
+
 def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, str],
-                lang: str) -> RouteView:
-    history = routes.events(db=db, route=route)
+                lang: str, history: list[RouteEvent], conversation: list[Any]) -> RouteView:
     partner = names.get(route.partner_code, route.partner_code)
     timeline = _timeline(history, lang, partner)
     open_request = None
@@ -142,7 +154,7 @@ def _route_view(db: Any, route: Route, names: dict[str, str], files: dict[str, s
         if m.request_kind else "",
         "files": [files.get(str(a), str(a)) for a in m.attachment_ids or []],
         "document": outdated.describe(m.document, partner, lang),
-    } for m in thread.conversation(db=db, route=route)]
+    } for m in conversation]
     due = (notifications.answer_due(open_request.when, notifications.current_policy())
            if open_request else None)
     return RouteView(
@@ -210,21 +222,24 @@ def _coverage(plan: dict[str, Any]) -> int:
 
 def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
                 notice: str | None = None, errors: dict[str, str] | None = None,
-                typed: dict[str, Any] | None = None, status_code: int = 200) -> Response:
-    """The dossier's follow-up page."""
+                typed: dict[str, Any] | None = None, status_code: int = 200,
+                names: dict[str, str] | None = None,
+                funding: list[Route] | None = None) -> Response:
+    """The dossier's follow-up page (`names` and `funding` routes when the caller has them)."""
     lang = page_lang(request)
-    names = partner_names(db=db)
+    names = partner_names(db=db) if names is None else names
     items = [attachment_view(a) for a in dossier.attachments]
     files = {a["id"]: a["filename"] for a in items}
-    route_rows = sorted(routes_of(db=db, dossier=dossier).values(),
-                        key=lambda r: names.get(r.partner_code, r.partner_code))
-    views = [_route_view(db, r, names, files, lang) for r in route_rows]
+    if funding is None:
+        funding = list(routes_of(db=db, dossier=dossier).values())
+    route_rows = sorted(funding, key=lambda r: names.get(r.partner_code, r.partner_code))
+    views = _route_views(db, route_rows, names, files, lang)
     version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
     plan = _plan(db, dossier, route_rows)
     parts = offers.page_parts(db, dossier, route_rows, plan, names, _terms, lang)
     if parts.mediation is not None:  # the referral to the Médiation du crédit, a line apart
-        views.append(_route_view(db, parts.mediation, {
-            **names, parts.mediation.partner_code: offers.mediation_name(lang)}, files, lang))
+        views += _route_views(db, [parts.mediation], {
+            **names, parts.mediation.partner_code: offers.mediation_name(lang)}, files, lang)
     access_total, access = _access(db, dossier, names, lang)
     return render(
         request, "founder/status.html", status_code=status_code, dossier=dossier,
@@ -246,7 +261,9 @@ def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: Se
     lang = page_lang(request)
     notice = None
     names = partner_names(db=db)
-    every = _every_route(db, dossier)
+    funding = list(routes_of(db=db, dossier=dossier).values())
+    referral = referrals.mediation_of(db=db, dossier_id=dossier.id)
+    every = [*funding, *([referral] if referral else [])]
     route = next((r for r in every if str(r.id) in (sent, withdrawn)), None)
     if submitted:
         notice = _("Your dossier is submitted and sent to the chosen partners.", lang)
@@ -257,13 +274,7 @@ def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: Se
     else:
         notice = offers.notice(names, every, accepted, mediation, lang)
     seen(request, db, user, [r.id for r in every])
-    return status_page(request, db, dossier, notice=notice)
-
-
-def _every_route(db: SessionDep, dossier: Dossier) -> list[Route]:
-    """The dossier's funding routes and its referral to the Médiation du crédit, if any."""
-    referral = referrals.mediation_of(db=db, dossier_id=dossier.id)
-    return [*routes_of(db=db, dossier=dossier).values(), *([referral] if referral else [])]
+    return status_page(request, db, dossier, notice=notice, names=names, funding=funding)
 
 
 def _same_dossier(dossier: Dossier, route: Route) -> None:
