@@ -72,7 +72,7 @@ def run(*, quick: bool) -> dict[str, Any]:
                                            "routes": dataset.DOSSIERS
                                            * dataset.PARTNERS_PER_DOSSIER,
                                            "clients": CLIENTS}}
-    with _fixture(data) as (fixture, calls):
+    with _fixture(data) as (_, calls):
         recorded = _record(data.url, calls)
         with app_server(app_env(data.url), name="pages") as server:
             for name in PAGES:
@@ -311,7 +311,7 @@ def _measure(base_url: str, db_url: str, pool: list[PageCall], recorded: list[Re
 def _floor(db_url: str, count: int) -> dict[str, Any]:
     from bench import latency
 
-    return latency._floor(db_url, count)  # noqa: SLF001  (one floor, measured the same way)
+    return latency._floor(db_url, count)
 
 
 def _judge(results: dict[str, Any]) -> None:
