@@ -49,6 +49,7 @@ PAGES = ("inbox", "route", "status", "staff")
 TITLES = {"inbox": "Reviewer inbox", "route": "Reviewer route page",
           "status": "Founder status page", "staff": "Staff dashboard"}
 ROUTE_STATES = ("opened", "in_review", "info_requested", "approved", "declined")
+ROUTES_PER_STATE = 8  # distinct route pages per state (each is recorded once, warmed once)
 RENDERS = 5  # in-process renders of each captured context; the median is raw's template time
 # The other latency benchmark reads the first 20 sample owners' dossiers: these stay apart.
 STATUS_OWNERS = slice(20, 35)
@@ -127,7 +128,9 @@ def _seed(data: dataset.Dataset, fixture: Fixture) -> dict[str, list[PageCall]]:
             users[dossier.owner_id] = db.get(User, dossier.owner_id)
         sessions = {uid: _session(db, user, fixture) for uid, user in users.items()}
         routes = [r for d in route_dossiers for r in db.query(Route).filter(
-            Route.dossier_id == d.id, Route.state.in_(ROUTE_STATES))]
+            Route.dossier_id == d.id, Route.state.in_(ROUTE_STATES)).order_by(Route.id)]
+        routes = [r for state in ROUTE_STATES
+                  for r in [r for r in routes if r.state == state][:ROUTES_PER_STATE]]
         calls = {
             "inbox": [PageCall(f"/reviewer?page={page}", sessions[u.id])
                       for u in reviewers.values() for page in (1, 2, 3)]

@@ -260,7 +260,7 @@ def thread(db: DbSession, route: Route, user: User, lang: str, partner_name: str
            history: list[RouteEvent]) -> Thread:
     """The timeline, the messages and the notes, with the people who wrote them."""
     messages = routes.messages(db=db, route=route)
-    conversation = thread_service.conversation(db=db, route=route)
+    conversation = thread_service.from_rows(route, history, messages)
     route_notes = notes.notes(db=db, route=route, user=user)
     people = notes.people(db=db, ids=[e.actor_id for e in history]
                           + [m.author_id for m in messages]
