@@ -11,8 +11,9 @@ routes in five states, each with its history and messages), the founder status p
   distinct request, replayed in one transaction on one direct psycopg connection) plus the
   time to render the same Jinja template with the very context the view built (captured
   during the recording pass, rendered again in-process once the page's own render has loaded
-  every attribute: pure template time). Its writes (the access record and the `seen` marks of
-  the route page) are not in raw: they are the page's duty, not the reading of its data.
+  every attribute: pure template time, the median of 5 renders). Ours and raw alternate
+  request by request, so that both see the same load. The page's writes (the access record
+  and `seen` marks of the route page) are not in raw: its duty, not the reading of its data.
 - **Floor**: the bare FastAPI + `SELECT 1` app (bench/floor.py) under the same 20 clients,
   in the same run.
 
@@ -41,7 +42,7 @@ import psycopg
 
 from bench import dataset
 from bench.common import latency_summary, log, ratio, target
-from bench.loadgen import PageCall, Recorder, http_load, sql_load
+from bench.loadgen import PageCall, Recorder, http_load
 from bench.services import SECRET, app_env, app_server
 
 CLIENTS = 20
@@ -289,10 +290,8 @@ def _measure(base_url: str, db_url: str, pool: list[PageCall], recorded: list[Re
     picks = [rng.randrange(len(pool)) for _ in range(sizes["loaded"])]
     single = picks[:sizes["single"]]
     http_load(base_url, [pool[i] for i in picks[:10]], 10)  # warm-up
-    one, _ = http_load(base_url, [pool[i] for i in single], 1)
+    one, sql = _single(base_url, db_url, pool, recorded, single)
     loaded, wall = http_load(base_url, [pool[i] for i in picks], CLIENTS)
-    sql_load(db_url, [recorded[i].statements for i in single[:3]], 1)  # warm-up
-    sql, _ = sql_load(db_url, [recorded[i].statements for i in single], 1)
     raw = [s + recorded[i].render_s for s, i in zip(sql, single, strict=True)]
     ones, raws, loads = latency_summary(one), latency_summary(raw), latency_summary(loaded)
     render = latency_summary([recorded[i].render_s for i in single])
@@ -309,6 +308,31 @@ def _measure(base_url: str, db_url: str, pool: list[PageCall], recorded: list[Re
                    "ratio_p95": ratio(ones["p95_ms"], raws["p95_ms"])},
         "loaded": {"ours": {**loads, "throughput_rps": round(len(loaded) / wall, 1)}},
     }
+
+
+def _single(base_url: str, db_url: str, pool: list[PageCall], recorded: list[Recorded],
+            picks: list[int]) -> tuple[list[float], list[float]]:
+    """One client: each page, then its raw SQL replay, one after the other (both sides see
+    the same load on this shared machine); latencies of each."""
+    import httpx
+
+    ours, sql = [], []
+    with httpx.Client(base_url=base_url, timeout=120) as client, \
+            psycopg.connect(db_url) as conn:
+        for i in picks:
+            started = time.perf_counter()
+            response = client.get(pool[i].path, headers=pool[i].headers())
+            ours.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {pool[i].path}: {response.status_code}")
+            started = time.perf_counter()
+            with conn.transaction(), conn.cursor() as cursor:
+                for statement, params in recorded[i].statements:
+                    cursor.execute(statement, params)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+            sql.append(time.perf_counter() - started)
+    return ours, sql
 
 
 def _floor(db_url: str, count: int) -> dict[str, Any]:
