@@ -15,7 +15,7 @@ routes in five states, each with its history and messages), the founder status p
   request by request, so that both see the same load. The page's writes (the access record
   and `seen` marks of the route page) are not in raw: its duty, not the reading of its data.
 - **Floor**: the bare FastAPI + `SELECT 1` app (bench/floor.py) under the same 20 clients,
-  in the same run.
+  in the same run; and at 1 client against its raw `SELECT 1` (the stack's own cost).
 
 The dataset has no versions, events nor messages: the chosen dossiers get a version, each of
 their routes a history and two messages, written before and deleted after (with the access
@@ -80,7 +80,7 @@ def run(*, quick: bool) -> dict[str, Any]:
             for name in PAGES:
                 results[name] = _measure(server.url, data.url, calls[name], recorded[name],
                                          sizes, rng, name)
-        results["floor"] = _floor(data.url, sizes["loaded"])
+        results["floor"] = _floor(data.url, sizes["loaded"], sizes["single"])
     _judge(results)
     return results
 
@@ -335,10 +335,29 @@ def _single(base_url: str, db_url: str, pool: list[PageCall], recorded: list[Rec
     return ours, sql
 
 
-def _floor(db_url: str, count: int) -> dict[str, Any]:
-    from bench import latency
+def _floor(db_url: str, count: int, single: int) -> dict[str, Any]:
+    """The bare stack (bench/floor.py) as latency.py measures it, at 20 clients, and at one
+    client alternating with its raw `SELECT 1`: what the stack itself costs a request."""
+    import httpx
 
-    return latency._floor(db_url, count)
+    with app_server(app_env(db_url), name="floor", factory="bench.floor:create_app") as server:
+        calls = [PageCall("/floor", "none")] * count
+        http_load(server.url, calls[:10], 10)  # warm-up
+        latencies, wall = http_load(server.url, calls, CLIENTS)
+        one, raw = [], []
+        with httpx.Client(base_url=server.url, timeout=60) as client, \
+                psycopg.connect(db_url) as conn:
+            for _ in range(single):
+                started = time.perf_counter()
+                client.get("/floor").raise_for_status()
+                one.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                conn.execute("SELECT 1").fetchall()
+                raw.append(time.perf_counter() - started)
+    summary = latency_summary(latencies)
+    log(f"pages floor (bare FastAPI + SELECT 1): p95 {summary['p95_ms']} ms at {CLIENTS} clients")
+    return {"ours": {**summary, "throughput_rps": round(len(latencies) / wall, 1)},
+            "single": {"ours": latency_summary(one), "raw": latency_summary(raw)}}
 
 
 def _judge(results: dict[str, Any]) -> None:

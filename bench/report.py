@@ -276,7 +276,8 @@ def _pages(results: dict[str, Any]) -> str:
              "by request. The page's writes (the route page's access record and read marks) "
              "are not in raw. Floor: the bare FastAPI + `SELECT 1` app under the same "
              f"{d['clients']} clients in the same run: p50 / p95 {floor['p50_ms']} / "
-             f"{floor['p95_ms']} ms, {floor['throughput_rps']} requests/s.\n",
+             f"{floor['p95_ms']} ms, {floor['throughput_rps']} requests/s"
+             + _floor_single(pages["floor"]) + ".\n",
              "| page | distinct requests | SQL statements | 1 client ours p50 / p95 (ms) | "
              "1 client raw p50 / p95 (ms) (SQL + template p50) | ratio p50 | "
              f"{d['clients']} clients p50 / p95 (ms), req/s | p95 / floor p95 |",
@@ -296,6 +297,15 @@ def _pages(results: dict[str, Any]) -> str:
     lines.append("\nTargets: p95 at 20 clients ≤ 1.5× the floor; at 1 client, p50 ≤ 2× raw "
                  "SQL + template.\n")
     return "\n".join(lines) + "\n"
+
+
+def _floor_single(floor: dict[str, Any]) -> str:
+    one = floor.get("single")
+    if not one:
+        return ""
+    return (f"; at 1 client, p50 {one['ours']['p50_ms']} ms against "
+            f"{one['raw']['p50_ms']} ms for its `SELECT 1` alone (what the stack itself costs "
+            "a request: HTTP, uvicorn, FastAPI, a pooled session)")
 
 
 def _uploads(results: dict[str, Any]) -> str:
