@@ -11,7 +11,7 @@ routes in five states, each with its history and messages), the founder status p
   distinct request, replayed in one transaction on one direct psycopg connection) plus the
   time to render the same Jinja template with the very context the view built (captured
   during the recording pass, rendered again in-process once the page's own render has loaded
-  every attribute: pure template time, the median of 5 renders). Ours and raw alternate
+  every attribute: pure template time, the median of 9 renders). Ours and raw alternate
   request by request, so that both see the same load. The page's writes (the access record
   and `seen` marks of the route page) are not in raw: its duty, not the reading of its data.
 - **Floor**: the bare FastAPI + `SELECT 1` app (bench/floor.py) under the same 20 clients,
@@ -51,7 +51,7 @@ TITLES = {"inbox": "Reviewer inbox", "route": "Reviewer route page",
           "status": "Founder status page", "staff": "Staff dashboard"}
 ROUTE_STATES = ("opened", "in_review", "info_requested", "approved", "declined")
 ROUTES_PER_STATE = 8  # distinct route pages per state (each is recorded once, warmed once)
-RENDERS = 5  # in-process renders of each captured context; the median is raw's template time
+RENDERS = 9  # in-process renders of each captured context; the median is raw's template time
 # The other latency benchmark reads the first 20 sample owners' dossiers: these stay apart.
 STATUS_OWNERS = slice(20, 35)
 ROUTE_OWNERS = slice(35, 50)

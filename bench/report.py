@@ -272,7 +272,7 @@ def _pages(results: dict[str, Any]) -> str:
              "request: the SELECT statements the page sent (recorded once per distinct "
              "request, replayed in one transaction on a direct connection) plus the time to "
              "render the same template with the very context the view built (captured while "
-             "recording; the median of 5 in-process renders). Ours and raw alternate request "
+             "recording; the median of 9 in-process renders). Ours and raw alternate request "
              "by request. The page's writes (the route page's access record and read marks) "
              "are not in raw. Floor: the bare FastAPI + `SELECT 1` app under the same "
              f"{d['clients']} clients in the same run: p50 / p95 {floor['p50_ms']} / "
