@@ -25,6 +25,21 @@ class Call:
     path: str
     token: str
 
+    def headers(self) -> dict[str, str]:
+        """How the request carries its credentials."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass(frozen=True)
+class PageCall(Call):
+    """One page request: the token travels as the web session cookie."""
+
+    cookie: str = "du_session"
+
+    def headers(self) -> dict[str, str]:
+        """The session cookie, as a browser sends it."""
+        return {"Cookie": f"{self.cookie}={self.token}"}
+
 
 Statement = tuple[str, Any]
 
@@ -85,8 +100,7 @@ class _Shared:
 
 
 async def _get(shared: _Shared, call: Call) -> None:
-    response = await shared.client.get(call.path,
-                                       headers={"Authorization": f"Bearer {call.token}"})
+    response = await shared.client.get(call.path, headers=call.headers())
     if response.status_code != 200:
         raise RuntimeError(f"GET {call.path}: {response.status_code} {response.text[:300]}")
 

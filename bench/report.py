@@ -27,13 +27,17 @@ def render(results: dict[str, Any]) -> str:
         if name in results:
             parts.append(section(results))
     parts.append(_workers(results))
+    if "pages" in results:
+        parts.append(_pages(results))
     for key in sorted(k for k in results if k.startswith("routing_workers_")):
         parts.append(_routing_variant(key, results[key]))
     parts.append("## Chart\n\n![How cost grows with load](bench/load.svg)\n\n"
                  "Left: dossiers whose six routes are all delivered, against seconds since the "
                  "burst began (solid: ours; dashed: the raw plain-function loop of the same "
-                 "run). Right: p95 latency of the inbox and of the dossier status as "
-                 "concurrent clients grow, ours against the raw SQL.\n")
+                 "run). Middle: p95 latency of the inbox and of the dossier status as "
+                 "concurrent clients grow, ours against the raw SQL. Right: the pages' p95 at 1 "
+                 "and 20 clients (crosses: raw SQL + template at 1 client), and the floor of "
+                 "the same run at 20 clients.\n")
     if NOTES.exists():
         parts.append(NOTES.read_text("utf-8"))
     return "\n".join(parts)
@@ -113,6 +117,7 @@ def _summary(results: dict[str, Any]) -> str:
                 rows.append((label + f" ({lat['dataset']['clients']} clients)",
                              f"{item['ours']['p95_ms']} ms", f"{item['raw']['p95_ms']} ms",
                              _x(item["ratio_p95"]), _met(item)))
+    rows += _pages_rows(results.get("pages"))
     up = results.get("uploads")
     if up:
         rows.append((f"3. Upload {up['size_mb']} MB", f"{up['ours_mb_per_s']} MB/s",
@@ -257,6 +262,80 @@ def _latency(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+PAGE_TITLES = {"inbox": "reviewer inbox `GET /reviewer`",
+               "route": "reviewer route page `GET /reviewer/routes/{rid}`",
+               "status": "founder status page `GET /founder/dossiers/{id}`",
+               "staff": "staff dashboard `GET /staff`"}
+
+
+def _pages_rows(pages: dict[str, Any] | None) -> list[tuple[str, ...]]:
+    """One summary row per page: p95 at 20 clients against the floor, p50 at 1 against raw."""
+    if not pages:
+        return []
+    rows = []
+    floor = pages["floor"]["ours"]["p95_ms"]
+    for name in PAGE_TITLES:
+        item = pages.get(name)
+        if not item:
+            continue
+        one, loaded = item["single"], item["loaded"]
+        rows.append((f"7. Page: {PAGE_TITLES[name]}",
+                     f"p95 {loaded['ours']['p95_ms']} ms ({pages['dataset']['clients']} "
+                     f"clients); p50 {one['ours']['p50_ms']} ms (1 client)",
+                     f"floor p95 {floor} ms; raw p50 {one['raw']['p50_ms']} ms",
+                     f"{_x(loaded['ratio_to_floor_p95'])} floor; {_x(one['ratio_p50'])} raw",
+                     _met(item)))
+    return rows
+
+
+def _pages(results: dict[str, Any]) -> str:
+    pages = results["pages"]
+    d = pages["dataset"]
+    floor = pages["floor"]["ours"]
+    lines = [f"## 7. Pages at scale\n\n`bench/pages.py`, measured {pages.get('measured_at')} "
+             f"({pages.get('mode')} mode). PostgreSQL holds {d['dossiers']:,} dossiers and "
+             f"{d['routes']:,} routes. Each page is logged in by the web session cookie (a "
+             "session minted as the login does). Ours: the page through uvicorn (one process), "
+             f"at 1 client and at {d['clients']} clients (closed loop). Raw at 1 client, per "
+             "request: the SELECT statements the page sent (recorded once per distinct "
+             "request, replayed in one transaction on a direct connection) plus the time to "
+             "render the same template with the very context the view built (captured while "
+             "recording; the median of 9 in-process renders). Ours and raw alternate request "
+             "by request. The page's writes (the route page's access record and read marks) "
+             "are not in raw. Floor: the bare FastAPI + `SELECT 1` app under the same "
+             f"{d['clients']} clients in the same run: p50 / p95 {floor['p50_ms']} / "
+             f"{floor['p95_ms']} ms, {floor['throughput_rps']} requests/s"
+             + _floor_single(pages["floor"]) + ".\n",
+             "| page | distinct requests | SQL statements | 1 client ours p50 / p95 (ms) | "
+             "1 client raw p50 / p95 (ms) (SQL + template p50) | ratio p50 | "
+             f"{d['clients']} clients p50 / p95 (ms), req/s | p95 / floor p95 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name in PAGE_TITLES:
+        item = pages.get(name)
+        if not item:
+            continue
+        one, loaded = item["single"], item["loaded"]["ours"]
+        lines.append(
+            f"| {PAGE_TITLES[name]} | {item['distinct_requests']} | "
+            f"{item['statements_per_request']} | {one['ours']['p50_ms']} / "
+            f"{one['ours']['p95_ms']} | {one['raw']['p50_ms']} / {one['raw']['p95_ms']} "
+            f"({one['raw_sql']['p50_ms']} + {one['raw_render']['p50_ms']}) | "
+            f"{_x(one['ratio_p50'])} | {loaded['p50_ms']} / {loaded['p95_ms']}, "
+            f"{loaded['throughput_rps']} | {_x(item['loaded']['ratio_to_floor_p95'])} |")
+    lines.append("\nTargets: p95 at 20 clients ≤ 1.5× the floor; at 1 client, p50 ≤ 2× raw "
+                 "SQL + template.\n")
+    return "\n".join(lines) + "\n"
+
+
+def _floor_single(floor: dict[str, Any]) -> str:
+    one = floor.get("single")
+    if not one:
+        return ""
+    return (f"; at 1 client, p50 {one['ours']['p50_ms']} ms against "
+            f"{one['raw']['p50_ms']} ms for its `SELECT 1` alone (what the stack itself costs "
+            "a request: HTTP, uvicorn, FastAPI, a pooled session)")
+
+
 def _uploads(results: dict[str, Any]) -> str:
     up = results["uploads"]
     return (f"## 3. Uploads\n\nA {up['size_mb']} MB PDF-shaped file, new bytes each run, through "
@@ -347,7 +426,7 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (left, right, third) = plt.subplots(1, 3, figsize=(16, 4.2))
     for key, colour in (("routing", "C0"), ("routing_workers_1", "C3"),
                         ("routing_workers_2", "C4")):
         r = results.get(key)
@@ -380,7 +459,31 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
     right.set_title("API latency")
     if sweep:
         right.legend(fontsize=8)
+    _pages_panel(third, results.get("pages"))
     fig.tight_layout()
     fig.savefig(path, format=path.suffix.lstrip(".") or "svg",
                 metadata={"Date": None} if path.suffix == ".svg" else None)
     plt.close(fig)
+
+
+def _pages_panel(axis: Any, pages: dict[str, Any] | None) -> None:
+    """p95 of each page at 1 and 20 clients, raw at 1 client, and the floor at 20."""
+    axis.set_title("Pages at scale")
+    axis.set_xlabel("concurrent clients")
+    axis.set_ylabel("p95 latency (ms)")
+    if not pages:
+        return
+    clients = pages["dataset"]["clients"]
+    for (name, title), colour in zip(PAGE_TITLES.items(), ("C0", "C1", "C3", "C4"),
+                                     strict=True):
+        item = pages.get(name)
+        if not item:
+            continue
+        axis.plot([1, clients], [item["single"]["ours"]["p95_ms"],
+                                 item["loaded"]["ours"]["p95_ms"]], "-o", color=colour,
+                  label=title.split(" `")[0])
+        axis.plot([1], [item["single"]["raw"]["p95_ms"]], "x", color=colour)
+    axis.plot([clients], [pages["floor"]["ours"]["p95_ms"]], "s", color="C2",
+              label="floor: bare FastAPI + SELECT 1")
+    axis.set_yscale("log")
+    axis.legend(fontsize=8)

@@ -21,7 +21,7 @@ from bench.common import log, machine, read_results, stamp, write_results
 from bench.regressions import committed_results, compare
 from bench.regressions import report as regression_report
 
-BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "hostile", "workers")
+BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "pages", "hostile", "workers")
 NEEDS_S3 = {"routing", "submit", "uploads"}  # `workers` starts its own cluster
 NOT_QUICK = {"workers"}  # run in quick mode only when --only names them
 RETIRED = ("routing_proposed",)  # experiments since made in the product: not reported again
@@ -139,6 +139,10 @@ def _run_one(name: str, args: argparse.Namespace, s3: Any) -> dict[str, Any]:
 
         return workers.run(dossiers=args.workers_dossiers,
                            repeat=args.workers_repeat or (1 if quick else 2))
+    if name == "pages":
+        from bench import pages
+
+        return pages.run(quick=quick)
     from bench import latency
 
     return latency.run(quick=quick, sweep=not args.no_sweep)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,13 @@ CENT = Decimal("0.01")
 def babel_locale(lang: str) -> str:
     """The Babel locale used to display numbers and dates in `lang`."""
     return "en_GB" if lang == "en" else "fr_FR"
+
+
+@lru_cache(maxsize=8)
+def locale_for(lang: str) -> Locale:
+    """The parsed Babel locale of `lang` (Babel parses a locale name again on every call)."""
+    return Locale.parse(babel_locale(lang))
+
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -56,13 +64,19 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
 def format_money(value: Decimal | int | str, lang: str = "fr") -> str:
     """Euros with 2 decimals: `1 329 243,00 €` (fr), `€1,329,243.00` (en)."""
     number = to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    return format_currency(number + 0, "EUR", locale=babel_locale(lang))
+    return _euros(number + 0, lang)
+
+
+@lru_cache(maxsize=4096)
+def _euros(number: Decimal, lang: str) -> str:
+    """A page lists the same amounts again and again: each is formatted once."""
+    return format_currency(number, "EUR", locale=locale_for(lang))
 
 
 def format_pct(value: Decimal | int | str, lang: str = "fr") -> str:
     """A percentage given in percent (5.27 means 5,27 %) with 2 decimals: `5,27 %`."""
     number = to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    locale = Locale.parse(babel_locale(lang))
+    locale = locale_for(lang)
     pattern = locale.percent_formats[None].pattern.replace("0", "0.00", 1)
     return format_percent(number / 100, pattern, locale=locale)
 
@@ -72,7 +86,7 @@ def format_int(value: int | str, lang: str = "fr") -> str:
     number = to_decimal(value)
     if number != number.to_integral_value():
         raise ValueError(f"not an integer: {value!r}")
-    return format_decimal(int(number), locale=babel_locale(lang))
+    return format_decimal(int(number), locale=locale_for(lang))
 
 
 def format_date(value: date | datetime | str, lang: str = "fr") -> str:
@@ -80,14 +94,19 @@ def format_date(value: date | datetime | str, lang: str = "fr") -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     day = paris(value).date() if isinstance(value, datetime) else value
-    return _babel_date(day, "long", locale=babel_locale(lang))
+    return _long_day(day, lang)
+
+
+@lru_cache(maxsize=4096)
+def _long_day(day: date, lang: str) -> str:
+    return _babel_date(day, "long", locale=locale_for(lang))
 
 
 def format_datetime(value: datetime | str, lang: str = "fr") -> str:
     """A moment to the minute on the Paris clock: `15 mars 2021 à 15:05` (fr)."""
     moment = paris(datetime.fromisoformat(value) if isinstance(value, str) else value)
     pattern = "d MMMM y 'à' HH:mm" if lang != "en" else "d MMMM y, HH:mm"
-    return _babel_datetime(moment, pattern, tzinfo=PARIS, locale=babel_locale(lang))
+    return _babel_datetime(moment, pattern, tzinfo=PARIS, locale=locale_for(lang))
 
 
 def format_appointment(value: datetime | str, lang: str = "fr") -> str:
@@ -98,14 +117,14 @@ def format_appointment(value: datetime | str, lang: str = "fr") -> str:
         pattern = "d MMMM y 'at' HH:mm"
     else:
         pattern = "d MMMM y 'à' H 'h'" + (" mm" if moment.minute else "")
-    return _babel_datetime(moment, pattern, tzinfo=PARIS, locale=babel_locale(lang))
+    return _babel_datetime(moment, pattern, tzinfo=PARIS, locale=locale_for(lang))
 
 
 def format_number(value: Decimal | int | str, lang: str = "fr", decimals: int = 2) -> str:
     """A number as typed back into a form field, without unit: `300 000,00` (fr)."""
     number = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(number + 0, pattern, locale=babel_locale(lang))
+    text = format_decimal(number + 0, pattern, locale=locale_for(lang))
     return text.replace("\u202f", " ").replace("\u00a0", " ")  # plain spaces to edit
 
 
@@ -114,13 +133,13 @@ def format_size(value: int | str, lang: str = "fr") -> str:
     size = int(to_decimal(value))
     units = ("octets", "Ko", "Mo", "Go") if lang != "en" else ("bytes", "KB", "MB", "GB")
     if size < 1024:
-        return f"{format_decimal(size, locale=babel_locale(lang))} {units[0]}"
+        return f"{format_decimal(size, locale=locale_for(lang))} {units[0]}"
     scaled, unit = Decimal(size), 0
     while scaled >= 1024 and unit < len(units) - 1:
         scaled, unit = scaled / 1024, unit + 1
     shown = scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     pattern = "#,##0" if shown == shown.to_integral_value() else "#,##0.0"
-    return f"{format_decimal(shown, pattern, locale=babel_locale(lang))} {units[unit]}"
+    return f"{format_decimal(shown, pattern, locale=locale_for(lang))} {units[unit]}"
 
 
 _VOWEL_START = re.compile(r"[AEIOUÀÂÆÉÈÊËÎÏÔŒÙÛÜaeiouàâæéèêëîïôœùûü]")

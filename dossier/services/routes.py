@@ -212,6 +212,16 @@ def events(*, db: Session, route: Route) -> list[RouteEvent]:
                            .order_by(RouteEvent.created_at, RouteEvent.id)))
 
 
+def events_of(*, db: Session, routes: list[Route]) -> dict[uuid.UUID, list[RouteEvent]]:
+    """Several routes' events in one query, each route's oldest first, by route id."""
+    found: dict[uuid.UUID, list[RouteEvent]] = {r.id: [] for r in routes}
+    if found:
+        for row in db.scalars(select(RouteEvent).where(RouteEvent.route_id.in_(found))
+                              .order_by(RouteEvent.created_at, RouteEvent.id)):
+            found[row.route_id].append(row)
+    return found
+
+
 def post_message(*, db: Session, route: Route, user: User, body: Any) -> Message:
     """A message between partner and founder; a founder's reply answers an open request."""
     try:

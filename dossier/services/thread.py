@@ -89,3 +89,10 @@ def _answers(events: list[RouteEvent], messages: list[Message]) -> set[uuid.UUID
         if named is not None:
             found.add(named.id)
     return found
+
+
+def from_rows(route: Route, events: list[RouteEvent], messages: list[Message]) -> list[Entry]:
+    """The route's thread from rows the caller already read: all its events (any type) and
+    its messages, each oldest first."""
+    return _thread(route, [e for e in events if e.type in ("info_requested", "info_answered")],
+                   messages)

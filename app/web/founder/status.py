@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from app.deps import SessionDep
 from app.rendering import dossier_pdf
@@ -129,11 +128,7 @@ def _timeline(events: list[Any], lang: str, partner: str) -> list[TimelineItem]:
 def _route_views(db: Any, rows: list[Route], names: dict[str, str], files: dict[str, str],
                  lang: str) -> list[RouteView]:
     """Each route's side, its history and thread read for all the routes at once."""
-    history: dict[Any, list[RouteEvent]] = {r.id: [] for r in rows}
-    if rows:
-        for event in db.scalars(select(RouteEvent).where(RouteEvent.route_id.in_(history))
-                                .order_by(RouteEvent.created_at, RouteEvent.id)):
-            history[event.route_id].append(event)
+    history = routes.events_of(db=db, routes=rows)
     threads = thread.conversations(db=db, routes=rows)
     return [_route_view(db, r, names, files, lang, history[r.id], threads[r.id]) for r in rows]
 

@@ -41,27 +41,31 @@ def event_detail(event: str, p: dict[str, Any], lang: str) -> list[str]:
     return [p.get("reason") or "", amount, p.get("label") or ""]
 
 
-def others(db: DbSession, route: Route, names: dict[str, str]) -> list[dict[str, str]]:
-    """The other partners this dossier was sent to (an approval may be conditional on them)."""
+def others(db: DbSession, route: Route, names: dict[str, str],
+           funding: list[Route] | None = None) -> list[dict[str, str]]:
+    """The other partners this dossier was sent to (an approval may be conditional on them);
+    `funding`: the dossier's funding routes, when the caller has read them."""
+    if funding is None:
+        funding = decisions.funding_routes(db=db, dossier_id=route.dossier_id)
     return [{"code": r.partner_code, "name": names.get(r.partner_code, r.partner_code)}
-            for r in decisions.funding_routes(db=db, dossier_id=route.dossier_id)
-            if r.id != route.id]
+            for r in funding if r.id != route.id]
 
 
-def life(db: DbSession, route: Route, lang: str, days: int) -> dict[str, Any]:
+def life(db: DbSession, route: Route, lang: str, days: int,
+         names: dict[str, str] | None = None) -> dict[str, Any]:
     """The template's `life`: conditions, revision, revisions, tranches, mediation."""
-    names = partner_names(db=db)
+    names = partner_names(db=db) if names is None else names
     decision = route.decision or {}
+    funding = decisions.funding_routes(db=db, dossier_id=route.dossier_id)
     conditions = [{**c, "name": names.get(c["on"], c["on"]),
                    "label": label("condition", c["status"], lang, "reviewer")}
-                  for c in decisions.condition_view(
-                      route, decisions.funding_routes(db=db, dossier_id=route.dossier_id))]
+                  for c in decisions.condition_view(route, funding)]
     until = revisable_until(route.decided_at, days) if route.decided_at else None
     rows = decisions.tranches(db=db, route=route) if route.state == State.accepted else []
     approved = decisions.approved_amount(route)
     paid = sum((from_cents(t.amount_cents) or ZERO for t in rows), ZERO)
     return {
-        "others": others(db, route, names),
+        "others": others(db, route, names, funding),
         "conditions": conditions,
         "revisable": route.state in REVISABLE and until is not None and utcnow() <= until,
         "revisable_until": until,

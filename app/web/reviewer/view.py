@@ -260,7 +260,7 @@ def thread(db: DbSession, route: Route, user: User, lang: str, partner_name: str
            history: list[RouteEvent]) -> Thread:
     """The timeline, the messages and the notes, with the people who wrote them."""
     messages = routes.messages(db=db, route=route)
-    conversation = thread_service.conversation(db=db, route=route)
+    conversation = thread_service.from_rows(route, history, messages)
     route_notes = notes.notes(db=db, route=route, user=user)
     people = notes.people(db=db, ids=[e.actor_id for e in history]
                           + [m.author_id for m in messages]
@@ -300,9 +300,11 @@ def _instruments(partner: Partner | None) -> list[str]:
 
 
 def route_page(db: DbSession, route: Route, user: User, lang: str, *,
-               baseline: int | None = None, **form_state: Any) -> RoutePage:
-    """Everything the dossier page of one route shows."""
-    names = partner_names(db=db)
+               baseline: int | None = None, names: dict[str, str] | None = None,
+               **form_state: Any) -> RoutePage:
+    """Everything the dossier page of one route shows (`names`: the partners' names, when
+    the caller has them)."""
+    names = partner_names(db=db) if names is None else names
     partner = db.get(Partner, route.partner_code)
     history = routes.events(db=db, route=route)
     if baseline is None:
@@ -331,13 +333,14 @@ def render_route(request: Request, *, db: DbSession, route: Route, user: User,
                  done: str | None = None, decision: str | None = None) -> HTMLResponse:
     """The dossier page of one route: the dossier, changes, files, forms, messages, notes."""
     lang = page_lang(request)
-    page = route_page(db, route, user, lang, baseline=baseline, errors=errors, values=values,
-                      done=done, decision=decision)
+    names = partner_names(db=db)
+    page = route_page(db, route, user, lang, baseline=baseline, names=names, errors=errors,
+                      values=values, done=done, decision=decision)
     return render(request, "reviewer/route.html", status_code=status,
                   decision_terms=lambda p: decision_terms(p, lang),
                   document_line=lambda d: outdated.describe(d, page.partner_name, lang),
                   expert_opinions=opinions.panel(db=db, route=route, user=user),
                   **page.context(),
-                  life=after.life(db, route, lang, after.revision_days(request)),
+                  life=after.life(db, route, lang, after.revision_days(request), names),
                   # `?propose=1`: the form proposing to the committee, where it is optional
                   propose=request.query_params.get("propose") == "1")

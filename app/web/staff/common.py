@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated
 
 from babel.numbers import format_decimal
@@ -10,8 +11,8 @@ from babel.numbers import format_decimal
 from app.web.common.deps import page_area
 from dossier.access import Action
 from dossier.catalogue import _l
+from dossier.formatting import locale_for
 from dossier.models import User
-from forms.text import babel_locale
 
 StaffUser = Annotated[User, page_area(Action.staff_pages)]
 ExportsUser = Annotated[User, page_area(Action.exports)]
@@ -20,18 +21,23 @@ CatalogueUser = Annotated[User, page_area(Action.partner_catalogue)]
 
 def number(value: int | None, lang: str) -> str:
     """A count with thousands separators."""
-    return "—" if value is None else format_decimal(value, "#,##0", locale=babel_locale(lang))
+    return "—" if value is None else _decimal(value, "#,##0", lang)
 
 
 def ratio(value: str | None, lang: str) -> str:
     """A leverage ratio, `×7,50`, or a dash when there is none."""
-    return "—" if not value else "×" + format_decimal(Decimal(value), "#,##0.00",
-                                                       locale=babel_locale(lang))
+    return "—" if not value else "×" + _decimal(Decimal(value), "#,##0.00", lang)
 
 
 def days(value: float | None, lang: str) -> str:
     """A number of days with one decimal (`3,5`), or a dash when there is none."""
-    return "—" if value is None else format_decimal(value, "#,##0.0", locale=babel_locale(lang))
+    return "—" if value is None else _decimal(value, "#,##0.0", lang)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _decimal(value: int | float | Decimal, pattern: str, lang: str) -> str:
+    """The dashboard shows the same counts again and again: each is formatted once."""
+    return format_decimal(value, pattern, locale=locale_for(lang))
 
 
 KINDS = {
