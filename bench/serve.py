@@ -1,5 +1,9 @@
 """The app under uvicorn, as the benchmarks run it: `python -m bench.serve --port P`.
 
+The app and the floor (bench/floor.py) are both served as `dossier serve` serves the app:
+the bounded httptools protocol, no proxy headers. Only the access log is off (the same for
+both; production keeps it).
+
 With BENCH_RENDER_LOG set, every PDF render appends a line to that file (to count renders
 per version); nothing else is changed in the app under test.
 """
@@ -41,8 +45,11 @@ def main() -> None:
         count_renders(Path(os.environ["BENCH_RENDER_LOG"]))
     import uvicorn
 
+    from app.http_limits import BoundedHttpToolsProtocol
+
     uvicorn.run(args.app, factory=True, host="127.0.0.1", port=args.port,
-                workers=args.workers, access_log=False,
+                workers=args.workers, http=BoundedHttpToolsProtocol, proxy_headers=False,
+                access_log=False,
                 log_level=os.environ.get("BENCH_LOG_LEVEL", "warning"))
 
 
