@@ -16,9 +16,10 @@ from typing import Any
 
 from bench.common import log, machine, read_results, stamp, write_results
 
-BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "workers")
+BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "workers", "serving",
+              "first_route")
 NEEDS_S3 = {"routing", "submit", "uploads"}  # `workers` starts its own cluster
-NOT_QUICK = {"workers"}  # run in quick mode only when --only names them
+NOT_QUICK = {"workers", "serving", "first_route"}  # in quick mode only when --only names them
 RETIRED = ("routing_proposed",)  # experiments since made in the product: not reported again
 
 
@@ -122,6 +123,14 @@ def _run_one(name: str, args: argparse.Namespace, s3: Any) -> dict[str, Any]:
         from bench import uploads
 
         return uploads.run(quick=quick, s3=s3)
+    if name == "serving":
+        from bench import serving
+
+        return serving.run(quick=quick)
+    if name == "first_route":
+        from bench import first_route
+
+        return first_route.run(quick=quick)
     if name == "workers":
         from bench import workers
 
