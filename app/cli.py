@@ -26,6 +26,7 @@ from storage.settings import StorageSettings
 from workflows.deployments import DeploymentSettings, worker_command
 from workflows.deployments import deploy as register
 from workflows.leader import GROUP_ENV
+from workflows.local_prefect import launch_local_server
 from workflows.runtime import get_runtime
 from workflows.storage_gc import check_once, sweep_once
 
@@ -82,8 +83,6 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
 
     settings = AppSettings()
     if settings.routing_in_background:
-        from workflows.local_prefect import launch_local_server
-
         launch_local_server()  # here, in the main thread: it ends with this process
     os.environ[GROUP_ENV] = secrets.token_hex(12)  # this serve's processes elect one router
     uvicorn.run("app.serving:create_served_app", factory=True, host=host or settings.host,

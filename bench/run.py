@@ -3,8 +3,9 @@
 Writes bench/results.json (ours, raw and their ratio for each benchmark), BENCHMARKS.md
 and the chart bench/load.svg. `make bench-quick` stays under five minutes on 2 cores by
 capping the routing runs in time and extrapolating (the file says so), and leaves out
-`workers` (1 against 2 Prefect workers, minutes of its own) unless `--only` names it;
-`make bench` runs N = 1 000 dossiers (capped at an hour) and `workers`.
+`workers` (1 against 2 Prefect workers), `serving` (1 against 2 serving processes) and
+`first_route` (`dossier serve`'s cold start and submit → delivered), minutes each, unless
+`--only` names them; `make bench` runs N = 1 000 dossiers (capped at an hour) and all.
 """
 
 from __future__ import annotations

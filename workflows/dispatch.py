@@ -224,14 +224,13 @@ class Dispatcher:
 
     @contextmanager
     def _flow_settings(self) -> Iterator[None]:
-        """Flows run here without Prefect's heartbeat thread: the engine waits up to 1 s
-        for it at the end of every run, and the outbox already recovers a lost run."""
+        """The settings of flows run in this thread (workflows/warm.py)."""
         if self.launcher is not None:
             yield
             return
-        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+        from workflows.warm import embedded_settings
 
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        with embedded_settings():
             yield
 
     def _serve(self) -> None:

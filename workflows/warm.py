@@ -1,4 +1,5 @@
-"""What the first routed dossier used to wait for, done in the background at start-up.
+"""Flows run in the app: how they run, and what the first routed dossier used to wait for,
+done in the background at start-up.
 
 Measured before (`bench/first_route.py`, 2 shared cores): the local Prefect server's start,
 then on the first submission the imports of the flows (Prefect's engine, WeasyPrint), the
@@ -11,14 +12,25 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+from forms.pdf import render_dossier_pdf
 from workflows.runtime import local_api_url
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 180.0  # a loaded machine has taken a minute to start Prefect's server
+
+
+@contextmanager
+def embedded_settings() -> Iterator[None]:
+    """Flows run in this thread without Prefect's heartbeat thread: the engine waits up to
+    1 s for it at the end of every run, and the outbox already recovers a lost run."""
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def warm_up(route: Callable[[str], object], reconcile: Callable[[], object]) -> dict[str, float]:
@@ -45,8 +57,6 @@ def _imports() -> None:
 
 
 def _render() -> None:
-    from forms.pdf import render_dossier_pdf
-
     render_dossier_pdf({}, attachments=[])
 
 
