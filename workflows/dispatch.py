@@ -234,6 +234,9 @@ class Dispatcher:
             yield
 
     def _serve(self) -> None:
+        # From now on: a submission that came during the warm-up or the imports above is
+        # routed on its own first, not swept into a reconciliation that looks overdue.
+        self._reconciled_at = time.monotonic()
         while not self._stop.is_set():
             try:
                 first = self._queue.get(timeout=self.interval)
