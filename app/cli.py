@@ -25,6 +25,8 @@ from storage.factory import make_store
 from storage.settings import StorageSettings
 from workflows.deployments import DeploymentSettings, worker_command
 from workflows.deployments import deploy as register
+from workflows.leader import GROUP_ENV
+from workflows.local_prefect import launch_local_server
 from workflows.runtime import get_runtime
 from workflows.storage_gc import check_once, sweep_once
 
@@ -56,9 +58,15 @@ def _sessions():
 @cli.command()
 def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
           port: Annotated[int | None, typer.Option(help="Port (default: PORT or 8000)")] = None,
-          workers: int = 1) -> None:
-    """Serve the web app and the API (routing flows run locally unless PREFECT_API_URL is set)."""
+          workers: Annotated[int, typer.Option(
+              min=1, help="Serving processes (see docs/production.md, Sizing)")] = 1) -> None:
+    """Serve the web app and the API (routing flows run locally unless PREFECT_API_URL is set).
+
+    Embedded default: serve launches one local Prefect server for all its processes (they
+    answer at once, while it starts), and one of the processes routes (workflows/leader.py).
+    """
     import os
+    import secrets
     import signal
     import sys
 
@@ -70,10 +78,13 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # dossiers stay here
 
     # uvicorn re-raises SIGTERM once it has shut down gracefully: leave through SystemExit
-    # so that exit handlers run (Prefect's local server is stopped and waited for).
+    # so that exit handlers run (the local Prefect server is stopped and waited for).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 
     settings = AppSettings()
+    if settings.routing_in_background:
+        launch_local_server()  # here, in the main thread: it ends with this process
+    os.environ[GROUP_ENV] = secrets.token_hex(12)  # this serve's processes elect one router
     uvicorn.run("app.serving:create_served_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers, http=BoundedHttpToolsProtocol,
                 proxy_headers=False)  # the app trusts only TRUSTED_PROXIES (app/main.py)

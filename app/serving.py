@@ -1,8 +1,9 @@
-"""The app as `dossier serve` runs it: owning its local Prefect server, keeping its access log."""
+"""The app as `dossier serve` runs it, keeping its access log."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,21 +16,20 @@ UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 def create_served_app() -> FastAPI:
-    """The app of one serving process (uvicorn's factory, called in its main thread).
+    """The app of one serving process (uvicorn's factory, in each of serve's processes).
 
-    The local Prefect server is started here, in the main thread, so that it ends with this
-    process however the process ends (workflows/local_server.py), not with whichever thread
-    ran the first flow.
+    `dossier serve` has launched the local Prefect server (workflows/local_prefect.py) and
+    handed its address down; nothing here waits for it. Prefect itself is imported in the
+    background (seconds), before the dispatcher's thread needs it.
     """
-    settings = AppSettings()
+    threading.Thread(target=import_prefect, name="import-prefect", daemon=True).start()
+    return create_app(AppSettings())
+
+
+def import_prefect() -> None:
+    """Import Prefect, keeping uvicorn's loggers (its import configures logging)."""
     with kept_uvicorn_logging():
-        import prefect.main  # noqa: F401  (Prefect configures logging once, on this import)
-
-        if settings.routing_in_background:
-            from workflows.local_server import start_local_server
-
-            start_local_server()
-    return create_app(settings)
+        import prefect.main  # noqa: F401
 
 
 @contextmanager

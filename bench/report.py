@@ -29,6 +29,7 @@ def render(results: dict[str, Any]) -> str:
     parts.append(_workers(results))
     if "pages" in results:
         parts.append(_pages(results))
+    parts += [_serving(results), _first_route(results)]
     for key in sorted(k for k in results if k.startswith("routing_workers_")):
         parts.append(_routing_variant(key, results[key]))
     parts.append("## Chart\n\n![How cost grows with load](bench/load.svg)\n\n"
@@ -417,6 +418,65 @@ def _workers(results: dict[str, Any]) -> str:
                  f"{min(2, w['cores'])}× on this machine's {w['cores']} cores (a worker renders "
                  "PDFs, CPU-bound, one flow run at a time).\n")
     return "\n".join(lines) + "\n"
+
+
+def _serving(results: dict[str, Any]) -> str:
+    title = "## 7. Serving processes: 1 and 2 (`dossier serve --workers N`)\n\n"
+    s = results.get("serving")
+    if not s:
+        return (title + "Not measured in this run (`python -m bench.run --quick --only "
+                "serving`, a few minutes).\n")
+    lines = [title + f"`bench/serving.py`: {s['clients']} closed-loop clients, a mix in equal "
+             "parts of the API inbox, a dossier's status and the reviewer inbox page, "
+             f"{s['requests_per_round']} requests a round; PostgreSQL on the 100 000-dossier "
+             "dataset, SQLite on a smaller one (400 dossiers, 2 000 routes). CPU: every "
+             f"serving process, from /proc. Measured {s.get('measured_at')} "
+             f"({s.get('mode')} mode).\n",
+             "| database | processes | req/s | p50 | p95 | inbox p95 | status p95 | "
+             "page p95 | server CPU ms/request | load avg before |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name in ("sqlite", "postgresql"):
+        item = s.get(name)
+        if not item:
+            continue
+        for rounds in item["rounds"].values():
+            lines += [f"| {name} | {r['processes']} | {r['throughput_rps']} | "
+                      f"{r['all']['p50_ms']} ms | {r['all']['p95_ms']} ms | "
+                      f"{r['inbox']['p95_ms']} ms | {r['status']['p95_ms']} ms | "
+                      f"{r['page']['p95_ms']} ms | {r['server_cpu_ms_per_request']} | "
+                      f"{r['load_average_before']} |" for r in rounds]
+    lines.append("")
+    for name in ("sqlite", "postgresql"):
+        item = s.get(name)
+        if item:
+            lines.append(f"- {name}: 1 → 2 processes, throughput **{_x(item['throughput_ratio'])}**"
+                         f" (best round of each); {_met(item)}")
+    return "\n".join(lines) + "\n"
+
+
+def _first_route(results: dict[str, Any]) -> str:
+    title = "## 8. The first dossier routed at once (`make run`, embedded default)\n\n"
+    f = results.get("first_route")
+    if not f:
+        return (title + "Not measured in this run (`python -m bench.run --quick --only "
+                "first_route`, a few minutes).\n")
+    cold, warm, first = f["cold"], f["warm"], f["first_serve"]
+    return (title + "`bench/first_route.py`: `dossier db upgrade`, `dossier demo`, then "
+            "`dossier serve` on SQLite with its local Prefect server; a first serve creates "
+            "Prefect's database and the drafts, the measured one follows (installed). "
+            f"Dossiers ask one portal partner ({f['partner']}). Measured "
+            f"{f.get('measured_at')} ({f.get('mode')} mode), load average {f['load_average']}."
+            "\n\n| | seconds |\n|---|---|\n"
+            f"| launch → `/api/v1/health` 200 | {cold['health_s']} |\n"
+            f"| launch → local Prefect server ready | {cold.get('prefect_ready_s')} |\n"
+            "| first submission (sent at health 200) → delivered | "
+            f"{cold['first_submission_to_delivered_s']} |\n"
+            f"| launch → first dossier delivered | {cold['launch_to_first_delivered_s']} |\n"
+            f"| first serve ever: → health 200 / → Prefect ready | {first['health_s']} / "
+            f"{first.get('prefect_ready_s')} |\n\n"
+            f"Warm, {warm['n']} sequential submissions, POST → route `delivered`: p50 "
+            f"{warm['p50_ms'] / 1000:.2f} s, p95 **{warm['p95_ms'] / 1000:.2f} s**; "
+            f"{_met(f)}.\n")
 
 
 def write_chart(results: dict[str, Any], path: Path) -> None:

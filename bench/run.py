@@ -3,10 +3,11 @@
 Writes bench/results.json (ours, raw and their ratio for each benchmark), BENCHMARKS.md
 and the chart bench/load.svg. `make bench-quick` stays under five minutes on 2 cores by
 capping the routing runs in time and extrapolating (the file says so), and leaves out
-`workers` (1 against 2 Prefect workers, minutes of its own) unless `--only` names it;
-`make bench` runs N = 1 000 dossiers (capped at an hour) and `workers`. After each run,
-every ratio more than 20 % worse than in the committed bench/results.json is printed
-(bench/regressions.py): a report, not a failure.
+`workers` (1 against 2 Prefect workers), `serving` (1 against 2 serving processes) and
+`first_route` (`dossier serve`'s cold start and submit → delivered), minutes each, unless
+`--only` names them; `make bench` runs N = 1 000 dossiers (capped at an hour) and all. After
+each run, every ratio more than 20 % worse than in the committed bench/results.json is
+printed (bench/regressions.py): a report, not a failure.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from bench.common import log, machine, read_results, stamp, write_results
 from bench.regressions import committed_results, compare
 from bench.regressions import report as regression_report
 
-BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "pages", "hostile", "workers")
+BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "pages", "hostile", "workers",
+              "serving", "first_route")
 NEEDS_S3 = {"routing", "submit", "uploads"}  # `workers` starts its own cluster
-NOT_QUICK = {"workers"}  # run in quick mode only when --only names them
+NOT_QUICK = {"workers", "serving", "first_route"}  # in quick mode only when --only names them
 RETIRED = ("routing_proposed",)  # experiments since made in the product: not reported again
 
 
@@ -134,6 +136,14 @@ def _run_one(name: str, args: argparse.Namespace, s3: Any) -> dict[str, Any]:
         from bench import hostile
 
         return hostile.run(quick=quick)
+    if name == "serving":
+        from bench import serving
+
+        return serving.run(quick=quick)
+    if name == "first_route":
+        from bench import first_route
+
+        return first_route.run(quick=quick)
     if name == "workers":
         from bench import workers
 

@@ -69,6 +69,7 @@ LAZY_IMPORTS = {
     "workflows.registry": "Prefect flows (registry checks)",
     "workflows.retention": "Prefect flows (retention)",
     "workflows.local_server": "Prefect's local server",
+    "workflows.warm": "the flows' warm-up (Prefect's engine, WeasyPrint)",
 }
 
 

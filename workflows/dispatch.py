@@ -6,19 +6,22 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 from dossier.services import delivery as deliveries
 from workflows.deployments import DeploymentLauncher
-from workflows.runtime import Runtime
+from workflows.leader import Leadership
+from workflows.runtime import Runtime, local_api_url
 from workflows.storage_gc import sweep_once
 from workflows.visibility import DeliveriesFailed
 
 log = logging.getLogger(__name__)
 _STOP = "__stop__"
 TICK = 2.0  # with workers, how often (at most) the backlog is checked and runs topped up
+FOLLOW = 2.0  # how often a process that does not lead tries to (the leader may be gone)
 
 
 def _route_submission(version_id: str) -> object:
@@ -40,6 +43,12 @@ def _outcomes(flow: Callable[..., object], *args: object) -> object:
     except DeliveriesFailed as exc:  # settled in the outbox, shown in Prefect as Failed
         log.info("routing run settled with failed deliveries: %s", exc)
         return exc.outcomes
+
+
+def _warm_up(route: Callable[[str], object], reconcile: Callable[[], object]) -> object:
+    from workflows.warm import warm_up
+
+    return warm_up(route, reconcile)
 
 
 def _remind() -> object:
@@ -101,6 +110,10 @@ class Dispatcher:
     flow, likewise, every `gc_interval` seconds (0: never) the storage sweep, and every
     `registry_interval` seconds (0: never) the registry checks, if any is due (in this
     process: they are database, store and registry work only).
+
+    Under `dossier serve` (GROUP_ENV set), only the process that leads the group runs the
+    thread's work; the others hand their submissions to it (workflows/leader.py). The
+    leader, when it runs the flows itself, first warms them up (workflows/warm.py).
     """
 
     def __init__(self, runtime: Runtime, *, interval: float = 30.0,
@@ -115,12 +128,19 @@ class Dispatcher:
                  gc_interval: float = 0.0,
                  sweep_store: Callable[[Runtime], object] = _sweep_store,
                  registry_interval: float = 0.0,
-                 check_registry: Callable[[Runtime], object] = _check_registry):
+                 check_registry: Callable[[Runtime], object] = _check_registry,
+                 leadership: Leadership | Literal["auto"] | None = "auto",
+                 warm_up: Callable[[Callable[[str], object], Callable[[], object]], object]
+                 = _warm_up):
         self.runtime, self.interval = runtime, interval
         self.route, self.reconcile = route, reconcile
         self.remind, self.reminders_due = remind, reminders_due
-        self.launcher = (DeploymentLauncher.from_environment() if launcher == "auto"
-                         else launcher)
+        if launcher == "auto":  # serve's own local Prefect server: the flows run here
+            launcher = None if local_api_url() else DeploymentLauncher.from_environment()
+        self.launcher = launcher
+        self.leadership = (Leadership.from_environment() if leadership == "auto"
+                           else leadership)
+        self.warm_up, self.warmed = warm_up, None
         if self.launcher is not None:
             self.route = lambda _version_id: self.launcher.top_up(runtime.sessions)
             self.reconcile = lambda: self.launcher.top_up(runtime.sessions)
@@ -138,6 +158,7 @@ class Dispatcher:
         self._stop = threading.Event()
         self._busy = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._receiver: threading.Thread | None = None
 
     def start(self) -> None:
         """Start the thread (idempotent)."""
@@ -154,7 +175,11 @@ class Dispatcher:
             self._thread = None
 
     def submitted(self, version_id: str) -> None:
-        """A version was committed with its outbox row: route it now."""
+        """A version was committed with its outbox row: route it now (here, or in the
+        process that leads; if none does yet, its first reconciliation routes it)."""
+        if self.leadership is not None and not self.leadership.leading:
+            self.leadership.hand_over(str(version_id))
+            return
         self._queue.put(str(version_id))
 
     def run_pending(self) -> None:
@@ -164,6 +189,54 @@ class Dispatcher:
             self._reconcile_if_due()
 
     def _loop(self) -> None:
+        if not self._lead():
+            return
+        try:
+            with self._flow_settings():
+                if self.leadership is not None and self.launcher is None:
+                    self.warmed = self.warm_up(self.route, self.reconcile)
+                self._serve()
+        finally:
+            if self.leadership is not None:
+                self.leadership.resign()
+            if self._receiver is not None:
+                self._receiver.join(5)
+                self._receiver = None
+
+    def _lead(self) -> bool:
+        """Wait until this process leads its group (at once without one); False if stopped."""
+        if self.leadership is None:
+            return True
+        while not self.leadership.try_lead():
+            if self._stop.wait(FOLLOW):
+                return False
+        log.info("this process leads routing")
+        self._receiver = threading.Thread(target=self._receive, name="routing-handover",
+                                          daemon=True)
+        self._receiver.start()
+        return True
+
+    def _receive(self) -> None:
+        while not self._stop.is_set():
+            version_id = self.leadership.receive()
+            if version_id is not None:
+                self._queue.put(version_id)
+
+    @contextmanager
+    def _flow_settings(self) -> Iterator[None]:
+        """The settings of flows run in this thread (workflows/warm.py)."""
+        if self.launcher is not None:
+            yield
+            return
+        from workflows.warm import embedded_settings
+
+        with embedded_settings():
+            yield
+
+    def _serve(self) -> None:
+        # From now on: a submission that came during the warm-up or the imports above is
+        # routed on its own first, not swept into a reconciliation that looks overdue.
+        self._reconciled_at = time.monotonic()
         while not self._stop.is_set():
             try:
                 first = self._queue.get(timeout=self.interval)

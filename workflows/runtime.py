@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +65,15 @@ class Runtime:
             self.links = DownloadLinks(self.secret, self.public_url)
 
 
+LOCAL_ENV = "DOSSIER_LOCAL_PREFECT_URL"  # set by serve with its own local Prefect server
 _current: Runtime | None = None
+
+
+def local_api_url() -> str | None:
+    """The API URL of serve's own local Prefect server, if flows go there (they then run
+    in the app's processes, not on workers)."""
+    url = os.environ.get(LOCAL_ENV)
+    return url if url and url == os.environ.get("PREFECT_API_URL") else None
 
 
 def set_runtime(runtime: Runtime | None) -> None:
