@@ -16,9 +16,9 @@ from typing import Any
 
 from bench.common import log, machine, read_results, stamp, write_results
 
-BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "workers")
-NEEDS_S3 = {"routing", "submit", "uploads"}  # `workers` starts its own cluster
-NOT_QUICK = {"workers"}  # run in quick mode only when --only names them
+BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "workers", "routing_cores")
+NEEDS_S3 = {"routing", "submit", "uploads", "routing_cores"}  # `workers` starts its own cluster
+NOT_QUICK = {"workers", "routing_cores"}  # run in quick mode only when --only names them
 RETIRED = ("routing_proposed",)  # experiments since made in the product: not reported again
 
 
@@ -42,6 +42,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         "flow runs of 100 deliveries, enough to keep 2 workers busy)")
     parser.add_argument("--workers-repeat", type=int,
                         help="rounds per worker count (default 1 quick, 2 full)")
+    parser.add_argument("--cores-dossiers", type=int,
+                        help="dossiers per routing burst of routing_cores (default 30 quick, "
+                        "100 full)")
+    parser.add_argument("--cores-repeat", type=int,
+                        help="rounds of routing_cores, variants interleaved (default 2 quick, "
+                        "3 full)")
     parser.add_argument("--no-sweep", action="store_true",
                         help="skip the latency-versus-clients sweep")
     parser.add_argument("--no-report", action="store_true",
@@ -127,6 +133,13 @@ def _run_one(name: str, args: argparse.Namespace, s3: Any) -> dict[str, Any]:
 
         return workers.run(dossiers=args.workers_dossiers,
                            repeat=args.workers_repeat or (1 if quick else 2))
+    if name == "routing_cores":
+        from bench import routing_cores
+
+        return routing_cores.run(n=args.cores_dossiers or (30 if quick else 100),
+                                 renders=12 if quick else 30,
+                                 repeat=args.cores_repeat or (2 if quick else 3), s3=s3,
+                                 deadline=120.0 if quick else 1800.0)
     from bench import latency
 
     return latency.run(quick=quick, sweep=not args.no_sweep)

@@ -52,6 +52,11 @@ def render(content: dict[str, Any], options: dict[str, Any]) -> bytes:
     return render_dossier_pdf(content, **options)
 
 
+def _ready() -> None:
+    """Nothing: submitted once per child when the pool starts, so that every child starts
+    (and warms) then rather than during the first burst."""
+
+
 def _warm() -> None:
     """Start a child ready: WeasyPrint, the fonts and the stylesheet loaded once."""
     from forms.pdf import render_dossier_pdf, stylesheet
@@ -97,6 +102,8 @@ class RenderPool:
         # Children fork from a server that imported the renderer once (shared pages).
         context.set_forkserver_preload(["forms.pdf"])
         self._executor = ProcessPoolExecutor(self.size, mp_context=context, initializer=_warm)
+        for _ in range(self.size):
+            self._executor.submit(_ready)
         return self._executor
 
     def _discard(self, executor: ProcessPoolExecutor) -> None:
