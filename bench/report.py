@@ -26,6 +26,7 @@ def render(results: dict[str, Any]) -> str:
         if name in results:
             parts.append(section(results))
     parts.append(_workers(results))
+    parts.append(_routing_cores(results))
     for key in sorted(k for k in results if k.startswith("routing_workers_")):
         parts.append(_routing_variant(key, results[key]))
     parts.append("## Chart\n\n![How cost grows with load](bench/load.svg)\n\n"
@@ -138,6 +139,7 @@ def _summary(results: dict[str, Any]) -> str:
     else:
         rows.append(("6. Routing on 2 Prefect workers vs 1", "not measured in this run",
                      "", "", ""))
+    rows += _routing_cores_rows(results)
     lines = ["## Summary\n", "| benchmark | ours | raw | ratio | target |",
              "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -295,6 +297,71 @@ def _workers(results: dict[str, Any]) -> str:
                  f"**{_x(w['speed_up_2_vs_1'])}**; the limit is about "
                  f"{min(2, w['cores'])}× on this machine's {w['cores']} cores (a worker renders "
                  "PDFs, CPU-bound, one flow run at a time).\n")
+    return "\n".join(lines) + "\n"
+
+
+def _routing_cores_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Benchmark 7's lines of the summary."""
+    c = results.get("routing_cores")
+    if not c:
+        return [("7. Routing on every core (PDF processes)", "not measured in this run",
+                 "", "", "")]
+    p, b, rates = c["processes"], c["burst"], c["burst"]["dossiers_per_s"]
+    return [(f"7. Routing burst, {p} PDF processes vs in-process (dossiers/s)",
+             f"{rates[f'ours_{p}']} ({p} processes)", f"{rates['ours_1']} (in-process)",
+             _x(b["speedup"]), _met(c).split("<br>")[0]),
+            (f"7. Routing burst with {p} PDF processes, time against raw in {p} processes",
+             f"{rates[f'ours_{p}']} dossiers/s", f"{rates[f'raw_{p}']} dossiers/s",
+             _x(b["ratio_pool"]), "<br>".join(_met(c).split("<br>")[1:])),
+            (f"7. Renders alone, {p} processes vs 1 (renders/s)",
+             f"{c['renders']['pool_per_s']}", f"{c['renders']['single_per_s']}",
+             _x(c["renders"]["speedup"]), f"upper bound ≈ {p}×")]
+
+
+def _routing_cores(results: dict[str, Any]) -> str:
+    """Section 7: renders and a routing burst with PDFs in separate processes."""
+    title = "## 7. Routing on every core: PDFs rendered in separate processes\n\n"
+    c = results.get("routing_cores")
+    if not c:
+        return (title + "Not measured in this run (`python -m bench.run --quick --only "
+                "routing_cores`, about fifteen minutes).\n")
+    p, r, b = c["processes"], c["renders"], c["burst"]
+    variants = ("ours_1", f"ours_{p}", "raw_1", f"raw_{p}")
+    names = {"ours_1": "ours, in-process (PDF_PROCESSES=1)",
+             f"ours_{p}": f"ours, PDF_PROCESSES={p}", "raw_1": "raw, 1 process",
+             f"raw_{p}": f"raw, {p} processes"}
+    memory = r["children"]
+    after = memory.get("after_renders") or memory["per_process"]
+    lines = [title + "`bench/routing_cores.py` (its docstring defines each figure). "
+             f"Measured {c.get('measured_at')} ({c.get('mode')} mode); the variants of a round "
+             "run one after the other, rounds repeat, and the load average before each is "
+             "given: other work shares these cores, so read the ratios.\n",
+             f"**Renders alone** ({r['count']} full dossiers, {r['rounds']} rounds): "
+             f"{r['single_per_s']} renders/s in one process, {r['pool_per_s']} with {p} "
+             f"processes: **{_x(r['speedup'])}** (per round {r['speedup_per_round']}; "
+             f"load average {r['load_average']}). CPU per render: "
+             f"{r['cpu_ms_per_render']['single']} ms in-process, "
+             f"{r['cpu_ms_per_render']['pool']} ms in a child. Memory per PDF process: "
+             + ", ".join(f"RSS {m.get('rss_mb')} MB / PSS {m.get('pss_mb')} MB" for m in after)
+             + " (PSS counts the pages shared with the fork server once).\n",
+             f"**Routing burst** ({b['rounds'][0]['ours_1']['completed']} dossiers × 6 "
+             "partners per variant, submitted through the API by 20 clients; dossiers/s, "
+             "each round's load average in brackets):\n",
+             "| round | " + " | ".join(names[v] for v in variants) + " |",
+             "|---|" + "---|" * len(variants)]
+    for number, row in enumerate(b["rounds"], 1):
+        cells = [f"{row[v]['dossiers_per_s']}"
+                 + (" (extrapolated)" if row[v]["extrapolated"] else "")
+                 + f" [{row[v]['load_average']}]" for v in variants]
+        lines.append(f"| {number} | " + " | ".join(cells) + " |")
+    rates = b["dossiers_per_s"]
+    lines.append(
+        "| median | " + " | ".join(str(rates[v]) for v in variants) + " |\n\n"
+        f"With {p} PDF processes against in-process: **{_x(b['speedup'])}** (per round "
+        f"{b['speedup_per_round']}; raw {_x(b['raw_speedup'])}). Time against raw in as many "
+        f"processes: **{_x(b['ratio_pool'])}** with {p} (per round "
+        f"{b['ratio_pool_per_round']}), **{_x(b['ratio_single'])}** with 1. One render per "
+        f"version: {'yes' if b['one_render_per_version'] else 'NO'}. Targets: {_met(c)}.\n")
     return "\n".join(lines) + "\n"
 
 

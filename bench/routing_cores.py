@@ -75,19 +75,22 @@ def render_rounds(count: int, repeat: int, processes: int) -> dict[str, Any]:
     for future in [pool.submit(*job) for job in jobs[:processes]]:  # and in each child
         future.result()
     memory = children_memory(pool.pids())
-    single, pooled, loads = [], [], []
+    single, pooled, loads, cpu_single, cpu_pool = [], [], [], [], []
     try:
         for _ in range(repeat):
             loads.append(os.getloadavg()[0])
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for job_content, options in jobs:
                 render_dossier_pdf(job_content, **options)
             single.append(count / (time.perf_counter() - started))
+            cpu_single.append((time.process_time() - cpu) / count)
             loads.append(os.getloadavg()[0])
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu_seconds(pool.pids())
             for future in [pool.submit(*job) for job in jobs]:
                 future.result()
             pooled.append(count / (time.perf_counter() - started))
+            cpu_pool.append((_cpu_seconds(pool.pids()) - cpu) / count)
+        memory["after_renders"] = children_memory(pool.pids())["per_process"]
     finally:
         pool.shutdown()
     one, many = statistics.median(single), statistics.median(pooled)
@@ -99,7 +102,19 @@ def render_rounds(count: int, repeat: int, processes: int) -> dict[str, Any]:
             "speedup_per_round": speedups,
             "single_samples": [round(x, 3) for x in single],
             "pool_samples": [round(x, 3) for x in pooled],
+            "cpu_ms_per_render": {"single": round(statistics.median(cpu_single) * 1000),
+                                  "pool": round(statistics.median(cpu_pool) * 1000)},
             "load_average": [round(x, 2) for x in loads], "children": memory}
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def children_memory(pids: list[int]) -> dict[str, Any]:
