@@ -336,7 +336,7 @@ def _routing_cores(results: dict[str, Any]) -> str:
              f"Measured {c.get('measured_at')} ({c.get('mode')} mode); the variants of a round "
              "run one after the other, rounds repeat, and the load average before each is "
              "given: other work shares these cores, so read the ratios.\n",
-             f"**Renders alone** ({r['count']} full dossiers, {r['rounds']} rounds): "
+             f"**Renders alone** ({r['count']} full dossiers, rounds: {r['rounds']}): "
              f"{r['single_per_s']} renders/s in one process, {r['pool_per_s']} with {p} "
              f"processes: **{_x(r['speedup'])}** (per round {r['speedup_per_round']}; "
              f"load average {r['load_average']}). CPU per render: "
@@ -361,7 +361,11 @@ def _routing_cores(results: dict[str, Any]) -> str:
         f"{b['speedup_per_round']}; raw {_x(b['raw_speedup'])}). Time against raw in as many "
         f"processes: **{_x(b['ratio_pool'])}** with {p} (per round "
         f"{b['ratio_pool_per_round']}), **{_x(b['ratio_single'])}** with 1. One render per "
-        f"version: {'yes' if b['one_render_per_version'] else 'NO'}. Targets: {_met(c)}.\n")
+        f"version: {'yes' if b['one_render_per_version'] else 'NO'}. `POST /submit` p95 during "
+        "the burst, in-process → PDF processes, per round: "
+        + ", ".join(f"{row['ours_1'].get('submit_p95_ms')} → "
+                    f"{row[f'ours_{p}'].get('submit_p95_ms')} ms" for row in b["rounds"])
+        + f". Targets: {_met(c)}.\n")
     return "\n".join(lines) + "\n"
 
 

@@ -158,7 +158,9 @@ def burst_rounds(n: int, repeat: int, processes: int, s3: Any,
                             "seconds_for_all": result["seconds_for_all"],
                             "extrapolated": result["extrapolated"],
                             "completed": result["completed"],
-                            "renders": result.get("renders"), "load_average": round(load, 2)}
+                            "renders": result.get("renders"), "load_average": round(load, 2),
+                            "submit_p95_ms": (result.get("submit_under_burst") or {}
+                                              ).get("p95_ms")}
             log(f"routing_cores round {number + 1} {variant}: "
                 f"{row[variant]['dossiers_per_s']} dossiers/s (load {load:.1f})")
         rounds.append(row)

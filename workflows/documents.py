@@ -39,12 +39,14 @@ def ensure_version_pdfs(runtime: Runtime, version_ids: Iterable[uuid.UUID]
     """Each version with its stored PDF's row, as soon as it exists, or the exception that
     stopped it (NotFound: the version is gone).
 
-    With PDF processes, up to one render per process runs while the caller works on the
+    With PDF processes, renders run in every process while the caller works on the
     PDFs already stored; versions come back in the order given when their renders take as
     long. No database connection is held while a render runs.
     """
     pool = pdf_processes.pool()
-    width = pool.size if pool is not None else 1
+    # Two per process: the next render waits queued, so no child idles while this
+    # process stores a PDF and settles its deliveries.
+    width = 2 * pool.size if pool is not None else 1
     waiting = deque(version_ids)
     running: dict[Future[bytes], tuple[uuid.UUID, tuple[Any, Any], int]] = {}
     while waiting or running:

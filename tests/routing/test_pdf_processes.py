@@ -113,5 +113,5 @@ def test_a_child_dying_mid_burst_costs_a_render_not_a_delivery(
     assert (tmp_path / "died").exists()
     assert outcome["pdfs"] == 3 and outcome["delivered"] == outcome["claimed"]
     assert_each_route_delivered_once(sessions, dossiers, renders)
-    # The renders under way when the child died start again (at most the pool's two).
-    assert max(renders.values()) == 2 and sum(renders.values()) <= 3 + 2
+    # The renders under way or queued when the child died start again, once.
+    assert max(renders.values()) == 2
