@@ -344,7 +344,7 @@ def _routing_cores(results: dict[str, Any]) -> str:
              f"{r['cpu_ms_per_render']['pool']} ms in a child. Memory per PDF process: "
              + ", ".join(f"RSS {m.get('rss_mb')} MB / PSS {m.get('pss_mb')} MB" for m in after)
              + " (PSS counts the pages shared with the fork server once).\n",
-             f"**Routing burst** ({b['rounds'][0]['ours_1']['completed']} dossiers × 6 "
+             f"**Routing burst** ({c.get('dossiers', 30)} dossiers × 6 "
              "partners per variant, submitted through the API by 20 clients; dossiers/s, "
              "each round's load average in brackets):\n",
              "| round | " + " | ".join(names[v] for v in variants) + " |",

@@ -41,7 +41,7 @@ def run(*, n: int, renders: int, repeat: int, s3: Any, processes: int = 2,
     """Renders, then the routing burst, each variant once per round, interleaved."""
     pure = render_rounds(renders, repeat, processes)
     burst = burst_rounds(n, repeat, processes, s3, deadline)
-    return {"processes": processes, "renders": pure, "burst": burst,
+    return {"processes": processes, "dossiers": n, "renders": pure, "burst": burst,
             "targets": [
                 target(_at_least(burst["speedup"], 1.7),
                        f"routing ≥ 1.7× with {processes} PDF processes"),
