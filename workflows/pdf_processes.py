@@ -12,7 +12,9 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -57,12 +59,31 @@ def _ready() -> None:
     (and warms) then rather than during the first burst."""
 
 
-def _warm() -> None:
-    """Start a child ready: WeasyPrint, the fonts and the stylesheet loaded once."""
+def _warm(parent: int) -> None:
+    """Start a child ready: WeasyPrint, the fonts and the stylesheet loaded once; it leaves
+    when the routing process `parent` is gone."""
     from forms.pdf import render_dossier_pdf, stylesheet
+
+    threading.Thread(target=_exit_with, args=(parent, os.getppid()), daemon=True,
+                     name="pdf-parent-watch").start()
 
     stylesheet()
     render_dossier_pdf({}, attachments=[])
+
+
+def _exit_with(parent: int, server: int) -> None:
+    """Exit, and stop the fork server, once the routing process has died: killed outright
+    (SIGKILL, OOM), it could not stop them, and they would wait for work forever."""
+    while True:
+        time.sleep(2)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            if server > 1 and os.getppid() == server:
+                os.kill(server, signal.SIGTERM)
+            os._exit(0)
+        except PermissionError:  # the pid is someone else's now: ours is gone too
+            os._exit(0)
 
 
 class RenderPool:
@@ -101,7 +122,8 @@ class RenderPool:
         context = multiprocessing.get_context("forkserver")
         # Children fork from a server that imported the renderer once (shared pages).
         context.set_forkserver_preload(["forms.pdf"])
-        self._executor = ProcessPoolExecutor(self.size, mp_context=context, initializer=_warm)
+        self._executor = ProcessPoolExecutor(self.size, mp_context=context, initializer=_warm,
+                                             initargs=(os.getpid(),))
         for _ in range(self.size):
             self._executor.submit(_ready)
         return self._executor

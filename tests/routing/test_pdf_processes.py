@@ -115,3 +115,4 @@ def test_a_child_dying_mid_burst_costs_a_render_not_a_delivery(
     assert_each_route_delivered_once(sessions, dossiers, renders)
     # The renders under way or queued when the child died start again, once.
     assert max(renders.values()) == 2
+
