@@ -11,10 +11,11 @@ from dossier.decisions import REVISION_DAYS
 from registry.settings import RegistrySettings
 from storage.clamd import Clamd
 from storage.signing import load_secret
+from workflows.pdf_processes import PdfSettings
 from workflows.runtime import DeliverySettings
 
 
-class AppSettings(DeliverySettings, RegistrySettings):
+class AppSettings(DeliverySettings, RegistrySettings, PdfSettings):
     """Everything the app reads from the environment (see the README's table)."""
 
     model_config = SettingsConfigDict(extra="ignore")

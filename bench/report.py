@@ -22,14 +22,15 @@ def render(results: dict[str, Any]) -> str:
     """The whole report."""
     parts = [HEADER, _machine(results), _summary(results)]
     for name, section in (("routing", _routing), ("latency", _latency),
-                          ("uploads", _uploads), ("pdf", _pdf), ("submit", _submit),
-                          ("hostile", _hostile)):
+                          ("uploads", _uploads), ("pdf", _pdf), ("submit", _submit)):
         if name in results:
             parts.append(section(results))
     parts.append(_workers(results))
     if "pages" in results:
         parts.append(_pages(results))
-    parts += [_serving(results), _first_route(results)]
+    parts += [_routing_cores(results), _serving(results), _first_route(results)]
+    if "hostile" in results:
+        parts.append(_hostile(results))
     for key in sorted(k for k in results if k.startswith("routing_workers_")):
         parts.append(_routing_variant(key, results[key]))
     parts.append("## Chart\n\n![How cost grows with load](bench/load.svg)\n\n"
@@ -137,11 +138,6 @@ def _summary(results: dict[str, Any]) -> str:
     if sub:
         rows.append(("5. POST /submit p95, 1 client", f"{sub['ours']['p95_ms']} ms",
                      f"{sub['raw']['p95_ms']} ms", _x(sub["ratio_p95"]), _met(sub)))
-    hostile = results.get("hostile")
-    if hostile:
-        rows.append(("Hostile input, worst p99 (1 client)",
-                     f"{hostile['worst']['p99_ms']} ms ({hostile['worst']['case']})", "", "",
-                     _met(hostile)))
     workers = results.get("workers")
     if workers:
         best = workers["median_dossiers_per_s"]
@@ -152,6 +148,20 @@ def _summary(results: dict[str, Any]) -> str:
     else:
         rows.append(("6. Routing on 2 Prefect workers vs 1", "not measured in this run",
                      "", "", ""))
+    rows += _routing_cores_rows(results)
+    rows += _serving_rows(results.get("serving"))
+    first = results.get("first_route")
+    if first:
+        rows.append(("10. First dossier: warm submit → delivered p95 (embedded default)",
+                     f"{first['warm']['p95_ms'] / 1000:.2f} s",
+                     "cold: launch → first delivered "
+                     f"{first['cold']['launch_to_first_delivered_s']} s",
+                     "", _met(first)))
+    hostile = results.get("hostile")
+    if hostile:
+        rows.append(("11. Hostile input, worst p99 (1 client)",
+                     f"{hostile['worst']['p99_ms']} ms ({hostile['worst']['case']})", "", "",
+                     _met(hostile)))
     lines = ["## Summary\n", "| benchmark | ours | raw | ratio | target |",
              "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -376,7 +386,7 @@ def _submit(results: dict[str, Any]) -> str:
 
 def _hostile(results: dict[str, Any]) -> str:
     h = results["hostile"]
-    lines = ["## Hostile input\n",
+    lines = ["## 11. Hostile input\n",
              f"`bench/hostile.py`: one client sends each body {h['requests_per_case']} times "
              "to the app (uvicorn, PostgreSQL); every answer is checked (status, the field "
              "named) and nothing may be stored. The reference is an ordinary draft save.\n",
@@ -421,7 +431,7 @@ def _workers(results: dict[str, Any]) -> str:
 
 
 def _serving(results: dict[str, Any]) -> str:
-    title = "## 7. Serving processes: 1 and 2 (`dossier serve --workers N`)\n\n"
+    title = "## 9. Serving processes: 1 and 2 (`dossier serve --workers N`)\n\n"
     s = results.get("serving")
     if not s:
         return (title + "Not measured in this run (`python -m bench.run --quick --only "
@@ -454,8 +464,19 @@ def _serving(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _serving_rows(s: dict[str, Any] | None) -> list[tuple[str, ...]]:
+    """Benchmark 9's lines of the summary: 2 serving processes against 1, per database."""
+    if not s:
+        return [("9. Serving on 2 processes vs 1", "not measured in this run", "", "", "")]
+    return [(f"9. Serving on 2 processes vs 1, {name} (req/s, 20 clients)",
+             f"{max(r['throughput_rps'] for r in s[name]['rounds']['2'])} (2 processes)",
+             f"{max(r['throughput_rps'] for r in s[name]['rounds']['1'])} (1 process)",
+             _x(s[name]["throughput_ratio"]), _met(s[name]))
+            for name in ("sqlite", "postgresql") if s.get(name)]
+
+
 def _first_route(results: dict[str, Any]) -> str:
-    title = "## 8. The first dossier routed at once (`make run`, embedded default)\n\n"
+    title = "## 10. The first dossier routed at once (`make run`, embedded default)\n\n"
     f = results.get("first_route")
     if not f:
         return (title + "Not measured in this run (`python -m bench.run --quick --only "
@@ -477,6 +498,75 @@ def _first_route(results: dict[str, Any]) -> str:
             f"Warm, {warm['n']} sequential submissions, POST → route `delivered`: p50 "
             f"{warm['p50_ms'] / 1000:.2f} s, p95 **{warm['p95_ms'] / 1000:.2f} s**; "
             f"{_met(f)}.\n")
+
+
+def _routing_cores_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Benchmark 7's lines of the summary."""
+    c = results.get("routing_cores")
+    if not c:
+        return [("8. Routing on every core (PDF processes)", "not measured in this run",
+                 "", "", "")]
+    p, b, rates = c["processes"], c["burst"], c["burst"]["dossiers_per_s"]
+    return [(f"8. Routing burst, {p} PDF processes vs in-process (dossiers/s)",
+             f"{rates[f'ours_{p}']} ({p} processes)", f"{rates['ours_1']} (in-process)",
+             _x(b["speedup"]), _met(c).split("<br>")[0]),
+            (f"8. Routing burst with {p} PDF processes, time against raw in {p} processes",
+             f"{rates[f'ours_{p}']} dossiers/s", f"{rates[f'raw_{p}']} dossiers/s",
+             _x(b["ratio_pool"]), "<br>".join(_met(c).split("<br>")[1:])),
+            (f"8. Renders alone, {p} processes vs 1 (renders/s)",
+             f"{c['renders']['pool_per_s']}", f"{c['renders']['single_per_s']}",
+             _x(c["renders"]["speedup"]), f"upper bound ≈ {p}×")]
+
+
+def _routing_cores(results: dict[str, Any]) -> str:
+    """Section 7: renders and a routing burst with PDFs in separate processes."""
+    title = "## 8. Routing on every core: PDFs rendered in separate processes\n\n"
+    c = results.get("routing_cores")
+    if not c:
+        return (title + "Not measured in this run (`python -m bench.run --quick --only "
+                "routing_cores`, about fifteen minutes).\n")
+    p, r, b = c["processes"], c["renders"], c["burst"]
+    variants = ("ours_1", f"ours_{p}", "raw_1", f"raw_{p}")
+    names = {"ours_1": "ours, in-process (PDF_PROCESSES=1)",
+             f"ours_{p}": f"ours, PDF_PROCESSES={p}", "raw_1": "raw, 1 process",
+             f"raw_{p}": f"raw, {p} processes"}
+    memory = r["children"]
+    after = memory.get("after_renders") or memory["per_process"]
+    lines = [title + "`bench/routing_cores.py` (its docstring defines each figure). "
+             f"Measured {c.get('measured_at')} ({c.get('mode')} mode); the variants of a round "
+             "run one after the other, rounds repeat, and the load average before each is "
+             "given: other work shares these cores, so read the ratios.\n",
+             f"**Renders alone** ({r['count']} full dossiers, rounds: {r['rounds']}): "
+             f"{r['single_per_s']} renders/s in one process, {r['pool_per_s']} with {p} "
+             f"processes: **{_x(r['speedup'])}** (per round {r['speedup_per_round']}; "
+             f"load average {r['load_average']}). CPU per render: "
+             f"{r['cpu_ms_per_render']['single']} ms in-process, "
+             f"{r['cpu_ms_per_render']['pool']} ms in a child. Memory per PDF process: "
+             + ", ".join(f"RSS {m.get('rss_mb')} MB / PSS {m.get('pss_mb')} MB" for m in after)
+             + " (PSS counts the pages shared with the fork server once).\n",
+             f"**Routing burst** ({c.get('dossiers', 30)} dossiers × 6 "
+             "partners per variant, submitted through the API by 20 clients; dossiers/s, "
+             "each round's load average in brackets):\n",
+             "| round | " + " | ".join(names[v] for v in variants) + " |",
+             "|---|" + "---|" * len(variants)]
+    for number, row in enumerate(b["rounds"], 1):
+        cells = [f"{row[v]['dossiers_per_s']}"
+                 + (" (extrapolated)" if row[v]["extrapolated"] else "")
+                 + f" [{row[v]['load_average']}]" for v in variants]
+        lines.append(f"| {number} | " + " | ".join(cells) + " |")
+    rates = b["dossiers_per_s"]
+    lines.append(
+        "| median | " + " | ".join(str(rates[v]) for v in variants) + " |\n\n"
+        f"With {p} PDF processes against in-process: **{_x(b['speedup'])}** (per round "
+        f"{b['speedup_per_round']}; raw {_x(b['raw_speedup'])}). Time against raw in as many "
+        f"processes: **{_x(b['ratio_pool'])}** with {p} (per round "
+        f"{b['ratio_pool_per_round']}), **{_x(b['ratio_single'])}** with 1. One render per "
+        f"version: {'yes' if b['one_render_per_version'] else 'NO'}. `POST /submit` p95 during "
+        "the burst, in-process → PDF processes, per round: "
+        + ", ".join(f"{row['ours_1'].get('submit_p95_ms')} → "
+                    f"{row[f'ours_{p}'].get('submit_p95_ms')} ms" for row in b["rounds"])
+        + f". Targets: {_met(c)}.\n")
+    return "\n".join(lines) + "\n"
 
 
 def write_chart(results: dict[str, Any], path: Path) -> None:

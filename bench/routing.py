@@ -116,13 +116,16 @@ def _store(s3: S3Server):
 # -- ours: the API and Prefect ------------------------------------------------------------
 
 def _ours(url: str, s3: S3Server, warmup: uuid.UUID, ids: list[uuid.UUID],
-          deadline: float | None, workers: int) -> dict[str, Any]:
+          deadline: float | None, workers: int, pdf_processes: int = 1) -> dict[str, Any]:
+    """The burst through the API; PDFs rendered in the routing process unless
+    `pdf_processes` > 1 (benchmark 7, bench/routing_cores.py, compares the two)."""
     render_log = VAR / "renders.log"
     render_log.unlink(missing_ok=True)
     home = VAR / "prefect"
     shutil.rmtree(home, ignore_errors=True)
     env = app_env(url, s3=s3, background=True, extra={
-        "BENCH_RENDER_LOG": str(render_log), "PREFECT_HOME": str(home)})
+        "BENCH_RENDER_LOG": str(render_log), "PREFECT_HOME": str(home),
+        "PDF_PROCESSES": str(pdf_processes)})
     token = issue_tokens(url, ["founder@demo.example"])["founder@demo.example"]
     with _workers(workers, env) as env, app_server(env, name="routing") as server:
         started = time.monotonic()
@@ -286,25 +289,47 @@ def _render_counts(url: str, render_log: Path, ids: list[uuid.UUID]) -> dict[str
 
 def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
          ) -> dict[str, Any]:
+    render_log = VAR / "renders-raw.log"
+    render_log.unlink(missing_ok=True)
+    t0 = datetime.now(UTC)
+    finished = raw_loop(url, _s3_access(s3), ids, deadline, t0, render_log)
+    result = _timing(finished, len(ids), len(finished) == len(ids))
+    result["routes_delivered"] = len(finished) * PARTNERS
+    result["renders"] = _render_counts(url, render_log, ids)
+    log(f"routing raw: {result['seconds_for_all']} s for {len(ids)} dossiers"
+        f"{' (extrapolated)' if result['extrapolated'] else ''}")
+    return result
+
+
+def _s3_access(s3: S3Server) -> dict[str, str]:
+    """What a process needs to reach the object store (an S3Server does not cross processes)."""
+    return {"endpoint": s3.endpoint, "access_key": s3.access_key, "secret_key": s3.secret_key}
+
+
+def raw_loop(url: str, s3: dict[str, str], ids: list[uuid.UUID], deadline: float | None,
+             t0: datetime, render_log: Path) -> list[float]:
+    """The plain functions, dossier after dossier, rendering here: seconds from t0 at which
+    each dossier had every route delivered."""
+    from types import SimpleNamespace
+
     from banks.submission import BankEligibility
     from bench.serve import count_renders
     from dossier.db import make_engine, make_sessionmaker
     from dossier.models import Dossier, User
     from dossier.services import submission
+    from workflows import pdf_processes
     from workflows.documents import ensure_version_pdf
     from workflows.payloads import delivery_config
     from workflows.routing import _request, claim_due, send, settle
     from workflows.runtime import Runtime, set_runtime
 
-    render_log = VAR / "renders-raw.log"
-    render_log.unlink(missing_ok=True)
+    pdf_processes.use_pool(1)  # raw renders in the process that runs the loop
     count_renders(render_log)
     engine = make_engine(url)
-    runtime = Runtime(sessions=make_sessionmaker(engine), store=_store(s3),
+    runtime = Runtime(sessions=make_sessionmaker(engine), store=_store(SimpleNamespace(**s3)),
                       secret=SECRET.encode(), public_url="http://127.0.0.1:8000")
     set_runtime(runtime)
     submission.use_eligibility(BankEligibility())
-    t0 = datetime.now(UTC)
     started = time.monotonic()
     finished: list[float] = []
     for dossier_id in ids:
@@ -326,9 +351,4 @@ def _raw(url: str, s3: S3Server, ids: list[uuid.UUID], deadline: float | None
         finished.append((datetime.now(UTC) - t0).total_seconds())
     set_runtime(None)
     engine.dispose()
-    result = _timing(finished, len(ids), len(finished) == len(ids))
-    result["routes_delivered"] = len(finished) * PARTNERS
-    result["renders"] = _render_counts(url, render_log, ids)
-    log(f"routing raw: {result['seconds_for_all']} s for {len(ids)} dossiers"
-        f"{' (extrapolated)' if result['extrapolated'] else ''}")
-    return result
+    return finished

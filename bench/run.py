@@ -23,9 +23,9 @@ from bench.regressions import committed_results, compare
 from bench.regressions import report as regression_report
 
 BENCHMARKS = ("pdf", "routing", "submit", "uploads", "latency", "pages", "hostile", "workers",
-              "serving", "first_route")
-NEEDS_S3 = {"routing", "submit", "uploads"}  # `workers` starts its own cluster
-NOT_QUICK = {"workers", "serving", "first_route"}  # in quick mode only when --only names them
+              "routing_cores", "serving", "first_route")
+NEEDS_S3 = {"routing", "submit", "uploads", "routing_cores"}  # `workers` starts its own cluster
+NOT_QUICK = {"workers", "routing_cores", "serving", "first_route"}  # quick: only when named
 RETIRED = ("routing_proposed",)  # experiments since made in the product: not reported again
 
 
@@ -49,6 +49,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         "flow runs of 100 deliveries, enough to keep 2 workers busy)")
     parser.add_argument("--workers-repeat", type=int,
                         help="rounds per worker count (default 1 quick, 2 full)")
+    parser.add_argument("--cores-dossiers", type=int,
+                        help="dossiers per routing burst of routing_cores (default 30 quick, "
+                        "100 full)")
+    parser.add_argument("--cores-repeat", type=int,
+                        help="rounds of routing_cores, variants interleaved (default 2 quick, "
+                        "3 full)")
     parser.add_argument("--no-sweep", action="store_true",
                         help="skip the latency-versus-clients sweep")
     parser.add_argument("--no-report", action="store_true",
@@ -153,6 +159,13 @@ def _run_one(name: str, args: argparse.Namespace, s3: Any) -> dict[str, Any]:
         from bench import pages
 
         return pages.run(quick=quick)
+    if name == "routing_cores":
+        from bench import routing_cores
+
+        return routing_cores.run(n=args.cores_dossiers or (30 if quick else 100),
+                                 renders=12 if quick else 30,
+                                 repeat=args.cores_repeat or (2 if quick else 3), s3=s3,
+                                 deadline=120.0 if quick else 1800.0)
     from bench import latency
 
     return latency.run(quick=quick, sweep=not args.no_sweep)

@@ -16,21 +16,21 @@ from pathlib import Path
 
 
 def count_renders(log_path: Path) -> None:
-    """Wrap the renderer used by the routing flow so that each call leaves a line."""
+    """Wrap the start of every version render (here or in a PDF process) so that each
+    leaves a line."""
     import threading
 
     from workflows import documents
 
-    real = documents.render_dossier_pdf
+    real = documents.start_render
     lock = threading.Lock()
 
-    def counted(content, **kwargs):
-        pdf = real(content, **kwargs)
+    def counted(pool, content, options):
         with lock, open(log_path, "a", encoding="utf-8") as out:
-            out.write(f"{kwargs.get('content_hash')} {kwargs.get('version')}\n")
-        return pdf
+            out.write(f"{options.get('content_hash')} {options.get('version')}\n")
+        return real(pool, content, options)
 
-    documents.render_dossier_pdf = counted
+    documents.start_render = counted
 
 
 def main() -> None:

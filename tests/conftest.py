@@ -28,6 +28,9 @@ from tests.smtp_server import SMTPServer
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry calls out
 os.environ.pop("PREFECT_API_URL", None)  # a developer's shell must not send tests to workers
+# PDFs render in-process, where tests swap the renderer; tests/routing/test_pdf_processes.py
+# runs the pool of PDF processes.
+os.environ.setdefault("PDF_PROCESSES", "0")
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +16,10 @@ from dossier.services import objects
 from dossier.services.documents import pdf_inputs, record_pdf, rendered_pdf
 from forms.pdf import render_dossier_pdf
 from storage.base import StoredObject
+from workflows import pdf_processes
 from workflows.runtime import Runtime
+
+TRIES = 2  # renders of a version whose child died: once again, then left for the next round
 
 
 def ensure_version_pdf(runtime: Runtime, version_id: uuid.UUID) -> Any:
@@ -22,13 +28,85 @@ def ensure_version_pdf(runtime: Runtime, version_id: uuid.UUID) -> Any:
     NotFound if the version is gone (its dossier erased or purged, even while rendering):
     then nothing is left in the store.
     """
+    [(_, outcome)] = ensure_version_pdfs(runtime, [version_id])
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+def ensure_version_pdfs(runtime: Runtime, version_ids: Iterable[uuid.UUID]
+                        ) -> Iterator[tuple[uuid.UUID, Any]]:
+    """Each version with its stored PDF's row, as soon as it exists, or the exception that
+    stopped it (NotFound: the version is gone).
+
+    With PDF processes, renders run in every process while the caller works on the
+    PDFs already stored; versions come back in the order given when their renders take as
+    long. No database connection is held while a render runs.
+    """
+    pool = pdf_processes.pool()
+    # Two per process: the next render waits queued, so no child idles while this
+    # process stores a PDF and settles its deliveries.
+    width = 2 * pool.size if pool is not None else 1
+    waiting = deque(version_ids)
+    running: dict[Future[bytes], tuple[uuid.UUID, tuple[Any, Any], int]] = {}
+    while waiting or running:
+        while waiting and len(running) < width:
+            version_id = waiting.popleft()
+            try:
+                inputs = _inputs(runtime, version_id)
+            except NotFound as exc:
+                yield version_id, exc
+                continue
+            if not isinstance(inputs, tuple):  # rendered already
+                yield version_id, inputs
+                continue
+            running[start_render(pool, *inputs)] = (version_id, inputs, 1)
+        if not running:
+            continue
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in [f for f in running if f in done]:  # in the order they were started
+            version_id, inputs, tries = running.pop(future)
+            try:
+                pdf = future.result()
+            except pdf_processes.BrokenProcessPool as exc:  # a child died: its pool is replaced
+                if tries < TRIES:
+                    running[start_render(pool, *inputs)] = (version_id, inputs, tries + 1)
+                else:
+                    yield version_id, exc
+                continue
+            except Exception as exc:
+                yield version_id, exc
+                continue
+            try:
+                yield version_id, _store(runtime, version_id, pdf)
+            except NotFound as exc:
+                yield version_id, exc
+
+
+def start_render(pool: pdf_processes.RenderPool | None, content: Any,
+                 options: dict[str, Any]) -> Future[bytes]:
+    """The render of one version, in a child process, or here and now without a pool."""
+    if pool is not None:
+        return pool.submit(content, options)
+    future: Future[bytes] = Future()
+    try:
+        future.set_result(render_dossier_pdf(content, **options))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
+
+
+def _inputs(runtime: Runtime, version_id: uuid.UUID) -> Any:
+    """The stored PDF's row if there is one, else what to render it from."""
     with runtime.sessions() as db:
         existing = rendered_pdf(db=db, version_id=version_id)
         if existing is not None:
             return existing
-        content, options = pdf_inputs(db=db, version_id=version_id)
-    # Rendering takes CPU seconds: no pooled connection is held meanwhile.
-    pdf = render_dossier_pdf(content, **options)
+        return pdf_inputs(db=db, version_id=version_id)
+
+
+def _store(runtime: Runtime, version_id: uuid.UUID, pdf: bytes) -> Any:
+    """Keep a rendered PDF and its row (or the row someone else saved first)."""
 
     def record(db: Session, stored: StoredObject) -> Any:
         return record_pdf(db=db, version_id=version_id, key=stored.key, sha256=stored.sha256,

@@ -12,7 +12,7 @@ from banks.channels.registry import get_channel
 from dossier.errors import NotFound
 from dossier.services import delivery as deliveries
 from dossier.services.documents import rendered_pdf
-from workflows.documents import ensure_version_pdf
+from workflows.documents import ensure_version_pdf, ensure_version_pdfs
 from workflows.payloads import delivery_config, delivery_payload
 from workflows.runtime import Runtime, get_runtime
 from workflows.visibility import (
@@ -73,10 +73,13 @@ def settle(runtime: Runtime, item: dict[str, Any], error: BaseException | None,
 def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dict[str, int]:
     """Deliver what is due, version by version: render its PDF once, then settle or send.
 
-    Versions go one after the other so the first dossiers of a burst reach partners while
-    the later ones render; webhook sends run in parallel and are settled at the end. The
-    run is named after its work and publishes its deliveries; if one of them did not reach
-    its partner, the run fails (DeliveriesFailed) once everything is settled.
+    The PDFs of the claimed versions render in parallel in the PDF processes (one at a time
+    without them); each version's deliveries go as soon as its own PDF is stored, so the
+    first dossiers of a burst reach partners while the later ones render. Webhook sends run
+    in parallel and are settled at the end. A version whose render failed has its
+    deliveries settled as failed: the outbox retries them. The run is named after its work
+    and publishes its deliveries; if one of them did not reach its partner, the run fails
+    (DeliveriesFailed) once everything is settled.
     """
     runtime = get_runtime()
     items = claim_due(runtime, version_id=version_id, limit=limit)
@@ -88,11 +91,14 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
         by_version.setdefault(item["version_id"], []).append(item)
     outcomes: dict[str, int] = {"claimed": len(items), "pdfs": len(by_version)}
     sending = []
-    for version, group in by_version.items():
-        try:
-            render(version)
-        except NotFound:  # erased while routed: its deliveries went with it, nothing to send
+    for version, pdf in ensure_version_pdfs(runtime, map(uuid.UUID, by_version)):
+        group = by_version[str(version)]
+        if isinstance(pdf, NotFound):  # erased while routed: its deliveries went with it
             _count(outcomes, "gone")
+            continue
+        if isinstance(pdf, BaseException):  # no PDF this time: retried from the outbox
+            for item in group:
+                _count(outcomes, settle(runtime, item, RenderFailed(pdf)))
             continue
         for item in group:
             config = delivery_config(runtime, item["partner"])
@@ -117,6 +123,14 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
     if failed:  # settled in the outbox already: reconciliation retries what is due
         raise DeliveriesFailed(failed, outcomes)
     return outcomes
+
+
+class RenderFailed(Exception):
+    """The version's PDF could not be rendered (its process died twice, or the renderer
+    failed): its deliveries wait for a retry."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(f"PDF not rendered: {type(cause).__name__}: {cause}")
 
 
 def _count(outcomes: dict[str, int], status: str) -> None:
