@@ -11,7 +11,7 @@ from dossier.decisions import REVISION_DAYS
 from registry.settings import RegistrySettings
 from storage.clamd import Clamd
 from storage.signing import load_secret
-from workflows.pdf_processes import PdfSettings
+from workflows.pdf_settings import PdfSettings
 from workflows.runtime import DeliverySettings
 
 

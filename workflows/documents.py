@@ -48,7 +48,7 @@ def ensure_version_pdfs(runtime: Runtime, version_ids: Iterable[uuid.UUID]
     # process stores a PDF and settles its deliveries.
     width = 2 * pool.size if pool is not None else 1
     waiting = deque(version_ids)
-    running: dict[Future[bytes], tuple[uuid.UUID, tuple[Any, Any], int]] = {}
+    running: dict[Future[bytes], Job] = {}
     while waiting or running:
         while waiting and len(running) < width:
             version_id = waiting.popleft()
@@ -65,22 +65,32 @@ def ensure_version_pdfs(runtime: Runtime, version_ids: Iterable[uuid.UUID]
             continue
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in [f for f in running if f in done]:  # in the order they were started
-            version_id, inputs, tries = running.pop(future)
-            try:
-                pdf = future.result()
-            except pdf_processes.BrokenProcessPool as exc:  # a child died: its pool is replaced
-                if tries < TRIES:
-                    running[start_render(pool, *inputs)] = (version_id, inputs, tries + 1)
-                else:
-                    yield version_id, exc
-                continue
-            except Exception as exc:
-                yield version_id, exc
-                continue
-            try:
-                yield version_id, _store(runtime, version_id, pdf)
-            except NotFound as exc:
-                yield version_id, exc
+            outcome = _finished(runtime, pool, future, running.pop(future), running)
+            if outcome is not None:
+                yield outcome
+
+
+Job = tuple[uuid.UUID, tuple[Any, Any], int]  # version, render inputs, tries so far
+
+
+def _finished(runtime: Runtime, pool: pdf_processes.RenderPool | None, future: Future[bytes],
+              job: Job, running: dict[Future[bytes], Job]) -> tuple[uuid.UUID, Any] | None:
+    """A render that ended: its version and stored row or exception; None when a dead
+    child's render was started again (its pool is replaced)."""
+    version_id, inputs, tries = job
+    try:
+        pdf = future.result()
+    except pdf_processes.BrokenProcessPool as exc:
+        if tries < TRIES:
+            running[start_render(pool, *inputs)] = (version_id, inputs, tries + 1)
+            return None
+        return version_id, exc
+    except Exception as exc:
+        return version_id, exc
+    try:
+        return version_id, _store(runtime, version_id, pdf)
+    except NotFound as exc:
+        return version_id, exc
 
 
 def start_render(pool: pdf_processes.RenderPool | None, content: Any,

@@ -19,38 +19,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from forms.pdf import render_dossier_pdf, stylesheet
+from workflows.pdf_settings import PdfSettings
 
 __all__ = ["BrokenProcessPool", "PdfSettings", "RenderPool", "pool", "render", "use_pool"]
 
 
-class PdfSettings(BaseSettings):
-    """PDF_PROCESSES: processes rendering PDFs (unset: the usable cores; 0 or 1: in-process)."""
-
-    model_config = SettingsConfigDict(extra="ignore")
-
-    pdf_processes: int | None = Field(None, ge=0, le=256)
-
-    def processes(self) -> int:
-        """The pool's size; 1 means rendering in the calling process."""
-        if self.pdf_processes is not None:
-            return max(self.pdf_processes, 1)
-        return usable_cores()
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity, not the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def render(content: dict[str, Any], options: dict[str, Any]) -> bytes:
     """The PDF of a version: what a child runs (a pure function of its arguments)."""
-    from forms.pdf import render_dossier_pdf
-
     return render_dossier_pdf(content, **options)
 
 
@@ -62,8 +38,6 @@ def _ready() -> None:
 def _warm(parent: int) -> None:
     """Start a child ready: WeasyPrint, the fonts and the stylesheet loaded once; it leaves
     when the routing process `parent` is gone."""
-    from forms.pdf import render_dossier_pdf, stylesheet
-
     threading.Thread(target=_exit_with, args=(parent, os.getppid()), daemon=True,
                      name="pdf-parent-watch").start()
 

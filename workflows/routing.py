@@ -100,18 +100,7 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
             for item in group:
                 _count(outcomes, settle(runtime, item, RenderFailed(pdf)))
             continue
-        for item in group:
-            config = delivery_config(runtime, item["partner"])
-            if config.get("channel", "portal") == "portal":
-                # The portal inbox is the database itself: nothing to send, nothing to retry.
-                _count(outcomes, settle(runtime, item, None, "portal inbox"))
-            else:
-                try:
-                    request = _request(runtime, item, config)
-                except NotFound:  # erased between its PDF and its payload
-                    _count(outcomes, "gone")
-                    continue
-                sending.append((item, send.submit(request)))
+        sending += _deliver(runtime, group, outcomes)
     for item, future in sending:
         future.wait()
         state = future.state
@@ -123,6 +112,25 @@ def route_due(*, version_id: uuid.UUID | None = None, limit: int = BATCH) -> dic
     if failed:  # settled in the outbox already: reconciliation retries what is due
         raise DeliveriesFailed(failed, outcomes)
     return outcomes
+
+
+def _deliver(runtime: Runtime, group: list[dict[str, Any]], outcomes: dict[str, int]
+             ) -> list[tuple[dict[str, Any], Any]]:
+    """Settle a version's portal deliveries now; start its webhook sends (returned)."""
+    sending = []
+    for item in group:
+        config = delivery_config(runtime, item["partner"])
+        if config.get("channel", "portal") == "portal":
+            # The portal inbox is the database itself: nothing to send, nothing to retry.
+            _count(outcomes, settle(runtime, item, None, "portal inbox"))
+            continue
+        try:
+            request = _request(runtime, item, config)
+        except NotFound:  # erased between its PDF and its payload
+            _count(outcomes, "gone")
+            continue
+        sending.append((item, send.submit(request)))
+    return sending
 
 
 class RenderFailed(Exception):

@@ -61,9 +61,6 @@ def life(db: DbSession, route: Route, lang: str, days: int,
                    "label": label("condition", c["status"], lang, "reviewer")}
                   for c in decisions.condition_view(route, funding)]
     until = revisable_until(route.decided_at, days) if route.decided_at else None
-    rows = decisions.tranches(db=db, route=route) if route.state == State.accepted else []
-    approved = decisions.approved_amount(route)
-    paid = sum((from_cents(t.amount_cents) or ZERO for t in rows), ZERO)
     return {
         "others": others(db, route, names, funding),
         "conditions": conditions,
@@ -73,11 +70,19 @@ def life(db: DbSession, route: Route, lang: str, days: int,
                        "before": r.get("before") or {}}
                       for r in decision.get("revisions") or []],
         "accepted_at": _moment(decision.get("accepted_at")),
-        "tranches": [{"date": t.paid_on, "label": t.label or "",
-                      "amount": from_cents(t.amount_cents)} for t in rows],
-        "approved": approved, "paid": paid, "remaining": max(approved - paid, Decimal(0)),
+        **_paid_out(db, route),
         "mediation": mediation(route, names) if route.kind == MEDIATION else None,
     }
+
+
+def _paid_out(db: DbSession, route: Route) -> dict[str, Any]:
+    """The tranches paid on an accepted offer, and what remains of the approved amount."""
+    rows = decisions.tranches(db=db, route=route) if route.state == State.accepted else []
+    approved = decisions.approved_amount(route)
+    paid = sum((from_cents(t.amount_cents) or ZERO for t in rows), ZERO)
+    return {"tranches": [{"date": t.paid_on, "label": t.label or "",
+                          "amount": from_cents(t.amount_cents)} for t in rows],
+            "approved": approved, "paid": paid, "remaining": max(approved - paid, Decimal(0))}
 
 
 def mediation(route: Route, names: dict[str, str]) -> dict[str, Any]:
