@@ -28,6 +28,7 @@ import httpx
 
 from bench.common import ROOT, VAR, latency_summary, log, target
 from bench.services import SECRET
+from tests.helpers.processes import descendants
 from tests.s3server import free_ports
 
 PARTNER = "bdf"  # a portal partner: delivered means in its reviewers' inbox
@@ -148,7 +149,7 @@ def _status(url: str) -> int | None:
 
 def _prefect_healthy(serve_pid: int) -> bool:
     """Whether a Prefect server among serve's descendants answers its health check."""
-    for pid in _descendants(serve_pid):
+    for pid in descendants(serve_pid):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
         except OSError:
@@ -157,22 +158,6 @@ def _prefect_healthy(serve_pid: int) -> bool:
             port = command[command.index("--port") + 1]
             return _status(f"http://127.0.0.1:{port}/api/health") == 200
     return False
-
-
-def _descendants(pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with suppress(OSError, ValueError, IndexError):
-                stat = (entry / "stat").read_text()
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [child for child, p in parents.items() if p == parent]
-        found += children
-        frontier += children
-    return found
 
 
 def _token(base: str) -> str:

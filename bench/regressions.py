@@ -16,7 +16,7 @@ from typing import Any
 from bench.common import RESULTS, ROOT
 
 THRESHOLD = 0.20  # more than 20 % worse is reported
-HIGHER_IS_BETTER = ("speed_up", "uploads.ratio", "speedup")
+HIGHER_IS_BETTER = ("speed_up", "speedup", "throughput_ratio", "uploads.ratio")
 
 
 def committed_results() -> dict[str, Any] | None:

@@ -470,8 +470,8 @@ def _serving_rows(s: dict[str, Any] | None) -> list[tuple[str, ...]]:
     if not s:
         return [("9. Serving on 2 processes vs 1", "not measured in this run", "", "", "")]
     return [(f"9. Serving on 2 processes vs 1, {name} (req/s, 20 clients)",
-             f"{max(r['throughput_rps'] for r in s[name]['rounds']['2'])} (2 processes)",
-             f"{max(r['throughput_rps'] for r in s[name]['rounds']['1'])} (1 process)",
+             f"{s[name]['processes_2']['throughput_rps']} (2 processes)",
+             f"{s[name]['processes_1']['throughput_rps']} (1 process)",
              _x(s[name]["throughput_ratio"]), _met(s[name]))
             for name in ("sqlite", "postgresql") if s.get(name)]
 

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.helpers import full_dossier, ready_dossier, wait_until
+from tests.helpers.processes import descendants
 from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +93,7 @@ def test_two_processes_one_prefect_server_one_router_each_route_delivered_once(s
                                 "GROUP BY status, attempts").fetchall()
     assert len(delivered_events) == routes and {n for _, n in delivered_events} == {1}
     assert deliveries == [("delivered", 1, routes)]
-    prefect = [pid for pid in _descendants(proc.pid) if PREFECT_APP in _cmdline(pid)]
+    prefect = [pid for pid in descendants(proc.pid) if PREFECT_APP in _cmdline(pid)]
     assert len(prefect) == 1, prefect
 
 
@@ -170,26 +171,8 @@ def _owner(conn: http.client.HTTPConnection, port: int, pids: list[int]) -> int 
 
 def _servers(serve_pid: int) -> list[int]:
     """serve's uvicorn worker processes."""
-    return [pid for pid in _descendants(serve_pid)
+    return [pid for pid in descendants(serve_pid)
             if "multiprocessing.spawn" in _cmdline(pid) and _alive(pid)]
-
-
-def _descendants(pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text()
-                                               .rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    found, frontier = [], [pid]
-    while frontier:
-        current = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == current]
-        found += children
-        frontier += children
-    return found
 
 
 def _cmdline(pid: int) -> str:

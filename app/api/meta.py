@@ -13,6 +13,7 @@ from app.deps import CurrentUser, SessionDep, StateDep
 from dossier.db import ping
 from dossier.services.partners import list_partners, partner_view
 from dossier.validation import dossier_json_schema
+from workflows.runtime import local_api_url
 
 router = APIRouter()
 
@@ -61,7 +62,9 @@ def health(state: StateDep) -> Any:
     checks = {
         "database": _check(lambda: ping(state.engine)),
         "storage": _check(state.store.check),
-        "orchestrator": "ok" if not os.environ.get("PREFECT_API_URL") else "remote",
+        # serve's own local server is set as PREFECT_API_URL too: flows still run here.
+        "orchestrator": "remote" if os.environ.get("PREFECT_API_URL") and not local_api_url()
+        else "ok",
     }
     ok = all(v in ("ok", "remote") for v in checks.values())
     body = Health(status="ok" if ok else "degraded", checks=checks).model_dump()

@@ -18,6 +18,14 @@ def test_health_reports_each_dependency(client):
     assert set(body["checks"]) == {"database", "storage", "orchestrator"}
 
 
+def test_health_says_remote_only_for_a_prefect_server_of_its_own(client, monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    assert client.get("/api/v1/health").json()["checks"]["orchestrator"] == "remote"
+    # `dossier serve` names its own local server both ways: flows run in the app's processes.
+    monkeypatch.setenv("DOSSIER_LOCAL_PREFECT_URL", "http://127.0.0.1:4200/api")
+    assert client.get("/api/v1/health").json()["checks"]["orchestrator"] == "ok"
+
+
 def test_health_degrades_when_storage_fails(client, store, tmp_path):
     store.root.mkdir(parents=True, exist_ok=True)
     store.root.rmdir()

@@ -11,6 +11,7 @@ COMMITTED = {
     "uploads": {"ratio": 0.8},
     "workers": {"speed_up_2_vs_1": 1.9},
     "pdf": {"ratio": 1.0},
+    "serving": {"sqlite": {"throughput_ratio": 1.4}},
 }
 
 
@@ -18,17 +19,20 @@ def test_every_ratio_is_found_and_nothing_else():
     # Figures that are not ratios, and lists (samples, sweeps, timelines), are left out.
     assert dict(ratios(COMMITTED)) == {
         "latency.inbox.ratio_p95": 2.0, "latency.status.ratio_p95": 1.2,
-        "uploads.ratio": 0.8, "workers.speed_up_2_vs_1": 1.9, "pdf.ratio": 1.0}
+        "uploads.ratio": 0.8, "workers.speed_up_2_vs_1": 1.9, "pdf.ratio": 1.0,
+        "serving.sqlite.throughput_ratio": 1.4}
 
 
 def test_worse_by_more_than_a_fifth_is_reported_in_both_directions():
     now = {"latency": {"inbox": {"ratio_p95": 2.5}, "status": {"ratio_p95": 1.4}},
            "uploads": {"ratio": 0.6}, "workers": {"speed_up_2_vs_1": 1.8},
-           "pdf": {"ratio": 0.5}}
+           "pdf": {"ratio": 0.5}, "serving": {"sqlite": {"throughput_ratio": 1.0}}}
     found = {item["ratio"]: item for item in compare(COMMITTED, now, set(now))}
     # inbox 2.0 -> 2.5 is 25 % worse; uploads' share 0.8 -> 0.6 is 33 % worse (higher is
-    # better); status +17 %, workers -5 %, the PDF better: not reported.
-    assert set(found) == {"latency.inbox.ratio_p95", "uploads.ratio"}
+    # better), 2 serving processes 1.4x -> 1.0x is 40 % worse; status +17 %, workers -5 %,
+    # the PDF better: not reported.
+    assert set(found) == {"latency.inbox.ratio_p95", "uploads.ratio",
+                          "serving.sqlite.throughput_ratio"}
     assert found["latency.inbox.ratio_p95"]["worse_pct"] == 25.0
     assert found["latency.inbox.ratio_p95"]["committed_mode"] == "quick"
 
