@@ -52,7 +52,7 @@ limit of the same work. Absolute times on a shared 2-core machine are noise; the
 the targets below are what we hold ourselves to.
 
 ```sh
-make bench-quick   # about 15 minutes: N = 200, routing runs capped at 60/30 s and extrapolated;
+make bench-quick   # about 7 minutes: N = 200, routing runs capped at 60/30 s and extrapolated;
                    # leaves out workers, routing_cores, serving and first_route; then prints
                    # every ratio more than 20 % worse than in the committed results
 make bench         # N = 1 000, runs capped at an hour, more runs per figure, and all the others

@@ -1,7 +1,7 @@
 """Run the benchmarks: `python -m bench.run [--quick] [--only routing,latency,...]`.
 
 Writes bench/results.json (ours, raw and their ratio for each benchmark), BENCHMARKS.md
-and the chart bench/load.svg. `make bench-quick` stays under five minutes on 2 cores by
+and the chart bench/load.svg. `make bench-quick` stays near seven minutes on 2 cores by
 capping the routing runs in time and extrapolating (the file says so), and leaves out
 `workers` (1 against 2 Prefect workers), `serving` (1 against 2 serving processes) and
 `first_route` (`dossier serve`'s cold start and submit → delivered), minutes each, unless
