@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from tests.helpers import submit, wait_until
+from tests.helpers.processes import stop
 
 BIN = Path(sys.executable).parent
 DOSSIER = str(BIN / "dossier")
@@ -76,11 +77,7 @@ def live_server(home: Path, **settings: str) -> Iterator[Server]:
             _wait_healthy(server, timeout=180)  # the local Prefect server starts first
             yield server
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc, timeout=30)
 
 
 def _wait_healthy(server: Server, timeout: float) -> None:

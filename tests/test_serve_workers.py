@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.helpers import full_dossier, ready_dossier, wait_until
-from tests.helpers.processes import descendants
+from tests.helpers.processes import descendants, stop
 from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,12 +51,7 @@ def serve2(tmp_path):
                    == 2, what="both serving processes", timeout=240, every=0.2)
         yield proc, base, port, tmp_path
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=60)
         print((tmp_path / "serve.log").read_text(errors="replace")[-3000:])
 
 

@@ -1,7 +1,8 @@
-"""Processes seen through /proc: a process's whole tree of descendants."""
+"""Processes of the tests: a process's tree of descendants (from /proc), stopping one."""
 
 from __future__ import annotations
 
+import subprocess
 from contextlib import suppress
 from pathlib import Path
 
@@ -21,3 +22,13 @@ def descendants(pid: int) -> list[int]:
         found += children
         frontier += children
     return found
+
+
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM, wait up to `timeout` seconds, then SIGKILL; reaped either way."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
