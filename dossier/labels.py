@@ -1,11 +1,11 @@
-"""The one lookup of the words for a route state, an instrument, a decline reason, a
+"""The one lookup of the words for a route state or event, an instrument, a decline reason, a
 request kind or an expert opinion's status (each declared beside its enum)."""
 
 from __future__ import annotations
 
 from dossier.decisions import CONDITION_LABELS
 from dossier.opinions import OPINION_STATUS_LABELS
-from dossier.routing.machine import ROUTE_KIND_LABELS, STATE_LABELS
+from dossier.routing.machine import EVENT_LABELS, ROUTE_KIND_LABELS, STATE_LABELS
 from dossier.routing.payloads import (
     DECLINE_REASON_LABELS,
     RECOMMENDATION_LABELS,
@@ -24,6 +24,7 @@ __all__ = ["AUDIENCES", "LABELS", "in_sentence", "label"]
 
 LABELS: dict[str, dict[str, Words]] = {
     "state": STATE_LABELS,
+    "event": EVENT_LABELS,
     "route_kind": ROUTE_KIND_LABELS,
     "instrument": INSTRUMENT_LABELS,
     "decline_reason": DECLINE_REASON_LABELS,

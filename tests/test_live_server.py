@@ -8,7 +8,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from tests.helpers import full_dossier, minimal_pdf, tiny_png
+from tests.helpers import full_dossier, minimal_pdf, tiny_png, wait_until
+from tests.helpers.generated_client import generate, reviewer_journey
 from tests.live import live_server, submit_and_wait_delivered
 
 
@@ -45,3 +46,25 @@ def test_submission_is_routed_by_local_prefect_flows(server):
     """With no set-up, the embedded default runs the routing flows in the server process."""
     routes = submit_and_wait_delivered(server)
     assert len(routes) == len(full_dossier()["requests"])
+
+
+def test_a_generated_client_runs_the_reviewer_journey_on_the_running_server(server, tmp_path):
+    """The client generated from the running server's /openapi.json, over real HTTP, with the
+    routing flows delivering the dossier."""
+    generated = generate(httpx.get(server + "/openapi.json", timeout=30).json(), tmp_path)
+
+    def delivered(dossier_id: str, route_id: str) -> None:
+        with httpx.Client(base_url=server + "/api/v1", timeout=30,
+                          headers=_bearer(server, "cepac@demo.example")) as http:
+            wait_until(lambda: http.get("/inbox").json()["items"],
+                       lambda items: route_id in [i["id"] for i in items],
+                       what="the route to reach CEPAC's inbox", timeout=120, every=0.5)
+
+    reviewer_journey(generated, lambda headers: httpx.Client(base_url=server, headers=headers,
+                                                            timeout=60), delivered)
+
+
+def _bearer(server: str, email: str) -> dict[str, str]:
+    token = httpx.post(server + "/api/v1/auth/token", timeout=30,
+                       data={"username": email, "password": "demo1234"})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}

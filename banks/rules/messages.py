@@ -61,7 +61,7 @@ MESSAGES: dict[str, str | tuple[str, str, str]] = {
                                            "for at least {min}.", "count"),
     "unknown_founders_full_time": N_("Say for each founder whether they work full time in "
                                      "the company (this partner asks for at least {min})."),
-    "labels_ok": N_("Label(s) held: {held}."),
+    "labels_ok": N_plural("Label held: {held}.", "Labels held: {held}.", "held_count"),
     "labels_missing": N_("This partner asks for at least one of these labels: {labels}."),
     "instrument_ok": N_("Instrument requested: {instrument}; this partner offers it."),
     "instrument_not_offered": N_("Instrument requested: {instrument}; this partner only "
@@ -123,8 +123,13 @@ def _expiry(ctx: Mapping[str, Any], lang: str) -> dict[str, str]:
     return {"expired_on": format_date(day, lang), "kind": kind}
 
 
-_DERIVED: dict[str, Callable[[Mapping[str, Any], str], dict[str, str]]] = {
+def _held_count(ctx: Mapping[str, Any], lang: str) -> dict[str, int]:
+    return {"held_count": len(ctx.get("held") or ())}
+
+
+_DERIVED: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
     "company_age": _age_limits, "amount": _amount_limits, "documents": _expiry,
+    "labels": _held_count,
 }
 
 

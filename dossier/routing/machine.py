@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dossier.catalogue import _l
 from dossier.catalogue import lazy_pgettext as _p
 from dossier.words import Words, declare
 
@@ -145,6 +146,44 @@ TRANSITIONS: dict[str, Transition] = {t.event: t for t in (
                    State.committee}, None, Actor.system),
     _t("message", set(VISIBLE_TO_PARTNER), None, Actor.reviewer, Actor.founder),
 )}
+
+# What each event reads as in a route's history: the partner's side by default, the
+# founder's own words where they read it as their side of the story ("You answered").
+EVENT_LABELS: dict[str, Words] = {
+    "submitted": Words(_l("Dossier submitted"),
+                        founder=_l("Dossier submitted (version {version})")),
+    "delivered": Words(_l("Dossier received (version {version})"),
+                        founder=_l("Dossier delivered to the partner")),
+    "delivery_failed": Words(_l("Delivery failed"),
+                              founder=_l("Delivery failed; retried automatically")),
+    "opened": Words(_l("Dossier opened"),
+                     founder=_l("Dossier opened by the partner")),
+    "in_review": Words(_l("Review started"),
+                        founder=_l("Dossier in review")),
+    "info_requested": Words(_p("event", "Information requested"),
+                             founder=_p("event/founder", "Information requested")),
+    "info_answered": Words(_l("The founder answered"),
+                            founder=_l("You answered the request")),
+    "recommended": Words(_l("Recommended to the committee"),
+                          founder=_l("Dossier put before the partner's committee")),
+    "approved": Words(_p("event", "Approved"),
+                       founder=_l("Funding approved")),
+    "declined": Words(_p("event", "Declined"),
+                       founder=_l("Request declined")),
+    "withdrawn": Words(_l("Withdrawn by the founder"),
+                        founder=_l("You withdrew your dossier")),
+    "updated": Words(_l("Dossier updated (version {version})"),
+                      founder=_l("Update sent (version {version})")),
+    "message": Words(_l("Message")),
+    "revised": Words(_l("Decision revised")),
+    "accepted": Words(_l("Offer accepted by the founder"),
+                       founder=_l("You accepted the offer")),
+    "disbursed": Words(_l("Payment recorded"),
+                        founder=_l("Payment received")),
+}
+_unworded = set(TRANSITIONS) - set(EVENT_LABELS)
+if _unworded:
+    raise ValueError(f"events without words: {sorted(_unworded)}")
 
 REVIEWER_EVENTS = ("opened", "in_review", "info_requested", "recommended", "approved",
                    "declined")

@@ -51,6 +51,16 @@ def test_words_inside_a_sentence_lose_their_capital_but_not_acronyms_or_names():
     assert value_label("label", "jei", "en").startswith("JEI")
 
 
+
+@pytest.mark.parametrize(("held", "fr", "en"), [
+    (["french_tech_120"], "Label détenu : French Tech 120.", "Label held: French Tech 120."),
+    (["french_tech_120", "cir"], "Labels détenus : French Tech 120, ",
+     "Labels held: French Tech 120, "),
+])
+def test_labels_held_are_one_or_several_never_label_s(held, fr, en):
+    assert render("labels", "labels_ok", {"held": held}, "fr").startswith(fr)
+    assert render("labels", "labels_ok", {"held": held}, "en").startswith(en)
+
 def _variants(make_dossier):
     def edit(**company):
         def apply(d):

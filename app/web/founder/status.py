@@ -105,7 +105,7 @@ def _timeline(events: list[Any], lang: str, partner: str) -> list[TimelineItem]:
         if e.type == "message":
             continue  # messages have their own list
         payload = e.payload or {}
-        title = pick("fo.event.", e.type, lang).format(version=payload.get("version", ""))
+        title = label("event", e.type, lang, "founder").format(version=payload.get("version", ""))
         lines: list[str] = offers.event_lines(e.type, payload, lang, _terms)
         if e.type == "info_requested":
             kind = payload.get("request_kind")

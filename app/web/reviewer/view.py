@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from app.web.common.labels import pick
 from app.web.common.templating import page_lang, render
 from app.web.reviewer import after
 from app.web.reviewer.committee import CommitteePart, committee_part, decision_prefill
@@ -143,7 +142,7 @@ def timeline(rows: list[RouteEvent], lang: str, people: dict, partner_name: str
         actor = (who.email if who else partner_name) if row.actor_role == "reviewer" else (
             _("Founder", lang) if row.actor_role == "founder" else _("Platform", lang))
         out.append({"type": row.type, "at": row.created_at, "actor": actor,
-                    "label": pick("rv_ev_", row.type, lang).format(version=version),
+                    "label": label("event", row.type, lang, "reviewer").format(version=version),
                     "detail": _event_detail(row, lang, partner_name)})
     return out
 
