@@ -58,6 +58,7 @@ REMINDERS = ("sla_reminder", "info_reminder")
 REVIEWER_LINK = "/reviewer/routes/{route_id}"
 FOUNDER_LINK = "/founder/dossiers/{dossier_id}"
 STAFF_LINK = "/staff"
+SETTINGS_LINK = "/account/notifications"  # where a person turns the e-mails off
 # Kept for the notices written with their link inside (retention's warnings, older rows).
 SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
              "répondre. / Automatic message, please do not reply.")
@@ -766,9 +767,12 @@ def mail_text(row: Notification, *, link_base: str, lang: str) -> str:
     """The e-mail's text: the notice, the absolute link of its page, the signature."""
     if not row.link:
         return row.body  # written with its link and signature inside
-    return (f"{row.body}\n\n{link_base.rstrip('/')}{row.link}\n\n"
+    base = link_base.rstrip("/")
+    return (f"{row.body}\n\n{base}{row.link}\n\n"
             "--\n" + gettext("One funding dossier — automatic message, please do not reply.",
-                             lang) + "\n")
+                             lang) + "\n"
+            + gettext("To stop these e-mails: {link}", lang).format(link=f"{base}{SETTINGS_LINK}")
+            + "\n")
 
 
 def claim_for_mail(*, db: Session, notification_id: uuid.UUID,

@@ -97,6 +97,9 @@ def test_forgotten_password_then_change_it(live_server, new_page, smtp):
     page.get_by_role("button", name="Changer mon mot de passe").click()
     expect(page.get_by_role("status")).to_contain_text("Votre mot de passe a été changé")
     look(page, "05-account-changed")
+    expect(page.locator("main")).to_contain_text("Vos notifications vous sont aussi envoyées")
+    page.get_by_role("link", name="Modifier mes réglages d'e-mail").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications par e-mail")
 
     phone = new_page(phone=True)
     phone.goto(live_server + "/password/forgot")

@@ -1,20 +1,28 @@
 """In Chromium: a reviewer asks for information; the founder sees it behind the bell, on the
 notifications page and on the dossier list, and answers in the partner's thread; the
-reviewer sees "Réponse reçue" in the inbox and the answer in the thread. Desktop and phone,
-axe-core on every page."""
+reviewer sees "Réponse reçue" in the inbox and the answer in the thread. A founder's message
+reads "Nouveau message" in the inbox, an amendment "Nouvelle version"; a founder who turns
+e-mails off gets notices in the app only. Desktop and phone, axe-core on every page."""
 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import httpx
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from sqlalchemy import update
 
+from dossier.db import transaction, utcnow
+from dossier.models import Notification, User
+from dossier.services.notifications import Policy
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.conftest import login, shot
-from tests.helpers import full_dossier
+from tests.helpers import full_dossier, wait_until
 from tests.routing.conftest import submit_delivered
+from workflows.mail import MailSettings, send_pending
 
 COMPANY = "Lidar des Calanques"
 REQUEST = "Pouvez-vous préciser le besoin en fonds de roulement pour 2027 ?"
@@ -159,3 +167,124 @@ def test_a_request_reaches_the_founder_and_the_answer_the_reviewer(live_server, 
     shot(rphone, "notify-11-reviewer-thread-phone")
     no_serious_violations(rphone, "the reviewer's thread on a phone",
                           only=["header.top", "#messages"])
+
+
+OTHER = "Sormiou Photonique"
+NOTE = "Notre expert-comptable peut vous appeler cette semaine si besoin."
+QUESTION = "Merci : pouvez-vous nous envoyer le prévisionnel de trésorerie ?"
+
+
+def read_everything(sessions) -> None:
+    """Mark every notification read (what earlier tests left is not this test's)."""
+    with transaction(sessions) as db:
+        db.execute(update(Notification).where(Notification.read_at.is_(None))
+                   .values(read_at=utcnow()))
+
+
+@pytest.fixture
+def founder_mail_back_on(sessions):
+    """The demo founder outlives the test: e-mails on again afterwards, nothing left unread."""
+    yield
+    with transaction(sessions) as db:
+        db.execute(update(User).where(User.email == "founder@demo.example")
+                   .values(email_notifications=True))
+    read_everything(sessions)
+
+
+def inbox_row(page, base: str, company: str):
+    page.goto(f"{base}/reviewer")
+    return page.locator("tr", has_text=company)
+
+
+def test_a_message_and_a_new_version_reach_the_reviewer_and_e_mails_can_be_turned_off(
+        live_server, new_page, sessions, smtp, founder_mail_back_on):
+    with httpx.Client(base_url=live_server, timeout=30) as client:
+        token = client.post("/api/v1/auth/token", data={"username": "founder@demo.example",
+                                                         "password": DEMO_PASSWORD})
+        founder = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        dossier_id, routes = submit_delivered(client, founder,
+                                              full_dossier(name=OTHER, partners=["cepac"]))
+    route = routes["cepac"]
+    mailer = SimpleNamespace(sessions=sessions, public_url=live_server)
+
+    reviewer = new_page()
+    login(reviewer, live_server, "cepac@demo.example")
+    reviewer.goto(f"{live_server}/reviewer/routes/{route}")  # read: no badge left
+    read_everything(sessions)
+    expect(inbox_row(reviewer, live_server, OTHER)).not_to_contain_text("Nouveau message")
+    expect(bell(reviewer)).to_have_accessible_name(re.compile("aucune non lue"))
+
+    # The founder writes (no request is open): "Nouveau message", not "Réponse reçue".
+    page = new_page()
+    login(page, live_server, "founder@demo.example")
+    page.goto(f"{live_server}/founder/dossiers/{dossier_id}#route-{route}")
+    card = page.locator(f"#route-{route}")
+    card.get_by_text("Écrire un message").click()
+    card.get_by_label(f"Votre message à {PARTNER}").fill(NOTE)
+    card.get_by_role("button", name="Envoyer").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Message envoyé à {PARTNER}")
+    expect(card.locator("ol.messages")).to_contain_text(NOTE)
+
+    row = inbox_row(reviewer, live_server, OTHER)
+    expect(row).to_contain_text("Nouveau message")
+    expect(row).not_to_contain_text("Réponse reçue")
+    expect(row).not_to_contain_text("Nouvelle version")
+    expect(bell(reviewer)).to_have_accessible_name(re.compile(r"Notifications\s*: 1 non lue"))
+    shot(reviewer, "notify-12-reviewer-inbox-new-message-desktop")
+    bell(reviewer).click()
+    item = reviewer.locator("li.nt-item").first
+    expect(item).to_contain_text(f"Nouveau message du porteur de projet pour le dossier {OTHER}")
+    expect(item).to_contain_text(NOTE)
+    item.get_by_role("button", name=re.compile("^Ouvrir")).click()
+    expect(reviewer).to_have_url(re.compile(rf"/reviewer/routes/{route}#messages$"))
+    expect(reviewer.locator("#messages")).to_contain_text(NOTE)
+    expect(inbox_row(reviewer, live_server, OTHER)).not_to_contain_text("Nouveau message")
+
+    # The founder amends the dossier: "Nouvelle version" once the partner has version 2.
+    page.goto(f"{live_server}/founder/dossiers/{dossier_id}/edit/company")
+    page.get_by_label("Effectif", exact=True).fill("14")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Nouvelle version 2 enregistrée")
+    wait_until(lambda: inbox_row(reviewer, live_server, OTHER).inner_text(),
+               lambda text: "Nouvelle version" in text, what="the inbox to show version 2")
+    row = inbox_row(reviewer, live_server, OTHER)
+    expect(row).not_to_contain_text("Nouveau message")
+    shot(reviewer, "notify-13-reviewer-inbox-new-version-desktop")
+    bell(reviewer).click()
+    expect(reviewer.locator("li.nt-item").first).to_contain_text(OTHER)
+    expect(reviewer.locator("li.nt-item").first.locator(".nt-badge")).to_have_text("Nouvelle")
+
+    # E-mails off for the founder: the next notice stays in the app and is not e-mailed.
+    page.goto(f"{live_server}/notifications")
+    page.get_by_role("link", name="Notifications par e-mail").click()
+    page.get_by_label("Recevoir aussi mes notifications par e-mail").uncheck()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Vos réglages sont enregistrés")
+    expect(page.get_by_label("Recevoir aussi mes notifications par e-mail")).not_to_be_checked()
+    shot(page, "notify-14-founder-email-off-desktop")
+    read_everything(sessions)
+    reviewer.goto(f"{live_server}/reviewer/routes/{route}#messages")
+    thread = reviewer.locator("#messages")
+    thread.get_by_label("Votre message").fill(QUESTION)
+    thread.get_by_role("button", name="Envoyer").click()
+    expect(reviewer.locator("#messages")).to_contain_text(QUESTION)
+    page.goto(f"{live_server}/founder")
+    expect(bell(page)).to_have_accessible_name(re.compile(r"Notifications\s*: 1 non lue"))
+    assert send_pending(mailer, MailSettings(), policy=Policy()) == {"emailed": 0, "refused": 0}
+
+    # Back on: that same notice is e-mailed at the next run.
+    page.goto(f"{live_server}/account/notifications")
+    page.get_by_label("Recevoir aussi mes notifications par e-mail").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_label("Recevoir aussi mes notifications par e-mail")).to_be_checked()
+    assert send_pending(mailer, MailSettings(), policy=Policy()) == {"emailed": 1, "refused": 0}
+    [mail] = smtp.wait_for(1)
+    assert mail.rcpt_tos == ["founder@demo.example"]
+    assert QUESTION in mail.text
+    assert f"Pour ne plus recevoir ces e-mails : {live_server}/account/notifications" in mail.text
+
+    phone = new_page(phone=True)
+    login(phone, live_server, "cepac@demo.example")
+    phone.goto(f"{live_server}/reviewer")
+    phone.locator("tr", has_text=OTHER).scroll_into_view_if_needed()
+    shot(phone, "notify-15-reviewer-inbox-phone")

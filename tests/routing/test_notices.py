@@ -185,6 +185,8 @@ def test_turning_emails_off_stops_emails_not_notifications(client, founder, app,
     assert mail.rcpt_tos == ["ampa@demo.example"]  # the reviewer still gets theirs
     assert f"{app.state.dossier.runtime.public_url}/reviewer/routes/{routes['ampa']}" in mail.text
     assert "Dossier unique de financement — message automatique" in mail.text
+    assert (f"Pour ne plus recevoir ces e-mails : {app.state.dossier.runtime.public_url}"
+            "/account/notifications") in mail.text  # turned off in one click
     listed = mine(client, founder)  # the founder's notice is still in the app
     assert listed["unread"] == 1 and listed["items"][0]["emailed_at"] is None
     assert client.post("/api/v1/notifications/read-all", headers=founder).json()["marked"] == 1
