@@ -7,31 +7,29 @@ import logging
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from dossier.catalogue import _
 from dossier.db import utcnow
 from dossier.services.signup import SignupOutcome
 from workflows.mail import MailSettings, connect
 
 log = logging.getLogger(__name__)
 
-TEXTS = {
-    SignupOutcome.confirm: (
-        "Confirmez votre adresse e-mail — Dossier unique",
-        "Bonjour,\n\nPour activer votre compte Dossier unique, ouvrez ce lien "
-        "(valable 24 heures) :\n"
-        "{link}\n\nSi vous n'avez pas demandé ce compte, ignorez ce message.\n\n"
-        "— To activate your Dossier unique account, open the link above (valid 24 hours).\n"),
-    SignupOutcome.exists: (
-        "Vous avez déjà un compte — Dossier unique",
-        "Bonjour,\n\nQuelqu'un (vous, sans doute) a voulu créer un compte avec cette adresse, "
-        "mais vous en avez déjà un. Connectez-vous ici :\n{link}\n\n"
-        "Si ce n'était pas vous, ignorez ce message : rien n'a changé.\n\n"
-        "— You already have an account with this address; log in with the link above.\n"),
-}
+def _texts(outcome: SignupOutcome, lang: str) -> tuple[str, str]:
+    if outcome == SignupOutcome.confirm:
+        return (_("Confirm your e-mail address — Dossier unique", lang),
+                _("Hello,\n\nTo activate your Dossier unique account, open this link (valid "
+                  "24 hours):\n{link}\n\nIf you did not ask for this account, ignore this "
+                  "message.\n", lang))
+    return (_("You already have an account — Dossier unique", lang),
+            _("Hello,\n\nSomeone (you, no doubt) tried to create an account with this "
+              "address, but you already have one. Log in here:\n{link}\n\nIf it was not "
+              "you, ignore this message: nothing has changed.\n", lang))
 
 
-def send_signup_mail(*, to: str, outcome: SignupOutcome, link: str) -> None:
-    """Send it over SMTP, or without SMTP_HOST print it on the server's console."""
-    subject, body = TEXTS[outcome]
+def send_signup_mail(*, to: str, outcome: SignupOutcome, link: str, lang: str = "fr") -> None:
+    """Send it, in the language of the sign-up page, over SMTP, or without SMTP_HOST print it
+    on the server's console."""
+    subject, body = _texts(outcome, lang)
     send_mail(to=to, subject=subject, body=body.format(link=link))
 
 

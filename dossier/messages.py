@@ -10,10 +10,6 @@ _BOOL = N_("Yes or no (true or false) is expected.")
 _DATE = N_("A date in the YYYY-MM-DD format is expected (e.g. 2021-03-15).")
 _URL = N_("Invalid web address: it must start with https:// or http://.")
 _OBJECT = N_("A group of fields (a JSON object) is expected here.")
-_UNBALANCED = ("La somme des {what_fr} ({actual} €) doit être égale au besoin total "
-               "({expected} €) ; écart : {difference} €.",
-               "The {what_en} add up to {actual} € but the total need is {expected} €; "
-               "difference: {difference} €.")
 
 MESSAGES: dict[str, str | tuple[str, str, str]] = {
     # pydantic's own error types

@@ -37,8 +37,7 @@ def warn_drafts() -> int:
     """Notify the founders of drafts untouched for too long, in one transaction."""
     runtime = get_runtime()
     with transaction(runtime.sessions) as db:
-        return len(retention.warn_drafts(db=db, now=utcnow(), policy=RetentionSettings().policy(),
-                                         link_base=runtime.public_url))
+        return len(retention.warn_drafts(db=db, now=utcnow(), policy=RetentionSettings().policy()))
 
 
 @task(name="purge-dossiers")
@@ -84,7 +83,7 @@ def run_once(runtime: Runtime, *, now: datetime | None = None, dry_run: bool = F
     """The flow's work without Prefect (the CLI): warn, purge, delete objects, e-mail."""
     report = retention.run(sessions=runtime.sessions, store=runtime.store, now=now or utcnow(),
                            policy=policy or RetentionSettings().policy(),
-                           link_base=runtime.public_url, siren_key=runtime.secret,
+                           siren_key=runtime.secret,
                            dry_run=dry_run)
     mail = MailSettings()
     if not dry_run and report.warned and mail.enabled:

@@ -59,9 +59,6 @@ REVIEWER_LINK = "/reviewer/routes/{route_id}"
 FOUNDER_LINK = "/founder/dossiers/{dossier_id}"
 STAFF_LINK = "/staff"
 SETTINGS_LINK = "/account/notifications"  # where a person turns the e-mails off
-# Kept for the notices written with their link inside (retention's warnings, older rows).
-SIGNATURE = ("--\nDossier unique de financement — message automatique, merci de ne pas "
-             "répondre. / Automatic message, please do not reply.")
 
 register({"notification_not_found": N_("This notification does not exist or is not yours.")})
 

@@ -19,14 +19,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from babel.dates import format_date
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from dossier.catalogue import N_
+from dossier.catalogue import N_, _
 from dossier.db import transaction
 from dossier.errors import FieldError, Forbidden, Invalid
-from dossier.formatting import PARIS
+from dossier.formatting import format_date
 from dossier.i18n import register
 from dossier.models import (
     AccessRecord,
@@ -52,7 +51,7 @@ from dossier.models import (
 from dossier.routing.machine import CLOSED_STATES
 from dossier.security import verify_password
 from dossier.services import objects
-from dossier.services.notifications import FOUNDER_LINK, SIGNATURE, Notice, add
+from dossier.services.notifications import FOUNDER_LINK, Notice, _body, add
 
 WARNING_KIND = "retention_warning"
 
@@ -160,40 +159,36 @@ def due_for_purge(*, db: Session, now: datetime,
     return due
 
 
-def _day(moment: datetime, lang: str) -> str:
-    return format_date(moment.astimezone(PARIS).date(), "long",
-                       locale="fr_FR" if lang == "fr" else "en")
-
-
 def warning_notice(*, dossier_id: uuid.UUID, owner_id: uuid.UUID, company: str | None,
-                   updated_at: datetime, purge_on: datetime, link_base: str) -> Notice:
-    """The founder's notice that an untouched draft will be deleted unless it is changed."""
-    name = company or "(sans nom)"
-    link = link_base.rstrip("/") + FOUNDER_LINK.format(dossier_id=dossier_id)
-    body = (f"Bonjour,\n\nVotre brouillon de dossier de financement « {name} » n'a pas été "
-            f"modifié depuis le {_day(updated_at, 'fr')}. Sans modification de votre part, il "
-            f"sera supprimé définitivement, avec ses pièces, à partir du "
-            f"{_day(purge_on, 'fr')}. Pour le conserver, il suffit de l'ouvrir et de "
-            f"l'enregistrer :\n\n{link}\n\n(English) Your draft funding dossier \"{name}\" has "
-            f"not changed since {_day(updated_at, 'en')}. Unless you change it, it will be "
-            f"deleted with its attachments from {_day(purge_on, 'en')}. To keep it, open it "
-            f"and save it.\n\n{SIGNATURE}\n")
-    subject = f"Votre brouillon « {name} » sera supprimé le {_day(purge_on, 'fr')}"
-    return Notice(owner_id, WARNING_KIND, subject[:200], body[:5000],
+                   updated_at: datetime, purge_on: datetime, lang: str = "fr") -> Notice:
+    """The founder's notice, in their language, that an untouched draft will be deleted
+    unless it is changed (its e-mail adds the link to the draft and the signature)."""
+    name = company or _("(no name)", lang)
+    body = _body(lang, _(
+        "Your draft funding dossier \u201c{name}\u201d has not changed since {since}. Unless "
+        "you change it, it will be deleted for good, with its documents, from {purge_on}. To "
+        "keep it, open it and save it.", lang).format(
+            name=name, since=format_date(updated_at, lang), purge_on=format_date(purge_on, lang)))
+    subject = _("Your draft \u201c{name}\u201d will be deleted on {purge_on}", lang).format(
+        name=name, purge_on=format_date(purge_on, lang))
+    return Notice(owner_id, WARNING_KIND, subject[:200], body,
                   None,  # type: ignore[arg-type]  (a dossier notice has no route)
-                  f"retention:{dossier_id}:{updated_at.isoformat()}")
+                  f"retention:{dossier_id}:{updated_at.isoformat()}",
+                  link=FOUNDER_LINK.format(dossier_id=dossier_id))
 
 
-def warn_drafts(*, db: Session, now: datetime, policy: Policy,
-                link_base: str) -> list[uuid.UUID]:
+def warn_drafts(*, db: Session, now: datetime, policy: Policy) -> list[uuid.UUID]:
     """Notify the founders of drafts due for a warning, and mark those drafts warned."""
     rows = db.execute(select(Dossier.id, Dossier.owner_id, Dossier.company_name,
-                             Dossier.updated_at).where(_warn_due(now, policy))).all()
+                             Dossier.updated_at, User.language)
+                      .join(User, User.id == Dossier.owner_id)
+                      .where(_warn_due(now, policy))).all()
     purge_on = now + timedelta(days=policy.draft_purge_days)
     for row in rows:
-        add(db=db, notice=warning_notice(dossier_id=row.id, owner_id=row.owner_id,
-                                         company=row.company_name, updated_at=row.updated_at,
-                                         purge_on=purge_on, link_base=link_base))
+        add(db=db, notice=warning_notice(
+            dossier_id=row.id, owner_id=row.owner_id, company=row.company_name,
+            updated_at=row.updated_at, purge_on=purge_on,
+            lang="en" if row.language == "en" else "fr"))
     ids = [row.id for row in rows]
     if ids:
         # updated_at is written back as it was: a warning is not the founder touching the draft.
@@ -347,14 +342,14 @@ def purge_due(*, sessions: Callable[[], Session], now: datetime, policy: Policy,
 
 
 def run(*, sessions: Callable[[], Session], store: ObjectRemover, now: datetime,
-        policy: Policy, link_base: str, siren_key: bytes, dry_run: bool = False) -> RunReport:
+        policy: Policy, siren_key: bytes, dry_run: bool = False) -> RunReport:
     """Warn, purge, then delete the objects left; a dry run only says what it would do."""
     if dry_run:
         with sessions() as db:
             return RunReport(dry_run=True, warned=drafts_to_warn(db=db, now=now, policy=policy),
                              purged=due_for_purge(db=db, now=now, policy=policy))
     with transaction(sessions) as db:
-        warned = warn_drafts(db=db, now=now, policy=policy, link_base=link_base)
+        warned = warn_drafts(db=db, now=now, policy=policy)
     purged = purge_due(sessions=sessions, now=now, policy=policy, siren_key=siren_key)
     deleted = delete_pending_objects(sessions=sessions, store=store, now=now)
     return RunReport(warned=warned, purged=purged, objects_deleted=deleted)

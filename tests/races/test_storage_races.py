@@ -203,7 +203,7 @@ def test_retention_purge_while_another_dossier_uploads_the_same_bytes(client, fo
 
         def purge():
             return retention.run(sessions=sessions, store=store, now=utcnow(), policy=policy,
-                                 link_base="http://test", siren_key=b"k")
+                                 siren_key=b"k")
 
         report, uploaded = together(
             timed(purge, took),

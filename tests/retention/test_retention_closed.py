@@ -28,7 +28,7 @@ POLICY = retention.Policy(closed_months=36)
 def run(sessions, store, now, dry_run=False) -> retention.RunReport:
     """One retention run as of `now`."""
     return retention.run(sessions=sessions, store=store, now=now, policy=POLICY,
-                         link_base="https://dossier.example", siren_key=b"k", dry_run=dry_run)
+                         siren_key=b"k", dry_run=dry_run)
 
 
 def months_later(months: int):

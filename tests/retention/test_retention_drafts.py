@@ -11,21 +11,20 @@ import pytest
 from sqlalchemy import select
 
 from dossier.db import transaction, utcnow
-from dossier.models import DeletedDossier, Dossier, Notification
+from dossier.models import DeletedDossier, Dossier, Notification, User
 from dossier.services import retention
 from tests.helpers import full_dossier, minimal_pdf
 from tests.retention.conftest import backdate, rows_left, stored_keys_of
 from workflows.retention import RetentionSettings, run_once
 
 POLICY = retention.Policy(draft_warn_days=180, draft_purge_days=30, closed_months=36)
-LINK = "https://dossier.example"
 KEY = b"test-secret"
 
 
 def run(sessions, store, now, dry_run=False) -> retention.RunReport:
     """One retention run as of `now`."""
     return retention.run(sessions=sessions, store=store, now=now, policy=POLICY,
-                         link_base=LINK, siren_key=KEY, dry_run=dry_run)
+                         siren_key=KEY, dry_run=dry_run)
 
 
 def draft_with_file(client, headers, name: str, data: bytes) -> str:
@@ -55,7 +54,8 @@ def test_untouched_draft_is_warned_then_purged_with_its_files(client, make_found
         assert dossier.warned_at == warned_at and dossier.updated_at == start  # not a touch
         (notice,) = db.scalars(select(Notification).where(Notification.user_id == founder.id))
     assert notice.kind == "retention_warning" and "Lumiphase" in notice.subject
-    assert f"{LINK}/founder/dossiers/{dossier_id}" in notice.body
+    assert notice.link == f"/founder/dossiers/{dossier_id}"  # its e-mail adds the site
+    assert "sera supprimé définitivement" in notice.body and "(English)" not in notice.body
     assert run(sessions, store, warned_at + timedelta(days=1)).warned == []  # warned once
 
     assert run(sessions, store, warned_at + timedelta(days=29)).purged == []
@@ -145,6 +145,19 @@ def test_dry_run_changes_nothing(client, make_founder, sessions, store):
         assert db.get(Dossier, uuid.UUID(dossier_id)).warned_at is None
         assert db.scalars(select(Notification)).all() == []
 
+
+
+def test_the_warning_speaks_the_founders_language(client, make_founder, sessions, store):
+    founder = make_founder()
+    with transaction(sessions) as db:
+        db.get(User, founder.id).language = "en"
+    dossier_id = draft_with_file(client, founder.headers, "Lumiphase", minimal_pdf("en"))
+    backdate(sessions, dossier_id, utcnow() - timedelta(days=200))
+    run(sessions, store, utcnow())
+    with sessions() as db:
+        (notice,) = db.scalars(select(Notification).where(Notification.user_id == founder.id))
+    assert notice.subject.startswith("Your draft \u201cLumiphase\u201d will be deleted on ")
+    assert "deleted for good" in notice.body and "supprimé" not in notice.body
 
 def test_the_warning_is_emailed_by_run_once(client, app, make_founder, sessions, smtp):
     founder = make_founder()

@@ -115,6 +115,15 @@ def test_signup_answers_the_same_whether_or_not_the_address_has_an_account(clien
                                                     "password": "demo1234"}).status_code == 200
 
 
+
+def test_the_signup_e_mail_speaks_the_language_of_the_page(client, smtp):
+    english = TestClient(client.app, cookies={"lang": "en"})
+    page_post(english, "/signup", {"email": "new@startup.example", "password": "un-mot-de-passe",
+                                   "password_again": "un-mot-de-passe"})
+    (mail,) = smtp.messages
+    assert mail.subject == "Confirm your e-mail address — Dossier unique"
+    assert "To activate your Dossier unique account" in mail.text and "Bonjour" not in mail.text
+
 def test_pages_redirect_to_login_and_unknown_pages_are_html(client):
     r = client.get("/nowhere")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")

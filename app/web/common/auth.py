@@ -22,7 +22,7 @@ from app.web.common.deps import (
     keep_pre_session,
     pre_session_csrf,
 )
-from app.web.common.templating import render
+from app.web.common.templating import page_lang, render
 from dossier.catalogue import N_
 from dossier.errors import Invalid, Unauthorized
 from dossier.models import Role
@@ -135,7 +135,7 @@ def signup(request: Request, state: StateDep, email: Annotated[str, Form(max_len
     base = state.settings.public_url.rstrip("/")
     link = (f"{base}/signup/confirm?token={token}" if outcome == SignupOutcome.confirm
             else f"{base}/login")
-    send_signup_mail(to=address, outcome=outcome, link=link)
+    send_signup_mail(to=address, outcome=outcome, link=link, lang=page_lang(request))
     return render(request, "signup.html", errors={}, values={}, sent=True)
 
 
