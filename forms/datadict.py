@@ -275,7 +275,8 @@ def _cross_field() -> Iterator[str]:
     yield "| Code | Champs | Règle | Rule (en) |"
     yield "|---|---|---|---|"
     for rule in CROSS_FIELD_RULES:
-        cells = (_code(rule.code), ", ".join(_code(p) for p in rule.paths), rule.fr, rule.en)
+        paths = ", ".join(_code(p) for p in rule.paths)
+        cells = (_code(rule.code), paths, rule.text.fr, rule.text.en)
         yield "| " + " | ".join(_cell(c) for c in cells) + " |"
     yield ""
 

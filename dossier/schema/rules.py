@@ -10,6 +10,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from dossier.catalogue import LazyText, _l
 from dossier.errors import FieldError
 from dossier.formatting import per_language
 from dossier.money import as_str
@@ -36,43 +37,33 @@ class CrossFieldRule:
 
     code: str
     paths: tuple[str, ...]
-    fr: str
-    en: str
+    text: LazyText
 
 
 # What the functions below check, for the data dictionary (docs/dossier.md, forms/datadict.py).
 CROSS_FIELD_RULES = (
     CrossFieldRule("siret_siren_mismatch", ("company.siret",),
-                   "Le SIRET commence par le SIREN.", "The SIRET starts with the SIREN."),
+                   _l("The SIRET starts with the SIREN.")),
     CrossFieldRule("duplicate_label", ("company.labels",),
-                   "Chaque label une seule fois.", "Each label once."),
+                   _l("Each label once.")),
     CrossFieldRule("equity_over_100", ("founders[].equity_pct",),
-                   "Les parts des fondateurs totalisent 100 % au plus.",
-                   "The founders' shares add up to 100% at most."),
+                   _l("The founders' shares add up to 100% at most.")),
     CrossFieldRule("duplicate_year", ("financials.history[].year", "financials.forecast[].year"),
-                   "Chaque année une seule fois dans l'historique, de même dans le prévisionnel.",
-                   "Each year once in the track record, and once in the forecast."),
+                   _l("Each year once in the track record, and once in the forecast.")),
     CrossFieldRule("uses_unbalanced", ("funding.uses",),
-                   "La somme des emplois égale le besoin total, au centime près.",
-                   "The uses add up to the total need, to the cent."),
+                   _l("The uses add up to the total need, to the cent.")),
     CrossFieldRule("sources_unbalanced", ("funding.sources",),
-                   "La somme des ressources égale le besoin total, au centime près.",
-                   "The sources add up to the total need, to the cent."),
+                   _l("The sources add up to the total need, to the cent.")),
     CrossFieldRule("unknown_partner", ("funding.sources[].partner", "requests[].partner"),
-                   "Le partenaire figure au catalogue des partenaires.",
-                   "The partner is in the partner catalogue."),
+                   _l("The partner is in the partner catalogue.")),
     CrossFieldRule("duplicate_partner", ("requests[].partner",),
-                   "Chaque partenaire est sollicité une seule fois.",
-                   "Each partner is requested once."),
+                   _l("Each partner is requested once.")),
     CrossFieldRule("instrument_not_offered", ("requests[].instrument",),
-                   "L'instrument est l'un de ceux que le partenaire propose (catalogue).",
-                   "The instrument is one the partner offers (catalogue)."),
+                   _l("The instrument is one the partner offers (catalogue).")),
     CrossFieldRule("amount_required", ("requests[].amount_eur",),
-                   "Montant obligatoire, sauf pour une demande de conseil (advice).",
-                   "Amount required, except for an advice request."),
+                   _l("Amount required, except for an advice request.")),
     CrossFieldRule("amount_not_applicable", ("requests[].amount_eur",),
-                   "Pas de montant pour une demande de conseil (advice).",
-                   "No amount for an advice request."),
+                   _l("No amount for an advice request.")),
 )
 
 
