@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -147,8 +149,7 @@ def _summary(results: dict[str, Any]) -> str:
                      _x(workers["speed_up_2_vs_1"]),
                      f"limit ≈ {min(2, workers['cores'])}× on {workers['cores']} cores"))
     else:
-        rows.append(("6. Routing on 2 Prefect workers vs 1", "not measured in this run",
-                     "", "", ""))
+        rows.append(_not_measured_row("6. Routing on 2 Prefect workers vs 1"))
     rows += _routing_cores_rows(results)
     rows += _serving_rows(results.get("serving"))
     first = results.get("first_route")
@@ -177,6 +178,33 @@ def _s(seconds: float | None, extrapolated: bool | None) -> str:
 
 def _x(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}×"
+
+
+def _not_measured(title: str, only: str, took: str, also: str = "") -> str:
+    """A section whose benchmark did not run: its title and the command that runs it alone."""
+    return (title + f"Not measured in this run ({also}`python -m bench.run --quick --only "
+            f"{only}`, {took}).\n")
+
+
+def _not_measured_row(benchmark: str) -> tuple[str, ...]:
+    """A line of the summary for a benchmark that did not run."""
+    return (benchmark, "not measured in this run", "", "", "")
+
+
+Section = Callable[[dict[str, Any]], str]  # the results -> a section of the report
+Body = Callable[[str, dict[str, Any]], str]  # (title, one benchmark's results) -> the section
+
+
+def _section(title: str, only: str, took: str, also: str = "") -> Callable[[Body], Section]:
+    """A section written from `results[only]` by the function it decorates (given the title
+    and that benchmark's results), or `_not_measured` where that benchmark did not run."""
+    def decorate(body: Body) -> Section:
+        @wraps(body)
+        def section(results: dict[str, Any]) -> str:
+            measured = results.get(only)
+            return body(title, measured) if measured else _not_measured(title, only, took, also)
+        return section
+    return decorate
 
 
 def _routing(results: dict[str, Any]) -> str:
@@ -399,12 +427,9 @@ def _hostile(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _workers(results: dict[str, Any]) -> str:
-    title = "## 6. Routing on 1 and 2 Prefect workers\n\n"
-    w = results.get("workers")
-    if not w:
-        return (title + "Not measured in this run (`make bench`, or `python -m bench.run "
-                "--quick --only workers`, a few minutes).\n")
+@_section("## 6. Routing on 1 and 2 Prefect workers\n\n",
+          "workers", "a few minutes", also="`make bench`, or ")
+def _workers(title: str, w: dict[str, Any]) -> str:
     rounds = w["rounds"]
     lines = [title + f"`bench/workers.py`: a cluster as `docs/production.md` sets it up "
              "(Prefect server and the application on PostgreSQL, SeaweedFS, `dossier deploy`, "
@@ -431,12 +456,9 @@ def _workers(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _serving(results: dict[str, Any]) -> str:
-    title = "## 9. Serving processes: 1 and 2 (`dossier serve --workers N`)\n\n"
-    s = results.get("serving")
-    if not s:
-        return (title + "Not measured in this run (`python -m bench.run --quick --only "
-                "serving`, a few minutes).\n")
+@_section("## 9. Serving processes: 1 and 2 (`dossier serve --workers N`)\n\n",
+          "serving", "a few minutes")
+def _serving(title: str, s: dict[str, Any]) -> str:
     lines = [title + f"`bench/serving.py`: {s['clients']} closed-loop clients, a mix in equal "
              "parts of the API inbox, a dossier's status and the reviewer inbox page, "
              f"{s['requests_per_round']} requests a round; PostgreSQL on the 100 000-dossier "
@@ -468,7 +490,7 @@ def _serving(results: dict[str, Any]) -> str:
 def _serving_rows(s: dict[str, Any] | None) -> list[tuple[str, ...]]:
     """Benchmark 9's lines of the summary: 2 serving processes against 1, per database."""
     if not s:
-        return [("9. Serving on 2 processes vs 1", "not measured in this run", "", "", "")]
+        return [_not_measured_row("9. Serving on 2 processes vs 1")]
     return [(f"9. Serving on 2 processes vs 1, {name} (req/s, 20 clients)",
              f"{s[name]['processes_2']['throughput_rps']} (2 processes)",
              f"{s[name]['processes_1']['throughput_rps']} (1 process)",
@@ -476,12 +498,9 @@ def _serving_rows(s: dict[str, Any] | None) -> list[tuple[str, ...]]:
             for name in ("sqlite", "postgresql") if s.get(name)]
 
 
-def _first_route(results: dict[str, Any]) -> str:
-    title = "## 10. The first dossier routed at once (`make run`, embedded default)\n\n"
-    f = results.get("first_route")
-    if not f:
-        return (title + "Not measured in this run (`python -m bench.run --quick --only "
-                "first_route`, a few minutes).\n")
+@_section("## 10. The first dossier routed at once (`make run`, embedded default)\n\n",
+          "first_route", "a few minutes")
+def _first_route(title: str, f: dict[str, Any]) -> str:
     cold, warm, first = f["cold"], f["warm"], f["first_serve"]
     return (title + "`bench/first_route.py`: `dossier db upgrade`, `dossier demo`, then "
             "`dossier serve` on SQLite with its local Prefect server; a first serve creates "
@@ -505,8 +524,7 @@ def _routing_cores_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
     """Benchmark 7's lines of the summary."""
     c = results.get("routing_cores")
     if not c:
-        return [("8. Routing on every core (PDF processes)", "not measured in this run",
-                 "", "", "")]
+        return [_not_measured_row("8. Routing on every core (PDF processes)")]
     p, b, rates = c["processes"], c["burst"], c["burst"]["dossiers_per_s"]
     return [(f"8. Routing burst, {p} PDF processes vs in-process (dossiers/s)",
              f"{rates[f'ours_{p}']} ({p} processes)", f"{rates['ours_1']} (in-process)",
@@ -519,13 +537,10 @@ def _routing_cores_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
              _x(c["renders"]["speedup"]), f"upper bound ≈ {p}×")]
 
 
-def _routing_cores(results: dict[str, Any]) -> str:
+@_section("## 8. Routing on every core: PDFs rendered in separate processes\n\n",
+          "routing_cores", "about fifteen minutes")
+def _routing_cores(title: str, c: dict[str, Any]) -> str:
     """Section 7: renders and a routing burst with PDFs in separate processes."""
-    title = "## 8. Routing on every core: PDFs rendered in separate processes\n\n"
-    c = results.get("routing_cores")
-    if not c:
-        return (title + "Not measured in this run (`python -m bench.run --quick --only "
-                "routing_cores`, about fifteen minutes).\n")
     p, r, b = c["processes"], c["renders"], c["burst"]
     variants = ("ours_1", f"ours_{p}", "raw_1", f"raw_{p}")
     names = {"ours_1": "ours, in-process (PDF_PROCESSES=1)",

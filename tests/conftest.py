@@ -22,7 +22,9 @@ from dossier.db import Base, make_engine, make_sessionmaker, transaction
 from dossier.models import RouteTally, User
 from dossier.services import submission
 from storage.filesystem import FilesystemStore
+from tests.helpers.dossiers import full_dossier, settle_deliveries, submit
 from tests.helpers.pages import DEMO_PASSWORD
+from tests.registry_server import KNOWN_SIREN, RegistryServer, app_asking, company
 from tests.s3server import S3Server, S3ServerError, start_s3_server
 from tests.smtp_server import SMTPServer
 
@@ -192,3 +194,30 @@ def founder(client: TestClient) -> dict[str, str]:
 def staff(client: TestClient) -> dict[str, str]:
     """Headers of the demo staff member."""
     return login(client, "staff@demo.example")
+
+
+@pytest.fixture
+def reg() -> Iterator[RegistryServer]:
+    """The fake company registry (tests/registry_server.py), knowing one company: KNOWN_SIREN."""
+    with RegistryServer() as server:
+        server.companies[KNOWN_SIREN] = company(KNOWN_SIREN)
+        yield server
+
+
+@pytest.fixture
+def registry_api(settings, engine, sessions, store, reg) -> Iterator[TestClient]:
+    """A client of the app whose company look-ups ask `reg` (0.5 s timeout)."""
+    with app_asking(reg, settings, engine, sessions, store, timeout=0.5) as client:
+        yield client
+
+
+@pytest.fixture
+def routed(client: TestClient, founder: dict[str, str], sessions) -> dict[str, str]:
+    """The full dossier (CEPAC, BPMed, AMPA, Marseille Innovation, BdF) and BNP Paribas,
+    delivered to every partner: its id ("dossier") and route ids by partner."""
+    body = full_dossier()
+    body["requests"].append({"partner": "bnp-paribas", "instrument": "bank_loan",
+                             "amount_eur": "100000.00", "duration_months": 60})
+    answer = submit(client, founder, body)
+    settle_deliveries(sessions)
+    return {"dossier": answer["dossier_id"], **{r["partner"]: r["id"] for r in answer["routes"]}}

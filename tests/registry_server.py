@@ -51,6 +51,9 @@ class Behaviour:
     times: int | None = None  # then back to normal; None: until changed
 
 
+KNOWN_SIREN = valid_siren("55544433")  # the company the `reg` fixture's registry knows
+
+
 class RegistryServer:
     """`with RegistryServer() as reg:` the API at `reg.url`; `reg.companies[siren] = …`."""
 

@@ -8,7 +8,6 @@ expired, used or superseded one too. Inviting the same address again revokes the
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -25,6 +24,7 @@ from dossier.i18n import register
 from dossier.models import AccessRecord, Dossier, DossierMember, Invitation, Partner, Role, User
 from dossier.security import hash_password, link_signature
 from dossier.services import users
+from dossier.services.ids import signed_row
 
 INVITE_DAYS = 7
 HANDOVER = "handover"  # the access record's kind: the audit chain keeps who handed to whom
@@ -121,14 +121,8 @@ def invite_member(*, db: Session, dossier: Dossier, by: User, email: str,
 def open_invitation(*, db: Session, secret: bytes, link: str,
                     now: datetime | None = None) -> Invitation:
     """The invitation a link names, if it can still be accepted; InvitationInvalid if not."""
-    try:
-        invitation_id, signature = link.split(".")
-        key = uuid.UUID(invitation_id)
-    except ValueError as exc:
-        raise InvitationInvalid() from exc
-    row = db.get(Invitation, key)
-    if row is None or row.revoked_at is not None or not hmac.compare_digest(
-            _signature(secret, row), signature):
+    row = signed_row(db, Invitation, link, lambda r: _signature(secret, r))
+    if row is None or row.revoked_at is not None:
         raise InvitationInvalid()
     if row.accepted_at is not None:
         raise InvitationInvalid("invitation_used")

@@ -11,7 +11,6 @@ see it, never the founder, another partner or staff (the policy table's `ask_opi
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -42,7 +41,7 @@ from dossier.schema.types import Email, LongText, text
 from dossier.security import link_signature
 from dossier.services import attachments, notifications, routes, users
 from dossier.services.access import AccessKind, record_access
-from dossier.services.ids import parse_id
+from dossier.services.ids import parse_id, signed_row
 from dossier.validation import pydantic_errors_to_field_errors
 
 PURPOSE = "opinion"  # the signed link's purpose (dossier.security.link_signature)
@@ -244,13 +243,8 @@ def link_token(secret: bytes, row: Opinion) -> str:
 def open_link(*, db: Session, secret: bytes, token: str, now: datetime | None = None) -> Opinion:
     """The invitation a link names, while the expert may still use it: OpinionLinkInvalid
     (400) for a forged or altered link, a 409 once revoked or past its date."""
-    try:
-        opinion_id, signature = token.split(".")
-        key = uuid.UUID(opinion_id)
-    except ValueError as exc:
-        raise OpinionLinkInvalid() from exc
-    row = db.get(Opinion, key)
-    if row is None or not hmac.compare_digest(_signature(secret, row), signature):
+    row = signed_row(db, Opinion, token, lambda r: _signature(secret, r))
+    if row is None:
         raise OpinionLinkInvalid()
     check_open(row, now=now)
     return row

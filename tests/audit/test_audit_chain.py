@@ -59,6 +59,13 @@ def chain(sessions, dossier_id: str) -> list:
         return chain_records(db, uuid.UUID(dossier_id))
 
 
+@pytest.fixture
+def records(client, founder, delivered, sessions) -> list:
+    """The delivered dossier's chain after its live history, first record first."""
+    live_history(client, founder, delivered)
+    return chain(sessions, delivered.dossier_id)
+
+
 def tamper(sessions, sql: str, **params) -> None:
     """Change the database behind the application's back, with plain SQL."""
     types = {"id": Uuid(), "payload": JSONType, "at": UTCDateTime()}
@@ -68,9 +75,7 @@ def tamper(sessions, sql: str, **params) -> None:
 
 
 def test_a_normal_history_is_one_intact_chain_per_dossier(
-        client, founder, delivered, sessions, database_url, monkeypatch):
-    live_history(client, founder, delivered)
-    records = chain(sessions, delivered.dossier_id)
+        records, delivered, sessions, database_url, monkeypatch):
     tables = [r.__tablename__ for r in records]
     assert {"route_events", "access_records"} == set(tables)
     assert tables.index("access_records") < len(tables) - tables[::-1].index("route_events") - 1
@@ -100,9 +105,7 @@ def test_a_normal_history_is_one_intact_chain_per_dossier(
 
 
 def test_an_edited_event_payload_is_the_first_broken_link(
-        client, founder, delivered, sessions, database_url, monkeypatch):
-    live_history(client, founder, delivered)
-    records = chain(sessions, delivered.dossier_id)
+        records, delivered, sessions, database_url, monkeypatch):
     target = next(r for r in records if r.__tablename__ == "route_events"
                   and r.type == "info_requested")
     assert 1 < target.chain_seq < len(records)
@@ -119,9 +122,7 @@ def test_an_edited_event_payload_is_the_first_broken_link(
 
 
 def test_an_edited_access_time_is_the_first_broken_link(
-        client, founder, delivered, sessions, database_url, monkeypatch):
-    live_history(client, founder, delivered)
-    records = chain(sessions, delivered.dossier_id)
+        records, sessions, database_url, monkeypatch):
     target = next(r for r in records if r.__tablename__ == "access_records")
     assert target.chain_seq < len(records)
     tamper(sessions, "UPDATE access_records SET created_at = :at WHERE id = :id",
@@ -131,10 +132,7 @@ def test_an_edited_access_time_is_the_first_broken_link(
     assert f"#{target.chain_seq}): hash expected" in output
 
 
-def test_a_record_deleted_in_the_middle_is_caught(
-        client, founder, delivered, sessions, database_url, monkeypatch):
-    live_history(client, founder, delivered)
-    records = chain(sessions, delivered.dossier_id)
+def test_a_record_deleted_in_the_middle_is_caught(records, sessions, database_url, monkeypatch):
     middle = len(records) // 2
     gone, following = records[middle], records[middle + 1]
     tamper(sessions, DELETE[gone.__tablename__], id=gone.id)
@@ -148,9 +146,8 @@ def test_a_record_deleted_in_the_middle_is_caught(
     assert result.exit_code == 1 and str(following.id) in result.output
 
 
-def test_a_record_cut_off_the_end_is_caught(client, founder, delivered, sessions):
-    live_history(client, founder, delivered)
-    last = chain(sessions, delivered.dossier_id)[-1]
+def test_a_record_cut_off_the_end_is_caught(records, delivered, sessions):
+    last = records[-1]
     tamper(sessions, DELETE[last.__tablename__], id=last.id)
     with sessions() as db:
         broken = verify(db).broken

@@ -9,27 +9,13 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from dossier.db import utcnow
 from dossier.models import Route
 from tests.conftest import login
-from tests.helpers import full_dossier, settle_deliveries, submit
+from tests.helpers import settle_deliveries
 from tests.helpers.pages import browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
-
-
-@pytest.fixture
-def routed(client, founder, sessions) -> dict[str, str]:
-    """The full dossier (CEPAC, BPMed, AMPA, Marseille Innovation, BdF, and BNP Paribas)
-    delivered to every partner; route ids by partner."""
-    body = full_dossier()
-    body["requests"].append({"partner": "bnp-paribas", "instrument": "bank_loan",
-                             "amount_eur": "100000.00", "duration_months": 60})
-    answer = submit(client, founder, body)
-    settle_deliveries(sessions)
-    return {"dossier": answer["dossier_id"], **{r["partner"]: r["id"] for r in answer["routes"]}}
 
 
 def event(client, who, route_id, body, status=201):

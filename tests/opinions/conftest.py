@@ -14,9 +14,9 @@ from dossier.db import transaction
 from dossier.models import Opinion
 from dossier.opinions import today
 from dossier.services import opinions
-from tests.audit.conftest import Delivered, deliver_all
+from tests.audit.conftest import delivered  # noqa: F401  (the fixture)
 from tests.conftest import login
-from tests.helpers import full_dossier, minimal_pdf, submit
+from tests.helpers import minimal_pdf
 from workflows import documents
 
 SECRET = b"test-secret"  # the test app's secret (tests/conftest.py)
@@ -28,17 +28,6 @@ QUESTION = "Le plan de trésorerie tient-il sans la subvention régionale ?"
 def quick_pdf(monkeypatch):
     """Who may fetch the PDF is the question here, not how it looks (tests/forms)."""
     monkeypatch.setattr(documents, "render_dossier_pdf", lambda *_a, **_k: minimal_pdf("pdf"))
-
-
-@pytest.fixture
-def delivered(client, founder, sessions) -> Delivered:
-    """A dossier asking CEPAC and BPMed, submitted and delivered to both."""
-    dossier_id = submit(client, founder, full_dossier(partners=["cepac", "bpmed"]))["dossier_id"]
-    deliver_all(sessions)
-    view = client.get(f"/api/v1/dossiers/{dossier_id}", headers=founder).json()
-    assert {x["state"] for x in view["routes"]} == {"delivered"}
-    return Delivered(dossier_id, {x["partner"]: x["id"] for x in view["routes"]},
-                     view["attachments"])
 
 
 @pytest.fixture

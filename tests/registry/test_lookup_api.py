@@ -12,51 +12,39 @@ from dossier.services import registry
 from registry.recherche import RechercheEntreprises
 from tests.conftest import login
 from tests.helpers import wait_until
-from tests.registry_server import RegistryServer, app_asking, company, head_siret, valid_siren
+from tests.registry_server import KNOWN_SIREN, head_siret, valid_siren
 from workflows.dispatch import Dispatcher
 from workflows.registry import registry_checks, registry_checks_due
 
-SIREN = valid_siren("55544433")
+SIREN = KNOWN_SIREN  # the company the `reg` fixture's registry knows (tests/conftest.py)
 URL = "/api/v1/registry/companies/{}"
 
 
 @pytest.fixture
-def reg():
-    with RegistryServer() as server:
-        server.companies[SIREN] = company(SIREN)
-        yield server
+def founder(registry_api):
+    return login(registry_api, "founder@demo.example")
 
 
-@pytest.fixture
-def api(settings, engine, sessions, store, reg):
-    with app_asking(reg, settings, engine, sessions, store, timeout=0.5) as client:
-        yield client
-
-
-@pytest.fixture
-def founder(api):
-    return login(api, "founder@demo.example")
-
-
-def test_a_known_siret_is_verified_and_then_served_from_the_cache(api, founder, reg):
-    r = api.get(URL.format(head_siret(SIREN)), headers=founder)
+def test_a_known_siret_is_verified_and_then_served_from_the_cache(registry_api, founder, reg):
+    r = registry_api.get(URL.format(head_siret(SIREN)), headers=founder)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["status"] == "verified" and body["legal_form"] == "SAS"
     assert body["address"]["postal_code"] == "13013" and body["fetched_at"]
-    assert api.get(URL.format(head_siret(SIREN)), headers=founder).status_code == 200
+    assert registry_api.get(URL.format(head_siret(SIREN)), headers=founder).status_code == 200
     assert len(reg.queries) == 1
 
 
-def test_spaces_are_allowed_in_the_typed_number(api, founder):
+def test_spaces_are_allowed_in_the_typed_number(registry_api, founder):
     spaced = " ".join([SIREN[:3], SIREN[3:6], SIREN[6:]])
-    assert api.get(URL.format(spaced), headers=founder).status_code == 200
+    assert registry_api.get(URL.format(spaced), headers=founder).status_code == 200
 
 
-def test_an_unknown_company_is_404_and_an_invalid_number_422_naming_the_field(api, founder):
-    r = api.get(URL.format(valid_siren("98765432")), headers=founder)
+def test_an_unknown_company_is_404_and_an_invalid_number_422_naming_the_field(
+        registry_api, founder):
+    r = registry_api.get(URL.format(valid_siren("98765432")), headers=founder)
     assert r.status_code == 404
-    bad = api.get(URL.format("123456789"), headers={**founder, "Accept-Language": "fr"})
+    bad = registry_api.get(URL.format("123456789"), headers={**founder, "Accept-Language": "fr"})
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["loc"] == "siren_or_siret"
     assert "SIREN" in bad.json()["errors"][0]["msg"]
@@ -65,11 +53,11 @@ def test_an_unknown_company_is_404_and_an_invalid_number_422_naming_the_field(ap
 @pytest.mark.parametrize("misbehaviour", [
     {"delay": 8.0}, {"status": 429, "headers": {"Retry-After": "42"}}, {"status": 502},
     {"body": b"<html>oops</html>"}])
-def test_an_unavailable_registry_answers_pending_within_the_limit(api, founder, reg,
+def test_an_unavailable_registry_answers_pending_within_the_limit(registry_api, founder, reg,
                                                                   sessions, misbehaviour):
     reg.misbehave(**misbehaviour)
     start = time.monotonic()
-    r = api.get(URL.format(SIREN), headers=founder)
+    r = registry_api.get(URL.format(SIREN), headers=founder)
     # the 0.5 s deadline, far from the registry's 8 s (wide enough for a loaded machine)
     assert time.monotonic() - start < 5
     assert r.status_code == 202 and r.json()["status"] == "pending"
@@ -80,9 +68,9 @@ def test_an_unavailable_registry_answers_pending_within_the_limit(api, founder, 
         assert db.get(RegistryCheck, SIREN).done_at is None
 
 
-def test_a_pending_company_is_verified_later_by_the_check(api, founder, reg, sessions):
+def test_a_pending_company_is_verified_later_by_the_check(registry_api, founder, reg, sessions):
     reg.misbehave(status=503)
-    assert api.get(URL.format(SIREN), headers=founder).status_code == 202
+    assert registry_api.get(URL.format(SIREN), headers=founder).status_code == 202
     reg.misbehave()
     with sessions() as db:
         later = db.get(RegistryCheck, SIREN).next_attempt_at
@@ -91,12 +79,12 @@ def test_a_pending_company_is_verified_later_by_the_check(api, founder, reg, ses
             "verified": 1, "not_found": 0, "pending": 0}
         db.commit()
         assert db.get(RegistryCheck, SIREN).done_at is not None
-    assert api.get(URL.format(SIREN), headers=founder).json()["status"] == "verified"
+    assert registry_api.get(URL.format(SIREN), headers=founder).json()["status"] == "verified"
 
 
-def test_a_check_still_failing_waits_longer_each_time(api, founder, reg, sessions):
+def test_a_check_still_failing_waits_longer_each_time(registry_api, founder, reg, sessions):
     reg.misbehave(status=503)
-    api.get(URL.format(SIREN), headers=founder)
+    registry_api.get(URL.format(SIREN), headers=founder)
     client = RechercheEntreprises(reg.url, timeout=0.5)
     waits = []
     with sessions() as db:
@@ -110,24 +98,24 @@ def test_a_check_still_failing_waits_longer_each_time(api, founder, reg, session
     assert waits[0] < waits[1] < waits[2]
 
 
-def test_reviewers_may_not_look_up_and_anonymous_callers_must_log_in(api):
-    assert api.get(URL.format(SIREN)).status_code == 401
-    reviewer = login(api, "cepac@demo.example")
-    assert api.get(URL.format(SIREN), headers=reviewer).status_code == 403
+def test_reviewers_may_not_look_up_and_anonymous_callers_must_log_in(registry_api):
+    assert registry_api.get(URL.format(SIREN)).status_code == 401
+    reviewer = login(registry_api, "cepac@demo.example")
+    assert registry_api.get(URL.format(SIREN), headers=reviewer).status_code == 403
 
 
-def test_the_registry_checks_flow_verifies_what_was_pending(api, founder, reg, sessions,
+def test_the_registry_checks_flow_verifies_what_was_pending(registry_api, founder, reg, sessions,
                                                             prefect_harness):
     reg.misbehave(status=429, headers={"Retry-After": "0"})
-    assert api.get(URL.format(SIREN), headers=founder).status_code == 202
-    runtime = api.app.state.dossier.runtime
+    assert registry_api.get(URL.format(SIREN), headers=founder).status_code == 202
+    runtime = registry_api.app.state.dossier.runtime
     with sessions.begin() as db:  # due now
         db.get(RegistryCheck, SIREN).next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
     assert registry_checks_due(runtime)
     reg.misbehave()
     assert registry_checks() == {"verified": 1, "not_found": 0, "pending": 0}
     assert not registry_checks_due(runtime)
-    assert api.get(URL.format(SIREN), headers=founder).json()["status"] == "verified"
+    assert registry_api.get(URL.format(SIREN), headers=founder).json()["status"] == "verified"
 
 
 def test_the_dispatcher_runs_the_registry_checks_periodically(app):

@@ -14,24 +14,17 @@ from dossier.models import RegistryCompany
 from dossier.registry import Address, CompanyFacts, headcount_words, street
 from tests.conftest import login
 from tests.helpers import browser, full_dossier, ready_dossier
-from tests.registry_server import RegistryServer, app_asking, company, head_siret, valid_siren
+from tests.registry_server import KNOWN_SIREN, company, head_siret, valid_siren
 
-SIREN = valid_siren("55544433")
+SIREN = KNOWN_SIREN  # the company the `reg` fixture's registry knows (tests/conftest.py)
 SIRET = head_siret(SIREN)
 FOUNDER = "founder@demo.example"
 
 
 @pytest.fixture
-def reg():
-    with RegistryServer() as server:
-        server.companies[SIREN] = company(SIREN)
-        yield server
-
-
-@pytest.fixture
-def client(settings, engine, sessions, store, reg):
-    with app_asking(reg, settings, engine, sessions, store, timeout=0.5) as c:
-        yield c
+def client(registry_api):
+    """The app asking the fake registry."""
+    return registry_api
 
 
 @pytest.fixture

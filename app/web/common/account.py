@@ -21,6 +21,7 @@ from app.web.common.deps import (
     PreSessionCsrf,
     keep_pre_session,
     pre_session_csrf,
+    pre_session_page,
 )
 from app.web.common.templating import page_lang, render
 from dossier.catalogue import N_
@@ -43,9 +44,8 @@ def _errors(exc: Invalid, lang: str) -> dict[str, str]:
 @router.get("/password/forgot")
 def forgot_form(request: Request, user: MaybeUser, state: StateDep) -> Response:
     """Ask for a link to choose a new password."""
-    fresh = pre_session_csrf(request, state)
-    return keep_pre_session(request, render(request, "account/forgot.html", sent=False,
-                                            error=None, email=""), fresh)
+    return pre_session_page(request, state, "account/forgot.html", sent=False, error=None,
+                            email="")
 
 
 @router.post("/password/forgot", dependencies=[PreSessionCsrf])
@@ -73,16 +73,15 @@ def forgot(request: Request, state: StateDep,
 @router.get("/password/reset")
 def reset_form(request: Request, user: MaybeUser, state: StateDep, token: Token) -> Response:
     """Choose the new password, if the link is still good; otherwise say why not."""
-    fresh = pre_session_csrf(request, state)
     link_error = None
     with state.sessions() as db:
         try:
             accounts.check_reset(db=db, secret=state.secret, token=token)
         except DomainError as exc:
             link_error = exc.message(page_lang(request))
-    page = render(request, "account/reset.html", token=token, link_error=link_error, errors={},
-                  status_code=400 if link_error else 200)
-    return keep_pre_session(request, page, fresh)
+    return pre_session_page(request, state, "account/reset.html", token=token,
+                            link_error=link_error, errors={},
+                            status_code=400 if link_error else 200)
 
 
 @router.post("/password/reset", dependencies=[PreSessionCsrf])

@@ -19,8 +19,8 @@ from app.web.common.deps import (
     MaybeUser,
     PageUser,
     PreSessionCsrf,
-    keep_pre_session,
     pre_session_csrf,
+    pre_session_page,
 )
 from app.web.common.templating import page_lang, render
 from dossier.catalogue import N_
@@ -62,9 +62,8 @@ def home(request: Request, user: MaybeUser, state: StateDep):
 def login_form(request: Request, user: MaybeUser, state: StateDep, next: str | None = None,
                reset: bool = False):
     """The login form (after a password reset, saying so)."""
-    fresh = pre_session_csrf(request, state)
-    return keep_pre_session(request, render(request, "login.html", next=_safe_next(next) or "",
-                                            error=None, reset=reset), fresh)
+    return pre_session_page(request, state, "login.html", next=_safe_next(next) or "",
+                            error=None, reset=reset)
 
 
 @router.post("/login", dependencies=[PreSessionCsrf])
@@ -107,8 +106,7 @@ def logout(request: Request, user: PageUser, state: StateDep):
 @router.get("/signup")
 def signup_form(request: Request, user: MaybeUser, state: StateDep):
     """A founder creates an account."""
-    fresh = pre_session_csrf(request, state)
-    return keep_pre_session(request, render(request, "signup.html", errors={}, values={}), fresh)
+    return pre_session_page(request, state, "signup.html", errors={}, values={})
 
 
 @router.post("/signup", dependencies=[PreSessionCsrf])
@@ -142,8 +140,7 @@ def signup(request: Request, state: StateDep, email: Annotated[str, Form(max_len
 @router.get("/signup/confirm")
 def confirm_form(request: Request, state: StateDep, token: Annotated[str, Query(max_length=200)]):
     """The confirmation page: one button, so that a mail scanner's visit confirms nothing."""
-    fresh = pre_session_csrf(request, state)
-    return keep_pre_session(request, render(request, "signup_confirm.html", token=token), fresh)
+    return pre_session_page(request, state, "signup_confirm.html", token=token)
 
 
 @router.post("/signup/confirm", dependencies=[PreSessionCsrf])

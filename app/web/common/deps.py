@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from app.access_deps import DossierFor, RouteFor
 from app.deps import SessionDep, StateDep
 from app.web.common.security import csrf_ok, csrf_token
+from app.web.common.templating import render
 from dossier import access
 from dossier.access import Action
 from dossier.errors import DomainError, Unauthorized
@@ -129,6 +130,14 @@ def keep_pre_session(request: Request, response: Response, fresh: str | None) ->
         response.set_cookie(PRE_SESSION_COOKIE, fresh, httponly=True, samesite="lax", path="/",
                             secure=request.url.scheme == "https")
     return response
+
+
+def pre_session_page(request: Request, state: StateDep, template: str,
+                     **context: Any) -> Response:
+    """A form shown before any session (login, sign-up, a reset...): rendered with the
+    pre-session CSRF token, whose cookie is set on the answer when it is new."""
+    fresh = pre_session_csrf(request, state)
+    return keep_pre_session(request, render(request, template, **context), fresh)
 
 
 async def check_pre_session_csrf(request: Request, state: StateDep) -> None:
