@@ -145,15 +145,16 @@ def same_siren(*, db: Session, dossier: Dossier, any_owner: bool = False) -> lis
     siren = value_at(dossier.content, "company.siren")
     if not isinstance(siren, str) or not siren:
         return []
-    # The three columns shown, not whole dossiers: each one's content would be read and parsed.
-    stmt = (select(Dossier.id, Dossier.company_name, Dossier.status)
+    # The columns shown, not whole dossiers: each one's content would be read and parsed.
+    stmt = (select(Dossier.id, Dossier.company_name, Dossier.status, Dossier.updated_at)
             .where(Dossier.id != dossier.id,
                    Dossier.content["company"]["siren"].as_string() == siren)
             .order_by(Dossier.updated_at.desc()).limit(20))
     if not any_owner:
         stmt = stmt.where(Dossier.owner_id == dossier.owner_id)
-    return [{"id": str(d.id), "company_name": d.company_name, "status": d.status}
-            for d in db.execute(stmt)]
+    # When each was last changed: dossiers of one company often bear the same name.
+    return [{"id": str(d.id), "company_name": d.company_name, "status": d.status,
+             "updated_at": d.updated_at.isoformat()} for d in db.execute(stmt)]
 
 
 def dossier_view(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
