@@ -215,3 +215,20 @@ def test_leaving_a_step_while_the_session_is_gone_loses_nothing(live_server, new
                        "market": "Le marché européen des lasers."}
     page.goto(url.replace("/edit/company", "/edit/project"))
     expect(page.locator("#f-project-market")).to_have_value("Le marché européen des lasers.")
+
+
+def test_leaving_by_the_step_list_right_after_typing_keeps_the_text(live_server, new_page):
+    """No wait for the autosave, no button: a click on another step still saves the text."""
+    page = new_page()
+    url = new_draft(page, live_server)
+    dossier_id = url.split("/")[-3]
+    page.goto(url.replace("/edit/company", "/edit/project"))
+    page.locator("#f-project-summary").fill("Des lasers compacts, tapés à l'instant.")
+    page.locator(".step-list a", has_text="Données financières").click()
+    expect(page).to_have_url(re.compile(r"/edit/financials$"))
+    client = api(live_server)
+    wait_until(lambda: client.get(f"/api/v1/dossiers/{dossier_id}").json()["content"]
+               .get("project", {}).get("summary"), what="the project's summary to be saved")
+    page.goto(url.replace("/edit/company", "/edit/project"))
+    expect(page.locator("#f-project-summary")).to_have_value(
+        "Des lasers compacts, tapés à l'instant.")
