@@ -206,7 +206,9 @@
 
   function stashKey(form) { return STASH + form.dataset.autosave; }
 
-  function stash(form) {
+  // `pending`: typed while the session was gone or the network down, not saved yet; a
+  // pending copy outlives leaving the step and is saved by the next wizard page that loads.
+  function stash(form, pending) {
     try {
       const entries = [];
       new FormData(form).forEach(function (value, name) {
@@ -214,21 +216,44 @@
           entries.push([name, value]);
         }
       });
-      sessionStorage.setItem(stashKey(form), JSON.stringify({ at: Date.now(), entries: entries }));
+      sessionStorage.setItem(stashKey(form),
+        JSON.stringify({ at: Date.now(), entries: entries, pending: !!pending }));
     } catch (e) { /* storage full or off: the page still holds the values */ }
   }
 
-  function dossierPrefix(form) {
-    return STASH + form.dataset.autosave.replace(/\/autosave\/[^/]*$/, "/");
+  function readStash(key) {
+    let kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+    if (!kept || !kept.entries || Date.now() - kept.at > 24 * 3600 * 1000) return null;
+    return kept;
   }
 
-  function forgetStashes(form) {
+  function forget(key) {
+    try { sessionStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+  }
+
+  function storedKeys() {
     try {
-      const prefix = dossierPrefix(form);
-      Object.keys(sessionStorage).forEach(function (k) {
-        if (k.indexOf(prefix) === 0) sessionStorage.removeItem(k);
-      });
-    } catch (e) { /* nothing kept */ }
+      return Object.keys(sessionStorage).filter(function (k) { return k.indexOf(STASH) === 0; });
+    } catch (e) { return []; }
+  }
+
+  // Copies of steps not on this page: a pending one is saved to its step now that the session
+  // is back (and forgotten once saved); any other is stale and forgotten.
+  function flushStashes(csrf, here) {
+    storedKeys().forEach(function (key) {
+      if (here.indexOf(key) >= 0) return;
+      const kept = readStash(key);
+      if (!kept || !kept.pending) { forget(key); return; }
+      fetch(key.slice(STASH.length), {
+        method: "POST", body: new URLSearchParams(kept.entries), credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf, "Accept": "application/json" },
+      }).then(function (r) {
+        return (r.headers.get("content-type") || "").indexOf("json") >= 0 ? r.json() : null;
+      }).then(function (json) {
+        if (json && json.saved) forget(key);
+      }).catch(function () { /* kept for the next page */ });
+    });
   }
 
   function ensureInput(form, name) {
@@ -242,10 +267,8 @@
     }
   }
 
-  function restore(form) {
-    let kept = null;
-    try { kept = JSON.parse(sessionStorage.getItem(stashKey(form)) || "null"); } catch (e) { kept = null; }
-    if (!kept || !kept.entries || Date.now() - kept.at > 24 * 3600 * 1000) return false;
+  function restore(form, kept) {
+    if (!kept) return false;
     const byName = {};
     kept.entries.forEach(function (pair) {
       (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]);
@@ -323,7 +346,7 @@
       showErrors(form, errors);
       updateSteps(json);
       updateWarnings(warningsBox, json.warnings);
-      if (json.saved) forgetStashes(form);
+      if (json.saved) forget(stashKey(form));
       if (json.saved && json.kept) {
         const words = json.kept > 1 ? status.dataset.keptMany : status.dataset.kept;
         say((words || "").replace("{count}", json.kept).replace("{time}", timeOf(json)), true);
@@ -340,7 +363,7 @@
     }
 
     function send(keepalive) {
-      if (expired) { stash(form); return; }
+      if (expired) { stash(form, true); return; }
       if (busy && !keepalive) { again = true; return; }
       busy = true;
       dirty = false;
@@ -358,14 +381,14 @@
       }).then(function (json) {
         if (json.expired) {
           expired = true;
-          stash(form);
+          stash(form, true);
           sayExpired();
           return;
         }
         answered(json);
       }).catch(function () {
         dirty = true;
-        stash(form);
+        stash(form, true);
         say(status ? status.dataset.offline : "", true);
         clearTimeout(timer);
         timer = setTimeout(function () { if (dirty) send(); }, 10000);
@@ -377,7 +400,7 @@
 
     function schedule(delay) {
       dirty = true;
-      if (expired) { stash(form); return; }
+      if (expired) { stash(form, true); return; }
       clearTimeout(timer);
       timer = setTimeout(function () { send(); }, delay);
     }
@@ -389,7 +412,7 @@
     });
     form.addEventListener("submit", function (e) {
       clearTimeout(timer);
-      stash(form);  // if the session is gone, the login brings these values back
+      stash(form, expired);  // if the session is gone, the login brings these values back
       if (expired) {
         e.preventDefault();
         sayExpired();
@@ -403,13 +426,14 @@
       if (document.visibilityState === "hidden" && dirty) { clearTimeout(timer); send(true); }
     });
 
-    if (cameFromLogin() && restore(form)) {
+    const kept = readStash(stashKey(form));
+    if (kept && (kept.pending || cameFromLogin()) && restore(form, kept)) {
       if (/[?&]restore=1\b/.test(window.location.search) && window.history.replaceState) {
         window.history.replaceState(null, "", window.location.pathname + window.location.hash);
       }
       send();
     } else {
-      forgetStashes(form);
+      forget(stashKey(form));
     }
   }
 
@@ -489,6 +513,11 @@
       });
       if (form.dataset.autosave) setupAutosave(form);
     });
+    const token = document.querySelector("input[name=csrf]");  // logged in: the header's
+    if (token) {
+      flushStashes(token.value, Array.from(document.querySelectorAll("form[data-autosave]"))
+        .map(stashKey));
+    }
     document.querySelectorAll("form[data-upload]").forEach(setupUpload);
     document.querySelectorAll("input[data-choose]").forEach(setupChoose);
     const summary = document.querySelector(".error-summary[tabindex]");

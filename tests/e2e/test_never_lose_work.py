@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from forms.definition import section
 from tests.e2e.conftest import login, shot
 from tests.e2e.wizard_filler import fill_section
-from tests.helpers import full_dossier
+from tests.helpers import full_dossier, wait_until
 
 FOUNDER = "founder@demo.example"
 DEVICES = [pytest.param(False, id="desktop"), pytest.param(True, id="phone")]
@@ -177,3 +177,58 @@ def test_a_session_ended_in_another_tab_keeps_the_typed_values(live_server, new_
                                  "market": "Le marché des lasers industriels en Europe."}
     page.reload()  # from the server now, not from the browser's copy
     expect(page.locator("#f-project-innovation")).to_have_value(innovation)
+
+
+def test_leaving_a_step_while_the_session_is_gone_loses_nothing(live_server, new_page):
+    """The session ended in another tab, the founder types on and leaves by the step list: the
+    login brings them to the other step, and what was typed is saved to its own step."""
+    page = new_page()
+    url = new_draft(page, live_server)
+    dossier_id = url.split("/")[-3]
+    page.goto(url.replace("/edit/company", "/edit/project"))
+    page.locator("#f-project-summary").fill("Des lasers compacts.")
+    status = autosave_status(page)
+    expect(status).to_contain_text("Brouillon enregistré à", timeout=20_000)
+    other = page.context.new_page()
+    other.goto(live_server + "/founder")
+    with other.expect_navigation():
+        other.get_by_role("button", name=re.compile("déconnecter", re.I)).first.click()
+    other.close()
+    page.locator("#f-project-innovation").fill("Une source laser trois fois plus petite.")
+    page.locator("#f-project-innovation").blur()
+    expect(status).to_contain_text("Votre session a expiré", timeout=20_000)
+    page.locator("#f-project-market").fill("Le marché européen des lasers.")
+    page.locator(".step-list a", has_text="Données financières").click()
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("Adresse e-mail").fill(FOUNDER)
+    page.get_by_label("Mot de passe").fill("demo1234")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/edit/financials$"))
+    client = api(live_server)
+
+    def saved() -> dict:
+        return client.get(f"/api/v1/dossiers/{dossier_id}").json()["content"].get("project", {})
+
+    wait_until(lambda: saved().get("market"), what="the project step's typed text to be saved")
+    assert saved() == {"summary": "Des lasers compacts.",
+                       "innovation": "Une source laser trois fois plus petite.",
+                       "market": "Le marché européen des lasers."}
+    page.goto(url.replace("/edit/company", "/edit/project"))
+    expect(page.locator("#f-project-market")).to_have_value("Le marché européen des lasers.")
+
+
+def test_leaving_by_the_step_list_right_after_typing_keeps_the_text(live_server, new_page):
+    """No wait for the autosave, no button: a click on another step still saves the text."""
+    page = new_page()
+    url = new_draft(page, live_server)
+    dossier_id = url.split("/")[-3]
+    page.goto(url.replace("/edit/company", "/edit/project"))
+    page.locator("#f-project-summary").fill("Des lasers compacts, tapés à l'instant.")
+    page.locator(".step-list a", has_text="Données financières").click()
+    expect(page).to_have_url(re.compile(r"/edit/financials$"))
+    client = api(live_server)
+    wait_until(lambda: client.get(f"/api/v1/dossiers/{dossier_id}").json()["content"]
+               .get("project", {}).get("summary"), what="the project's summary to be saved")
+    page.goto(url.replace("/edit/company", "/edit/project"))
+    expect(page.locator("#f-project-summary")).to_have_value(
+        "Des lasers compacts, tapés à l'instant.")

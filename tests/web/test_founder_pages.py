@@ -528,3 +528,17 @@ def test_a_second_dossier_for_the_same_siren_is_flagged_with_a_link_to_the_first
     html = client.get(f"/founder/dossiers/{second.json()['id']}/edit/company").text
     assert str(escape("Vous avez déjà un autre dossier pour ce SIREN :")) in html
     assert f'href="/founder/dossiers/{first}"' in html and "Lumiphase (premier)" in html
+    # dossiers of one company often bear one name: each says its status and last change
+    assert re.search(r"Lumiphase \(premier\)</a> — Brouillon, modifié le "
+                     r"\d+ \w+ 20\d\d à \d\d:\d\d", html), html
+
+
+def test_partner_counts_read_in_correct_french_for_any_number(client, founder):
+    """"1 critères et pièces sur 8" was read on a dossier just begun: the count is a figure
+    after a label now, right for 0, 1 or more."""
+    csrf = page_login(client)
+    dossier_id = new_dossier(client, csrf)
+    html = client.get(f"/founder/dossiers/{dossier_id}/partners").text
+    counts = re.findall(r"Critères et pièces : (\d+) sur (\d+)", html)
+    assert len(counts) >= 8 and any(met in ("0", "1") for met, _ in counts), counts
+    assert not re.search(r"\d+ critères? et pièces? sur", html)
