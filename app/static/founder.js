@@ -319,7 +319,7 @@
       [status, document.querySelector("[data-session-banner]")].forEach(function (box) {
         if (!box) return;
         const link = document.createElement("a");
-        link.href = "/login?next=" + encodeURIComponent(back);
+        link.href = "/login?next=" + encodeURIComponent(back) + "&expired=1";
         link.textContent = status.dataset.loginText || "";
         box.textContent = (status.dataset.expired || "") + " ";
         box.appendChild(link);

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.web.common import account, auth, committees
 from app.web.common import notifications as notification_pages
-from app.web.common.deps import LoginRequired
+from app.web.common.deps import SESSION_COOKIE, LoginRequired
 from app.web.common.security import SecurityHeaders
 from app.web.expert import pages as expert
 from app.web.founder import pages as founder
@@ -37,6 +37,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         login = f"/login?next={quote(exc.next_url, safe='/')}"
+        if request.cookies.get(SESSION_COOKIE):
+            login += "&expired=1"  # a session ended (elsewhere, or by time): the page says so
         if "application/json" in request.headers.get("accept", "") \
                 and "text/html" not in request.headers.get("accept", ""):
             # A page's script (the wizard's autosave): say so, instead of a login page it

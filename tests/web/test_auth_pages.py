@@ -145,6 +145,17 @@ def test_a_form_sent_without_a_session_comes_back_to_its_page_after_login(client
     assert r.headers["location"] == "/login?next=/reviewer%3Fstate%3Ddelivered"
 
 
+
+def test_a_page_after_the_session_ended_says_so_on_the_login_page(client):
+    client.cookies.set("du_session", "ended-or-unknown")
+    r = client.get("/founder", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/founder&expired=1"
+    assert "Votre session a pris fin" in client.get(r.headers["location"]).text
+    client.cookies.clear()  # never logged in: nothing ended
+    r = client.get("/founder", follow_redirects=False)
+    assert r.headers["location"] == "/login?next=/founder"
+    assert "Votre session a pris fin" not in client.get(r.headers["location"]).text
+
 @pytest.mark.parametrize("path", ["/login", "/signup"])
 def test_login_and_signup_refuse_a_form_without_its_csrf_token(client, path):
     fields = {"email": "founder@demo.example", "password": "demo1234",

@@ -60,10 +60,10 @@ def home(request: Request, user: MaybeUser, state: StateDep):
 
 @router.get("/login")
 def login_form(request: Request, user: MaybeUser, state: StateDep, next: str | None = None,
-               reset: bool = False):
-    """The login form (after a password reset, saying so)."""
+               reset: bool = False, expired: bool = False):
+    """The login form (after a password reset or the end of a session, saying so)."""
     return pre_session_page(request, state, "login.html", next=_safe_next(next) or "",
-                            error=None, reset=reset)
+                            error=None, reset=reset, expired=expired and user is None)
 
 
 @router.post("/login", dependencies=[PreSessionCsrf])
