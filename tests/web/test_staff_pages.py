@@ -316,6 +316,7 @@ def test_partner_edit_saves_a_valid_change(client, sessions, cepac_saved):
         assert words in page, words
     assert 'value="10 000,00"' in form  # the saved minimum, as French people type it
     assert '<textarea' not in form  # no JSON to type
+    assert '"amount_min_eur": ' not in page and "JSON" not in page  # nor to read
     data = {"csrf": csrf, "sla_days": "20", "instruments": ["bank_loan", "guarantee"],
             "required_attachments": ["kbis", "rib"], "territory": "departments",
             "departments": "13, 84", "amount_min_eur": "5 000", "stages": ["seed"]}
