@@ -81,8 +81,11 @@ def test_the_peoples_exports_read_in_french(client, founder, routes):  # noqa: F
                                         for m in partner_code.finditer(text)]
 
     found = read("CSV", raw.decode("utf-8-sig"))
-    book = load_workbook(io.BytesIO(client.get("/api/v1/pipeline/export.xlsx",
-                                               headers=staff).content))
+    xlsx = client.get("/api/v1/pipeline/export.xlsx", headers=staff).content
+    if os.environ.get("DUMP_TEXTS"):  # to open them: DUMP_TEXTS=/tmp/export
+        Path(os.environ["DUMP_TEXTS"] + ".csv").write_bytes(raw)
+        Path(os.environ["DUMP_TEXTS"] + ".xlsx").write_bytes(xlsx)
+    book = load_workbook(io.BytesIO(xlsx))
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
             if sheet.title == "Lisez-moi" and row[0] == "Pour les intégrateurs":
