@@ -48,7 +48,7 @@ class Column:
     code: str
     header: LazyText
     meaning: LazyText
-    kind: str = "text"  # text, partner, money, moment, count, days, ratio, or a labels enum
+    kind: str = "text"  # text, partner(s), money, moment, count, days, ratio, or a labels enum
     width: int = 18
 
 
@@ -91,7 +91,7 @@ ROUTE_COLUMNS = (
     Column("disbursed_eur", _l("Amount paid out"),
            _l("Sum of the tranches the partner paid out, in euros."), "money", 18),
     Column("conditions", _l("Conditional on"),
-           _l("Codes of the partners whose approval this approval depends on."), "text", 30),
+           _l("The partners whose approval this approval depends on."), "partners", 30),
 )
 SUMMARY_COLUMN_LIST = (
     Column("code", _l("Partner"), _l("The bank or fund."), "partner", 32),
@@ -170,6 +170,8 @@ def _french(column: Column, value: Any, ctx: Context) -> Any:
         return None
     if column.kind == "partner":
         return ctx.names.get(str(value), str(value))
+    if column.kind == "partners":  # codes joined by ", ": their names, in the same order
+        return ", ".join(ctx.names.get(code, code) for code in str(value).split(", "))
     if column.kind == "moment":
         return paris(value).replace(tzinfo=None)
     if column.kind in ("money", "days", "ratio"):

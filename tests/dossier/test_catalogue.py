@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.catalogue import POT, extract, msgids, placeholder_mismatches, read, untranslated
@@ -52,3 +54,34 @@ def test_template_functions_fill_newstyle_variables() -> None:
     functions = template_functions("en")
     assert functions["_"]("Hello %(name)s", name="Ada") == "Hello Ada"
     assert functions["_"]("100 %") == "100 %"
+
+
+def _french_texts() -> list[str]:
+    """Every French msgstr of the catalogue (both forms of a plural)."""
+    texts = []
+    for message in read("fr"):
+        if message.id:
+            texts += list(message.string) if isinstance(message.string, tuple | list) \
+                else [message.string]
+    return [t for t in texts if t]
+
+
+def test_no_french_message_hedges_a_plural() -> None:
+    """'Label(s) détenu(s)' reads as a form letter: a count picks the form (ngettext)."""
+    hedged = [t for t in _french_texts() if re.search(r"\w\((?:s|e|es|x)\)", t)]
+    assert hedged == []
+
+
+# One word per thing (issue 14): the word people read, and the synonyms it replaced.
+ONE_WORD = {
+    "accordé": r"\bapprouvée?s?\b",  # a partner's yes ("Accordé" on every page)
+    "refusé": r"\bdéclinée?s?\b",  # a partner's no ("Refusé" on the plan and the pages)
+    "filière": r"\bsecteurs?\b",  # the dossier's `sector`
+    "évaluateur": r"\bexaminateurs?\b",  # a partner's reviewer
+}
+
+
+@pytest.mark.parametrize("word", sorted(ONE_WORD))
+def test_one_word_per_thing(word: str) -> None:
+    other = re.compile(ONE_WORD[word], re.IGNORECASE)
+    assert [t for t in _french_texts() if other.search(t)] == [], f"say « {word} »"

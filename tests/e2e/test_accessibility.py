@@ -117,6 +117,11 @@ def _visits() -> list[Visit]:
         Visit("reviewer", "/reviewer", lambda w: "/reviewer", "reviewer-inbox"),
         Visit("reviewer", "/reviewer/routes/{rid}", lambda w: f"/reviewer/routes/{w['route']}",
               "reviewer-route"),
+        # the decision forms open on the same page (with their fields, help and errors)
+        Visit("reviewer", "/reviewer/routes/{rid}",
+              lambda w: f"/reviewer/routes/{w['route']}?decision=approve", "reviewer-approve"),
+        Visit("reviewer", "/reviewer/routes/{rid}",
+              lambda w: f"/reviewer/routes/{w['route']}?decision=decline", "reviewer-decline"),
         Visit("reviewer", "/committees/{code}", lambda w: "/committees/cepac",
               "reviewer-committee"),
         Visit("staff", "/staff", lambda w: "/staff", "staff-dashboard"),

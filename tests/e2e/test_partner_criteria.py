@@ -7,12 +7,13 @@ import re
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from dossier.db import transaction
 from dossier.models import Partner
 from tests.e2e.conftest import login, shot
-from tests.e2e.test_accessibility import api_login
+from tests.e2e.test_accessibility import api_login, serious
 from tests.helpers import full_dossier, ready_dossier
 
 AMPA = "Aix-Marseille Provence Amorçage"
@@ -65,6 +66,7 @@ def test_staff_edit_criteria_with_a_form_and_founders_read_them(live_server, new
     expect(field).to_have_attribute("aria-invalid", "true")
     assert ampa_config(client, founder) == before
     shot(page, "criteria-02-error-desktop")
+    assert serious(Axe().run(page)) == []  # the error state is a page too (RGAA)
     phone = new_page(phone=True)
     login(phone, live_server, "staff@demo.example")
     phone.goto(f"{live_server}/staff/partners/ampa")
@@ -72,6 +74,7 @@ def test_staff_edit_criteria_with_a_form_and_founders_read_them(live_server, new
     phone.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(phone.get_by_role("alert")).to_contain_text("Âge maximal de l'entreprise (années)")
     shot(phone, "criteria-02-error-phone")
+    assert serious(Axe().run(phone)) == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     # A valid change: the preview follows as it is typed, then it is saved

@@ -153,7 +153,7 @@ def test_decisions_notify_the_founder_and_mail_survives_a_refusal(client, founde
     by_subject = {n["subject"]: n["body"] for n in items}
     approved = by_subject["Caisse d'Epargne CEPAC a donné son accord pour le dossier Lumiphase"]
     assert "200\u202f000,00\xa0€" in approved and "Caution BPI 50 %" in approved
-    declined = by_subject["Banque Populaire Méditerranée a décliné le dossier Lumiphase"]
+    declined = by_subject["Banque Populaire Méditerranée a refusé le dossier Lumiphase"]
     assert "projet trop précoce" in declined and "«\xa0Revenez après la levée.\xa0»" in declined
     assert "reason" not in declined
 

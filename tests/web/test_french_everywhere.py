@@ -21,13 +21,11 @@ from dossier.schema.enums import Instrument, Sector, SourceStatus, SourceType
 from tests.helpers import browser
 from tests.web.test_founder_pages import page_login, reviewer_event, submitted_dossier
 
-# Codes that are also ordinary words or names are left out ("other", "advice", "equity"…
-# never appear alone in English pages, and French pages would not use them).
+# Every code of these lists, "grant" and "other" included: French pages never use them.
 CODES = sorted({*(c.value for c in Instrument), *(c.value for c in SourceType),
                 *(c.value for c in SourceStatus), *(c.value for c in Sector),
                 *(c.value for c in State), "(founder)", "(reviewer)", "(staff)",
-                "missing_document", "risk_profile", "too_early", "seed", "jei"}
-               - {"other", "grant"})
+                "missing_document", "risk_profile", "too_early", "seed", "jei"})
 ISO_MOMENT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|\b)")
 FLOAT_AMOUNT = re.compile(r"\b\d{4,}\.\d{1,2}\b|\b\d+\.\d{2}\s*€|\b\d{5,}(?:[.,]\d{2})?\s*€")
 PLURAL_HEDGE = re.compile(r"\w\(s\)|\(e\)s?\b")
@@ -111,7 +109,8 @@ def journey_texts(client, dossier_id: str, route_of: dict[str, str]) -> dict[str
     page_login(client)
     base = f"/founder/dossiers/{dossier_id}"
     for path in ("/founder", base, f"{base}/preview", f"{base}/partners",
-                 f"{base}/edit/funding", f"{base}/attachments"):
+                 f"{base}/edit/funding", f"{base}/attachments", f"{base}/team", "/founder/data",
+                 "/notifications", "/account", "/account/notifications"):
         r = client.get(path)
         assert r.status_code == 200, path
         texts[f"founder {path}"] = visible(r.text)
@@ -120,14 +119,15 @@ def journey_texts(client, dossier_id: str, route_of: dict[str, str]) -> dict[str
     for partner, route_id in (("cepac", route_of["cepac"]), ("bpmed", route_of["bpmed"]),
                               ("ampa", route_of["ampa"])):
         reviewer = browser(client, f"{partner}@demo.example")
-        for path in ("/reviewer", f"/reviewer/routes/{route_id}"):
+        for path in ("/reviewer", f"/reviewer/routes/{route_id}", "/notifications"):
             texts[f"{partner} {path}"] = visible(reviewer.get(path).text)
         texts[f"{partner} pdf"] = pdf_text(reviewer.get(f"/reviewer/routes/{route_id}/pdf").content)
     honor = browser(client, "mi-honor-loan@demo.example")
     texts["approve form"] = honor.get(
         f"/reviewer/routes/{route_of['mi-honor-loan']}?decision=approve").text
     staff = browser(client, "staff@demo.example")
-    for path in ("/staff", "/staff/exports", "/staff/partners"):
+    for path in ("/staff", "/staff/exports", "/staff/partners", "/staff/partners/cepac",
+                 "/staff/reviewers", "/committees/cepac", "/notifications"):
         texts[f"staff {path}"] = visible(staff.get(path).text)
     return texts
 

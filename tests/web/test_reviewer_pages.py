@@ -283,7 +283,7 @@ def test_notes_and_assignment_stay_inside_the_partner(client, founder, sessions)
     assert "Camille Martin — camille@cepac.example" in page
     assert f'value="{stranger_id}"' not in page
     r = cepac.post(f"/reviewer/routes/{rid}/assign", data={"csrf": csrf, "assignee": stranger_id})
-    assert r.status_code == 422 and "Choisissez un examinateur de votre établissement." in r.text
+    assert r.status_code == 422 and "Choisissez un évaluateur de votre établissement." in r.text
     r = cepac.post(f"/reviewer/routes/{rid}/assign", data={"csrf": csrf, "assignee": colleague_id})
     assert r.status_code == 200 and "Attribution enregistrée." in r.text
     assert "Camille Martin" in row_of(cepac.get("/reviewer").text, "Lumiphase")

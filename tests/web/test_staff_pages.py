@@ -61,10 +61,13 @@ def pipeline_data(sessions):
             return d
 
         def route(d: Dossier, partner: str, state: str, delivered, first=None, decided=None,
-                  amount: int = 100_000, approved: int | None = None) -> None:
+                  amount: int = 100_000, approved: int | None = None,
+                  conditional_on: tuple[str, ...] = ()) -> None:
             decision = None
             if state == "approved":
                 decision = {"instrument": "bank_loan", "amount_cents": approved * 100}
+                if conditional_on:
+                    decision["conditional_on"] = [{"partner": p} for p in conditional_on]
             elif state == "declined":
                 decision = {"reason": "too_early"}
             db.add(Route(dossier_id=d.id, partner_code=partner, state=state,
@@ -80,7 +83,7 @@ def pipeline_data(sessions):
         route(biotope, "cepac", "approved", start, start + 3 * day, start + 20 * day,
               150_000, 150_000)
         route(numeria, "cepac", "approved", start, start + 10 * day, start + 12 * day,
-              250_000, 100_000)
+              250_000, 100_000, conditional_on=("mi-honor-loan", "ampa"))
         route(main, "bpmed", "declined", start, start + day / 2, start + day / 2)
         route(main, "ampa", "info_requested", now - day, now - day / 2)
         route(main, "mi-honor-loan", "opened", now - 30 * day, now - 29 * day)  # SLA 21 days
@@ -196,6 +199,9 @@ def test_exports_are_french_deliverables(client, pipeline_data):
     declined = next(r for rows in by_company.values() for r in rows
                     if r["État"].value == "Refusé")
     assert declined["Motif du refus"].value == "Projet trop précoce"
+    conditional = next(r for r in by_company["Numeria"] if r["État"].value == "Accordé")
+    assert conditional["Sous condition de"].value == (  # partners' names, never their codes
+        "Marseille Innovation — prêt d'honneur à l'innovation, Aix-Marseille Provence Amorçage")
     assert declined["Nature"].value == "Demande de financement"
     summary = book["Partenaires"]
     assert [c.value for c in summary[1]][:3] == ["Partenaire", "Reçues", "Ouvertes"]
@@ -310,6 +316,7 @@ def test_partner_edit_saves_a_valid_change(client, sessions, cepac_saved):
         assert words in page, words
     assert 'value="10 000,00"' in form  # the saved minimum, as French people type it
     assert '<textarea' not in form  # no JSON to type
+    assert '"amount_min_eur": ' not in page and "JSON" not in page  # nor to read
     data = {"csrf": csrf, "sla_days": "20", "instruments": ["bank_loan", "guarantee"],
             "required_attachments": ["kbis", "rib"], "territory": "departments",
             "departments": "13, 84", "amount_min_eur": "5 000", "stages": ["seed"]}

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -125,9 +124,7 @@ def _edit_page(request: Request, partner: Partner, values: dict[str, Any],
                   section="partners", partner=_view(partner, lang), values=values,
                   errors=errors, instruments=criteria.INSTRUMENTS,
                   attachments=criteria.ATTACHMENTS, criteria=criteria.CRITERIA,
-                  fields=criteria.FIELDS, anchors=criteria.ANCHORS, preview=preview,
-                  raw_rules=json.dumps((partner.config or {}).get("eligibility") or {},
-                                       ensure_ascii=False, indent=2))
+                  fields=criteria.FIELDS, anchors=criteria.ANCHORS, preview=preview)
 
 
 @router.get("/staff/partners/{code}")
