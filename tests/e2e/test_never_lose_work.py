@@ -133,21 +133,36 @@ def test_an_unbalanced_plan_is_a_draft_with_a_warning_and_cannot_be_submitted(
     assert "funding.uses" in [e["loc"] for e in r.json()["errors"]]
 
 
-@pytest.mark.parametrize("phone", DEVICES)
-def test_a_session_ended_in_another_tab_keeps_the_typed_values(live_server, new_page, phone):
-    page = new_page(phone=phone)
-    url = new_draft(page, live_server)
-    dossier_id = url.split("/")[-3]
+
+def log_in_again(page) -> None:
+    """On the login page a lost session led to, the founder logs in again."""
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("Adresse e-mail").fill(FOUNDER)
+    page.get_by_label("Mot de passe").fill("demo1234")
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def saved_then_logged_out(page, base: str, summary: str):
+    """A new draft's project step with `summary` saved, then another tab of the same browser
+    logs out: this page's session is gone. The dossier's id and the autosave status."""
+    url = new_draft(page, base)
     page.goto(url.replace("/edit/company", "/edit/project"))
-    page.locator("#f-project-summary").fill("Des lasers compacts pour l'industrie.")
+    page.locator("#f-project-summary").fill(summary)
     status = autosave_status(page)
     expect(status).to_contain_text("Brouillon enregistré à", timeout=20_000)
-    # another tab of the same browser logs out
     other = page.context.new_page()
-    other.goto(live_server + "/founder")
+    other.goto(base + "/founder")
     with other.expect_navigation():  # closing a tab mid-navigation once hung for 40 min
         other.get_by_role("button", name=re.compile("déconnecter", re.I)).first.click()
     other.close()
+    return url.split("/")[-3], status
+
+
+@pytest.mark.parametrize("phone", DEVICES)
+def test_a_session_ended_in_another_tab_keeps_the_typed_values(live_server, new_page, phone):
+    page = new_page(phone=phone)
+    dossier_id, status = saved_then_logged_out(page, live_server,
+                                               "Des lasers compacts pour l'industrie.")
     innovation = "Une source laser trois fois plus petite, brevetée en 2025."
     page.locator("#f-project-innovation").fill(innovation)
     page.locator("#f-project-innovation").blur()
@@ -164,10 +179,8 @@ def test_a_session_ended_in_another_tab_keeps_the_typed_values(live_server, new_
     page.get_by_role("button", name="Étape suivante").click()
     expect(page).to_have_url(re.compile(r"/edit/project"))
     banner.get_by_role("link", name="Se reconnecter").click()
-    expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Adresse e-mail").fill(FOUNDER)
-    page.get_by_label("Mot de passe").fill("demo1234")
-    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("p.notice")).to_contain_text("Votre session a pris fin")
+    log_in_again(page)
     expect(page).to_have_url(re.compile(r"/edit/project$"))
     expect(page.locator("#f-project-innovation")).to_have_value(innovation)
     expect(status).to_contain_text("Brouillon enregistré à", timeout=20_000)
@@ -183,26 +196,13 @@ def test_leaving_a_step_while_the_session_is_gone_loses_nothing(live_server, new
     """The session ended in another tab, the founder types on and leaves by the step list: the
     login brings them to the other step, and what was typed is saved to its own step."""
     page = new_page()
-    url = new_draft(page, live_server)
-    dossier_id = url.split("/")[-3]
-    page.goto(url.replace("/edit/company", "/edit/project"))
-    page.locator("#f-project-summary").fill("Des lasers compacts.")
-    status = autosave_status(page)
-    expect(status).to_contain_text("Brouillon enregistré à", timeout=20_000)
-    other = page.context.new_page()
-    other.goto(live_server + "/founder")
-    with other.expect_navigation():
-        other.get_by_role("button", name=re.compile("déconnecter", re.I)).first.click()
-    other.close()
+    dossier_id, status = saved_then_logged_out(page, live_server, "Des lasers compacts.")
     page.locator("#f-project-innovation").fill("Une source laser trois fois plus petite.")
     page.locator("#f-project-innovation").blur()
     expect(status).to_contain_text("Votre session a expiré", timeout=20_000)
     page.locator("#f-project-market").fill("Le marché européen des lasers.")
     page.locator(".step-list a", has_text="Données financières").click()
-    expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Adresse e-mail").fill(FOUNDER)
-    page.get_by_label("Mot de passe").fill("demo1234")
-    page.get_by_role("button", name="Se connecter").click()
+    log_in_again(page)
     expect(page).to_have_url(re.compile(r"/edit/financials$"))
     client = api(live_server)
 
@@ -213,7 +213,7 @@ def test_leaving_a_step_while_the_session_is_gone_loses_nothing(live_server, new
     assert saved() == {"summary": "Des lasers compacts.",
                        "innovation": "Une source laser trois fois plus petite.",
                        "market": "Le marché européen des lasers."}
-    page.goto(url.replace("/edit/company", "/edit/project"))
+    page.goto(f"{live_server}/founder/dossiers/{dossier_id}/edit/project")
     expect(page.locator("#f-project-market")).to_have_value("Le marché européen des lasers.")
 
 

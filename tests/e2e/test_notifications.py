@@ -44,14 +44,19 @@ def bell(page):
     return page.locator("header.top a.bell")
 
 
-def test_a_request_reaches_the_founder_and_the_answer_the_reviewer(live_server, new_page):
-    with httpx.Client(base_url=live_server, timeout=30) as client:
+
+def delivered_to_cepac(base: str, company: str) -> tuple[str, str]:
+    """The demo founder's dossier for `company`, delivered to CEPAC: its id and the route's."""
+    with httpx.Client(base_url=base, timeout=30) as client:
         token = client.post("/api/v1/auth/token", data={"username": "founder@demo.example",
                                                          "password": DEMO_PASSWORD})
         founder = {"Authorization": f"Bearer {token.json()['access_token']}"}
         dossier_id, routes = submit_delivered(client, founder,
-                                              full_dossier(name=COMPANY, partners=["cepac"]))
-    route = routes["cepac"]
+                                              full_dossier(name=company, partners=["cepac"]))
+    return dossier_id, routes["cepac"]
+
+def test_a_request_reaches_the_founder_and_the_answer_the_reviewer(live_server, new_page):
+    dossier_id, route = delivered_to_cepac(live_server, COMPANY)
 
     # The reviewer asks for information from the dossier page.
     reviewer = new_page()
@@ -198,13 +203,7 @@ def inbox_row(page, base: str, company: str):
 
 def test_a_message_and_a_new_version_reach_the_reviewer_and_e_mails_can_be_turned_off(
         live_server, new_page, sessions, smtp, founder_mail_back_on):
-    with httpx.Client(base_url=live_server, timeout=30) as client:
-        token = client.post("/api/v1/auth/token", data={"username": "founder@demo.example",
-                                                         "password": DEMO_PASSWORD})
-        founder = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        dossier_id, routes = submit_delivered(client, founder,
-                                              full_dossier(name=OTHER, partners=["cepac"]))
-    route = routes["cepac"]
+    dossier_id, route = delivered_to_cepac(live_server, OTHER)
     mailer = SimpleNamespace(sessions=sessions, public_url=live_server)
 
     reviewer = new_page()
