@@ -1,9 +1,10 @@
-"""Validated dossier content and its completeness, kept per content hash.
+"""Validated dossier content and its completeness, kept per content hash; and what is
+derived from a content (verdicts, rule errors), kept per model.
 
 Reading a dossier validated its whole content and walked every field for completeness on
 each request (most of the CPU of `GET /dossiers/{id}`); the content changes only when the
 founder writes it, so both are kept for the last contents seen. The model returned is
-shared: callers must not modify it.
+shared: callers must not modify it, nor what `derived` returns.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from dossier.schema import DossierV1
 from dossier.validation import completeness
@@ -22,6 +24,9 @@ SIZE = 512
 
 _lock = threading.Lock()
 _cache: OrderedDict[str, tuple[DossierV1, dict[str, Any]]] = OrderedDict()
+_derived: OrderedDict[tuple[str, int, Hashable], tuple[DossierV1, Any]] = OrderedDict()
+_by_value: OrderedDict[tuple[str, str], Any] = OrderedDict()
+T = TypeVar("T")
 
 
 def _key(content: dict[str, Any]) -> str:
@@ -52,3 +57,38 @@ def validated(content: dict[str, Any]) -> tuple[DossierV1, dict[str, Any]]:
 def model(content: dict[str, Any]) -> DossierV1:
     """The content as a (shared, read-only) model."""
     return validated(content)[0]
+
+
+def derived(model: DossierV1, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, kept per model (from `validated`: its identity stands for its content and
+    today's date) and `key` (whatever else the value depends on: the catalogue, the files,
+    the language). Shared: callers must not modify it."""
+    slot = (name, id(model), key)
+    with _lock:
+        hit = _derived.get(slot)
+        if hit is not None and hit[0] is model:  # an id is reused only once its model is gone
+            _derived.move_to_end(slot)
+            return hit[1]
+    value = compute()
+    with _lock:
+        _derived[slot] = (model, value)
+        while len(_derived) > 4 * SIZE:
+            _derived.popitem(last=False)
+    return value
+
+
+def by_value(name: str, parts: Any, compute: Callable[[], T]) -> T:
+    """`compute()`, kept per value of `parts` (anything JSON can write) and today's date: a
+    view of a dossier made again only when what it shows changes. Shared: callers must not
+    modify it."""
+    slot = (name, _key(parts))
+    with _lock:
+        if slot in _by_value:
+            _by_value.move_to_end(slot)
+            return _by_value[slot]
+    value = compute()
+    with _lock:
+        _by_value[slot] = value
+        while len(_by_value) > SIZE:
+            _by_value.popitem(last=False)
+    return value

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from dossier import content_cache
 from dossier.catalogue import _, _l, lazy_pgettext
 from forms.definition import SECTIONS, field
 from forms.display import EMPTY, display_value, get_path, share_pct
@@ -250,13 +251,25 @@ def sections_view(content: Mapping[str, Any], attachments: Sequence[Mapping[str,
                   lang: str = "fr", partners: Mapping[str, str] | None = None,
                   registry: Mapping[str, Any] | None = None) -> list[SectionView]:
     """Every section of the definition, in order, with the dossier's values; the company
-    chapter opens with the registry's status when its record (`company.registry`) is given."""
+    chapter opens with the registry's status when its record (`company.registry`) is given.
+
+    Kept per value of all it reads: a delivered version reads the same on every visit, and
+    wording it was most of the reviewer's route page."""
+    parts = [content, list(attachments), lang, dict(partners or {}), registry]
+    return list(content_cache.by_value(
+        "sections", parts,
+        lambda: _sections(content, attachments, lang, partners or {}, registry)))
+
+
+def _sections(content: Mapping[str, Any], attachments: Sequence[Mapping[str, Any]],
+              lang: str, partners: Mapping[str, str],
+              registry: Mapping[str, Any] | None) -> list[SectionView]:
     data = dict(content) if isinstance(content, Mapping) else {}
     data["attachments"] = list(attachments)
     views = []
     for s in SECTIONS:
         intro = s.intro.get(lang) if s.intro else None
-        blocks: tuple[Any, ...] = _blocks(s.fields, data, lang, partners or {})
+        blocks: tuple[Any, ...] = _blocks(s.fields, data, lang, partners)
         if s.key == "company" and (status := registry_block(registry, lang)):
             blocks = (status, *blocks)
         if s.key == "financials" and (extra := figures_block(content, lang)):

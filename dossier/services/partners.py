@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -34,6 +35,12 @@ def list_partners(*, db: Session, active_only: bool = True) -> list[Partner]:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_partners(session: Session, *_: Any) -> None:
     session.info.pop(_MEMO, None)
+
+
+def catalogue_stamp(partners: Iterable[Partner]) -> tuple[tuple[str, bool, str], ...]:
+    """What the given partners' rules are, as a key: a change of any entry changes it."""
+    return tuple((p.code, p.active, json.dumps(p.config, sort_keys=True, default=str))
+                 for p in partners)
 
 
 def instruments_by_partner(*, db: Session) -> dict[str, frozenset[str]]:

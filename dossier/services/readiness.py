@@ -112,11 +112,14 @@ def progress(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, An
     needs = _partners_needs(db, model, verdicts)
     documents = len(needs["needed"]) - len(needs["missing"])
     fields_met, fields_total = _field_places(done["sections"])
-    warnings = draft_warnings(model, partners=offers)
+    known = tuple(sorted(offers.items()))  # what the rules' results depend on, with the model
+    warnings = list(content_cache.derived(model, "draft_warnings", known,
+                                          lambda: draft_warnings(model, partners=offers)))
     pending = pending_input_errors(dossier)
     closed = registry.closed_company(db, (dossier.content or {}).get("company") or {})
     blockers = _unique(closed + pending
-                       + submission_errors(model, partners=offers)
+                       + content_cache.derived(model, "submission_errors", known,
+                                               lambda: submission_errors(model, partners=offers))
                        + refusals(db=db, dossier=dossier, lang=lang, given=verdicts)
                        + _held(dossier))
     met = (fields_met + DOCUMENT_WEIGHT * needs["counted"]["given"]

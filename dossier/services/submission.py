@@ -39,7 +39,12 @@ from dossier.services.dossiers import (
     set_content,
     update_draft,
 )
-from dossier.services.partners import delivery_channels, instruments_by_partner, list_partners
+from dossier.services.partners import (
+    catalogue_stamp,
+    delivery_channels,
+    instruments_by_partner,
+    list_partners,
+)
 from dossier.services.routes import fire
 from dossier.validation import content_hash, dump_content, submission_errors
 from dossier.validity import Document
@@ -57,10 +62,13 @@ def eligibility(*, db: Session, dossier: Dossier, lang: str = "fr",
     """Every active partner's verdict on the dossier, requested partners first."""
     if not _port:
         raise RuntimeError("no eligibility port: call submission.use_eligibility at start-up")
-    return list(_port[0].verdicts(
-        partners=list_partners(db=db), content=content_cache.model(dossier.content),
-        attachment_kinds=documents(dossier), lang=lang,
-        today=today or date.today()))
+    partners, model = list_partners(db=db), content_cache.model(dossier.content)
+    docs, day = tuple(documents(dossier)), today or date.today()
+    # The same content, files and catalogue give the same verdicts: kept (shared, read-only).
+    return list(content_cache.derived(
+        model, "eligibility", (catalogue_stamp(partners), docs, lang, day),
+        lambda: list(_port[0].verdicts(partners=partners, content=model,
+                                       attachment_kinds=docs, lang=lang, today=day))))
 
 
 def documents(dossier: Dossier) -> list[Document]:

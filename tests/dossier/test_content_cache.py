@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 
 from dossier import content_cache
 from dossier.schema import DossierV1
@@ -36,3 +37,36 @@ def test_the_cache_is_bounded(monkeypatch):
     for i in range(6):
         content_cache.validated({"company": {"legal_name": f"Société {i}"}})
     assert len(content_cache._cache) <= 3
+
+
+def test_what_is_derived_from_a_model_is_kept_per_model_and_key():
+    calls = []
+
+    def compute(tag):
+        return lambda: calls.append(tag) or [tag]
+
+    model = content_cache.model(full_dossier())
+    assert content_cache.derived(model, "t", "a", compute("a")) == ["a"]
+    assert content_cache.derived(model, "t", "a", compute("again")) == ["a"]  # kept
+    assert content_cache.derived(model, "t", "b", compute("b")) == ["b"]  # another key
+    other = content_cache.model(full_dossier(name="Autre SAS"))
+    assert content_cache.derived(other, "t", "a", compute("other")) == ["other"]
+    assert calls == ["a", "b", "other"]
+
+
+def test_a_view_is_kept_per_value_and_day(monkeypatch):
+    calls = []
+    parts = [full_dossier(), "fr"]
+    assert content_cache.by_value("v", parts, lambda: calls.append(1) or 1) == 1
+    assert content_cache.by_value("v", copy.deepcopy(parts), lambda: calls.append(2) or 2) == 1
+    parts[0]["company"]["legal_name"] = "Autre nom SAS"
+    assert content_cache.by_value("v", parts, lambda: calls.append(3) or 3) == 3
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return date(2999, 1, 1)
+
+    monkeypatch.setattr(content_cache, "date", Tomorrow)  # a new day words ages afresh
+    assert content_cache.by_value("v", parts, lambda: calls.append(4) or 4) == 4
+    assert calls == [1, 3, 4]

@@ -6,8 +6,8 @@ import uuid
 
 from sqlalchemy import func, select
 
-from dossier.models import Delivery, Dossier, DossierVersion, Route, RoutingRequest
-from tests.helpers import full_dossier, ready_dossier
+from dossier.models import Delivery, Dossier, DossierVersion, Partner, Route, RoutingRequest
+from tests.helpers import full_dossier, ready_dossier, upload_pdf
 
 PARTNERS = {"bdf", "cepac", "ca-alpes-provence", "cic", "bnp-paribas", "bpmed", "ampa",
             "mi-honor-loan"}
@@ -116,3 +116,23 @@ def test_missing_attachments_refuse_submission_with_the_kinds(client, founder, s
     assert (error["loc"], error["code"]) == ("requests[0].partner", "attachments_missing")
     assert "cepac" in error["msg"] and "business_plan, forecast, rib" in error["msg"]
     nothing_stored(sessions, dossier_id)
+
+
+def test_verdicts_follow_a_catalogue_change_and_a_new_document_at_once(client, founder,
+                                                                       sessions):
+    """Verdicts are kept per content, files and catalogue: a change of either is seen."""
+    dossier_id = ready_dossier(client, founder, kinds=["kbis"])
+
+    def cepac() -> dict:
+        verdicts = client.get(f"/api/v1/dossiers/{dossier_id}/eligibility", headers=founder)
+        return next(v for v in verdicts.json() if v["partner"] == "cepac")
+
+    assert cepac()["eligible"] is True and "rib" in cepac()["missing"]
+    with sessions() as db, db.begin():
+        partner = db.get(Partner, "cepac")
+        rules = {**partner.config["eligibility"], "amount_min_eur": "100.00",
+                 "amount_max_eur": "1000.00"}
+        partner.config = {**partner.config, "eligibility": rules}
+    assert cepac()["eligible"] is False
+    upload_pdf(client, founder, dossier_id, "rib")
+    assert "rib" not in cepac()["missing"]
