@@ -130,9 +130,14 @@ def test_verdicts_follow_a_catalogue_change_and_a_new_document_at_once(client, f
     assert cepac()["eligible"] is True and "rib" in cepac()["missing"]
     with sessions() as db, db.begin():
         partner = db.get(Partner, "cepac")
-        rules = {**partner.config["eligibility"], "amount_min_eur": "100.00",
-                 "amount_max_eur": "1000.00"}
-        partner.config = {**partner.config, "eligibility": rules}
-    assert cepac()["eligible"] is False
+        saved = partner.config
+        rules = {**saved["eligibility"], "amount_min_eur": "100.00", "amount_max_eur": "1000.00"}
+        partner.config = {**saved, "eligibility": rules}
+    try:
+        assert cepac()["eligible"] is False
+    finally:  # the catalogue is shared by every later test
+        with sessions() as db, db.begin():
+            db.get(Partner, "cepac").config = saved
+    assert cepac()["eligible"] is True
     upload_pdf(client, founder, dossier_id, "rib")
     assert "rib" not in cepac()["missing"]
