@@ -13,6 +13,7 @@ accept the dossier.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -80,17 +81,17 @@ def _documents_counted(required: dict[str, list[str]], verdicts: list[Any], chos
     return {"needed": len(needed), "given": sum(1 for k in needed if k not in missing)}
 
 
-_EMPTY_SECTIONS: dict[str, int] = {}
+@cache
+def _step_weights() -> dict[str, int]:
+    """What each step of fields asks of an empty dossier (the form never changes)."""
+    return {k: s["required"] for k, s in completeness(DossierV1())["sections"].items()}
 
 
 def _field_places(sections: dict[str, dict[str, int]]) -> tuple[float, int]:
     """(met, total) places of the steps of fields, each weighing what it asks of an empty
     dossier; a step that asks nothing then (the bank account) is not counted."""
-    if not _EMPTY_SECTIONS:
-        _EMPTY_SECTIONS.update({k: s["required"]
-                                for k, s in completeness(DossierV1())["sections"].items()})
     met, total = 0.0, 0
-    for key, weight in _EMPTY_SECTIONS.items():
+    for key, weight in _step_weights().items():
         counts = sections.get(key) or {"filled": 0, "required": 0}
         total += weight
         met += weight * counts["filled"] / counts["required"] if counts["required"] else weight
