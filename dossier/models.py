@@ -484,7 +484,11 @@ class Notification(Base):
     """Something a user should know: shown in the app, and sent by e-mail."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
+    # The bell counts a user's unread ones on every page: the partial index holds only those.
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),
+                      Index("ix_notifications_user_unread", "user_id",
+                            postgresql_where=text("read_at IS NULL"),
+                            sqlite_where=text("read_at IS NULL")))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

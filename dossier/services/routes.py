@@ -172,9 +172,13 @@ def mark_read(*, db: Session, route: Route, user: User) -> None:
     """Remember that the partner has looked at the route's current version."""
     if access.allows(user, Action.open_route, route=route):
         lock(db=db, route=route)  # an erasure may have taken it since it was loaded
-        route.last_read_at = utcnow()
-        route.seen_version = route.delivered_version
-        db.flush()
+        _read_now(db, route)
+
+
+def _read_now(db: Session, route: Route) -> None:
+    route.last_read_at = utcnow()
+    route.seen_version = route.delivered_version
+    db.flush()
 
 
 def open_route(*, db: Session, route: Route, user: User, via: str) -> int | None:
@@ -182,13 +186,14 @@ def open_route(*, db: Session, route: Route, user: User, via: str) -> int | None
     partner, `opened` once delivered and the current version marked read. Returns the
     version the reader had before (the baseline of "what changed")."""
     baseline = inbox.baseline_version(db=db, route=route)
-    if access.allows(user, Action.open_route, route=route):
+    held = access.allows(user, Action.open_route, route=route)
+    if held:
         lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
         if route.state == State.delivered:
             fire(db=db, route=route, user=user, event="opened")
-        mark_read(db=db, route=route, user=user)
+        _read_now(db, route)
     record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via=via,
-                  version=route.delivered_version)
+                  version=route.delivered_version, route_held=held)
     return baseline
 
 

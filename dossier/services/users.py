@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dossier.db import utcnow
 from dossier.errors import Conflict, FieldError, Invalid, Unauthorized
-from dossier.models import ApiToken, Partner, Role, User
+from dossier.models import ApiToken, Notification, Partner, Role, User
 from dossier.security import burn_verify, hash_password, new_token, token_digest, verify_password
 
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -132,10 +132,24 @@ def issue_token(*, db: Session, user: User, scope: str = "api",
 def user_for_token(*, db: Session, token: str, scope: str = "api") -> User:
     """The user behind a valid, unexpired, unrevoked token of that scope."""
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    return _holder(row, scope)
+
+
+def user_and_unread(*, db: Session, token: str, scope: str = "web") -> tuple[User, int]:
+    """The user behind a valid token and how many notifications they have not read, in one
+    statement: every page asks both (the bell)."""
+    unread = (select(func.count()).select_from(Notification)
+              .where(Notification.user_id == ApiToken.user_id, Notification.read_at.is_(None))
+              .scalar_subquery())
+    found = db.execute(select(ApiToken, unread)
+                       .where(ApiToken.token_hash == token_digest(token))).first()
+    row, count = found if found is not None else (None, 0)
+    return _holder(row, scope), count
+
+
+def _holder(row: ApiToken | None, scope: str) -> User:
     if (row is None or row.revoked_at is not None or row.expires_at <= utcnow()
-            or row.scope != scope):
-        raise Unauthorized("bad_token")
-    if not row.user.active:
+            or row.scope != scope or not row.user.active):
         raise Unauthorized("bad_token")
     return row.user
 

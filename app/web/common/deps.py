@@ -11,13 +11,14 @@ from starlette.datastructures import FormData
 
 from app.access_deps import DossierFor, RouteFor
 from app.deps import SessionDep, StateDep
+from app.http_limits import has_body
 from app.web.common.security import csrf_ok, csrf_token
 from app.web.common.templating import render
 from dossier import access
 from dossier.access import Action
 from dossier.errors import DomainError, Unauthorized
 from dossier.models import User
-from dossier.services import notifications, users
+from dossier.services import users
 
 SESSION_COOKIE = "du_session"
 
@@ -52,12 +53,14 @@ def optional_user(request: Request, state: StateDep, db: SessionDep) -> User | N
     if not token:
         return None
     try:
-        user = users.user_for_token(db=db, token=token, scope="web")
-        request.state.unread = notifications.unread_count(db=db, user=user)  # the header bell
+        user, request.state.unread = users.user_and_unread(db=db, token=token)  # and the bell
     except Unauthorized:
         return None
     finally:
-        db.commit()  # the connection goes back at once, as for the API's bearer
+        if has_body(request.scope):
+            # As for the API's bearer: the connection goes back while a form streams in. A
+            # page without a body queries at once, on the same connection.
+            db.commit()
     # Kept out of the request's transaction: a rollback must not expire what the page (or
     # its error page) shows of the user.
     db.expunge(user)

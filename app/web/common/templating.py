@@ -31,6 +31,7 @@ from forms.view import ui_words
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[2] / "templates"))
 env = TEMPLATES.env
 env.autoescape = True
+env.auto_reload = False  # templates ship with the code: no stat() of each file per render
 # The dossier's macros are shared with the PDF: forms/templates, loaded as "forms/<name>".
 env.loader = ChoiceLoader([env.loader, PrefixLoader({"forms": FileSystemLoader(FORMS_TEMPLATES)})])
 env.globals.update(definition=definition, dossier_ui=ui_words)
