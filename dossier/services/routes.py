@@ -181,16 +181,20 @@ def _read_now(db: Session, route: Route) -> None:
     db.flush()
 
 
-def open_route(*, db: Session, route: Route, user: User, via: str) -> int | None:
+def open_route(*, db: Session, route: Route, user: User, via: str,
+               history: list[RouteEvent] | None = None) -> int | None:
     """A reading of the route, by page or API alike: logged for the founder and, by its
     partner, `opened` once delivered and the current version marked read. Returns the
-    version the reader had before (the baseline of "what changed")."""
-    baseline = inbox.baseline_version(db=db, route=route)
+    version the reader had before (the baseline of "what changed"). `history`: the route's
+    events, when the caller has read them; an `opened` fired here is added to it."""
+    baseline = inbox.baseline_version(db=db, route=route, history=history)
     held = access.allows(user, Action.open_route, route=route)
     if held:
         lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
         if route.state == State.delivered:
-            fire(db=db, route=route, user=user, event="opened")
+            opened = fire(db=db, route=route, user=user, event="opened")
+            if history is not None:
+                history.append(opened)
         _read_now(db, route)
     record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via=via,
                   version=route.delivered_version, route_held=held)

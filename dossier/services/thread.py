@@ -35,17 +35,25 @@ def conversation(*, db: Session, route: Route) -> list[Entry]:
     return conversations(db=db, routes=[route])[route.id]
 
 
-def conversations(*, db: Session, routes: list[Route]) -> dict[uuid.UUID, list[Entry]]:
-    """The threads of several routes (two queries for them all), by route id."""
+THREAD_EVENTS = ("info_requested", "info_answered")
+
+
+def conversations(*, db: Session, routes: list[Route],
+                  history: dict[uuid.UUID, list[RouteEvent]] | None = None
+                  ) -> dict[uuid.UUID, list[Entry]]:
+    """The threads of several routes (two queries for them all; one when the caller has read
+    their `history`, each route's events oldest first), by route id."""
     ids = [r.id for r in routes]
     events: dict[uuid.UUID, list[RouteEvent]] = {i: [] for i in ids}
     messages: dict[uuid.UUID, list[Message]] = {i: [] for i in ids}
-    if ids:
+    if ids and history is not None:
+        events = {i: [e for e in history[i] if e.type in THREAD_EVENTS] for i in ids}
+    elif ids:
         for event in db.scalars(select(RouteEvent).where(
-                RouteEvent.route_id.in_(ids),
-                RouteEvent.type.in_(("info_requested", "info_answered")))
+                RouteEvent.route_id.in_(ids), RouteEvent.type.in_(THREAD_EVENTS))
                 .order_by(RouteEvent.created_at, RouteEvent.id)):
             events[event.route_id].append(event)
+    if ids:
         for message in db.scalars(select(Message).where(Message.route_id.in_(ids))
                                   .order_by(Message.created_at, Message.id)):
             messages[message.route_id].append(message)

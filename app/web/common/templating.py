@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from markupsafe import Markup
 
 from app.web.common.labels import pick
 from dossier.catalogue import template_functions
@@ -55,24 +56,40 @@ def render(request: Request, template: str, status_code: int = 200,
     area = template.split("/", 1)[0]
     audience = area if area in AUDIENCES else None
 
+    base = {"request": request, "user": user, "csrf": getattr(request.state, "csrf", ""),
+            **helpers(lang, audience)}
+    return TEMPLATES.TemplateResponse(request, template, {**base, **context},
+                                      status_code=status_code, headers=headers)
+
+
+def fragment(lang: str, template: str, **context: Any) -> Markup:
+    """A part of a page rendered alone in `lang`, with no request: for a part kept between
+    requests, which must not depend on who asks."""
+    # Safe: the environment autoescapes, as for every page.
+    return Markup(env.get_template(template).render(  # noqa: S704
+        {**helpers(lang, None), **context}))
+
+
+def helpers(lang: str, audience: str | None) -> dict[str, Any]:
+    """The words and formats of a template rendered in `lang`, for this reader's `audience`."""
+
     def money(value: Any) -> str:
         return "" if value in (None, "") else format_money(value, lang)
 
     def pct(value: Any) -> str:
         return "" if value in (None, "") else format_pct(value, lang)
 
-    base = {
-        "request": request, "lang": lang, "user": user,
-        "csrf": getattr(request.state, "csrf", ""),
+    return {
+        "lang": lang,
         "pick": lambda prefix, code: pick(prefix, code, lang), "money": money, "pct": pct,
         "date": lambda v: format_date(v, lang) if v else "",
         "datetime": lambda v: format_datetime(v, lang) if v else "",
         # a meeting's day and time, as an invitation says it: `12 janvier 2027 à 14 h 30`
         "appointment": lambda v: format_appointment(v, lang) if v else "",
         "size": lambda v: format_size(v, lang) if v is not None else "",
-        # an amount written back into a form field: `300 000,00` (forms/numbers.py reads it)
         # a sentence with names put in, French elision done ("de {name}" → "d'Aix…")
         "fill": lambda template, **names: fill(template, lang, **names),
+        # an amount written back into a form field: `300 000,00` (forms/numbers.py reads it)
         "typed": lambda v: format_number(v, lang) if v else "",
         "label": lambda path: definition.label(path, lang),
         "enum_label": lambda name, value: definition.enum_label(name, value, lang),
@@ -80,5 +97,3 @@ def render(request: Request, template: str, status_code: int = 200,
         "word": lambda name, code: label(name, code, lang, audience),
         **template_functions(lang),
     }
-    return TEMPLATES.TemplateResponse(request, template, {**base, **context},
-                                      status_code=status_code, headers=headers)

@@ -129,7 +129,7 @@ def _route_views(db: Any, rows: list[Route], names: dict[str, str], files: dict[
                  lang: str) -> list[RouteView]:
     """Each route's side, its history and thread read for all the routes at once."""
     history = routes.events_of(db=db, routes=rows)
-    threads = thread.conversations(db=db, routes=rows)
+    threads = thread.conversations(db=db, routes=rows, history=history)
     return [_route_view(db, r, names, files, lang, history[r.id], threads[r.id]) for r in rows]
 
 
@@ -239,7 +239,9 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
     return render(
         request, "founder/status.html", status_code=status_code, dossier=dossier,
         routes=views, plan=plan, coverage=_coverage(plan), names=names, version=version,
-        progress=progress(db, dossier, lang), submitted=submitted(dossier), attachments=items,
+        # The meter is a draft's: a submitted dossier's page does not show it.
+        progress=None if submitted(dossier) else progress(db, dossier, lang),
+        submitted=submitted(dossier), attachments=items,
         notice=notice, errors=errors or {}, typed=typed or {},
         access=access, access_total=access_total,
         parts=parts,

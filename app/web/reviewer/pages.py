@@ -102,7 +102,9 @@ def inbox_page(request: Request, user: ReviewerPage, db: SessionDep, q: Q = "",
 def route_page(route: ReviewerRoute(Action.open_route), request: Request, user: ReviewerPage,
                db: SessionDep, done: Q = "", decision: Q = ""):
     """The dossier as sent, what changed, files, forms; opening it marks it read."""
-    baseline = routes.open_route(db=db, route=route, user=user, via="web")
+    history = routes.events(db=db, route=route)
+    baseline = routes.open_route(db=db, route=route, user=user, via="web", history=history)
     seen(request, db, user, [route.id])
     return render_route(request, db=db, route=route, user=user, baseline=baseline,
+                        history=history,
                         done=done, decision=decision)

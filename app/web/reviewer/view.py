@@ -8,10 +8,12 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
-from app.web.common.templating import page_lang, render
+from app.web.common.templating import fragment, page_lang, render
 from app.web.reviewer import after
 from app.web.reviewer.committee import CommitteePart, committee_part, decision_prefill
+from dossier import content_cache
 from dossier.catalogue import _
 from dossier.db import DbSession, utcnow
 from dossier.errors import DomainError, FieldError
@@ -170,6 +172,7 @@ class DossierPart:
     version: DossierVersion | None
     cover: Cover | None
     sections: list[SectionView]
+    paper_html: Markup | None
     files: list[dict[str, Any]]
     shared: set[str]
     new_files: set[str]
@@ -237,15 +240,28 @@ def dossier_part(db: DbSession, route: Route, version: DossierVersion | None, la
     changes = inbox.changes(db=db, route=route, baseline=baseline)
     shared = {str(a["id"]) for a in files}
     record = registry.record_for(db, content.get("company") or {}) if version else None
+    cover = _cover(version, lang, names)
+    sections = [s for s in sections_view(content, files, lang, names, record)
+                if s.key != "attachments"]
     return DossierPart(
-        version=version,
-        cover=_cover(version, lang, names),
-        sections=[s for s in sections_view(content, files, lang, names, record)
-                  if s.key != "attachments"],
+        version=version, cover=cover, sections=sections,
+        paper_html=kept_paper(version, cover, sections, lang, names, record, files)
+        if version else None,
         files=files, shared=shared,
         new_files=shared - inbox.version_file_ids(
             db=db, route=route, number=changes["from_version"]) if changes else set(),
         changes=changes, change_rows=change_rows(changes, lang, names))
+
+
+def kept_paper(version: DossierVersion, cover: Cover, sections: list[SectionView], lang: str,
+               names: dict[str, str], record: dict[str, Any] | None,
+               files: list[dict[str, Any]]) -> Markup:
+    """The version's dossier as HTML, rendered once for all it shows: a delivered version
+    never changes, but the language, the partners' names, the registry's record and the files
+    it lists are part of the key (wording it was a fifth of the reviewer's route page)."""
+    parts = [str(version.id), lang, names, record, [[str(f["id"]), f["filename"]] for f in files]]
+    return content_cache.by_value("paper", parts, lambda: fragment(
+        lang, "reviewer/_paper.html", cover=cover, sections=sections))
 
 
 def _cover(version: DossierVersion | None, lang: str, names: dict[str, str]) -> Cover:
@@ -300,12 +316,12 @@ def _instruments(partner: Partner | None) -> list[str]:
 
 def route_page(db: DbSession, route: Route, user: User, lang: str, *,
                baseline: int | None = None, names: dict[str, str] | None = None,
-               **form_state: Any) -> RoutePage:
-    """Everything the dossier page of one route shows (`names`: the partners' names, when
-    the caller has them)."""
+               history: list[RouteEvent] | None = None, **form_state: Any) -> RoutePage:
+    """Everything the dossier page of one route shows (`names`: the partners' names, and
+    `history`: the route's events, when the caller has them)."""
     names = partner_names(db=db) if names is None else names
     partner = db.get(Partner, route.partner_code)
-    history = routes.events(db=db, route=route)
+    history = routes.events(db=db, route=route) if history is None else history
     if baseline is None:
         baseline = inbox.baseline_version(db=db, route=route, history=history)
     partner_name = names.get(route.partner_code, "")
@@ -329,12 +345,13 @@ def route_page(db: DbSession, route: Route, user: User, lang: str, *,
 def render_route(request: Request, *, db: DbSession, route: Route, user: User,
                  baseline: int | None = None, errors: dict[str, dict[str, str]] | None = None,
                  values: dict[str, Any] | None = None, status: int = 200,
-                 done: str | None = None, decision: str | None = None) -> HTMLResponse:
+                 done: str | None = None, decision: str | None = None,
+                 history: list[RouteEvent] | None = None) -> HTMLResponse:
     """The dossier page of one route: the dossier, changes, files, forms, messages, notes."""
     lang = page_lang(request)
     names = partner_names(db=db)
     page = route_page(db, route, user, lang, baseline=baseline, names=names, errors=errors,
-                      values=values, done=done, decision=decision)
+                      values=values, done=done, decision=decision, history=history)
     return render(request, "reviewer/route.html", status_code=status,
                   decision_terms=lambda p: decision_terms(p, lang),
                   document_line=lambda d: outdated.describe(d, page.partner_name, lang),
