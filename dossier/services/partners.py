@@ -19,15 +19,14 @@ def list_partners(*, db: Session, active_only: bool = True) -> list[Partner]:
     """Partners in catalogue order (by code).
 
     Read once per session until it writes, commits or rolls back: one request asked for
-    the catalogue three times (eligibility, readiness, validation).
+    the catalogue three times (eligibility, readiness, validation), and pages ask for the
+    active partners and every partner's name. The catalogue is a few dozen rows: all of
+    them are read, the active ones picked here.
     """
-    memo = db.info.setdefault(_MEMO, {})
-    if active_only not in memo:
-        stmt = select(Partner).order_by(Partner.code)
-        if active_only:
-            stmt = stmt.where(Partner.active.is_(True))
-        memo[active_only] = list(db.scalars(stmt))
-    return list(memo[active_only])
+    every = db.info.get(_MEMO)
+    if every is None:
+        every = db.info[_MEMO] = list(db.scalars(select(Partner).order_by(Partner.code)))
+    return [p for p in every if p.active] if active_only else list(every)
 
 
 @event.listens_for(Session, "after_flush")

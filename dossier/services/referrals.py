@@ -37,6 +37,14 @@ def mediation_of(*, db: Session, dossier_id: Any) -> Route | None:
                                          Route.kind == MEDIATION))
 
 
+def routes_and_referral(*, db: Session, dossier: Dossier) -> tuple[list[Route], Route | None]:
+    """The dossier's funding routes and its referral to the Médiation du crédit (if one was
+    opened), in one query."""
+    rows = list(db.scalars(select(Route).where(Route.dossier_id == dossier.id)))
+    return ([r for r in rows if r.kind == "funding"],
+            next((r for r in rows if r.kind == MEDIATION), None))
+
+
 def can_refer(*, db: Session, route: Route) -> bool:
     """A bank's refusal may be taken to the Médiation du crédit, once per dossier."""
     kind = db.scalar(select(Partner.kind).where(Partner.code == route.partner_code))

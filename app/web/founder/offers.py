@@ -333,10 +333,10 @@ def carried(route: Route | None, names: dict[str, str], lang: str) -> list[tuple
     return lines
 
 
-def page_parts(db: Any, dossier: Dossier, funding: list[Route], plan: dict[str, Any],
-               names: dict[str, str], terms: Terms, lang: str) -> Parts:
-    """What the status page shows of decisions, for the dossier's funding routes."""
-    mediation = referrals.mediation_of(db=db, dossier_id=dossier.id)
+def page_parts(db: Any, dossier: Dossier, funding: list[Route], mediation: Route | None,
+               plan: dict[str, Any], names: dict[str, str], terms: Terms, lang: str) -> Parts:
+    """What the status page shows of decisions, for the dossier's funding routes and its
+    referral to the Médiation du crédit."""
     return Parts(
         offers={str(r.id): _offer(db, r, funding, plan, names, terms, lang) for r in funding
                 if r.state in GRANTED_STATES or r.decision},

@@ -219,19 +219,20 @@ def status_page(request: Request, db: SessionDep, dossier: Dossier, *,
                 notice: str | None = None, errors: dict[str, str] | None = None,
                 typed: dict[str, Any] | None = None, status_code: int = 200,
                 names: dict[str, str] | None = None,
-                funding: list[Route] | None = None) -> Response:
-    """The dossier's follow-up page (`names` and `funding` routes when the caller has them)."""
+                funding: list[Route] | None = None, referral: Route | None = None) -> Response:
+    """The dossier's follow-up page (`names`, and the `funding` routes with the `referral`,
+    when the caller has them)."""
     lang = page_lang(request)
     names = partner_names(db=db) if names is None else names
     items = [attachment_view(a) for a in dossier.attachments]
     files = {a["id"]: a["filename"] for a in items}
     if funding is None:
-        funding = list(routes_of(db=db, dossier=dossier).values())
+        funding, referral = referrals.routes_and_referral(db=db, dossier=dossier)
     route_rows = sorted(funding, key=lambda r: names.get(r.partner_code, r.partner_code))
     views = _route_views(db, route_rows, names, files, lang)
     version = dossiers.latest_version(db=db, dossier=dossier) if submitted(dossier) else None
     plan = _plan(db, dossier, route_rows)
-    parts = offers.page_parts(db, dossier, route_rows, plan, names, _terms, lang)
+    parts = offers.page_parts(db, dossier, route_rows, referral, plan, names, _terms, lang)
     if parts.mediation is not None:  # the referral to the Médiation du crédit, a line apart
         views += _route_views(db, [parts.mediation], {
             **names, parts.mediation.partner_code: offers.mediation_name(lang)}, files, lang)
@@ -258,8 +259,7 @@ def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: Se
     lang = page_lang(request)
     notice = None
     names = partner_names(db=db)
-    funding = list(routes_of(db=db, dossier=dossier).values())
-    referral = referrals.mediation_of(db=db, dossier_id=dossier.id)
+    funding, referral = referrals.routes_and_referral(db=db, dossier=dossier)
     every = [*funding, *([referral] if referral else [])]
     route = next((r for r in every if str(r.id) in (sent, withdrawn)), None)
     if submitted:
@@ -271,7 +271,8 @@ def status(dossier: ReadDossierPage, request: Request, user: FounderPage, db: Se
     else:
         notice = offers.notice(names, every, accepted, mediation, lang)
     seen(request, db, user, [r.id for r in every])
-    return status_page(request, db, dossier, notice=notice, names=names, funding=funding)
+    return status_page(request, db, dossier, notice=notice, names=names, funding=funding,
+                       referral=referral)
 
 
 def _same_dossier(dossier: Dossier, route: Route) -> None:
