@@ -104,9 +104,11 @@ def _pending_view(dossier: Dossier, lang: str) -> list[dict[str, Any]]:
             for item in _described(pending_errors(dossier), lang)]
 
 
-def progress(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
+def progress(*, db: Session, dossier: Dossier, lang: str = "fr",
+             routed: set[str] | None = None) -> dict[str, Any]:
     """The dossier's completeness: percent (100 only when it can be submitted), per-section
-    counts, what blocks the submission, the warnings of the draft and the pending values."""
+    counts, what blocks the submission, the warnings of the draft and the pending values
+    (`routed`: the partners the dossier went to, when the caller has them)."""
     model, done = content_cache.validated(dossier.content)
     offers = instruments_by_partner(db=db)
     verdicts = eligibility(db=db, dossier=dossier, lang=lang)
@@ -121,7 +123,8 @@ def progress(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, An
     blockers = _unique(closed + pending
                        + content_cache.derived(model, "submission_errors", known,
                                                lambda: submission_errors(model, partners=offers))
-                       + refusals(db=db, dossier=dossier, lang=lang, given=verdicts)
+                       + refusals(db=db, dossier=dossier, lang=lang, given=verdicts,
+                                  routed=routed)
                        + _held(dossier))
     met = (fields_met + DOCUMENT_WEIGHT * needs["counted"]["given"]
            + needs["criteria"]["met"])
@@ -164,5 +167,6 @@ def same_siren(*, db: Session, dossier: Dossier, any_owner: bool = False) -> lis
 def dossier_view(*, db: Session, dossier: Dossier, lang: str = "fr") -> dict[str, Any]:
     """The shape of GET /dossiers/{id}, its `completeness` being the one meter above."""
     view = dossiers.dossier_view(db=db, dossier=dossier)
-    view["completeness"] = progress(db=db, dossier=dossier, lang=lang)
+    routed = {r["partner"] for r in view["routes"] if r["kind"] == "funding"}
+    view["completeness"] = progress(db=db, dossier=dossier, lang=lang, routed=routed)
     return view

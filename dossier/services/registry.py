@@ -146,8 +146,12 @@ def record_for(db: Session, company: dict[str, Any]) -> dict[str, Any]:
     """The derived `company.registry` of a dossier's company, from what the registry said
     (still `pending` when it did not know the number, with the source and date it said so)."""
     unknown = None
-    for number in _numbers(company):
-        row = db.get(RegistryCompany, number)
+    numbers = _numbers(company)
+    rows = {r.number: r for r in db.scalars(select(RegistryCompany)
+                                             .where(RegistryCompany.number.in_(numbers)))
+            } if numbers else {}
+    for number in numbers:
+        row = rows.get(number)
         if row is not None and row.found and row.facts is not None:
             return registry_record(CompanyFacts.from_json(row.facts), company, row.fetched_at)
         unknown = unknown or row

@@ -77,11 +77,12 @@ def documents(dossier: Dossier) -> list[Document]:
 
 
 def refusals(*, db: Session, dossier: Dossier, lang: str,
-             given: list[Verdict] | None = None) -> list[FieldError]:
+             given: list[Verdict] | None = None,
+             routed: set[str] | None = None) -> list[FieldError]:
     """Why partners not yet routed would refuse the dossier: unmet rules, missing files
-    (`given`: the verdicts, when the caller already asked for them)."""
+    (`given`: the verdicts, and `routed`: the partners it went to, when the caller has them)."""
     content = content_cache.model(dossier.content)
-    already = routes_of(db=db, dossier=dossier)
+    already = set(routes_of(db=db, dossier=dossier)) if routed is None else routed
     asked = eligibility(db=db, dossier=dossier, lang=lang) if given is None else given
     verdicts = {v.partner: v for v in asked}
     errors = []
