@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install system-deps run test messages test-scale soak lint bench bench-quick clean
+.PHONY: install system-deps run test race messages test-scale soak lint bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,11 +32,18 @@ messages: install
 system-deps:
 	./scripts/system-deps.sh
 
-# Two workers: CI has two cores, and the suite (browser tests on SQLite and PostgreSQL
-# included) took 22 minutes in one process. Each worker has its own databases.
+# Two workers: CI has two cores. Each worker has its own databases. worksteal: a worker
+# that ran out of tests takes some of the other's, so the minute-long browser and race tests
+# do not leave one worker running alone at the end.
 PYTEST_WORKERS ?= 2
 test: lint system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+
+# The races of tests/races, each RACE_TRIALS times instead of make test's 20 (8 for the
+# erasure of a dossier being routed, a Prefect flow per trial): the long repetition.
+RACE_TRIALS ?= 100
+race: install system-deps
+	RACE_TRIALS=$(RACE_TRIALS) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal tests/races
 
 # Two Prefect workers and a Prefect server on PostgreSQL route 200 dossiers (docs/production.md).
 test-scale: install system-deps

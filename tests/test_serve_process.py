@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -68,19 +69,36 @@ def _prefect_server(serve_pid: int) -> tuple[int, int]:
     raise AssertionError(f"no Prefect server among the children of {serve_pid}")
 
 
-@pytest.fixture
-def serve(tmp_path):
-    """Start `dossier serve` on a fresh SQLite database and Prefect home; yields a starter."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path}/d.db",
-           "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(tmp_path / "objects"),
-           "SECRET_KEY": "serve-test-secret", "PORT": str(port), "DEMO_PASSWORD": "demo1234",
-           "PREFECT_HOME": str(tmp_path / "prefect"), "RECONCILE_INTERVAL": "1"}
+def _env(folder: Path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{folder}/d.db",
+           "STORAGE_BACKEND": "filesystem", "STORAGE_PATH": str(folder / "objects"),
+           "SECRET_KEY": "serve-test-secret", "DEMO_PASSWORD": "demo1234",
+           "PREFECT_HOME": str(folder / "prefect"), "RECONCILE_INTERVAL": "1"}
     env.pop("PREFECT_API_URL", None)
-    subprocess.run(_cli("db", "upgrade"), env=env, check=True, cwd=tmp_path, timeout=120,
+    return env
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """`dossier db upgrade` and `dossier demo` once for the module (12 s of a core each time):
+    each test serves its own copy of the database and of the demo's objects."""
+    folder = tmp_path_factory.mktemp("serve-seed")
+    env = _env(folder)
+    subprocess.run(_cli("db", "upgrade"), env=env, check=True, cwd=folder, timeout=120,
                    capture_output=True)
-    subprocess.run(_cli("demo"), env=env, check=True, cwd=tmp_path, timeout=120,
+    subprocess.run(_cli("demo"), env=env, check=True, cwd=folder, timeout=120,
                    capture_output=True)
+    return folder
+
+
+@pytest.fixture
+def serve(tmp_path, seeded):
+    """Start `dossier serve` on a fresh copy of a seeded SQLite database and a fresh Prefect
+    home; yields a starter."""
+    port = free_port()
+    env = {**_env(tmp_path), "PORT": str(port)}
+    shutil.copytree(seeded, tmp_path, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("prefect"))  # a fresh Prefect home each time
     log_path = tmp_path / "serve.log"
     started: list[subprocess.Popen] = []
 

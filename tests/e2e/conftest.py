@@ -1,4 +1,12 @@
-"""Browser tests: the app served on loopback, driven by Playwright in Debian's Chromium."""
+"""Browser tests: the app served on loopback, driven by Playwright in Debian's Chromium.
+
+They run on PostgreSQL only, the database of production (docs/production.md). What they add
+is the browser: scripts, forms, focus, layout, axe-core. The server side of every page they
+open runs on SQLite too in the TestClient page tests (tests/web, tests/api, tests/security),
+and `make run`'s embedded SQLite is served for real by tests/test_live_server.py and
+tests/test_serve_process.py. Both databases ran every browser test before: 2 x 9 minutes of
+a 30-minute suite, for checks no database changes.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +28,17 @@ from storage.filesystem import FilesystemStore
 from tests.conftest import service_missing
 from tests.helpers import wait_until
 from tests.registry_server import RegistryServer
+
+# What the session-wide `database_url` fixture is narrowed to in this folder (see above).
+ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every browser test that reaches the database runs on PostgreSQL alone."""
+    if "database_url" in metafunc.fixturenames:
+        metafunc.definition.add_marker(ON_POSTGRESQL)
+
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,14 @@ import pytest
 from tests.conftest import login
 from tests.helpers import full_dossier, settle_deliveries, submit
 
-TRIALS = 20
+
+def trials(default: int) -> int:
+    """How many times a race runs, its invariant asserted each time: `default` in `make test`,
+    RACE_TRIALS (100 in `make race`, whose result the lead reports) for the long repetition."""
+    return int(os.environ.get("RACE_TRIALS") or default)
+
+
+TRIALS = trials(20)
 
 
 def race(*calls):
