@@ -188,7 +188,7 @@ def open_route(*, db: Session, route: Route, user: User, via: str,
     version the reader had before (the baseline of "what changed"). `history`: the route's
     events, when the caller has read them; an `opened` fired here is added to it."""
     baseline = inbox.baseline_version(db=db, route=route, history=history)
-    held = access.allows(user, Action.open_route, route=route)
+    held = access.allows(user, Action.open_route, route=route) and _news(route, history)
     if held:
         lock(db=db, route=route)  # two tabs opening at once: one `opened`, no 409
         if route.state == State.delivered:
@@ -199,6 +199,16 @@ def open_route(*, db: Session, route: Route, user: User, via: str,
     record_access(db=db, route=route, user=user, kind=AccessKind.dossier, via=via,
                   version=route.delivered_version, route_held=held)
     return baseline
+
+
+def _news(route: Route, history: list[RouteEvent] | None) -> bool:
+    """Whether its partner opening the route changes it: `opened` to fire, a version or an
+    event since the last reading (assumed when the history is not known). Opening it again
+    with nothing new writes no mark, so readers of one route do not queue on its row."""
+    if (history is None or route.state == State.delivered or route.last_read_at is None
+            or route.seen_version != route.delivered_version):
+        return True
+    return any(e.created_at > route.last_read_at for e in history)
 
 
 def withdraw(*, db: Session, route: Route, user: User, reason: str | None = None) -> RouteEvent:
