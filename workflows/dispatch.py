@@ -14,6 +14,7 @@ from typing import Literal
 from dossier.services import delivery as deliveries
 from workflows.deployments import DeploymentLauncher
 from workflows.leader import Leadership
+from workflows.prefect_import import import_prefect
 from workflows.runtime import Runtime, local_api_url
 from workflows.storage_gc import sweep_once
 from workflows.visibility import DeliveriesFailed
@@ -228,6 +229,7 @@ class Dispatcher:
         if self.launcher is not None:
             yield
             return
+        import_prefect()  # after serve's background import, if it is under way
         from workflows.warm import embedded_settings
 
         with embedded_settings():
