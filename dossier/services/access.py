@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dossier.access import Expert
@@ -64,12 +64,18 @@ def record_access(*, db: Session, user: User | Expert, kind: AccessKind, via: st
 def access_log(*, db: Session, dossier: Dossier, limit: int = 200,
                offset: int = 0) -> tuple[int, list[AccessRecord]]:
     """The dossier's access records, newest first, and how many there are in all."""
-    where = AccessRecord.dossier_id == dossier.id
-    total = db.scalar(select(func.count()).select_from(AccessRecord).where(where)) or 0
-    rows = db.scalars(select(AccessRecord).where(where)
-                      .order_by(AccessRecord.created_at.desc(), AccessRecord.chain_seq.desc())
-                      .limit(limit).offset(offset))
-    return total, list(rows)
+    rows = db.scalars(_newest(select(AccessRecord), dossier).limit(limit).offset(offset))
+    return _total(db, dossier), list(rows)
+
+
+def _newest(stmt: Select, dossier: Dossier) -> Select:
+    return (stmt.where(AccessRecord.dossier_id == dossier.id)
+            .order_by(AccessRecord.created_at.desc(), AccessRecord.chain_seq.desc()))
+
+
+def _total(db: Session, dossier: Dossier) -> int:
+    return db.scalar(select(func.count()).select_from(AccessRecord)
+                     .where(AccessRecord.dossier_id == dossier.id)) or 0
 
 
 def access_view(row: AccessRecord) -> dict[str, Any]:
@@ -109,12 +115,8 @@ def access_summary(*, db: Session, dossier: Dossier,
                    limit: int = 5000) -> tuple[int, list[AccessGroup]]:
     """The dossier's readings grouped per person, thing and day, newest first; and how many
     readings there are in all (only the newest `limit` are grouped)."""
-    where = AccessRecord.dossier_id == dossier.id
-    total = db.scalar(select(func.count()).select_from(AccessRecord).where(where)) or 0
     # Columns, not records: a long-read dossier has thousands, and this is the status page.
-    rows = db.execute(select(*_GROUPED).where(where)
-                      .order_by(AccessRecord.created_at.desc(), AccessRecord.chain_seq.desc())
-                      .limit(limit))
+    rows = db.execute(_newest(select(*_GROUPED), dossier).limit(limit))
     groups: dict[tuple[Any, ...], AccessGroup] = {}
     for at, user_id, email, role, partner, kind, object_id, name, version, via in rows:
         day = at.astimezone(PARIS).date()  # rows come newest first
@@ -130,4 +132,4 @@ def access_summary(*, db: Session, dossier: Dossier,
             group.versions.append(version)
     for group in groups.values():
         group.versions.sort()
-    return total, list(groups.values())
+    return _total(db, dossier), list(groups.values())

@@ -168,14 +168,9 @@ def _opened_before(*, db: Session, route: Route) -> RouteEvent | None:
                                                RouteEvent.type == "opened")).first()
 
 
-def mark_read(*, db: Session, route: Route, user: User) -> None:
-    """Remember that the partner has looked at the route's current version."""
-    if access.allows(user, Action.open_route, route=route):
-        lock(db=db, route=route)  # an erasure may have taken it since it was loaded
-        _read_now(db, route)
-
-
 def _read_now(db: Session, route: Route) -> None:
+    """Remember that the partner has looked at the route's current version (its lock held:
+    an erasure may have taken it since it was loaded)."""
     route.last_read_at = utcnow()
     route.seen_version = route.delivered_version
     db.flush()

@@ -44,19 +44,20 @@ def conversations(*, db: Session, routes: list[Route],
     """The threads of several routes (two queries for them all; one when the caller has read
     their `history`, each route's events oldest first), by route id."""
     ids = [r.id for r in routes]
+    if not ids:
+        return {}
     events: dict[uuid.UUID, list[RouteEvent]] = {i: [] for i in ids}
     messages: dict[uuid.UUID, list[Message]] = {i: [] for i in ids}
-    if ids and history is not None:
+    if history is not None:
         events = {i: [e for e in history[i] if e.type in THREAD_EVENTS] for i in ids}
-    elif ids:
+    else:
         for event in db.scalars(select(RouteEvent).where(
                 RouteEvent.route_id.in_(ids), RouteEvent.type.in_(THREAD_EVENTS))
                 .order_by(RouteEvent.created_at, RouteEvent.id)):
             events[event.route_id].append(event)
-    if ids:
-        for message in db.scalars(select(Message).where(Message.route_id.in_(ids))
-                                  .order_by(Message.created_at, Message.id)):
-            messages[message.route_id].append(message)
+    for message in db.scalars(select(Message).where(Message.route_id.in_(ids))
+                              .order_by(Message.created_at, Message.id)):
+        messages[message.route_id].append(message)
     return {r.id: _thread(r, events[r.id], messages[r.id]) for r in routes}
 
 

@@ -134,7 +134,8 @@ def test_a_route_erased_under_a_request_is_404_not_500(delivered_routes, session
     UPDATE matched no row and the API answered 500 (seen in the soak)."""
     partner, route_id = delivered_routes()
     email = "founder@demo.example" if action == "withdraw" else f"{partner}@demo.example"
-    acts = {"read": lambda db, route, user: routes.mark_read(db=db, route=route, user=user),
+    acts = {"read": lambda db, route, user: routes.open_route(db=db, route=route, user=user,
+                                                             via="api"),
             "approve": lambda db, route, user: routes.reviewer_event(
                 db=db, route=route, user=user, body=APPROVE),
             "withdraw": lambda db, route, user: routes.withdraw(db=db, route=route, user=user)}
